@@ -1,0 +1,1 @@
+"""newsfacet's engine: readers, extractors, the index and the query engine (no Flask here)."""

@@ -1,0 +1,75 @@
+"""The plain data types that flow through newsfacet.
+
+A reader turns a file into ``RawDocument`` objects; the extractors turn each
+``RawDocument`` into an ``Article``, the unit that is indexed, stored, exported
+and returned by every front end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+
+@dataclass
+class RawDocument:
+    """One article as a reader found it, before extraction.
+
+    ``text`` is the article body as plain text (already stripped of markup for
+    HTML), ``meta`` holds whatever metadata the file itself states, under the
+    article record's names (``title``, ``outlet``, ``published``, ``authors``,
+    ``url``, ``language`` ...). Metadata given by the file wins over anything
+    extracted from the text.
+    """
+
+    path: str          # the source file, as given on the command line (resolved)
+    key: str           # unique within the index: path, or path#n for record n of a JSON file
+    text: str
+    meta: dict = field(default_factory=dict)
+    fmt: str = "txt"   # txt | html | json
+
+
+@dataclass
+class Mention:
+    """One occurrence of a place, person or organisation in an article's text."""
+
+    type: str   # "place" | "person" | "organization"
+    name: str   # canonical name
+    text: str   # the words as written
+    start: int  # character offsets into Article.text
+    end: int
+
+
+@dataclass
+class Article:
+    """The unit that is indexed, stored and returned (the export record)."""
+
+    id: str
+    path: str
+    url: Optional[str] = None
+    title: Optional[str] = None
+    text: str = ""
+    outlet: Optional[str] = None
+    source_outlet: Optional[str] = None
+    authors: list = field(default_factory=list)
+    published: Optional[str] = None      # ISO 8601 date (YYYY-MM-DD) or None
+    date_source: Optional[str] = None    # metadata | byline | text | None
+    mentioned_dates: list = field(default_factory=list)
+    places: list = field(default_factory=list)
+    people: list = field(default_factory=list)
+    organizations: list = field(default_factory=list)
+    mentions: list = field(default_factory=list)   # list of Mention as dicts
+    aliases: list = field(default_factory=list)    # every spelling variant found
+    language: Optional[str] = None
+    word_count: int = 0
+
+    def to_record(self) -> dict:
+        """The export record: the article's fields under their public names."""
+        return asdict(self)
+
+
+RECORD_FIELDS = [
+    "id", "path", "url", "title", "text", "outlet", "source_outlet", "authors",
+    "published", "date_source", "mentioned_dates", "places", "people",
+    "organizations", "mentions", "language", "word_count",
+]

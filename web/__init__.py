@@ -1,0 +1,1 @@
+"""newsfacet's web front end (Flask), a thin layer over the engine in ``search``."""
