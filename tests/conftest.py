@@ -1,0 +1,43 @@
+"""Shared fixtures: the sample corpus, the shared real-data folder, and built indexes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+
+
+def shared_dir() -> Path:
+    """../shared beside the checkout (or $NEWSFACET_SHARED): real public corpora."""
+    return Path(os.environ.get("NEWSFACET_SHARED") or REPO.parent / "shared")
+
+
+def corpora_dir() -> Path:
+    """The real corpora folder; skips the calling test with a reason when it is absent."""
+    path = shared_dir() / "corpora"
+    if not path.is_dir():
+        pytest.skip(f"real corpora not found at {path} (set NEWSFACET_SHARED)")
+    return path
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A private copy of the five sample articles, free to change."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory) -> Path:
+    """An index of the sample corpus, built once for the session (read-only for tests)."""
+    from search.indexer import index_paths
+
+    index_dir = tmp_path_factory.mktemp("sample") / "index"
+    index_paths([CORPUS], index_dir, workers=1)
+    return index_dir
