@@ -109,8 +109,11 @@ def _current_state(ix) -> dict:
     """key -> (id, path, file_sig) of every article now in the index."""
     state = {}
     with ix.searcher() as searcher:
-        for stored in searcher.reader().all_stored_fields():
-            state[stored["key"]] = (stored["id"], stored["path"], stored.get("file_sig"))
+        reader = searcher.reader()
+        column = reader.column_reader("state")
+        for docnum in reader.all_doc_ids():
+            key, path, art_id, sig = column[docnum].decode("utf-8").split("\t")
+            state[key] = (art_id, path, sig)
     return state
 
 

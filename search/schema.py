@@ -13,7 +13,8 @@ import json
 from datetime import datetime
 
 from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .model import Article
 
@@ -35,7 +36,9 @@ def build_schema() -> Schema:
         id=ID(stored=True),                 # content hash: stable across rebuilds
         key=ID(stored=True, unique=True),   # where it came from: path or path#n
         path=ID(stored=True),
-        file_sig=STORED(),                  # "size:mtime_ns" of the source file when indexed
+        # "key<TAB>path<TAB>id<TAB>size:mtime_ns of the file": read by the indexer to see what changed,
+        # without loading stored documents.
+        state=COLUMN(VarBytesColumn()),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
         text=TEXT(analyzer=analyzer, stored=True),
         aliases=TEXT(analyzer=analyzer),    # every spelling variant of the names found
@@ -53,13 +56,13 @@ def _join(values) -> str:
 
 
 def to_document(article: Article, file_sig: str, key: str) -> dict:
-    """The Whoosh document that stores ``article``."""
+    """The Whoosh document that stores ``article``, read from ``key`` in a file of signature ``file_sig``."""
     rec = article.to_record()
     doc = {
         "id": article.id,
         "key": key,
         "path": article.path,
-        "file_sig": file_sig,
+        "state": f"{key}\t{article.path}\t{article.id}\t{file_sig}".encode("utf-8"),
         "title": article.title or "",
         "text": article.text,
         "aliases": " ".join(article.aliases),
