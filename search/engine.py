@@ -1,0 +1,295 @@
+"""The query engine: one ``SearchRequest`` in, one plain-data response out.
+
+Every front end (web pages, ``/api/search``, ``newsfacet search``) calls ``Engine.search``,
+so they cannot disagree. The engine opens the index once, keeps one searcher and one set of
+value columns per index generation (picking up a new generation written by ``newsfacet
+index`` on the next request), matches with numpy masks, ranks with Whoosh's BM25F, counts
+facets over the whole result set from the value columns, and highlights only the shown page.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlencode
+
+import numpy as np
+from whoosh import index as windex
+from whoosh import query as wq
+
+from .facets import FACET_FIELDS, UNKNOWN, Columns
+from .highlight import Highlighter, query_words
+from .query import canonical_names, match_mask, parse_query
+from .request import SearchError, SearchRequest, parse_date_bound
+from .schema import to_article
+
+#: Relevance ranking looks at most this many hits deep; past it, sort by date or export.
+MAX_RELEVANCE_WINDOW = 10_000
+SIMILAR = 5
+_REQUIRED_FIELDS = {"id", "title", "text", "meta", "published", "dated"}
+_HIT_FIELDS = ("outlet", "source_outlet", "published", "date_source", "authors", "places",
+               "people", "organizations", "url")
+
+
+class _Generation:
+    """One index generation: its searcher and its value columns."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.columns = Columns(searcher.reader())
+
+
+class _Selection:
+    """What a request selects: the parsed query and the masks that answer it."""
+
+    def __init__(self, gen: _Generation, req: SearchRequest):
+        self.gen, self.req = gen, req
+        cols = gen.columns
+        self.parsed = parse_query(req.q, gen.searcher, cols)
+        query = self.parsed.query
+        self.matched = (match_mask(query, gen.searcher, cols) if query is not None
+                        else cols.live.copy())
+        for start, stop in self.parsed.dates:
+            self.matched &= cols.dates.between(start, stop)
+        self.selected: dict[str, list[str]] = {}
+        self.filter_masks: dict[str, np.ndarray] = {}
+        for name, values in req.filters.items():
+            column = cols.fields.get(name)
+            resolved = []
+            for v in values:
+                found = column.resolve(v, [n for _, n in canonical_names(v)]) if column else []
+                resolved += [r for r in (found or [v]) if r not in resolved]
+            self.selected[name] = resolved
+            self.filter_masks[name] = (column.docs_with(resolved, cols.size) if column
+                                       else np.zeros(cols.size, dtype=bool))
+        self.date_mask = None
+        if req.date_from or req.date_to:
+            self.date_mask = cols.dates.between(
+                parse_date_bound(req.date_from, "from", False) if req.date_from else None,
+                parse_date_bound(req.date_to, "to", True) if req.date_to else None)
+        elif req.dated:
+            known = cols.dates.days != UNKNOWN
+            self.date_mask = known if req.dated == "yes" else ~known
+        self.final = self.without(None)
+
+    def without(self, facet: str | None) -> np.ndarray:
+        """The matching documents, ignoring the filter of one facet (None: all filters)."""
+        mask = self.matched.copy()
+        for name, m in self.filter_masks.items():
+            if name != facet:
+                mask &= m
+        if self.date_mask is not None:
+            mask &= self.date_mask
+        return mask
+
+    def ranked(self, limit: int | None) -> list[tuple[int, float | None]]:
+        """(docnum, score) of the first ``limit`` hits (None: all) in the request's order."""
+        searcher, cols = self.gen.searcher, self.gen.columns
+        if self.req.sort == "relevance" and self.parsed.query is not None:
+            narrowed = not np.array_equal(self.final, self.matched) or self.parsed.dates
+            allow = set(np.flatnonzero(self.final).tolist()) if narrowed else None
+            results = searcher.search(self.parsed.query, limit=limit, filter=allow)
+            return [(docnum, float(score)) for score, docnum in results.top_n]
+        ids = np.flatnonzero(self.final)
+        days = cols.dates.days[ids].astype(np.int64)
+        if self.req.sort == "newest":
+            key = -days                           # unknown (-1) sorts after every real day
+        else:
+            key = np.where(days == UNKNOWN, np.iinfo(np.int32).max, days)
+        key = (key << 32) + ids                   # ties: index order
+        if limit is not None and limit < len(ids):
+            part = np.argpartition(key, limit - 1)[:limit]
+            order = part[np.argsort(key[part])]
+        else:
+            order = np.argsort(key)
+        return [(int(d), None) for d in ids[order]]
+
+
+class Engine:
+    """Answers searches and article look-ups on one newsfacet index directory."""
+
+    def __init__(self, index_dir: str | Path):
+        path = Path(index_dir)
+        if not path.is_dir():
+            raise FileNotFoundError(f"no index at {path}: build one with "
+                                    f"`newsfacet index PATH... --index {path}`")
+        if not windex.exists_in(str(path)):
+            raise ValueError(f"{path} is not a newsfacet index (it holds no Whoosh index); "
+                             f"build one with `newsfacet index PATH... --index {path}`")
+        try:
+            self._ix = windex.open_dir(str(path))
+        except Exception as exc:   # a damaged or foreign index
+            raise ValueError(f"{path} holds an index that cannot be opened: {exc}") from exc
+        missing = _REQUIRED_FIELDS - set(self._ix.schema.names())
+        if missing:
+            raise ValueError(f"{path} is a Whoosh index but not a newsfacet one "
+                             f"(no fields {', '.join(sorted(missing))})")
+        self.path = path
+        canonical_names("warm up")   # load the alias tables now, not on the first search
+        self._lock = threading.Lock()
+        self._gen = _Generation(self._ix.searcher())
+
+    def _current(self) -> _Generation:
+        """The generation to answer from, refreshed when the index has changed on disk."""
+        gen = self._gen
+        try:
+            if gen.searcher.up_to_date():
+                return gen
+        except Exception:   # index being replaced right now: answer from what we have
+            return gen
+        with self._lock:
+            if self._gen is gen:
+                self._gen = _Generation(gen.searcher.refresh())
+            return self._gen
+
+    def search(self, req: SearchRequest) -> dict:
+        """The JSON response to a search (see the README's API section)."""
+        started = time.perf_counter()
+        gen = self._current()
+        sel = _Selection(gen, req)
+        total = int(sel.final.sum())
+        pages = max(1, math.ceil(total / req.per_page))
+        if req.page > pages:
+            raise SearchError(f"page {req.page} is past the last page ({pages}) of {total} "
+                              "results", "page", type="page_out_of_range")
+        window = req.page * req.per_page
+        if sel.req.sort == "relevance" and sel.parsed.query is not None \
+                and window > MAX_RELEVANCE_WINDOW:
+            raise SearchError(f"relevance ranking goes {MAX_RELEVANCE_WINDOW} results deep; for "
+                              f"page {req.page} use sort=newest or sort=oldest, or export all "
+                              "results (CSV/JSONL)", "page", type="window_too_deep")
+        ranked = sel.ranked(window)[(req.page - 1) * req.per_page:]
+        highlighter = Highlighter(gen.searcher.schema,
+                                  query_words(sel.parsed.query, gen.searcher.reader()))
+        hits = [self._hit(gen, docnum, score, highlighter) for docnum, score in ranked]
+        response = {
+            "query": {**req.echo(), "parsed": sel.parsed.describe()},
+            "total": total, "page": req.page, "per_page": req.per_page, "pages": pages,
+            "took_ms": 0, "hits": hits, "facets": self._facets(sel),
+            "suggestion": self._suggestion(gen, sel.parsed),
+            "warnings": sel.parsed.warnings,
+            "next": ("?" + urlencode(req.with_page(req.page + 1).to_params())
+                     if req.page < pages else None),
+        }
+        response["took_ms"] = round((time.perf_counter() - started) * 1000)
+        return response
+
+    @staticmethod
+    def _hit(gen: _Generation, docnum: int, score, highlighter: Highlighter) -> dict:
+        stored = gen.searcher.stored_fields(docnum)
+        meta = json.loads(stored["meta"])
+        hit = {"id": stored["id"], "title": stored.get("title") or None}
+        hit.update({name: meta.get(name) for name in _HIT_FIELDS})
+        hit["score"] = round(score, 4) if score is not None else None
+        hit["highlights"] = {"title": highlighter.title(stored.get("title") or ""),
+                             "text": highlighter.fragments(stored.get("text") or "")}
+        return hit
+
+    @staticmethod
+    def _facets(sel: _Selection) -> dict:
+        size = sel.req.facet_size
+        if size == 0:
+            return {}
+        out = {}
+        for name, column in sel.gen.columns.fields.items():
+            mask = sel.without(name) if name in sel.filter_masks else sel.final
+            out[name] = column.top(column.counts(mask), size, sel.selected.get(name, []))
+        out["published"] = sel.gen.columns.dates.histogram(
+            sel.final, sel.req.date_from, sel.req.date_to, sel.req.dated)
+        return out
+
+    @staticmethod
+    def _suggestion(gen: _Generation, parsed) -> str | None:
+        """A did-you-mean: the query with its absent or rare words replaced by common ones."""
+        reader, schema = gen.searcher.reader(), gen.searcher.schema
+        suggestion, changed = parsed.text, False
+        for word in dict.fromkeys(parsed.words):
+            stems = [t.text for t in schema["text"].analyzer(word.lower(), mode="query")]
+            if not stems or canonical_names(word):
+                continue
+            freq = max(reader.doc_frequency("text", s) + reader.doc_frequency("title", s)
+                       for s in stems)
+            if freq > 2:
+                continue
+            for candidate in gen.searcher.suggest("text", word.lower(), limit=3, prefix=1):
+                if reader.doc_frequency("text", candidate) > max(10 * freq, 0):
+                    suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", candidate,
+                                        suggestion, count=1)
+                    changed = True
+                    break
+        return suggestion if changed else None
+
+    def article(self, id: str, q: str = "") -> dict:
+        """The full record of one article, with ``similar`` and ``same_text`` neighbours."""
+        gen = self._current()
+        searcher, cols = gen.searcher, gen.columns
+        docnums = [d for d in searcher.docs_for_query(wq.Term("id", id)) if cols.live[d]]
+        if not docnums:
+            raise SearchError(f"no article with id {id!r} in this index", "id",
+                              type="not_found", status=404)
+        stored = searcher.stored_fields(docnums[0])
+        record = to_article(stored).to_record()
+        parsed = parse_query(q, searcher, cols)
+        highlighter = Highlighter(searcher.schema, query_words(parsed.query, searcher.reader()))
+        record["highlights"] = {"title": highlighter.title(record["title"] or ""),
+                                "text": highlighter.full(record["text"] or "")}
+        same = [searcher.stored_fields(d) for d in docnums[1:]]
+        similar = []
+        if record["text"]:
+            shingles = _shingles(record["text"])
+            for hit in searcher.more_like(docnums[0], "text", text=record["text"],
+                                          top=SIMILAR * 3):
+                other = hit.fields()
+                if other["id"] == record["id"]:
+                    continue
+                if _resemblance(shingles, _shingles(other.get("text") or "")) >= 0.8:
+                    same.append(other)
+                elif len(similar) < SIMILAR:
+                    similar.append(_brief(other, round(float(hit.score), 4)))
+        record["same_text"] = [_brief(s) for s in same]
+        record["similar"] = similar
+        return record
+
+    def iter_records(self, req: SearchRequest) -> Iterator[dict]:
+        """Every matching article's export record, in the request's order (for CSV/JSONL)."""
+        gen = self._current()
+        sel = _Selection(gen, req)
+        for docnum, _ in sel.ranked(None):
+            yield to_article(gen.searcher.stored_fields(docnum)).to_record()
+
+    def overview(self) -> dict:
+        """What the index holds: article count, outlets, date span and the top names."""
+        cols = self._current().columns
+        out = {"articles": int(cols.live.sum())}
+        for key, name, size in (("outlets", "outlet", 50), ("places", "place", 10),
+                                ("people", "person", 10), ("organizations", "org", 10)):
+            column = cols.fields.get(name)
+            out[key] = ([{"value": e["value"], "count": e["count"]}
+                         for e in column.top(column.counts(cols.live), size)] if column else [])
+        span = cols.dates.span(cols.live)
+        out["date_span"] = list(span) if span else None
+        return out
+
+
+def _brief(stored: dict, score: float | None = None) -> dict:
+    meta = json.loads(stored["meta"])
+    brief = {"id": stored["id"], "title": stored.get("title") or None,
+             "outlet": meta.get("outlet"), "source_outlet": meta.get("source_outlet"),
+             "published": meta.get("published"), "url": meta.get("url")}
+    if score is not None:
+        brief["score"] = score
+    return brief
+
+
+def _shingles(text: str) -> set:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
+
+
+def _resemblance(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

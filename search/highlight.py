@@ -1,0 +1,140 @@
+"""Highlights: HTML-safe snippets of an article with the matched words wrapped in ``<mark>``.
+
+The article's own text is always escaped; ``<mark>`` is the only markup added. Words are
+matched the way the index matched them (same tokenizer, same stemming), so a search for
+"strikes" marks "strike", and a variant expansion (Kharkov -> Kharkiv) marks the spelling
+the article actually uses. Only the shown page is highlighted.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from whoosh import query as wq
+
+from .query import TEXT_FIELDS
+
+SNIPPET_CHARS = 240       # length of the lead snippet when there is no query
+CONTEXT_CHARS = 80        # characters of context on each side of a match
+MAX_FRAGMENTS = 3
+MAX_EXPANDED = 200        # wildcard/fuzzy expansions considered for highlighting
+
+
+def query_words(q, reader) -> set[str]:
+    """The indexed words (stemmed) that the positive parts of ``q`` search the text for."""
+    words: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, (wq.AndNot, wq.AndMaybe)):
+            walk(node.a)
+            if isinstance(node, wq.AndMaybe):
+                walk(node.b)
+            return
+        if isinstance(node, wq.CompoundQuery):
+            for sub in node.subqueries:
+                walk(sub)
+            return
+        if getattr(node, "fieldname", None) not in TEXT_FIELDS:
+            return
+        if isinstance(node, wq.Term):
+            words.add(node.text if isinstance(node.text, str) else node.text.decode("utf-8"))
+        elif isinstance(node, wq.Phrase):
+            words.update(node.words)
+        elif isinstance(node, wq.MultiTerm):
+            for i, btext in enumerate(node._btexts(reader)):
+                if i >= MAX_EXPANDED:
+                    break
+                words.add(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+
+    if q is not None:
+        walk(q)
+    return words
+
+
+class Highlighter:
+    """Marks the words of one query in titles and texts, using the index's analyzer."""
+
+    def __init__(self, schema, words: set[str]):
+        analyzer = schema["text"].analyzer
+        self._analyzer = analyzer
+        tokenizer = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
+        self._token = re.compile(tokenizer.expression.pattern, re.UNICODE)
+        self.words = words
+        self._stems: dict[str, bool] = {}
+
+    def _matches(self, token: str) -> bool:
+        key = token.lower()
+        hit = self._stems.get(key)
+        if hit is None:
+            hit = any(t.text in self.words for t in self._analyzer(token, mode="query"))
+            self._stems[key] = hit
+        return hit
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the words in ``text`` that the query matched."""
+        if not self.words or not text:
+            return []
+        return [m.span() for m in self._token.finditer(text) if self._matches(m.group())]
+
+    @staticmethod
+    def mark(text: str, spans, start: int = 0, end: int | None = None) -> str:
+        """``text[start:end]`` escaped, with ``spans`` wrapped in ``<mark>``."""
+        end = len(text) if end is None else end
+        out, pos = [], start
+        for a, b in spans:
+            if a < start or b > end:
+                continue
+            out.append(escape(text[pos:a]))
+            out.append(f"<mark>{escape(text[a:b])}</mark>")
+            pos = b
+        out.append(escape(text[pos:end]))
+        return "".join(out)
+
+    def title(self, title: str) -> str:
+        """The whole title, escaped and marked."""
+        return self.mark(title or "", self.spans(title or ""))
+
+    def full(self, text: str) -> str:
+        """The whole text, escaped and marked (the article page)."""
+        return self.mark(text, self.spans(text))
+
+    def fragments(self, text: str) -> list[str]:
+        """A few escaped fragments around the matched words; with none, the start of the text."""
+        spans = self.spans(text)
+        if not spans:
+            return [self._lead(text)] if text else []
+        windows = []   # [start, end, spans inside]
+        for a, b in spans:
+            start, end = max(0, a - CONTEXT_CHARS), min(len(text), b + CONTEXT_CHARS)
+            if windows and start <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], end)
+                windows[-1][2].append((a, b))
+            else:
+                windows.append([start, end, [(a, b)]])
+        best = sorted(windows, key=lambda w: (-len({text[a:b].lower() for a, b in w[2]}),
+                                              -len(w[2]), w[0]))[:MAX_FRAGMENTS]
+        out = []
+        for start, end, inside in sorted(best, key=lambda w: w[0]):
+            start, end = _snap(text, start, end)
+            out.append(("…" if start > 0 else "") + self.mark(text, inside, start, end)
+                       + ("…" if end < len(text) else ""))
+        return out
+
+    @staticmethod
+    def _lead(text: str) -> str:
+        start, end = _snap(text, 0, min(len(text), SNIPPET_CHARS))
+        return escape(text[:end].strip()) + ("…" if end < len(text) else "")
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen/narrow a window so it does not cut words in half."""
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    if end < len(text):
+        space = text.rfind(" ", end - 20, end)
+        end = space if space > start else end
+    return start, end

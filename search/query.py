@@ -1,0 +1,351 @@
+"""Query parsing: the query language, its bounds, spelling-variant expansion and evaluation.
+
+``parse_query`` checks the typed query for what Whoosh's parser would silently rewrite
+(unbalanced parentheses or quotes, unterminated ranges, unknown fields, dangling operators),
+enforces the bounds (terms, wildcard expansion, fuzziness), pulls out ``date:`` clauses,
+parses the rest with Whoosh (BM25F over title, text and aliases) and expands every plain
+word to the spelling variants of the names it stands for. ``match_mask`` then evaluates the
+parsed query to a numpy mask of matching document numbers, reading postings block by block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin,
+                            PlusMinusPlugin, QueryParser)
+
+from .facets import FACET_FIELDS, posting_ids
+from .request import SearchError, parse_date_bound
+
+TEXT_FIELDS = ("title", "text", "aliases")
+MAX_TERMS = 32            # words and field:value clauses in one query
+MAX_EXPANSION = 500       # index words one wildcard or fuzzy term may stand for
+MAX_FUZZY_DISTANCE = 2
+MIN_PREFIX_CHARS = 2      # characters before the first wildcard
+#: Field names a query may use -> index field.
+QUERY_FIELDS = {"title": "title", "text": "text", **FACET_FIELDS}
+_ENTITY_FIELDS = {"place": "places", "person": "people", "organization": "organizations",
+                  "org": "organizations"}
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_DATE_VALUE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
+_DATE_CLAUSE = re.compile(
+    rf"(?<![\w:])(?:date|published):(?:(?P<one>{_DATE_VALUE})(?![\w-])"
+    rf"|\[\s*(?P<start>{_DATE_VALUE})?\s+(?:to|TO)\s*(?P<stop>{_DATE_VALUE})?\s*\])")
+_FIELD_PREFIX = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(?=\S)")
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
+@dataclass
+class ParsedQuery:
+    """A typed query as understood: the Whoosh query, date bounds and what was rewritten."""
+
+    text: str
+    query: wq.Query | None                 # None: no query words (list everything)
+    shown: str = ""                        # the query as parsed, before variant expansion
+    dates: list = field(default_factory=list)   # (start, stop) date pairs, ANDed
+    warnings: list = field(default_factory=list)
+    words: list = field(default_factory=list)   # the plain words typed, for suggestions
+
+    def describe(self) -> str:
+        """The query as parsed, for the response's echo."""
+        parts = [self.shown] if self.query is not None else []
+        parts += [f"date:[{a or '*'} TO {b or '*'}]" for a, b in self.dates]
+        return " AND ".join(parts)
+
+
+def _aliases():
+    """The entity alias tables, when that module is present (it is optional here)."""
+    try:
+        from . import aliases
+    except ImportError:
+        return None
+    return aliases
+
+
+def canonical_names(word: str) -> list[tuple[str, str]]:
+    """(type, canonical name) pairs a typed name stands for; empty when none is known."""
+    mod = _aliases()
+    if mod is None:
+        return []
+    try:
+        return list(mod.canonical(word))
+    except Exception:   # alias data missing or malformed: search still works without it
+        return []
+
+
+def name_variants(kind: str, name: str) -> list[str]:
+    """Every known spelling of a canonical name, the name itself first."""
+    mod = _aliases()
+    found = [name]
+    if mod is not None:
+        try:
+            found += [v for v in mod.variants(kind, name) if v not in found]
+        except Exception:
+            pass
+    return found
+
+
+def _scan(text: str) -> list[tuple[str, int]]:
+    """Structural characters outside quotes, and whether the quotes are balanced."""
+    marks, in_quote = [], False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            in_quote = not in_quote
+            marks.append((ch, i))
+        elif not in_quote and ch in "()[]{}":
+            marks.append((ch, i))
+    if in_quote:
+        raise SearchError('the query has an unterminated "quote"; close it or remove it', "q",
+                          type="query_syntax")
+    return marks
+
+
+def check_syntax(text: str) -> list[str]:
+    """Reject what Whoosh would silently rewrite into another query; warn about what can run."""
+    depth, bracket = 0, None
+    for ch, i in _scan(text):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise SearchError(f"the query closes a parenthesis it never opened "
+                                  f"(character {i + 1})", "q", type="query_syntax")
+        elif ch in "[{":
+            if bracket:
+                raise SearchError("a range cannot hold another range", "q", type="query_syntax")
+            bracket = ch
+        elif ch in "]}":
+            if not bracket:
+                raise SearchError(f"the query closes a range it never opened "
+                                  f"(character {i + 1})", "q", type="query_syntax")
+            bracket = None
+    if depth:
+        raise SearchError("the query has an unbalanced parenthesis: every '(' needs a ')'",
+                          "q", type="query_syntax")
+    if bracket:
+        raise SearchError("the query has an unterminated range: write date:[2023-01 TO 2023-06]",
+                          "q", type="query_syntax")
+    for m in _FIELD_PREFIX.finditer(_outside_quotes(text)):
+        name = m.group(1)
+        if name not in QUERY_FIELDS and name not in ("date", "published"):
+            raise SearchError(f"unknown field '{name}:' in the query; known fields: "
+                              f"{', '.join(list(QUERY_FIELDS) + ['date'])}", "q",
+                              type="query_syntax")
+    warnings = []
+    tokens = _outside_quotes(text).replace("(", " ( ").replace(")", " ) ").split()
+    for pos, tok in enumerate(tokens):
+        if tok in _OPERATORS:
+            before = tokens[pos - 1] if pos else "("
+            after = tokens[pos + 1] if pos + 1 < len(tokens) else ")"
+            dangling = after in _OPERATORS or after == ")" or (
+                tok != "NOT" and (before in _OPERATORS or before == "("))
+            if dangling:
+                warnings.append(f"'{tok}' has nothing to join on one side and was ignored")
+    words = [t for t in tokens if t not in _OPERATORS and t not in "()"]
+    if len(words) > MAX_TERMS:
+        raise SearchError(f"the query has {len(words)} terms; at most {MAX_TERMS} are allowed",
+                          "q", type="query_too_complex")
+    for tok in words:
+        bare = tok.split(":", 1)[-1].lstrip("+-")
+        star = min([i for i in (bare.find("*"), bare.find("?")) if i >= 0], default=-1)
+        if star != -1 and star < MIN_PREFIX_CHARS:
+            raise SearchError(f"the wildcard in '{tok}' needs at least {MIN_PREFIX_CHARS} "
+                              "letters before it", "q", type="query_too_complex")
+        fuzzy = re.search(r"~(\d+)", bare)
+        if fuzzy and int(fuzzy.group(1)) > MAX_FUZZY_DISTANCE:
+            raise SearchError(f"fuzzy term '{tok}' allows {fuzzy.group(1)} edits; at most "
+                              f"{MAX_FUZZY_DISTANCE} are allowed", "q", type="query_too_complex")
+    return warnings
+
+
+def _outside_quotes(text: str) -> str:
+    """The query with each quoted phrase reduced to an empty one (a placeholder word)."""
+    return re.sub(r'"[^"]*"', '""', text)
+
+
+def extract_dates(text: str) -> tuple[str, list[tuple[date | None, date | None]]]:
+    """Pull ``date:2023-05`` and ``date:[2023-01 TO 2023-06]`` clauses out of the query."""
+    dates = []
+
+    def take(m: re.Match) -> str:
+        if m.group("one"):
+            dates.append((parse_date_bound(m.group("one"), "q", False),
+                          parse_date_bound(m.group("one"), "q", True)))
+        else:
+            start, stop = m.group("start"), m.group("stop")
+            if not start and not stop:
+                raise SearchError("a date range needs at least one end", "q", type="query_syntax")
+            dates.append((parse_date_bound(start, "q", False) if start else None,
+                          parse_date_bound(stop, "q", True) if stop else None))
+        return " "
+
+    rest = _DATE_CLAUSE.sub(take, text)
+    if re.search(r"(?<![\w:])(?:date|published):", rest):
+        raise SearchError("a date in the query must look like date:2023, date:2023-05-12 or "
+                          "date:[2023-01 TO 2023-06]", "q", type="query_syntax")
+    return rest, dates
+
+
+class NewsParser(QueryParser):
+    """Whoosh's multifield parser with the spelling variants of names added to plain words
+    (with ``expand`` off, the query as typed, for showing back to the user)."""
+
+    expand = True
+
+    def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        base = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if (not self.expand or termclass is not wq.Term or fieldname not in TEXT_FIELDS
+                or base is None):
+            return base
+        extra = []
+        for kind, name in canonical_names(text):
+            extra += self._variant_queries(fieldname, text, name, name_variants(kind, name))
+            if fieldname == "text" and kind in _ENTITY_FIELDS:
+                extra.append(wq.Term(_ENTITY_FIELDS[kind], name, boost=0.5))
+        unique = {repr(q): q for q in [base] + extra}
+        return wq.Or(list(unique.values())) if len(unique) > 1 else base
+
+    def _variant_queries(self, fieldname, typed, name, variants) -> list:
+        """Queries for each variant; where the typed word is one word of a longer name
+        (a surname), the same word of each variant too, so highlights mark it."""
+        analyse = self.schema[fieldname].process_text
+        typed_toks = list(analyse(typed, mode="query"))
+        name_toks = list(analyse(name, mode="query"))
+        out = []
+        for v in variants:
+            toks = list(analyse(v, mode="query"))
+            if not toks:
+                continue
+            out.append(wq.Term(fieldname, toks[0]) if len(toks) == 1
+                       else wq.Phrase(fieldname, toks))
+            if len(typed_toks) == 1 and len(toks) == len(name_toks) > 1:
+                out += [wq.Term(fieldname, t) for t, n in zip(toks, name_toks)
+                        if n == typed_toks[0]]
+        return out
+
+
+def make_parser(schema, expand: bool = True) -> NewsParser:
+    """The query parser of a newsfacet index (``expand``: add spelling variants of names)."""
+    parser = NewsParser(None, schema)
+    parser.expand = expand
+    parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS)))
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.add_plugin(FuzzyTermPlugin())
+    parser.add_plugin(FieldAliasPlugin({v: [k] for k, v in QUERY_FIELDS.items() if k != v}))
+    return parser
+
+
+def _rewrite_keywords(q, columns):
+    """Map field:value clauses on keyword fields to the exact (case-kept) index values."""
+    if isinstance(q, (wq.AndNot, wq.AndMaybe)):
+        return q.__class__(_rewrite_keywords(q.a, columns), _rewrite_keywords(q.b, columns))
+    if isinstance(q, wq.CompoundQuery):
+        return q.__class__([_rewrite_keywords(s, columns) for s in q.subqueries], boost=q.boost)
+    if isinstance(q, wq.Not):
+        return wq.Not(_rewrite_keywords(q.query, columns))
+    fieldname = getattr(q, "fieldname", None)
+    column = next((c for c in columns.fields.values() if c.fieldname == fieldname), None)
+    if column is None:
+        return q
+    if isinstance(q, wq.Term):
+        typed = q.text
+    elif isinstance(q, wq.Phrase):
+        typed = " ".join(q.words)
+    else:
+        return q
+    names = [n for _, n in canonical_names(typed)]
+    values = column.resolve(typed, names)
+    if not values:
+        return wq.NullQuery
+    terms = [wq.Term(fieldname, v) for v in values]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def _check_expansion(q, reader) -> None:
+    for leaf in q.leaves():
+        if isinstance(leaf, wq.MultiTerm):
+            count = 0
+            for _ in leaf._btexts(reader):
+                count += 1
+                if count > MAX_EXPANSION:
+                    raise SearchError(f"'{leaf}' stands for more than {MAX_EXPANSION} words in "
+                                      "the index; make it more specific", "q",
+                                      type="query_too_complex")
+
+
+def parse_query(text: str, searcher, columns) -> ParsedQuery:
+    """Check, parse, expand and bound a typed query (empty text: no query)."""
+    parsed = ParsedQuery(text=text, query=None)
+    if not text.strip():
+        return parsed
+    parsed.warnings = check_syntax(text)
+    rest, parsed.dates = extract_dates(text)
+    parsed.words = [w for tok in rest.replace('"', " ").split()
+                    if tok not in _OPERATORS and not set(tok) & set(":~*?")
+                    for w in _WORD.findall(tok)]
+    if rest.strip():
+        q = make_parser(searcher.schema).parse(rest)
+        q = _rewrite_keywords(q, columns).normalize()
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            parsed.warnings.append("the query has no searchable words (only very common ones?)"
+                                   ", so nothing matches")
+        else:
+            _check_expansion(q, searcher.reader())
+        parsed.query = q
+        parsed.shown = str(make_parser(searcher.schema, expand=False).parse(rest))
+    return parsed
+
+
+def match_mask(q, searcher, columns) -> np.ndarray:
+    """A mask of the live documents that match ``q``, evaluated with numpy set operations."""
+    size = columns.size
+    reader = searcher.reader()
+
+    def ids_mask(ids) -> np.ndarray:
+        m = np.zeros(size, dtype=bool)
+        m[ids] = True
+        return m
+
+    def ev(node) -> np.ndarray:
+        if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
+            return np.zeros(size, dtype=bool)
+        if isinstance(node, wq.Every):
+            return columns.live.copy()
+        if isinstance(node, wq.Term):
+            return ids_mask(posting_ids(reader, node.fieldname, node.text))
+        if isinstance(node, wq.Not):
+            return ~ev(node.query)
+        if isinstance(node, wq.AndNot):
+            return ev(node.a) & ~ev(node.b)
+        if isinstance(node, wq.AndMaybe):
+            return ev(node.a)
+        if isinstance(node, wq.And):
+            m = columns.live.copy()
+            for sub in node.subqueries:
+                m &= ev(sub)
+            return m
+        if isinstance(node, wq.Or):
+            m = np.zeros(size, dtype=bool)
+            for sub in node.subqueries:
+                m |= ev(sub)
+            return m
+        if isinstance(node, wq.MultiTerm):
+            m = np.zeros(size, dtype=bool)
+            for btext in node._btexts(reader):
+                m[posting_ids(reader, node.fieldname, btext)] = True
+            return m
+        if isinstance(node, wq.Phrase):   # positions needed: only over the documents with all words
+            words = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
+            if not words.any():
+                return words
+            return ids_mask(np.fromiter(searcher.docs_for_query(node), dtype=np.int64)) & words
+        return ids_mask(np.fromiter(searcher.docs_for_query(node), dtype=np.int64))
+
+    return ev(q) & columns.live
+

@@ -1,0 +1,190 @@
+"""The search request: one validated, bounded type shared by the web pages, the API and the CLI.
+
+``parse_request`` turns query-string parameters (a werkzeug ``MultiDict`` or a plain
+``dict[str, list[str]]``) into a ``SearchRequest``; ``SearchRequest.to_params`` turns it
+back into the canonical query string, so a URL always carries the whole state of a search.
+Anything malformed is a ``SearchError`` naming the parameter and what was wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+#: Filter parameters (repeatable: values of one filter are OR, different filters are AND).
+FILTER_PARAMS = ("outlet", "source_outlet", "place", "person", "org", "author")
+SORTS = ("relevance", "newest", "oldest")
+DATED = ("unknown", "yes")
+MAX_QUERY_CHARS = 500
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+DEFAULT_FACET_SIZE = 10
+MAX_FACET_SIZE = 100
+MAX_FILTER_VALUES = 50
+MAX_PAGE = 100_000
+PARAMS = ("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size") + FILTER_PARAMS
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class SearchError(Exception):
+    """A request the engine cannot answer: a 400 (bad input) or 404 (unknown article)."""
+
+    def __init__(self, message: str, param: str | None = None, type: str = "invalid_request",
+                 status: int = 400):
+        super().__init__(message)
+        self.type = type
+        self.message = message
+        self.param = param
+        self.status = status
+
+    def to_dict(self) -> dict:
+        """The JSON error body: ``{"error": {"type", "message", "param"}}``."""
+        return {"error": {"type": self.type, "message": self.message, "param": self.param}}
+
+
+@dataclass
+class SearchRequest:
+    """A search as understood: query, filters, date bounds, sort and page."""
+
+    q: str = ""
+    filters: dict = field(default_factory=dict)   # filter param -> list of values
+    date_from: str | None = None                  # YYYY, YYYY-MM or YYYY-MM-DD (inclusive)
+    date_to: str | None = None
+    dated: str | None = None                      # "unknown" | "yes" | None
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    facet_size: int = DEFAULT_FACET_SIZE
+
+    def default_sort(self) -> str:
+        """The sort used when none is given: relevance with a query, newest without."""
+        return "relevance" if self.q.strip() else "newest"
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """Canonical query-string pairs (defaults left out), for building URLs."""
+        pairs: list[tuple[str, str]] = []
+        if self.q:
+            pairs.append(("q", self.q))
+        for name in FILTER_PARAMS:
+            pairs.extend((name, v) for v in self.filters.get(name, []))
+        for name, value in (("from", self.date_from), ("to", self.date_to), ("dated", self.dated)):
+            if value:
+                pairs.append((name, value))
+        if self.sort != self.default_sort():
+            pairs.append(("sort", self.sort))
+        if self.page != 1:
+            pairs.append(("page", str(self.page)))
+        if self.per_page != DEFAULT_PER_PAGE:
+            pairs.append(("per_page", str(self.per_page)))
+        if self.facet_size != DEFAULT_FACET_SIZE:
+            pairs.append(("facet_size", str(self.facet_size)))
+        return pairs
+
+    def with_page(self, page: int) -> "SearchRequest":
+        """The same search on another page."""
+        return replace(self, page=page)
+
+    def echo(self) -> dict:
+        """The request as understood, for the response's ``query`` member."""
+        return {"q": self.q, "filters": {k: v for k, v in self.filters.items() if v},
+                "from": self.date_from, "to": self.date_to, "dated": self.dated,
+                "sort": self.sort, "page": self.page, "per_page": self.per_page,
+                "facet_size": self.facet_size}
+
+
+def _getlist(params, name: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        return [str(v) for v in params.getlist(name)]
+    value = params.get(name, [])
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def _single(params, name: str) -> str | None:
+    values = [v for v in _getlist(params, name) if v.strip() != ""]
+    if len(values) > 1:
+        raise SearchError(f"parameter '{name}' given {len(values)} times; give it once", name)
+    return values[0].strip() if values else None
+
+
+def _int(params, name: str, default: int, low: int, high: int, hint: str = "") -> int:
+    raw = _single(params, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SearchError(f"'{name}' must be a whole number, not {raw!r}", name) from None
+    if not low <= value <= high:
+        raise SearchError(f"'{name}' must be between {low} and {high}, not {value}{hint}", name)
+    return value
+
+
+def parse_date_bound(value: str, param: str, end: bool) -> date:
+    """The first (or, with ``end``, last) day of a YYYY, YYYY-MM or YYYY-MM-DD value."""
+    m = _DATE_RE.match(value)
+    if not m:
+        raise SearchError(f"'{param}' must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}",
+                          param)
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if day:
+            return date(year, int(month), int(day))
+        if month:
+            start = date(year, int(month), 1)
+            if not end:
+                return start
+            nxt = date(year + (start.month == 12), start.month % 12 + 1, 1)
+            return date.fromordinal(nxt.toordinal() - 1)
+        return date(year, 12, 31) if end else date(year, 1, 1)
+    except ValueError as exc:
+        raise SearchError(f"'{param}' is not a real date: {value!r} ({exc})", param) from None
+
+
+def parse_request(params, ignore=()) -> SearchRequest:
+    """Validate query-string parameters into a ``SearchRequest``.
+
+    ``params`` is a werkzeug ``MultiDict`` or a ``dict[str, list[str]]``. Parameters named in
+    ``ignore`` (a front end's own, such as an export format) are skipped; any other unknown
+    parameter is an error, so a misspelt filter never silently widens a search.
+    """
+    for name in params.keys():
+        if name not in PARAMS and name not in ignore:
+            raise SearchError(f"unknown parameter '{name}'; known: {', '.join(PARAMS)}", name)
+    q = _single(params, "q") or ""
+    if len(q) > MAX_QUERY_CHARS:
+        raise SearchError(f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} "
+                          "are allowed", "q", type="query_too_long")
+    filters = {}
+    for name in FILTER_PARAMS:
+        values = [v.strip() for v in _getlist(params, name) if v.strip()]
+        if len(values) > MAX_FILTER_VALUES:
+            raise SearchError(f"at most {MAX_FILTER_VALUES} values of '{name}' are allowed", name)
+        if values:
+            filters[name] = list(dict.fromkeys(values))
+    date_from, date_to = _single(params, "from"), _single(params, "to")
+    start = parse_date_bound(date_from, "from", end=False) if date_from else None
+    stop = parse_date_bound(date_to, "to", end=True) if date_to else None
+    if start and stop and start > stop:
+        raise SearchError(f"'from' ({date_from}) is after 'to' ({date_to})", "from")
+    dated = _single(params, "dated")
+    if dated is not None and dated not in DATED:
+        raise SearchError(f"'dated' must be one of {', '.join(DATED)}, not {dated!r}", "dated")
+    if dated == "unknown" and (start or stop):
+        raise SearchError("'dated=unknown' cannot be combined with 'from' or 'to': articles "
+                          "without a date have no date to compare", "dated")
+    req = SearchRequest(q=q.strip(), filters=filters, date_from=date_from, date_to=date_to,
+                        dated=dated)
+    sort = _single(params, "sort")
+    if sort is not None and sort not in SORTS:
+        raise SearchError(f"'sort' must be one of {', '.join(SORTS)}, not {sort!r}", "sort")
+    req.sort = sort or req.default_sort()
+    if req.sort == "relevance" and not req.q:
+        req.sort = "newest"   # nothing to rank by without a query
+    req.per_page = _int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    req.page = _int(params, "page", 1, 1, MAX_PAGE)
+    req.facet_size = _int(params, "facet_size", DEFAULT_FACET_SIZE, 0, MAX_FACET_SIZE)
+    return req
