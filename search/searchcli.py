@@ -1,0 +1,113 @@
+"""``newsfacet search``: the engine's results on a terminal, or the API's JSON with ``--json``.
+
+A thin layer: options become the same query-string parameters the web pages and the API
+take, ``parse_request`` validates them, ``Engine.search`` answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from html import unescape
+
+from .engine import Engine
+from .request import FILTER_PARAMS, SORTS, SearchError, parse_request
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+_BOLD_YELLOW, _DIM, _RESET = "\033[1;33m", "\033[2m", "\033[0m"
+
+
+def add_search_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``newsfacet search`` (``--index`` is added by the caller)."""
+    parser.add_argument("q", nargs="?", default="", metavar="QUERY",
+                        help='the query, e.g. "belgorod drone" (empty: everything, newest first)')
+    for name in FILTER_PARAMS:
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, action="append",
+                            default=[], metavar="VALUE",
+                            help=f"only articles with this {name} (repeatable: any of them)")
+    parser.add_argument("--from", dest="date_from", metavar="DATE",
+                        help="published on or after YYYY, YYYY-MM or YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", metavar="DATE",
+                        help="published on or before YYYY, YYYY-MM or YYYY-MM-DD")
+    parser.add_argument("--dated", choices=["unknown", "yes"],
+                        help="unknown: only articles without a publication date")
+    parser.add_argument("--sort", choices=SORTS,
+                        help="default: relevance with a query, newest without")
+    parser.add_argument("--page", help="page number (default 1)")
+    parser.add_argument("--per-page", dest="per_page", help="hits per page (default 20, max 100)")
+    parser.add_argument("--facet-size", dest="facet_size", help="values per facet (default 10)")
+    parser.add_argument("--json", action="store_true", help="print the API's JSON response")
+    parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                        help="highlight matches with colour (default: when a terminal)")
+
+
+def request_params(args) -> dict[str, list[str]]:
+    """The query-string parameters the options stand for."""
+    params: dict[str, list[str]] = {}
+    if args.q:
+        params["q"] = [args.q]
+    for name in FILTER_PARAMS:
+        if getattr(args, name):
+            params[name] = list(getattr(args, name))
+    for name, attr in (("from", "date_from"), ("to", "date_to"), ("dated", "dated"),
+                       ("sort", "sort"), ("page", "page"), ("per_page", "per_page"),
+                       ("facet_size", "facet_size")):
+        if getattr(args, attr) is not None:
+            params[name] = [str(getattr(args, attr))]
+    return params
+
+
+def _plain(html: str, colour: bool) -> str:
+    """A highlight fragment for the terminal: marks as colour (or *stars*), entities decoded."""
+    if colour:
+        html = _MARK.sub(lambda m: f"\0{m.group(1)}\1", html)
+        return unescape(html).replace("\0", _BOLD_YELLOW).replace("\1", _RESET)
+    return unescape(_MARK.sub(r"*\1*", html))
+
+
+def format_results(result: dict, colour: bool) -> str:
+    """The response as terminal text: a header, then each hit with outlet, date and snippet."""
+    dim, reset = (_DIM, _RESET) if colour else ("", "")
+    lines = [f"{result['total']} results, page {result['page']} of {result['pages']} "
+             f"({result['took_ms']} ms)"]
+    for warning in result["warnings"]:
+        lines.append(f"note: {warning}")
+    if result["suggestion"]:
+        lines.append(f"did you mean: {result['suggestion']}")
+    first = (result["page"] - 1) * result["per_page"]
+    for n, hit in enumerate(result["hits"], start=first + 1):
+        title = _plain(hit["highlights"]["title"], colour) or "(untitled)"
+        lines.append("")
+        lines.append(f"{n:>3}. {title}")
+        where = " · ".join(x for x in (hit["outlet"] or "unknown outlet",
+                                        hit["published"] or "date unknown", hit["id"]) if x)
+        lines.append(f"     {dim}{where}{reset}")
+        for fragment in hit["highlights"]["text"][:2]:
+            lines.append("     " + " ".join(_plain(fragment, colour).split()))
+    if result["next"]:
+        lines.append("")
+        lines.append(f"{dim}more: --page {result['page'] + 1}{reset}")
+    return "\n".join(lines)
+
+
+def run_search(args) -> int:
+    """Run ``newsfacet search``; exit 0 on success, 2 on a bad request or missing index."""
+    try:
+        req = parse_request(request_params(args))
+        engine = Engine(args.index)
+        result = engine.search(req)
+    except SearchError as exc:
+        where = f" ({exc.param})" if exc.param else ""
+        print(f"newsfacet search: error{where}: {exc.message}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"newsfacet search: error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+        print(format_results(result, colour))
+    return 0
