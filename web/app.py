@@ -1,0 +1,90 @@
+"""The Flask application factory of newsfacet's web front end.
+
+``create_app({"INDEX_DIR": path})`` builds an app on one index: the JSON API
+(``web.api``), the HTML pages (``web.pages``) and the streamed export
+(``web.export``). It adds the security headers every response carries and
+error handlers that answer in the caller's format (JSON under ``/api/``, an
+HTML page elsewhere) and never show a stack trace.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from search.request import SearchError
+
+from .api import api
+from .export import export
+from .pages import pages
+
+#: Every response's security headers. No inline script or style is ever needed:
+#: the pages load /static/app.css and /static/app.js and draw the histogram as
+#: inline SVG markup (presentation attributes, no style attributes).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+DEFAULTS = {
+    "INDEX_DIR": None,
+    # Every request is a GET with a query string; nothing needs a large body.
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "JSON_SORT_KEYS": False,
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """A newsfacet web app; ``config["INDEX_DIR"]`` is the index folder it serves."""
+    app = Flask(__name__)
+    app.config.update(DEFAULTS)
+    app.config.update(config or {})
+    app.json.sort_keys = False
+    app.jinja_env.autoescape = True   # also for templates that are not named *.html
+    app.register_blueprint(api)
+    app.register_blueprint(export)
+    app.register_blueprint(pages)
+    app.after_request(_add_security_headers)
+    app.register_error_handler(SearchError, _search_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def _add_security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error_response(status: int, kind: str, message: str, param: str | None = None):
+    if _wants_json():
+        error = {"type": kind, "message": message}
+        if param:
+            error["param"] = param
+        return jsonify({"error": error}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _search_error(exc: SearchError):
+    return _error_response(exc.status, exc.type, exc.message, exc.param)
+
+
+def _http_error(exc: HTTPException):
+    kind = (exc.name or "error").lower().replace(" ", "_")
+    return _error_response(exc.code or 500, kind, exc.description or exc.name)
+
+
+def _unexpected_error(exc: Exception):
+    # Logged with its traceback for the operator; the client sees only a plain message.
+    current_app.logger.exception("unhandled error on %s", request.path)
+    return _error_response(500, "internal_error", InternalServerError.description)

@@ -1,0 +1,116 @@
+"""The date histogram of a result set, drawn as a small server-rendered SVG.
+
+The engine's ``published`` facet gives buckets of years ("2023"), months
+("2023-05") or days ("2023-05-12") plus an ``unknown`` bucket. This module
+fills the gaps between the buckets (so that time runs evenly along the axis)
+and lays the bars out; ``templates/_histogram.html`` draws them. Each bar is a
+link that narrows the search to its bucket (``from`` = ``to`` = the bucket).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+WIDTH = 640          # the SVG's viewBox; the CSS scales it to the column
+HEIGHT = 80
+PLOT_TOP = 4
+PLOT_BOTTOM = 79     # the baseline; the axis labels are HTML below the SVG
+MAX_FILLED = 400     # a sparser bucket list than this is drawn as given, gaps and all
+UNKNOWN = "unknown"
+
+
+@dataclass
+class Bar:
+    """One bucket: its value, count, geometry and the search it links to."""
+
+    value: str
+    count: int
+    x: float
+    width: float
+    y: float
+    height: float
+    href: str
+    selected: bool
+    unknown: bool = False
+
+    @property
+    def label(self) -> str:
+        """What the bar's tooltip and screen readers say."""
+        noun = "article" if self.count == 1 else "articles"
+        when = "date unknown" if self.unknown else self.value
+        return f"{when}: {self.count} {noun}"
+
+
+@dataclass
+class Histogram:
+    """The laid-out histogram: bars, axis labels and the tallest count."""
+
+    bars: list
+    first: str
+    last: str
+    max_count: int
+    width: int = WIDTH
+    height: int = HEIGHT
+    baseline: int = PLOT_BOTTOM
+
+
+def _next(value: str) -> str:
+    """The bucket after ``value`` at the same resolution (year, month or day)."""
+    if len(value) == 4:
+        return f"{int(value) + 1:04d}"
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:7])
+        return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+    return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+
+
+def _filled(buckets: dict[str, int]) -> list[tuple[str, int]]:
+    """The dated buckets in order, with empty buckets added between them."""
+    values = sorted(buckets)
+    if len(values) < 2 or len({len(v) for v in values}) != 1:
+        return [(v, buckets[v]) for v in values]
+    out, value = [], values[0]
+    while value <= values[-1]:
+        out.append((value, buckets.get(value, 0)))
+        if len(out) > MAX_FILLED:
+            return [(v, buckets[v]) for v in values]
+        value = _next(value)
+    return out
+
+
+def build_histogram(published: list[dict], links) -> Histogram | None:
+    """Lay out the ``published`` facet as bars; None when there is nothing to draw.
+
+    ``links`` is the search's :class:`web.urls.SearchLinks`, used for the bars'
+    hrefs and to tell which bucket the current date filter selects.
+    """
+    dated = {b["value"]: b["count"] for b in published if b["value"] != UNKNOWN}
+    unknown = sum(b["count"] for b in published if b["value"] == UNKNOWN)
+    series = _filled(dated)
+    if not series and not unknown:
+        return None
+    slots = len(series) + (1 if unknown else 0) + (0.5 if unknown and series else 0)
+    step = WIDTH / max(slots, 1)
+    gap = min(step * 0.2, 4)
+    max_count = max([c for _, c in series] + [unknown])
+    scale = (PLOT_BOTTOM - PLOT_TOP) / max_count
+    chosen_from, chosen_to = links.values("from"), links.values("to")
+
+    def bar(i: float, value: str, count: int, href: str, selected: bool, is_unknown=False) -> Bar:
+        height = count * scale if count == 0 else max(count * scale, 2)
+        return Bar(value=value, count=count, x=round(i * step + gap / 2, 2),
+                   width=round(step - gap, 2), y=round(PLOT_BOTTOM - height, 2),
+                   height=round(height, 2), href=href, selected=selected, unknown=is_unknown)
+
+    bars = [bar(i, value, count, links.replace(**{"from": value, "to": value, "dated": None}),
+                chosen_from == [value] and chosen_to == [value])
+            for i, (value, count) in enumerate(series)]
+    if unknown:
+        i = len(series) + (0.5 if series else 0)
+        bars.append(bar(i, UNKNOWN, unknown,
+                        links.replace(**{"from": None, "to": None, "dated": UNKNOWN}),
+                        links.has("dated", UNKNOWN), is_unknown=True))
+    first = series[0][0] if series else ""
+    last = series[-1][0] if len(series) > 1 else ""
+    return Histogram(bars=bars, first=first, last=last, max_count=max_count)

@@ -1,0 +1,154 @@
+"""The HTML pages: home (``/``), results (``/search``) and article (``/articles/<id>``).
+
+Each view asks the engine for the same data the JSON API returns and renders
+it; the pages hold no search logic. The URL is the whole state, so every
+control on a page is a plain link or a GET form, and the pages work without
+JavaScript.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from search.request import SearchError, parse_request
+
+from .api import get_engine
+from .histogram import build_histogram
+from .marking import MENTION_PARAMS, mark_text, marked_spans
+from .urls import SearchLinks, search_url
+
+pages = Blueprint("pages", __name__)
+
+#: The facets of the sidebar, in order: (parameter and facet name, heading).
+FACETS = [
+    ("outlet", "Outlet"),
+    ("source_outlet", "Source outlet"),
+    ("place", "Place"),
+    ("person", "Person"),
+    ("org", "Organisation"),
+    ("author", "Author"),
+]
+FACET_LABELS = dict(FACETS)
+FACET_SHOWN = 8          # values visible at first; the rest behind "show more"
+PAGE_FACET_SIZE = 40     # values per facet a page asks for when the URL does not say
+SORTS = [("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest")]
+
+
+@pages.app_template_global()
+def search_link(**params) -> str:
+    """A fresh search's URL, for templates: ``search_link(place="Kharkiv")``."""
+    return search_url(**params)
+
+
+@pages.get("/")
+def home():
+    """The search box and an overview of the collection."""
+    return render_template("home.html", overview=get_engine().overview())
+
+
+def _chips(links: SearchLinks) -> list[dict]:
+    """The active filters, each with the URL of the search without it."""
+    chips = [{"label": FACET_LABELS[name], "value": value, "param": name, "href": links.remove(name, value)}
+             for name, _ in FACETS for value in links.values(name)]
+    start, end = links.values("from"), links.values("to")
+    if start and start == end:
+        chips.append({"label": "Published", "value": start[0], "param": "from",
+                      "href": links.replace(**{"from": None, "to": None})})
+    else:
+        chips += [{"label": label, "value": values[0], "param": name, "href": links.remove(name)}
+                  for name, label, values in (("from", "From", start), ("to", "To", end)) if values]
+    if links.has("dated", "unknown"):
+        chips.append({"label": "Published", "value": "date unknown", "param": "dated",
+                      "href": links.remove("dated")})
+    return chips
+
+
+def _relaxations(chips: list[dict]) -> list[dict]:
+    """For an empty result: how many articles each filter's removal would bring back."""
+    out = []
+    for chip in chips:
+        params = parse_qsl(chip["href"].partition("?")[2]) + [("per_page", "1"), ("facet_size", "1")]
+        try:
+            total = get_engine().search(parse_request(MultiDict(params)))["total"]
+        except SearchError:
+            continue
+        if total:
+            out.append(dict(chip, total=total))
+    return out
+
+
+def _facet_groups(facets: dict) -> list[dict]:
+    groups = []
+    for name, label in FACETS:
+        values = facets.get(name) or []
+        if values:
+            groups.append({"name": name, "label": label, "shown": values[:FACET_SHOWN],
+                           "more": values[FACET_SHOWN:]})
+    return groups
+
+
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """Page numbers to offer: the first, the last and two either side (None = a gap)."""
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    out: list[int | None] = []
+    for n in wanted:
+        if out and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+@pages.get("/search")
+def search():
+    """Ranked, highlighted results with facets, chips, histogram and paging."""
+    try:
+        req = parse_request(request.args)
+        links = SearchLinks(req.to_params())
+        if "facet_size" not in request.args:
+            req = replace(req, facet_size=PAGE_FACET_SIZE)
+        result = get_engine().search(req)
+    except SearchError as exc:
+        links = SearchLinks(request.args.items(multi=True))
+        if exc.status != 400:
+            raise
+        return render_template("results.html", error=exc, links=links, chips=_chips(links),
+                               q=request.args.get("q", ""), sorts=SORTS), 400
+    chips = _chips(links)
+    return render_template(
+        "results.html", result=result, links=links, chips=chips, q=request.args.get("q", ""),
+        facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
+        histogram=build_histogram(result.get("facets", {}).get("published", []), links),
+        page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
+        relaxations=_relaxations(chips) if not result["total"] else [],
+        error=None)
+
+
+@pages.get("/articles/<article_id>")
+def article(article_id: str):
+    """One article: clean text with its names linked, metadata, copies and similar articles.
+
+    Reached from a search (``?q=...``), the query's words are marked; a query
+    the engine cannot parse only loses the marks, not the article.
+    """
+    q = request.args.get("q", "")
+    engine = get_engine()
+    try:
+        record = engine.article(article_id, q=q)
+    except SearchError as exc:
+        if exc.status == 404 or not q:
+            raise
+        q, record = "", engine.article(article_id)
+    highlights = record.get("highlights") or {}
+    marks = marked_spans(highlights.get("text") or "") if q else []
+    paragraphs = mark_text(record.get("text") or "", record.get("mentions") or [], marks)
+    entities = [(label, MENTION_PARAMS[kind], record.get(field) or [])
+                for label, kind, field in (("Places", "place", "places"),
+                                           ("People", "person", "people"),
+                                           ("Organisations", "organization", "organizations"))]
+    return render_template("article.html", article=record, paragraphs=paragraphs,
+                           title_html=highlights.get("title") if q else None,
+                           entities=entities, q=q)

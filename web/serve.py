@@ -1,0 +1,80 @@
+"""``newsfacet serve``: the web front end on a production WSGI server (waitress).
+
+The server keeps running while ``newsfacet index`` updates the same index: the
+engine notices the new index generation on the next request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from search.indexer import IndexError_, open_index
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+THREADS = 8
+
+
+class ServeError(Exception):
+    """The server cannot start; the message says why and what to do."""
+
+
+def check_index(index_dir) -> None:
+    """Raise ServeError unless ``index_dir`` holds a newsfacet index."""
+    try:
+        open_index(index_dir).close()
+    except IndexError_ as exc:
+        raise ServeError(str(exc)) from None
+
+
+def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
+    """A waitress server for the app on ``index_dir``, bound but not yet serving.
+
+    Port 0 picks a free port; the server's ``effective_port`` says which.
+    """
+    from waitress.server import create_server
+
+    from .api import get_engine
+    from .app import create_app
+
+    check_index(index_dir)
+    app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
+    with app.app_context():
+        get_engine()            # open and warm the index before the first request
+    return create_server(app, host=host, port=port, threads=THREADS, ident="newsfacet")
+
+
+def serve(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Serve the web front end on ``index_dir`` until interrupted."""
+    server = make_server(index_dir, host, port)
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"newsfacet: serving {Path(index_dir)} at http://{shown_host}:{server.effective_port}/ "
+          "(Ctrl+C to stop)", flush=True)
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``serve`` command's options, apart from ``--index`` (shared by every command)."""
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default %(default)s)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port, 0 for any free one (default %(default)s)")
+
+
+def run_serve(args) -> int:
+    """Run ``newsfacet serve`` with parsed arguments; the exit status."""
+    try:
+        serve(args.index, args.host, args.port)
+    except ServeError as exc:
+        print(f"newsfacet serve: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:      # the port is taken, or the address is not ours
+        print(f"newsfacet serve: error: cannot listen on {args.host}:{args.port}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("newsfacet serve: stopped", file=sys.stderr)
+    return 0
