@@ -1,0 +1,161 @@
+"""Extraction: a ``RawDocument`` in, an ``Article`` out.
+
+``extract`` cleans the text (``text``), then reads title, authors (``authors``),
+publication date and the dates mentioned (``dates``), outlet and original
+outlet (``outlet``) and language (``language``); places, people and
+organisations come from ``entities.find_mentions``. Metadata the file gives
+wins over anything read from the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict
+from urllib.parse import urlsplit
+
+from ..model import Article, RawDocument
+from .authors import authors_from_byline, authors_from_value
+from .dates import date_in_line, find_dates, parse_date_value
+from .language import detect_language
+from .outlet import (canonical_outlet, known_outlet, outlet_for_url, outlet_from_credit,
+                     outlet_from_dateline, outlet_from_notes, source_from_notes)
+from .text import clean, normalize, strip_site_name
+
+MAX_TEXT_CHARS = 1_000_000   # a longer text is cut (readers already cut files at this size)
+FOOTER_LINES = 5             # last body lines searched for a publication statement
+
+# A statement of publication in the body ("Published on May 23, 2023"), or a
+# leading dateline before a wire credit or dash ("WASHINGTON, May 23, 2023 (Reuters) -").
+_PUBLISHED_STATEMENT = re.compile(r"^(?:first |originally )?(?:published|posted)\b", re.I)
+_LEADING_DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,40}?,\s(?P<rest>[^()–—]{6,30}?)\s*(?:\(|[-–—]{1,2}\s)")
+
+_find_mentions = None
+
+
+def _mentions(text: str) -> list:
+    """Mentions of places, people and organisations (none until the entities module exists)."""
+    global _find_mentions
+    if _find_mentions is None:
+        try:
+            from .entities import find_mentions
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.entities":
+                raise
+            return []
+        _find_mentions = find_mentions
+    return _find_mentions(text)
+
+
+def _host(url) -> str | None:
+    """The host name of a URL without "www.", or None."""
+    if not isinstance(url, str) or "//" not in url:
+        return None
+    host = urlsplit(url.strip()).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _distinct(values) -> list:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _one_line(value) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return " ".join(normalize(value).split()) or None
+
+
+def _content_id(title: str | None, text: str, meta: dict) -> str:
+    """A stable hash of what the file says about the article: same content, same id."""
+    given = json.dumps(meta, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.sha1("\x00".join((title or "", text, given)).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def _language(value, text: str) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip().lower().replace("_", "-").split("-")[0][:3]
+    return detect_language(text)
+
+
+def _date_from_body(lines: list[str]) -> str | None:
+    """A publication date the body states: a leading dateline or a "Published on ..." line."""
+    if lines:
+        m = _LEADING_DATELINE.match(lines[0])
+        if m:
+            found = date_in_line(m.group("rest"))
+            if found:
+                return found[0]
+    for line in lines[:FOOTER_LINES] + lines[-FOOTER_LINES:]:
+        if _PUBLISHED_STATEMENT.match(line) and len(line) < 120:
+            found = date_in_line(line)
+            if found:
+                return found[0]
+    return None
+
+
+def extract(raw: RawDocument) -> Article:
+    """The Article of one RawDocument: cleaned text and every field extracted from it."""
+    meta = raw.meta or {}
+    given_title = _one_line(meta.get("title"))
+    parts = clean(normalize(raw.text[:MAX_TEXT_CHARS]), take_title=raw.fmt == "txt" and not given_title)
+    title = given_title or parts.title
+    if title and raw.fmt == "html":
+        site = meta.get("outlet")
+        title = strip_site_name(title, [site if isinstance(site, str) else None, _host(meta.get("url"))])
+    text = parts.body
+    body_lines = [line for line in text.split("\n") if line]
+
+    # publication date: metadata, then a dateline in the header, then a statement in the body
+    published = parse_date_value(meta.get("published"))
+    date_source = "metadata" if published else None
+    dateline_outlet = None
+    for line in parts.header:
+        found = date_in_line(line)
+        if found:
+            dateline_outlet = outlet_from_dateline(line, found[1])
+            if not published:
+                published, date_source = found[0], "byline"
+            break
+    if not published:
+        published = _date_from_body(body_lines + parts.notes[-FOOTER_LINES:])
+        date_source = "text" if published else None
+
+    outlet = (canonical_outlet(meta.get("outlet")) or outlet_for_url(meta.get("url")) or dateline_outlet
+              or (outlet_from_credit(body_lines[0]) if body_lines else None)
+              or outlet_from_notes(parts.header + parts.notes))
+    source = canonical_outlet(meta.get("source_outlet")) or source_from_notes(parts.notes)
+    if not source and parts.source_link:
+        source = known_outlet(parts.source_link) or parts.source_link
+    if source == outlet:
+        source = None
+
+    authors = authors_from_value(meta.get("authors"))
+    if not authors:
+        for line in parts.header + parts.notes:
+            authors = authors_from_byline(line)
+            if authors:
+                break
+
+    mentions = _mentions(text)
+    return Article(
+        id=_content_id(title, text, meta),
+        path=raw.path,
+        url=_one_line(meta.get("url")),
+        title=title,
+        text=text,
+        outlet=outlet,
+        source_outlet=source,
+        authors=authors,
+        published=published,
+        date_source=date_source,
+        mentioned_dates=find_dates(text, published),
+        places=_distinct(m.name for m in mentions if m.type == "place"),
+        people=_distinct(m.name for m in mentions if m.type == "person"),
+        organizations=_distinct(m.name for m in mentions if m.type == "organization"),
+        mentions=[asdict(m) for m in mentions],
+        aliases=_distinct([m.text for m in mentions] + [m.name for m in mentions]),
+        language=_language(meta.get("language"), text),
+        word_count=len(text.split()),
+    )

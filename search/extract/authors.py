@@ -1,0 +1,65 @@
+"""Author names from bylines ("By Lucas Leiroz de Almeida") and from metadata values."""
+
+from __future__ import annotations
+
+import re
+
+_BYLINE = re.compile(r"^(?:by|author|authors|written by|articles by)\s*[:\s]\s*(?P<names>.+)$", re.I)
+_SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*")
+# Words that end a byline's names: a date, an outlet credit, a role.
+_TAIL = re.compile(r"\s*(?:[|–—•·]|\s-\s|\bon\b|\bfor\b|\bupdated\b|\bpublished\b|\d).*$", re.I)
+_PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "van", "von", "der",
+              "den", "ten", "ter", "bin", "ibn", "al", "el", "la", "le", "st.", "mc", "y"}
+_NOT_NAMES = {"staff", "reporter", "reporters", "editor", "editors", "correspondent", "news",
+              "agency", "agencies", "admin", "team", "desk", "the", "wire", "press"}
+
+
+def _is_name(name: str) -> bool:
+    words = name.split()
+    if not 1 <= len(words) <= 6 or len(name) > 60:
+        return False
+    if any(w.lower().strip(".") in _NOT_NAMES for w in words):
+        return False
+    return all(w[0].isupper() or w.lower() in _PARTICLES for w in words if w[0].isalpha()) \
+        and words[0][0].isalpha()
+
+
+def split_names(value: str) -> list[str]:
+    """Names in a byline's name part ("A, B and C"), keeping only what looks like a name."""
+    value = _TAIL.sub("", value).strip(" .,:")
+    names = []
+    for part in _SPLIT.split(value):
+        part = " ".join(part.split()).strip(" .,:")
+        if part and _is_name(part) and part not in names:
+            names.append(part)
+    return names
+
+
+def authors_from_byline(line: str) -> list[str]:
+    """The names of a byline line such as "By Lucas Leiroz de Almeida"; [] for other lines."""
+    m = _BYLINE.match(line.strip())
+    return split_names(m.group("names")) if m else []
+
+
+def authors_from_value(value) -> list[str]:
+    """Author names from a metadata value: a string ("A; B", "A and B"), a list, or dicts with a name."""
+    if isinstance(value, dict):
+        value = value.get("name") or ""
+    if isinstance(value, (list, tuple)):
+        names = []
+        for item in value:
+            for name in authors_from_value(item):
+                if name not in names:
+                    names.append(name)
+        return names
+    if not isinstance(value, str):
+        return []
+    value = " ".join(value.split())
+    if value.lower().startswith("by "):
+        value = value[3:]
+    names = []
+    for part in _SPLIT.split(value):
+        part = part.strip(" .,:")
+        if part and len(part) <= 80 and part not in names:
+            names.append(part)
+    return names

@@ -1,0 +1,186 @@
+"""Cleaning an article's text: spaces, markdown links, and boilerplate lines.
+
+``normalize`` makes every Unicode space a plain space and removes control and
+zero-width characters, before any other matching. ``clean`` then splits a text
+into a title (the first non-empty line, for plain-text files), a header (the
+short lines between the title and the body: byline, dateline, source line) and
+the body, leaving out the boilerplate lines listed in ``data/boilerplate.txt``.
+What is left out is kept in ``Cleaned.notes`` so that metadata can still be read
+from it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+TITLE_MAX = 300        # a longer first line is a paragraph, not a title
+HEADER_MAX_LINES = 15  # lines after the title that may hold a byline, dateline or source
+HEADER_LINE_MAX = 120  # a header line (byline, dateline, source) is short
+
+# Unicode spaces become a plain space; zero-width and control characters go.
+_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\f\v"
+_DROP = "\u200b\u200c\u200d\u2060\ufeff\u00ad" + "".join(
+    chr(c) for c in (*range(0, 9), *range(14, 32), 127, *range(0x80, 0xA0)))
+_TRANSLATE = str.maketrans({**{c: " " for c in _SPACES}, **{c: None for c in _DROP},
+                            "\u2028": "\n", "\u2029": "\n", "\x0b": " "})
+_NEWLINES = re.compile(r"\r\n?")
+_RUNS_OF_SPACES = re.compile(r" {2,}")
+
+_LINK = re.compile(r"(!?)\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)")
+_LINK_ONLY = re.compile(r"^(?:\s*!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\s*[,|/·•]?)+\s*$")
+_SINGLE_LINK = re.compile(r"^\s*\[([^\]\n]{1,80})\]\([^)\n]{0,1000}\)\s*$")
+
+
+def _load_rules(path: Path) -> tuple[re.Pattern, re.Pattern]:
+    """The line rule and the cut rule of a boilerplate file, each compiled as one pattern."""
+    rules = {"line": [], "cut": []}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        kind, _, pattern = raw.partition("\t")
+        if kind not in rules or not pattern:
+            raise ValueError(f"{path}:{number}: expected 'line<TAB>regex' or 'cut<TAB>regex'")
+        rules[kind].append(f"(?:{pattern})")
+    return (re.compile("|".join(rules["line"]), re.IGNORECASE),
+            re.compile(r"\s*(?:" + "|".join(rules["cut"]) + ")", re.IGNORECASE))
+
+
+_BOILERPLATE_LINE, _BOILERPLATE_CUT = _load_rules(DATA / "boilerplate.txt")
+
+
+@dataclass
+class Cleaned:
+    """A text split into title, header lines, body, and the boilerplate left out."""
+
+    title: str | None
+    header: list = field(default_factory=list)   # short lines before the body (links reduced)
+    source_link: str | None = None               # a bare "[Outlet](url)" line in the header
+    body: str = ""
+    notes: list = field(default_factory=list)    # boilerplate lines and cut words, in order
+
+
+def normalize(text: str) -> str:
+    """Plain spaces and newlines only: Unicode spaces, control and zero-width characters removed."""
+    text = _NEWLINES.sub("\n", text).translate(_TRANSLATE)
+    return _RUNS_OF_SPACES.sub(" ", text)
+
+
+def strip_links(line: str) -> str:
+    """Markdown links reduced to their words; markdown images removed."""
+    if "](" not in line:
+        return line
+    return _LINK.sub(lambda m: "" if m.group(1) else m.group(2), line)
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:\||»|::|--|[-–—·:])\s+")
+_STRONG_SEPARATORS = ("|", "»", "::", "--")
+
+
+def strip_site_name(title: str, site_names) -> str:
+    """A web page title without the site's name tacked on ("Headline | CNN Politics").
+
+    A trailing part after "|", "»", "::" or "--" goes when it is short; after a
+    dash or colon only when it names the site (one of ``site_names``).
+    """
+    names = [n.lower() for n in site_names if n]
+    while True:
+        parts = list(_TITLE_SEPARATORS.finditer(title))
+        if not parts:
+            return title
+        last = parts[-1]
+        head, tail = title[:last.start()].strip(), title[last.end():].strip()
+        tail_l = tail.lower()
+        strong = last.group(0).strip() in _STRONG_SEPARATORS
+        names_site = any(n in tail_l or tail_l in n for n in names if len(tail_l) > 1)
+        if len(head.split()) < 2 or not (names_site or (strong and len(tail.split()) <= 5)):
+            return title
+        title = head
+
+
+def is_boilerplate(line: str) -> bool:
+    """True for a line of site furniture (share prompts, notices, credits)."""
+    return _BOILERPLATE_LINE.match(line) is not None
+
+
+def _is_header_line(line: str, raw: str) -> bool:
+    if len(line) > HEADER_LINE_MAX:
+        return False
+    return (line.lower().startswith(("by ", "author:", "authors:", "published", "posted", "updated"))
+            or _LINK_ONLY.match(raw) is not None
+            or _looks_like_dateline(line))
+
+
+_HEADER_DATE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d\d\b"
+    r"|\b\d{1,2}\s(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\s(?:19|20)\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b")
+
+
+def _looks_like_dateline(line: str) -> bool:
+    return _HEADER_DATE.search(line) is not None
+
+
+def clean(text: str, take_title: bool) -> Cleaned:
+    """Split a normalized text into title, header, body and boilerplate notes.
+
+    With ``take_title`` the first non-empty line is the title (plain-text files);
+    otherwise the title comes from metadata and every line is header or body.
+    """
+    lines = text.split("\n")
+    i, n = 0, len(lines)
+    title = None
+    if take_title:
+        while i < n and not lines[i].strip():
+            i += 1
+        if i < n and len(lines[i]) <= TITLE_MAX:
+            title = strip_links(lines[i]).strip() or None
+            i += 1
+    out = Cleaned(title=title)
+    kept: list[str] = []
+    in_header, header_seen = True, 0
+    for raw in lines[i:]:
+        raw = raw.strip()
+        if not raw:
+            if kept and kept[-1]:
+                kept.append("")
+            continue
+        line = strip_links(raw).strip()
+        if in_header:
+            header_seen += 1
+            if header_seen > HEADER_MAX_LINES:
+                in_header = False
+            elif _is_header_line(line, raw):
+                single = _SINGLE_LINK.match(raw)
+                if single and out.source_link is None and out.header:
+                    out.source_link = single.group(1).strip()
+                out.header.append(line)
+                continue
+            elif not is_boilerplate(line):
+                in_header = False
+        if not line or is_boilerplate(line) or _LINK_ONLY.match(raw):
+            out.notes.append(line)
+            continue
+        cut = _BOILERPLATE_CUT.search(line)
+        if cut:
+            out.notes.extend(m.group(0).strip() for m in _BOILERPLATE_CUT.finditer(line))
+            line = _BOILERPLATE_CUT.sub("", line).strip()
+            if not line:
+                continue
+        kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    out.body = "\n".join(kept)
+    return out
+
+
+if __name__ == "__main__":   # show how a file is split: python -m search.extract.text FILE
+    parts = clean(normalize(Path(sys.argv[1]).read_text(encoding="utf-8")), take_title=True)
+    print("TITLE:", parts.title, "\nHEADER:", parts.header, "\nSOURCE LINK:", parts.source_link)
+    print("NOTES:", *parts.notes, sep="\n  ")
+    print("BODY:\n" + parts.body)

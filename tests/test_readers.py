@@ -1,0 +1,185 @@
+"""Readers: every format on small files written here, and bad input that must not stop a run."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from search.model import RawDocument
+from search.readers import ReadProblem, iter_files, read_file
+
+PAGE = """<html lang="en"><head><meta charset="utf-8">
+<title>Drone strikes hit Belgorod | Example News</title>
+<meta property="og:site_name" content="Example News">
+<meta property="og:title" content="Drone strikes hit Belgorod">
+<meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2024-01-05T10:00:00Z">
+</head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Drone strikes hit Belgorod</h1>
+<p>Several drones struck the Russian city of Belgorod on Friday, officials said, damaging
+homes and a school near the main square.</p>
+<p>The regional governor said two people were injured and that air defences had shot
+down most of the drones before they reached the city centre.</p>
+<p>Residents described hearing explosions for more than an hour during the night.</p>
+</article><footer>Copyright 2024 Example News. Subscribe to our newsletter.</footer></body></html>"""
+
+
+def read_all(path):
+    return list(read_file(path))
+
+
+def test_txt_file_is_one_article(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Title line\n\nBody text here.\n", encoding="utf-8")
+    [doc] = read_all(path)
+    assert isinstance(doc, RawDocument)
+    assert doc.key == str(path) and doc.path == str(path) and doc.fmt == "txt"
+    assert "Body text here." in doc.text
+
+
+def test_txt_front_matter_gives_metadata(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("Title: The real title\nDate: 2023-05-23\nSource: Reuters\n\nFirst line of body.\n")
+    [doc] = read_all(path)
+    assert doc.meta == {"title": "The real title", "published": "2023-05-23", "outlet": "Reuters"}
+    assert doc.text.strip() == "First line of body."
+
+
+def test_html_page_text_and_metadata(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, encoding="utf-8")
+    [doc] = read_all(path)
+    assert isinstance(doc, RawDocument) and doc.fmt == "html"
+    assert "Several drones struck" in doc.text
+    assert "Home" not in doc.text.split() and "Subscribe" not in doc.text
+    assert doc.meta["published"] == "2024-01-05"
+    assert doc.meta["outlet"] == "Example News"
+    assert "Jane Roe" in doc.meta["authors"]
+
+
+def test_html_without_body_text_is_a_problem(tmp_path):
+    path = tmp_path / "empty.htm"
+    path.write_text("<html><head><title>Nothing</title></head><body><nav>Home</nav></body></html>")
+    [problem] = read_all(path)
+    assert isinstance(problem, ReadProblem)
+    assert problem.key == str(path) and "no article text" in problem.reason
+
+
+def test_json_object_fields_are_understood(tmp_path):
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps({
+        "headline": "Strikes on Belgorod", "maintext": "Body of the story.",
+        "date_publish": "2024-01-05 10:00:00", "publisher": {"name": "Example News"},
+        "byline": ["Jane Roe", "John Doe"], "link": "https://example.com/a"}))
+    [doc] = read_all(path)
+    assert doc.key == str(path) and doc.fmt == "json"
+    assert doc.text == "Body of the story."
+    assert doc.meta == {"title": "Strikes on Belgorod", "published": "2024-01-05 10:00:00",
+                        "outlet": {"name": "Example News"}, "authors": ["Jane Roe", "John Doe"],
+                        "url": "https://example.com/a"}
+
+
+def test_json_list_keys_by_index(tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps([{"title": "One", "body": "First."}, "not a record",
+                                {"title": "Three", "content": "Third."}]))
+    docs = read_all(path)
+    assert [d.key for d in docs] == [f"{path}#0", f"{path}#1", f"{path}#2"]
+    assert isinstance(docs[1], ReadProblem) and "expected a JSON object" in docs[1].reason
+    assert docs[2].text == "Third."
+
+
+def test_invalid_json_file_is_one_problem(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('{"title": "x", ')
+    [problem] = read_all(path)
+    assert problem.key == str(path) and "invalid JSON at line 1" in problem.reason
+
+
+def test_jsonl_bad_line_is_reported_and_reading_goes_on(tmp_path):
+    path = tmp_path / "many.jsonl"
+    path.write_text('{"title": "A", "text": "one"}\n{"title": "B", "text": \n\n'
+                    '{"title": "C", "text": "three", "source": "AP"}\n{"foo": 1}\n')
+    docs = read_all(path)
+    assert [d.key for d in docs] == [f"{path}#1", f"{path}#2", f"{path}#4", f"{path}#5"]
+    assert isinstance(docs[1], ReadProblem) and docs[1].reason.startswith("invalid JSON at line 2")
+    assert docs[2].text == "three" and docs[2].meta["outlet"] == "AP"
+    assert isinstance(docs[3], ReadProblem) and "no text" in docs[3].reason
+
+
+@pytest.mark.parametrize("name", ["a.txt.gz", "a.jsonl.gz", "a.json.gz", "a.html.gz"])
+def test_gzipped_files_are_read(tmp_path, name):
+    content = {"a.txt.gz": "Title\n\nGzipped body.\n",
+               "a.jsonl.gz": '{"title": "T", "text": "Gzipped body."}\n',
+               "a.json.gz": '[{"title": "T", "text": "Gzipped body."}]',
+               "a.html.gz": PAGE}[name]
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(content.encode("utf-8")))
+    [doc] = read_all(path)
+    assert isinstance(doc, RawDocument)
+    assert "Gzipped body." in doc.text or "Several drones" in doc.text
+
+
+def test_corrupt_gzip_is_a_problem(tmp_path):
+    path = tmp_path / "broken.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"title": "T", "text": "x"}\n' * 100)[:60])
+    results = read_all(path)
+    assert isinstance(results[-1], ReadProblem) and "could not be read" in results[-1].reason
+
+
+def test_empty_and_binary_files_are_problems(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n")
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    [p1] = read_all(empty)
+    [p2] = read_all(binary)
+    assert p1.key == str(empty) and "empty" in p1.reason
+    assert p2.key == str(binary) and p2.reason.startswith("binary file")
+
+
+def test_cp1252_and_bom_files_decode(tmp_path):
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\u00e9 \u201cquoted\u201d \u2013 na\u00efve\n\nBody".encode("cp1252"))
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbfTitle\n\nBody")
+    [d1] = read_all(latin)
+    [d2] = read_all(bom)
+    assert d1.text.startswith("Caf\u00e9 \u201cquoted\u201d \u2013 na\u00efve")
+    assert d2.text.startswith("Title")
+
+
+def test_undecodable_bytes_do_not_stop_reading(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(b"Title \x81\x8d\x9d here\n\nBody \xff\xfe text")
+    [doc] = read_all(path)
+    assert doc.text.startswith("Title") and "Body" in doc.text
+
+
+def test_huge_text_file_is_cut(tmp_path):
+    path = tmp_path / "huge.txt"
+    line = ("word " * 19 + "end\n").encode()
+    with path.open("wb") as fh:
+        fh.write(b"Huge title\n\n")
+        for _ in range(50_000_000 // len(line)):
+            fh.write(line)
+    [doc] = read_all(path)
+    assert doc.meta["truncated"] is True
+    assert 500_000 < len(doc.text) <= 1_000_000 and doc.text.endswith("end")
+
+
+def test_iter_files_walks_folders_and_skips_other_types(tmp_path):
+    (tmp_path / "sub" / ".git").mkdir(parents=True)
+    for name in ("b.txt", "sub/a.HTML", "sub/c.jsonl.gz", "notes.pdf", "sub/.git/x.txt", "data.csv"):
+        (tmp_path / name).write_text("x")
+    files, skipped = iter_files([tmp_path])
+    rel = [str(p.relative_to(tmp_path)) for p in files]
+    assert rel == ["b.txt", "sub/a.HTML", "sub/c.jsonl.gz"]
+    assert [p.name for p in skipped] == ["data.csv", "notes.pdf"]
+
+
+def test_iter_files_missing_path_raises(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.txt"):
+        iter_files([tmp_path / "nope.txt"])
