@@ -93,6 +93,8 @@ class _Selection:
         if self.req.sort == "relevance" and self.parsed.query is not None:
             narrowed = not np.array_equal(self.final, self.matched) or self.parsed.dates
             allow = set(np.flatnonzero(self.final).tolist()) if narrowed else None
+            if allow is not None and not allow:
+                return []   # Whoosh reads an empty filter as no filter at all
             results = searcher.search(self.parsed.query, limit=limit, filter=allow)
             return [(docnum, float(score)) for score, docnum in results.top_n]
         ids = np.flatnonzero(self.final)

@@ -1,0 +1,525 @@
+"""The query engine on real indexes built in temporary folders: matching, filters, facets,
+sorting, paging, highlights, variants, suggestions, article look-up and index refresh."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from search import engine as engine_module
+from search.engine import Engine
+from search.indexer import index_paths
+from search.request import SearchError, parse_request
+
+REPO = Path(__file__).resolve().parents[1]
+
+RECORDS = [
+    {"title": "Drone strikes hit Belgorod", "source": "Daily Planet", "date": "2023-05-12",
+     "author": "Anna Lee", "url": "https://example.org/1",
+     "text": "Ukrainian drones struck Belgorod overnight. Officials in Belgorod said two people "
+             "were hurt when debris fell on a street near the market."},
+    {"title": "Missiles fall on Kharkiv", "source": "Kyiv Independent", "date": "2023-05-20",
+     "author": "Oleh Petrenko", "url": "https://example.org/2",
+     "text": "Russian missiles hit Kharkiv on Friday, damaging apartment blocks in the city centre."},
+    {"title": "Offensive near Kharkov", "source": "RT", "date": "2023-06-02",
+     "url": "https://example.org/3",
+     "text": "Troops advanced near Kharkov while shelling continued along the border."},
+    {"title": "Belgorod residents leave", "source": "RT", "date": "2024-01-05",
+     "author": "Ivan Orlov", "url": "https://example.org/4",
+     "text": "Residents of Belgorod are leaving the city after repeated drone attacks."},
+    {"title": "Grain exports resume", "source": "Daily Planet", "date": "2022-08-01",
+     "url": "https://example.org/5",
+     "text": "Ships carrying grain left Odesa as exports resumed under the new agreement."},
+    {"title": "Report on Kyiv air defence", "source": "Global Research",
+     "url": "https://example.org/6",
+     "text": "Air defences over Kyiv intercepted several drones during the night."},
+    {"title": "<script>alert('x')</script> Belgorod special", "source": "Global Research",
+     "url": "https://example.org/7",
+     "text": "Belgorod <img src=x onerror=alert(1)> & \"drones\" <b>bold</b> claims were made."},
+    {"title": "Drone strikes hit Belgorod again", "source": "Global Research",
+     "date": "2023-05-13", "url": "https://example.org/8",
+     "text": "Ukrainian drones struck Belgorod overnight. Officials in Belgorod said two people "
+             "were hurt when debris fell on a street near the market."},
+    {"title": "Zelensky visits front", "source": "Kyiv Independent", "date": "2023-05-25",
+     "url": "https://example.org/9",
+     "text": "President Zelensky visited troops near Artyomovsk and promised more support."},
+    {"title": "Energy prices climb", "source": "Daily Planet", "date": "2022-11-15",
+     "url": "https://example.org/10",
+     "text": "Energy prices climbed in Europe as winter approached and gas stocks fell."},
+]
+
+
+def write_jsonl(path: Path, records) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def build_index(folder: Path, records=RECORDS) -> Path:
+    """A real index of ``records`` (written as a .jsonl file) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = write_jsonl(folder / "articles.jsonl", records)
+    index_dir = folder / "index"
+    index_paths([source], index_dir, rebuild=True, workers=1)
+    return index_dir
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory) -> Engine:
+    return Engine(build_index(tmp_path_factory.mktemp("engine")))
+
+
+@pytest.fixture(scope="module")
+def sample_engine(tmp_path_factory) -> Engine:
+    index_dir = tmp_path_factory.mktemp("sample") / "index"
+    index_paths([REPO / "corpus"], index_dir, rebuild=True, workers=1)
+    return Engine(index_dir)
+
+
+def run(engine: Engine, **params) -> dict:
+    return engine.search(parse_request({k: v if isinstance(v, list) else [str(v)]
+                                        for k, v in params.items()}))
+
+
+def titles(result: dict) -> set[str]:
+    return {h["title"] for h in result["hits"]}
+
+
+def records(engine: Engine, **params) -> list[dict]:
+    return list(engine.iter_records(parse_request(
+        {k: v if isinstance(v, list) else [str(v)] for k, v in params.items()})))
+
+
+# --- query syntax -------------------------------------------------------------------------
+
+def test_plain_words_must_all_match(engine):
+    assert titles(run(engine, q="belgorod residents")) == {"Belgorod residents leave"}
+    assert run(engine, q="belgorod odesa")["total"] == 0
+
+
+def test_phrase_keeps_word_order(engine):
+    assert titles(run(engine, q='"city centre"')) == {"Missiles fall on Kharkiv"}
+    assert run(engine, q='"centre city"')["total"] == 0
+    assert run(engine, q="centre city")["total"] == 1
+
+
+def test_or_and_not(engine):
+    assert titles(run(engine, q="odesa OR energy")) == {"Grain exports resume",
+                                                         "Energy prices climb"}
+    with_belgorod = titles(run(engine, q="belgorod"))
+    assert "Belgorod residents leave" in with_belgorod
+    for q in ("belgorod NOT residents", "belgorod -residents"):
+        assert titles(run(engine, q=q)) == with_belgorod - {"Belgorod residents leave"}
+
+
+def test_hyphenated_word_is_not_a_negation(engine):
+    result = run(engine, q="pre-war belgorod")
+    assert "ANDNOT" not in result["query"]["parsed"]
+
+
+def test_field_clauses(engine):
+    assert titles(run(engine, q="outlet:rt")) == {"Offensive near Kharkov",
+                                                  "Belgorod residents leave"}
+    assert titles(run(engine, q='author:"Anna Lee"')) == {"Drone strikes hit Belgorod"}
+    assert titles(run(engine, q="title:grain")) == {"Grain exports resume"}
+    assert run(engine, q="title:odesa")["total"] == 0   # only in the text
+
+
+def test_prefix_and_fuzzy(engine):
+    assert titles(run(engine, q="odes*")) == {"Grain exports resume"}
+    assert "Grain exports resume" in titles(run(engine, q="odessa~"))
+
+
+def test_date_clauses_in_the_query(engine):
+    may = titles(run(engine, q="date:2023-05"))
+    assert may == {"Drone strikes hit Belgorod", "Missiles fall on Kharkiv",
+                   "Drone strikes hit Belgorod again", "Zelensky visits front"}
+    assert titles(run(engine, q="date:[2024 TO] belgorod")) == {"Belgorod residents leave"}
+    assert titles(run(engine, q="date:[2022-08-01 TO 2022-08-01]")) == {"Grain exports resume"}
+
+
+def test_empty_request_lists_everything_newest_first(engine):
+    result = run(engine)
+    assert result["total"] == len(RECORDS)
+    assert result["query"]["sort"] == "newest"
+    dates = [h["published"] for h in result["hits"]]
+    known = [d for d in dates if d]
+    assert known == sorted(known, reverse=True)
+    assert dates[len(known):] == [None] * (len(dates) - len(known))   # unknown last
+
+
+# --- filters ------------------------------------------------------------------------------
+
+def test_outlet_filter_values_are_or(engine):
+    assert {h["outlet"] for h in run(engine, outlet="RT")["hits"]} == {"RT"}
+    both = run(engine, outlet=["RT", "Daily Planet"])
+    assert both["total"] == 5
+    assert {h["outlet"] for h in both["hits"]} == {"RT", "Daily Planet"}
+
+
+def test_different_filters_are_and(engine):
+    result = run(engine, outlet=["RT", "Daily Planet"], **{"from": "2023"})
+    assert titles(result) == {"Drone strikes hit Belgorod", "Offensive near Kharkov",
+                              "Belgorod residents leave"}
+    assert titles(run(engine, q="belgorod", outlet="RT", to="2023-12")) == set()
+
+
+def test_date_bounds_are_inclusive_and_take_year_month(engine):
+    result = run(engine, **{"from": "2023-05", "to": "2023-05"})
+    assert result["total"] == 4
+    assert all(h["published"].startswith("2023-05") for h in result["hits"])
+    assert run(engine, **{"from": "2023-05-12", "to": "2023-05-12"})["total"] == 1
+
+
+def test_dated_unknown(engine):
+    result = run(engine, dated="unknown")
+    assert titles(result) == {"Report on Kyiv air defence",
+                              "<script>alert('x')</script> Belgorod special"}
+    assert all(h["published"] is None for h in result["hits"])
+    assert run(engine, dated="yes")["total"] == len(RECORDS) - 2
+
+
+def test_author_filter(engine):
+    assert titles(run(engine, author="Ivan Orlov")) == {"Belgorod residents leave"}
+
+
+def test_entity_filters_match_the_exported_records(engine):
+    every = records(engine)
+    for param, key in (("place", "places"), ("person", "people"), ("org", "organizations")):
+        values = Counter(v for r in every for v in r[key])
+        for value, count in values.most_common(2):
+            result = run(engine, per_page=100, **{param: value})
+            assert result["total"] == count
+            ids = {h["id"] for h in result["hits"]}
+            assert ids == {r["id"] for r in every if value in r[key]}
+
+
+def test_filter_value_any_case(engine):
+    assert run(engine, outlet="daily planet")["total"] == 3
+
+
+def test_unknown_filter_value_matches_nothing_but_stays_selected(engine):
+    result = run(engine, outlet="Nowhere Gazette")
+    assert result["total"] == 0
+    selected = [f for f in result["facets"]["outlet"] if f["selected"]]
+    assert selected == [{"value": "Nowhere Gazette", "count": 0, "selected": True}]
+
+
+# --- facets -------------------------------------------------------------------------------
+
+FACET_KEYS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
+              "person": "people", "org": "organizations", "author": "authors"}
+
+
+def brute_force_counts(recs, key) -> dict:
+    counts = Counter()
+    for r in recs:
+        value = r[key]
+        counts.update([value] if isinstance(value, str) else (value or []))
+    return dict(counts)
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"q": "belgorod"}, {"q": "drones OR missiles"}, {"outlet": "RT"},
+    {"outlet": ["RT", "Global Research"], "q": "belgorod"}, {"from": "2023", "to": "2023-06"},
+    {"dated": "unknown"},
+])
+def test_facet_counts_cover_the_whole_result_set(engine, params):
+    result = run(engine, per_page=1, facet_size=100, **params)
+    assert result["total"] == len(records(engine, **params))
+    for name, key in FACET_KEYS.items():
+        # a facet ignores its own filter and honours all others
+        others = {k: v for k, v in params.items() if k != name}
+        expected = brute_force_counts(records(engine, **others), key)
+        got = {f["value"]: f["count"] for f in result["facets"][name] if f["count"]}
+        assert got == expected, name
+
+
+def test_selected_value_stays_listed_at_zero(engine):
+    result = run(engine, q="odesa", outlet="RT")
+    assert result["total"] == 0
+    outlets = {f["value"]: (f["count"], f["selected"]) for f in result["facets"]["outlet"]}
+    assert outlets["RT"] == (0, True)
+    assert outlets["Daily Planet"] == (1, False)
+
+
+def test_facet_size_limits_values(engine):
+    result = run(engine, facet_size=2)
+    assert len(result["facets"]["outlet"]) == 2
+    assert [f["count"] for f in result["facets"]["outlet"]] == [3, 3]
+
+
+def test_published_histogram_with_unknown_bucket(engine):
+    result = run(engine, facet_size=100)
+    every = records(engine)
+    # the span is 2022-08 .. 2024-01: buckets are months
+    expected = Counter(r["published"][:7] for r in every if r["published"])
+    buckets = result["facets"]["published"]
+    assert buckets[-1] == {"value": "unknown", "count": 2, "selected": False}
+    assert {b["value"]: b["count"] for b in buckets[:-1]} == dict(expected)
+    assert [b["value"] for b in buckets[:-1]] == sorted(expected)
+
+
+def test_published_histogram_follows_the_span(engine):
+    days = run(engine, **{"from": "2023-05", "to": "2023-05"})["facets"]["published"]
+    assert [b["value"] for b in days] == ["2023-05-12", "2023-05-13", "2023-05-20", "2023-05-25"]
+    selected = run(engine, dated="unknown")["facets"]["published"]
+    assert selected == [{"value": "unknown", "count": 2, "selected": True}]
+
+
+# --- sorting and paging -------------------------------------------------------------------
+
+def test_sort_orders(engine):
+    oldest = [h["published"] for h in run(engine, sort="oldest")["hits"]]
+    known = [d for d in oldest if d]
+    assert known == sorted(known) and oldest[len(known):] == [None, None]
+    ranked = run(engine, q="belgorod drones")["hits"]
+    scores = [h["score"] for h in ranked]
+    assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+    newest = run(engine, q="belgorod", sort="newest")["hits"]
+    assert newest[0]["title"] == "Belgorod residents leave"
+    assert all(h["score"] is None for h in newest)
+
+
+def test_paging_covers_every_hit_once(engine):
+    full = [h["id"] for h in run(engine, per_page=100)["hits"]]
+    pages = [run(engine, per_page=3, page=p) for p in (1, 2, 3, 4)]
+    assert [h["id"] for p in pages for h in p["hits"]] == full
+    assert [len(p["hits"]) for p in pages] == [3, 3, 3, 1]
+    assert pages[0]["pages"] == 4
+    assert pages[0]["next"] == "?page=2&per_page=3"
+    assert pages[-1]["next"] is None
+    with pytest.raises(SearchError) as err:
+        run(engine, per_page=3, page=5)
+    assert err.value.param == "page" and err.value.status == 400
+
+
+def test_relevance_paging(engine):
+    full = [h["id"] for h in run(engine, q="belgorod OR drones", per_page=100)["hits"]]
+    paged = [h["id"] for p in (1, 2, 3) for h in run(engine, q="belgorod OR drones",
+                                                       per_page=2, page=p)["hits"]]
+    assert paged == full[:6]
+
+
+def test_no_results_is_one_empty_page(engine):
+    result = run(engine, q="zeppelin")
+    assert (result["total"], result["pages"], result["hits"], result["next"]) == (0, 1, [], None)
+
+
+def test_relevance_window_bound_points_to_export(engine, monkeypatch):
+    monkeypatch.setattr(engine_module, "MAX_RELEVANCE_WINDOW", 2)
+    with pytest.raises(SearchError) as err:
+        run(engine, q="belgorod", per_page=2, page=2)
+    assert err.value.param == "page" and "export" in err.value.message
+    assert len(run(engine, q="belgorod", per_page=2, page=2, sort="newest")["hits"]) == 2
+
+
+# --- highlights ---------------------------------------------------------------------------
+
+def only_mark_tags(html: str) -> bool:
+    return set(re.findall(r"</?[a-zA-Z][^>]*>", html)) <= {"<mark>", "</mark>"}
+
+
+def test_highlights_escape_hostile_text(engine):
+    hit = next(h for h in run(engine, q="belgorod special")["hits"] if "special" in h["title"])
+    title, text = hit["highlights"]["title"], hit["highlights"]["text"]
+    assert "&lt;script&gt;" in title and "<script" not in title
+    assert "<mark>Belgorod</mark>" in title and "<mark>special</mark>" in title
+    assert text and all(only_mark_tags(t) for t in text)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text[0] and "&amp;" in text[0]
+
+
+def test_highlights_mark_stemmed_forms(engine):
+    hit = run(engine, q="drone")["hits"][0]
+    assert re.search(r"<mark>[Dd]rones?</mark>", " ".join(hit["highlights"]["text"]))
+
+
+def test_highlight_without_query_is_the_start_of_the_text(engine):
+    hit = run(engine, q="", outlet="The Kyiv Independent", sort="oldest")["hits"][0]
+    assert hit["highlights"]["text"] == ["Russian missiles hit Kharkiv on Friday, damaging "
+                                         "apartment blocks in the city centre."]
+    assert "<mark>" not in hit["highlights"]["title"]
+
+
+def test_highlights_of_a_long_text_are_fragments(tmp_path):
+    filler = " ".join(["The weather stayed calm across the region that week."] * 40)
+    long = [{"title": "Long report", "source": "Daily Planet", "date": "2023-01-01",
+             "text": f"{filler} Then Belgorod was hit. {filler} Belgorod again. {filler}"}]
+    engine = Engine(build_index(tmp_path, long))
+    fragments = run(engine, q="belgorod")["hits"][0]["highlights"]["text"]
+    assert 1 <= len(fragments) <= 3
+    assert all("<mark>Belgorod</mark>" in f and len(f) < 400 for f in fragments)
+    assert fragments[0].startswith("…")
+
+
+# --- spelling variants and suggestions ----------------------------------------------------
+
+def test_variant_spelling_finds_both_and_marks_the_one_used(engine):
+    result = run(engine, q="Kharkov")
+    assert titles(result) == {"Missiles fall on Kharkiv", "Offensive near Kharkov"}
+    by_title = {h["title"]: h for h in result["hits"]}
+    assert "<mark>Kharkiv</mark>" in by_title["Missiles fall on Kharkiv"]["highlights"]["title"]
+    assert "<mark>Kharkov</mark>" in " ".join(
+        by_title["Offensive near Kharkov"]["highlights"]["text"])
+    assert titles(run(engine, q="Kharkiv")) == titles(result)
+
+
+def test_renamed_place_and_person_variants(engine):
+    assert "Zelensky visits front" in titles(run(engine, q="Bakhmut"))
+    assert "Zelensky visits front" in titles(run(engine, q="Zelenskyy"))
+
+
+def test_suggestion_for_a_misspelt_word(engine):
+    result = run(engine, q="belgorodd residents")
+    assert result["suggestion"] == "belgorod residents"
+    assert run(engine, q="belgorod")["suggestion"] is None
+
+
+# --- errors and bounds --------------------------------------------------------------------
+
+@pytest.mark.parametrize("params, param, fragment", [
+    ({"q": "belgorod AND ("}, "q", "parenthesis"),
+    ({"q": "belgorod)"}, "q", "parenthesis"),
+    ({"q": '"belgorod drone'}, "q", "quote"),
+    ({"q": "date:[2023 TO"}, "q", "range"),
+    ({"q": "date:yesterday"}, "q", "date"),
+    ({"q": "colour:red"}, "q", "unknown field"),
+    ({"q": "x" * 501}, "q", "500"),
+    ({"q": " ".join(f"w{i}" for i in range(40))}, "q", "terms"),
+    ({"q": "b*"}, "q", "wildcard"),
+    ({"q": "belgorod~5"}, "q", "edits"),
+    ({"from": "2023-13"}, "from", "date"),
+    ({"to": "last week"}, "to", "YYYY"),
+    ({"from": "2024", "to": "2023"}, "from", "after"),
+    ({"dated": "maybe"}, "dated", "unknown"),
+    ({"dated": "unknown", "from": "2023"}, "dated", "cannot"),
+    ({"sort": "best"}, "sort", "relevance"),
+    ({"page": "0"}, "page", "between"),
+    ({"page": "two"}, "page", "whole number"),
+    ({"per_page": "101"}, "per_page", "100"),
+    ({"facet_size": "-1"}, "facet_size", "between"),
+    ({"colour": "red"}, "colour", "unknown parameter"),
+    ({"q": ["a", "b"]}, "q", "once"),
+])
+def test_bad_requests_name_the_parameter(engine, params, param, fragment):
+    with pytest.raises(SearchError) as err:
+        run(engine, **params)
+    assert err.value.status == 400 and err.value.param == param
+    assert fragment in err.value.message
+    assert err.value.to_dict()["error"]["param"] == param
+
+
+def test_wildcard_expansion_is_bounded(engine, monkeypatch):
+    from search import query
+    monkeypatch.setattr(query, "MAX_EXPANSION", 1)
+    with pytest.raises(SearchError) as err:
+        run(engine, q="de*")   # debris, defences: two words in the text field
+    assert err.value.type == "query_too_complex"
+
+
+def test_dangling_operator_runs_with_a_warning(engine):
+    result = run(engine, q="belgorod AND")
+    assert result["total"] == run(engine, q="belgorod")["total"]
+    assert any("AND" in w for w in result["warnings"])
+
+
+def test_only_stop_words_warns(engine):
+    result = run(engine, q="the")
+    assert result["total"] == 0 and result["warnings"]
+
+
+def test_query_echo(engine):
+    result = run(engine, q="Kharkov drones", outlet="RT", sort="newest")
+    echo = result["query"]
+    assert echo["q"] == "Kharkov drones" and echo["filters"] == {"outlet": ["RT"]}
+    assert echo["sort"] == "newest" and "kharkov" in echo["parsed"]
+
+
+def test_request_round_trips_through_its_params():
+    params = {"q": ["belgorod"], "outlet": ["RT", "Daily Planet"], "from": ["2023-05"],
+              "sort": ["oldest"], "page": ["2"], "per_page": ["5"]}
+    req = parse_request(params)
+    again = parse_request({k: [v for n, v in req.to_params() if n == k]
+                           for k in {n for n, _ in req.to_params()}})
+    assert again == req
+
+
+# --- article look-up ----------------------------------------------------------------------
+
+def test_article_record_similar_and_same_text(engine):
+    first = next(h for h in run(engine, q="belgorod")["hits"]
+                 if h["title"] == "Drone strikes hit Belgorod")
+    article = engine.article(first["id"], q="belgorod")
+    assert article["title"] == "Drone strikes hit Belgorod" and article["outlet"] == "Daily Planet"
+    for key in ("id", "path", "url", "text", "published", "places", "people", "mentions"):
+        assert key in article
+    assert "<mark>Belgorod</mark>" in article["highlights"]["text"]
+    assert [s["outlet"] for s in article["same_text"]] == ["Global Research"]
+    assert all(s["id"] != article["id"] for s in article["similar"])
+
+
+def test_unknown_article_is_404(engine):
+    with pytest.raises(SearchError) as err:
+        engine.article("no-such-id")
+    assert err.value.status == 404 and err.value.type == "not_found"
+
+
+def test_iter_records_follows_the_sort(engine):
+    req = parse_request({"q": ["belgorod"], "sort": ["oldest"]})
+    exported = [r["id"] for r in engine.iter_records(req)]
+    shown = [h["id"] for h in engine.search(parse_request(
+        {"q": ["belgorod"], "sort": ["oldest"], "per_page": ["100"]}))["hits"]]
+    assert exported == shown and len(exported) == engine.search(req)["total"]
+
+
+def test_overview(engine):
+    overview = engine.overview()
+    assert overview["articles"] == len(RECORDS)
+    assert overview["date_span"] == ["2022-08-01", "2024-01-05"]
+    assert {o["value"]: o["count"] for o in overview["outlets"]}["Daily Planet"] == 3
+
+
+# --- the index on disk --------------------------------------------------------------------
+
+def test_engine_picks_up_a_new_index_generation(tmp_path):
+    index_dir = build_index(tmp_path, RECORDS[:3])
+    engine = Engine(index_dir)
+    assert run(engine)["total"] == 3
+    more = write_jsonl(tmp_path / "more.jsonl", RECORDS[3:5])
+    index_paths([tmp_path / "articles.jsonl", more], index_dir, workers=1)
+    assert run(engine)["total"] == 5
+    assert run(engine, q="odesa")["total"] == 1
+
+
+def test_engine_refuses_a_missing_or_foreign_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no index"):
+        Engine(tmp_path / "nowhere")
+    with pytest.raises(ValueError, match="not a newsfacet index"):
+        Engine(tmp_path)
+    from whoosh import fields, index
+    other = tmp_path / "other"
+    other.mkdir()
+    index.create_in(str(other), fields.Schema(body=fields.TEXT))
+    with pytest.raises(ValueError, match="not a newsfacet one"):
+        Engine(other)
+
+
+# --- the sample corpus --------------------------------------------------------------------
+
+def test_sample_kharkov_finds_the_three_articles(sample_engine):
+    result = run(sample_engine, q="Kharkov")
+    assert result["total"] == 3
+    texts = [sample_engine.article(h["id"])["text"] for h in result["hits"]]
+    assert all("Kharkov" in t or "Kharkiv" in t for t in texts)
+    city = [f for f in result["facets"]["place"] if f["value"] in ("Kharkiv", "Kharkov")]
+    assert city == [{"value": "Kharkiv", "count": 3, "selected": False}]
+
+
+def test_sample_nebenzya_finds_both_envoy_articles(sample_engine):
+    result = run(sample_engine, q="Nebenzya")
+    assert result["total"] == 2
+    marked = " ".join(t for h in result["hits"] for t in h["highlights"]["text"])
+    assert "<mark>Nabenzya</mark>" in marked and "<mark>Nebenzya</mark>" in marked
