@@ -1,0 +1,387 @@
+"""Places, people and organisations named in an article, each with its canonical name.
+
+``find_mentions(text)`` is the entry point. The method is rule-based (no statistical
+model is available offline) and measured by ``scripts/eval_ner.py`` on CoNLL-2003:
+
+1. The text is cut into lines and words. Lines in capitals (headlines, datelines)
+   only keep names also found in the body, countries and big cities.
+2. Every known spelling (gazetteer places and ``data/aliases.tsv``) is found with one
+   Aho-Corasick pass; a match counts when it sits on word boundaries and is
+   capitalised as written.
+3. Runs of capitalised words ("Ministry of Defence", "Lucas Leiroz de Almeida") are
+   read left to right: an organisation word ending the run wins, then a known
+   multi-word name, then a person (after a title, or a given name followed by a
+   surname), then a single known name (places filtered by ``places.accept``), then an
+   unknown abbreviation as an organisation.
+4. A lone word equal to the surname of a person named in full in the same article is
+   that person ("Lara" after "Brian Lara"), even where the gazetteer knows a place.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+from search import aliases
+from search.extract import organizations, people, places
+from search.model import Mention
+
+WORD = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:['’]\w+)*")
+LINE = re.compile(r"[^\n]+")
+LOWER = re.compile(r"[a-z]")
+UPPER = re.compile(r"[A-Z]")
+UNICODE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\f\v]")
+SENTENCE_OPENERS = set('.!?:;"“”‘«»(—–|*#•[')
+CONNECTORS = frozenset("of de da dos das del della der den van von la le du al el bin ibn "
+                       "the for".split())
+# Connectors that belong inside a person's name ("Lucas Leiroz de Almeida").
+NAME_PARTICLES = frozenset("de da dos das del della der den van von la le du al el bin ibn".split())
+SCORE_WORDS = frozenset("beat beats defeated drew v vs".split())
+CALENDAR = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday january february march april
+may june july august september october november december
+""".split())
+CAPS_LINE_MIN_POPULATION = 100_000
+MAX_NAME_WORDS = 8
+MAX_KNOWN_WORDS = 5
+
+
+class Token:
+    """One word: where it is, what it says, and what the text around it tells."""
+
+    __slots__ = ("start", "end", "word", "cap", "sentence_start")
+
+    def __init__(self, start: int, end: int, word: str, cap: bool, sentence_start: bool):
+        self.start, self.end, self.word = start, end, word
+        self.cap = cap                        # starts with a capital letter
+        self.sentence_start = sentence_start  # first word of a line or after . ! ? : " ( ...
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset:
+    return people._read_list(people.DATA_DIR / "common_words.txt")
+
+
+def is_common_word(word: str) -> bool:
+    """True for an ordinary English word ("Reading", "Nice", "The")."""
+    return word.lower() in _common_words()
+
+
+def _lower_same_length(text: str) -> str:
+    """text.lower(), keeping every offset (a few letters grow when lower-cased)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _tokens(text: str, start: int, end: int) -> list[Token]:
+    """The words of text[start:end], possessive 's cut off."""
+    out = []
+    for m in WORD.finditer(text, start, end):
+        s, e, word = m.start(), m.end(), m.group()
+        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
+            e -= 2
+            word = word[:-2]
+        k = s - 1
+        while k >= start and text[k] == " ":
+            k -= 1
+        opener = k < start or text[k] in SENTENCE_OPENERS
+        out.append(Token(s, e, word, word[0].isupper(), opener))
+    return out
+
+
+def _is_caps_line(line: str) -> bool:
+    """A headline or dateline in capitals: few of its letters are lower case."""
+    lower = len(LOWER.findall(line))
+    upper = len(UPPER.findall(line))
+    return upper >= 2 and lower <= upper * 0.3
+
+
+class _Document:
+    """The state of one find_mentions call."""
+
+    def __init__(self, text: str):
+        self.text = UNICODE_SPACES.sub(" ", text)
+        self.low = _lower_same_length(self.text)
+        self.table = aliases.table()
+        self.registry = people.PersonRegistry()
+        self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
+        self.lone: list[Token] = []                         # unknown single capitalised words
+
+    # -- helpers over tokens -------------------------------------------------
+    def span_text(self, tokens: list[Token], i: int, j: int) -> str:
+        return self.text[tokens[i].start:tokens[j - 1].end]
+
+    def known_match(self, tokens: list[Token], i: int, limit: int):
+        """Longest known spelling made of tokens[i:k] (k <= limit), capitalised as known.
+
+        One lower-case word after the run may end it: "Belgorod region". Returns
+        (k, words as written) or None.
+        """
+        ends = list(range(min(limit, i + MAX_KNOWN_WORDS), i, -1))
+        if limit < len(tokens) and not tokens[limit].cap and \
+                self.text[tokens[limit - 1].end:tokens[limit].start] == " ":
+            ends.insert(0, limit + 1)
+        start = tokens[i].start
+        for k in ends:
+            entries = self.table.by_key.get(self.low[start:tokens[k - 1].end])
+            if entries:
+                written = self.text[start:tokens[k - 1].end]
+                if _capitalised_as_known(written, self.table.spellings, entries):
+                    return k, written
+        return None
+
+    def add(self, tokens: list[Token], i: int, j: int, type_: str, name: str) -> None:
+        self.found.append((tokens[i].start, tokens[j - 1].end, type_, name))
+
+    # -- the passes ----------------------------------------------------------
+    def run(self) -> list[Mention]:
+        caps_lines = []
+        for line in LINE.finditer(self.text):
+            tokens = _tokens(self.text, line.start(), line.end())
+            if _is_caps_line(line.group()):
+                caps_lines.append(tokens)
+            else:
+                for i, j in _runs(self.text, tokens):
+                    self.read_run(tokens, i, j)
+        self.resolve_lone_words()
+        for tokens in caps_lines:
+            self.read_caps_line(tokens)
+        return self.mentions()
+
+    def read_run(self, tokens: list[Token], i: int, j: int) -> None:
+        """Name the parts of one run of capitalised words tokens[i:j]."""
+        cue = i > 0 and people.is_title(tokens[i - 1].word) and not tokens[i - 1].cap
+        while i < j:
+            tok = tokens[i]
+            if people.is_title(tok.word) or (people.is_title_filler(tok.word) and i + 1 < j
+                                              and people.is_title(tokens[i + 1].word)):
+                cue, i = True, i + 1
+                continue
+            if tok.word.lower() in CONNECTORS:
+                cue, i = False, i + 1
+                continue
+            if tok.word.lower() in CALENDAR or (
+                    tok.sentence_start and is_common_word(tok.word) and not cue
+                    and not self.known_match(tokens, i, j)
+                    and not (people.is_first_name(tok.word) and i + 1 < j)):
+                i += 1
+                continue
+            i = self.read_name(tokens, i, j, cue)
+            cue = False
+
+    def read_name(self, tokens: list[Token], i: int, j: int, cue: bool) -> int:
+        """Name the entity starting at token i (before j); return where the next starts."""
+        known = self.known_match(tokens, i, j)
+        org_end = _org_end(tokens, i, j)
+        if org_end and (not known or org_end > known[0]):
+            written = self.span_text(tokens, i, org_end)
+            entries = self.table.lookup(written)
+            self.add(tokens, i, org_end, "organization",
+                     entries[0].name if entries and entries[0].type == "organization" else written)
+            return org_end
+        if known and known[0] - i >= 2:
+            return self.add_known(tokens, i, known[0], known[1], cue)
+        person_end = self.person_end(tokens, i, j, cue)
+        if person_end:
+            written = self.span_text(tokens, i, person_end)
+            entries = [e for e in self.table.lookup(written) if e.type == "person"]
+            name = entries[0].name if entries else written
+            self.registry.add([t.word for t in tokens[i:person_end]], name)
+            self.add(tokens, i, person_end, "person", name)
+            return person_end
+        if known:
+            return self.add_known(tokens, i, known[0], known[1], cue)
+        word = tokens[i].word
+        if organizations.is_acronym(word) and not (len(word) > 3 and is_common_word(word)) \
+                and not self.text.startswith("-", tokens[i].end):  # "RM-70" is a model
+            self.add(tokens, i, i + 1, "organization", word)
+        elif not tokens[i].sentence_start and not is_common_word(word):
+            self.lone.append(tokens[i])
+        return i + 1
+
+    def person_end(self, tokens: list[Token], i: int, j: int, cue: bool):
+        """End of a person's name starting at token i, or None if it is not one."""
+        end = i
+        while end < min(j, i + MAX_NAME_WORDS) and _name_word(tokens[end].word):
+            end += 1
+        while end > i and tokens[end - 1].word.lower() in CONNECTORS:
+            end -= 1
+        if end == i:
+            return None
+        first = tokens[i].word
+        if cue:
+            return None if organizations.is_acronym(first) else end
+        if end - i < 2:
+            return None
+        second = tokens[i + 1].word
+        if len(first) == 1 and self.text[tokens[i].end:tokens[i].end + 1] == ".":
+            return end  # an initial: "D. Bicknell"
+        if is_common_word(first) and (is_common_word(second) or self.known_match(tokens, i + 1, end)):
+            return None
+        if people.is_first_name(first):
+            return end
+        if not any(is_common_word(t.word) or organizations.is_acronym(t.word)
+                   for t in tokens[i:end]) and end - i <= 3 and not tokens[i].sentence_start:
+            return end  # "Jansher Khan": two or three unknown capitalised words
+        return None
+
+    def add_known(self, tokens, i, end, written, cue) -> int:
+        """Add a known spelling tokens[i:end] if its context allows; return next index."""
+        entries = self.table.lookup(written)
+        entry = entries[0]
+        if cue and any(e.type == "person" for e in entries):
+            entry = next(e for e in entries if e.type == "person")
+        if entry.type == "place":
+            tok = tokens[i]
+            prev = tokens[i - 1].word if i > 0 and tokens[i - 1].end + 2 >= tok.start else ""
+            ok = not cue and places.accept(
+                entry, written, canonical_spelling=written.lower() == entry.name.lower(),
+                common_word=is_common_word(written), given_name=people.is_first_name(written),
+                surname=people.is_surname(written),
+                sentence_start=tok.sentence_start, prev_word=prev)
+            if not ok:
+                if end - i == 1:
+                    self.lone.append(tok)
+                return end
+            if entry.kind in ("city", "region") and _is_team(tokens, i, end):
+                self.add(tokens, i, end, "organization", written)
+                return end
+        self.add(tokens, i, end, entry.type, entry.name)
+        if entry.type == "person":
+            self.registry.add(written.split(), entry.name)
+        return end
+
+    def resolve_lone_words(self) -> None:
+        """Single words that are the surname of someone named in full: that person."""
+        for tok in self.lone:
+            name = self.registry.resolve(tok.word)
+            if name:
+                self.found.append((tok.start, tok.end, "person", name))
+        persons = [f for f in self.found if f[2] == "person"]
+        for n, (s, e, type_, _) in enumerate(self.found):
+            if type_ == "place" and " " not in self.text[s:e]:
+                name = self.registry.resolve(self.text[s:e])
+                if name and not any(p[0] <= s and e <= p[1] for p in persons):
+                    self.found[n] = (s, e, "person", name)
+
+    def read_caps_line(self, tokens: list[Token]) -> None:
+        """A line in capitals: keep names the body has, countries and big cities."""
+        seen = {self.low[s:e]: (t, n) for s, e, t, n in self.found}
+        i = 0
+        while i < len(tokens):
+            for k in range(min(len(tokens), i + 5), i, -1):
+                written = self.span_text(tokens, i, k)
+                hit = seen.get(written.lower()) or _caps_line_place(self.table.lookup(written), written)
+                if hit is None and k == i + 1:
+                    name = self.registry.resolve(written)
+                    hit = ("person", name) if name else None
+                if hit:
+                    self.add(tokens, i, k, *hit)
+                    i = k
+                    break
+            else:
+                i += 1
+
+    def mentions(self) -> list[Mention]:
+        """The found names as Mentions, sorted, overlaps dropped (earlier, longer wins)."""
+        out: list[Mention] = []
+        last_end = -1
+        for s, e, type_, name in sorted(self.found, key=lambda f: (f[0], -f[1])):
+            if s >= last_end:
+                out.append(Mention(type_, name, self.text[s:e], s, e))
+                last_end = e
+        return out
+
+
+def _is_team(tokens: list[Token], i: int, end: int) -> bool:
+    """A city or region named as a sports team: "Seattle 5 Baltimore 3", "Essex beat Kent"."""
+    nxt = tokens[end].word if end < len(tokens) else ""
+    prev = tokens[i - 1].word if i > 0 else ""
+    return nxt.isdigit() or nxt.lower() in SCORE_WORDS or prev.lower() in SCORE_WORDS
+
+
+def _name_word(word: str) -> bool:
+    """Can this word be part of a person's name (not a title, organisation word, weekday)?"""
+    low = word.lower()
+    return not (people.is_title(word) or organizations.is_org_word(word) or low in CALENDAR
+                or (low in CONNECTORS and low not in NAME_PARTICLES))
+
+
+def _caps_line_place(entries, written: str):
+    """In a capitals line, a country/continent/big city spelling that is no common word."""
+    if not entries or is_common_word(written) or people.is_first_name(written.capitalize()):
+        return None
+    e = entries[0]
+    if e.type == "place" and (e.kind in ("country", "continent", "alias")
+                              or e.population >= CAPS_LINE_MIN_POPULATION):
+        return ("place", e.name)
+    return None
+
+
+def _capitalised_as_known(written: str, spellings: dict, entries) -> bool:
+    """Each word capitalised in some known spelling is capitalised in the text too."""
+    words = written.split()
+    if not words[0][0].isupper():
+        return False
+    for entry in entries:
+        for form in spellings.get((entry.type, entry.name), []):
+            if form.lower() == written.lower() and all(
+                    w[0].isupper() or not f[0].isupper() for w, f in zip(words, form.split())):
+                return True
+    return False
+
+
+def _runs(text: str, tokens: list[Token]):
+    """(i, j) index ranges of runs of capitalised words, lower-case connectors inside."""
+    n, i = len(tokens), 0
+    while i < n:
+        if not tokens[i].cap or (i > 0 and not tokens[i - 1].cap and
+                                 text[tokens[i - 1].end:tokens[i].start] == "-"):
+            i += 1
+            continue
+        j = i + 1
+        while j < n:
+            gap = text[tokens[j - 1].end:tokens[j].start]
+            joined = gap in (" ", "-") or (gap == ". " and len(tokens[j - 1].word) == 1) or (
+                gap == ". " and people.is_title(tokens[j - 1].word))
+            if not joined:
+                break
+            if tokens[j].cap and tokens[j].word.lower() not in CALENDAR:
+                j += 1
+            elif tokens[j].word.lower() in CONNECTORS and j + 1 < n and tokens[j + 1].cap and \
+                    text[tokens[j].end:tokens[j + 1].start] in (" ", "-"):
+                j += 2
+            else:
+                break
+        yield i, j
+        i = j
+
+
+def _org_end(tokens: list[Token], i: int, j: int):
+    """End of an organisation name starting at token i: its last organisation word
+    ("Russian Volunteer Corps"), or the end of "<Head> of <Name>" ("Ministry of Defence")."""
+    end = None
+    for k in range(i + 1, min(j, i + MAX_NAME_WORDS)):
+        if organizations.is_org_word(tokens[k].word) and tokens[k].cap:
+            end = k + 1
+    if organizations.is_org_head(tokens[i].word) and i + 2 < j and tokens[i + 1].word in ("of", "for"):
+        end = max(end or 0, j)
+    return end
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every place, person and organisation named in `text`, sorted by start.
+
+    Each Mention has the canonical name, the words as written and character offsets
+    into `text` (text[start:end] == mention.text); mentions never overlap.
+    """
+    if not text:
+        return []
+    doc = _Document(text)
+    found = doc.run()
+    for m in found:
+        m.text = text[m.start:m.end]
+    return found

@@ -1,0 +1,41 @@
+"""When a gazetteer match in running text really names a place.
+
+The gazetteer (``search.aliases``, built from GeoNames and ISO 3166) knows 36,000
+places and their spellings, and many of them are also ordinary words or names:
+"Of" and "Split" are towns, "Nice", "Reading", "Bath", "Mobile" are cities, "Lucas"
+is a Brazilian town and "Paris" a given name. ``accept`` decides from the words
+around a capitalised match whether to keep it.
+"""
+
+from __future__ import annotations
+
+from search.aliases import Entry
+
+# Words that, just before a name, say it is a place: "in Nice", "near Bath".
+LOCATIVES = frozenset("in at from to near outside around across via into towards toward "
+                      "between through throughout inside".split())
+BIG_CITY = 1_000_000
+SMALL_TOWN = 100_000
+
+
+def accept(entry: Entry, written: str, *, canonical_spelling: bool, common_word: bool,
+           given_name: bool, surname: bool, sentence_start: bool, prev_word: str) -> bool:
+    """Keep a capitalised gazetteer match `written` for place `entry`?
+
+    Countries, continents and curated aliases always count. A place whose spelling is
+    also a common word or a given name (or a small town spelled like a common surname)
+    needs a big city behind it or a locative word
+    in front ("in Reading") and must not open a sentence; an alternate spelling of a
+    town (not its main name) that is a given name is never enough ("Lucas").
+    """
+    if entry.kind in ("continent", "country", "alias") or " " in written:
+        return True
+    if surname and not (common_word or given_name) and entry.population < SMALL_TOWN:
+        given_name = True
+    if not (common_word or given_name):
+        return True
+    if given_name and not canonical_spelling:
+        return False
+    if entry.population >= BIG_CITY and not common_word:
+        return True
+    return prev_word.lower() in LOCATIVES and not sentence_start
