@@ -329,7 +329,8 @@ def _capitalised_as_known(written: str, spellings: dict, entries) -> bool:
     for entry in entries:
         for form in spellings.get((entry.type, entry.name), []):
             if form.lower() == written.lower() and all(
-                    w[0].isupper() or not f[0].isupper() for w, f in zip(words, form.split())):
+                    w[0].isupper() or not f[0].isupper() or f.lower() in places.GENERIC_WORDS
+                    for w, f in zip(words, form.split())):
                 return True
     return False
 

@@ -14,6 +14,9 @@ from search.aliases import Entry
 # Words that, just before a name, say it is a place: "in Nice", "near Bath".
 LOCATIVES = frozenset("in at from to near outside around across via into towards toward "
                       "between through throughout inside".split())
+# Words of a place name that news may write in lower case: "Belgorod oblast".
+GENERIC_WORDS = frozenset("oblast region province republic city county state district krai "
+                          "kray governorate prefecture territory".split())
 BIG_CITY = 1_000_000
 SMALL_TOWN = 100_000
 

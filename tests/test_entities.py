@@ -1,0 +1,134 @@
+"""search.extract.entities.find_mentions on texts written here and on the seed articles."""
+
+from pathlib import Path
+
+import pytest
+
+from search.extract.entities import find_mentions
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def seed(prefix: str) -> str:
+    """The text of the seed article whose file name starts with `prefix`."""
+    (path,) = CORPUS.glob(f"{prefix}_*.txt")
+    return path.read_text(encoding="utf-8")
+
+
+def names(text: str, type_: str) -> set[str]:
+    return {m.name for m in find_mentions(text) if m.type == type_}
+
+
+def assert_well_formed(text: str, mentions) -> None:
+    """Offsets are exact, sorted and non-overlapping; types are the three known."""
+    last_end = -1
+    for m in mentions:
+        assert text[m.start:m.end] == m.text
+        assert m.start >= last_end
+        assert m.type in ("place", "person", "organization")
+        last_end = m.end
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_seed_offsets_are_exact(prefix):
+    text = seed(prefix)
+    mentions = find_mentions(text)
+    assert mentions
+    assert_well_formed(text, mentions)
+
+
+def test_kharkov_and_kharkiv_seeds_share_one_place_value():
+    kharkov = {m.name for m in find_mentions(seed("000")) if m.text == "Kharkov"}
+    kharkiv = {m.name for m in find_mentions(seed("003")) if m.text == "Kharkiv"}
+    assert kharkov == kharkiv == {"Kharkiv"}
+
+
+def test_seed_002_places_include_belgorod_and_bakhmut_from_artyomovsk():
+    text = seed("002")
+    mentions = find_mentions(text)
+    places = {m.name for m in mentions if m.type == "place"}
+    assert {"Belgorod", "Bakhmut", "Donbas", "Belgorod Oblast"} <= places
+    assert any(m.text == "Artyomovsk" and m.name == "Bakhmut" for m in mentions)
+    assert any(m.text == "Donbass" and m.name == "Donbas" for m in mentions)
+
+
+def test_seed_004_nabenzya_is_the_canonical_nebenzya():
+    mentions = find_mentions(seed("004"))
+    nabenzya = [m for m in mentions if m.text in ("Nabenzya", "Vasily Nabenzya")]
+    assert nabenzya and {(m.type, m.name) for m in nabenzya} == {("person", "Vasily Nebenzya")}
+    assert {"Vasily Nebenzya"} <= names(seed("003"), "person")
+
+
+def test_seed_people_and_organisations_are_canonical():
+    people = names(seed("004"), "person")
+    assert {"Volodymyr Zelensky", "Kyrylo Budanov", "Vladimir Putin"} <= people
+    orgs = names(seed("002"), "organization")
+    assert "Russian Volunteer Corps" in orgs
+    rdk = [m for m in find_mentions(seed("002")) if m.text == "RDK"]
+    assert rdk and rdk[0].name == "Russian Volunteer Corps"
+
+
+def test_lucas_and_almeida_are_never_places():
+    for prefix in ("000", "001", "002"):
+        for m in find_mentions(seed(prefix)):
+            if m.type == "place":
+                assert "Lucas" not in m.text and "Almeida" not in m.text
+    text = "You can follow Lucas on X. Almeida wrote it. Lucas said so."
+    assert names(text, "place") == set()
+
+
+def test_non_breaking_space_inside_a_name_still_matches():
+    text = "The envoy Vasily\u00a0Nabenzya spoke in Kiev\u00a0on Friday."
+    mentions = find_mentions(text)
+    assert_well_formed(text, mentions)
+    assert [(m.type, m.name, m.text) for m in mentions] == [
+        ("person", "Vasily Nebenzya", "Vasily\u00a0Nabenzya"), ("place", "Kyiv", "Kiev")]
+
+
+def test_renamed_and_respelled_places_fold():
+    text = ("Shelling hit Zaporozhye, then Zaporizhia and Nikolaev. "
+            "Later Zaporizhzhia and Mykolaiv were calm, as were Kiev and Kyiv.")
+    by_text = {m.text: m.name for m in find_mentions(text)}
+    assert by_text["Zaporozhye"] == by_text["Zaporizhia"] == by_text["Zaporizhzhia"] == "Zaporizhzhia"
+    assert by_text["Nikolaev"] == by_text["Mykolaiv"] == "Mykolaiv"
+    assert by_text["Kiev"] == by_text["Kyiv"] == "Kyiv"
+
+
+def test_common_words_that_are_towns_are_not_places():
+    text = ("Of course the Nice guy said. Reading is fun. March came. May I? "
+            "Split the bill. Mobile phones were banned. He sailed from Nice to Split.")
+    places = [(m.text, m.start) for m in find_mentions(text) if m.type == "place"]
+    assert places == [("Nice", text.rindex("Nice")), ("Split", text.rindex("Split"))]
+
+
+def test_surname_after_full_name_is_the_same_person_even_if_a_town():
+    text = "Brian Lara scored 100. Later Lara was out for 12 in Port of Spain."
+    mentions = find_mentions(text)
+    lara = [m for m in mentions if m.text == "Lara"]
+    assert [(m.type, m.name) for m in lara] == [("person", "Brian Lara")]
+
+
+def test_titles_organisation_words_and_acronyms():
+    text = ("President Emmanuel Macron met Foreign Minister Ann Linde at the Ministry of Defence. "
+            "The Kharkiv City Council and OPEC issued statements.")
+    found = {(m.type, m.text) for m in find_mentions(text)}
+    assert ("person", "Emmanuel Macron") in found
+    assert ("person", "Ann Linde") in found
+    assert ("organization", "Ministry of Defence") in found
+    assert ("organization", "Kharkiv City Council") in found
+    assert ("organization", "OPEC") in found
+    assert not any(t in ("President", "Foreign Minister") for _, t in found)
+
+
+def test_all_caps_headline_yields_no_junk():
+    text = "RUSSIA SAYS TALKS WITH THE WEST ARE OVER AS STRIKES HIT KHARKOV\nTalks ended in Moscow."
+    mentions = find_mentions(text)
+    assert_well_formed(text, mentions)
+    assert {(m.type, m.name) for m in mentions} == {
+        ("place", "Russia"), ("place", "Kharkiv"), ("place", "Moscow")}
+
+
+def test_empty_and_odd_text():
+    assert find_mentions("") == []
+    assert find_mentions("   \n\t ") == []
+    assert find_mentions("no capitals here at all") == []
