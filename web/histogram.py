@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-WIDTH = 640          # the SVG's viewBox; the CSS scales it to the column
-HEIGHT = 80
+# Horizontal positions are percentages of the SVG's width (so the chart takes the
+# column's width while its text keeps its size); vertical ones are pixels.
+HEIGHT = 96
 PLOT_TOP = 4
-PLOT_BOTTOM = 79     # the baseline; the axis labels are HTML below the SVG
+PLOT_BOTTOM = 78     # the baseline; the axis labels go below it
 MAX_FILLED = 400     # a sparser bucket list than this is drawn as given, gaps and all
+MIN_SLOTS = 16       # so that a few buckets do not make a few very wide bars
 UNKNOWN = "unknown"
 
 
@@ -26,9 +28,9 @@ class Bar:
 
     value: str
     count: int
-    x: float
-    width: float
-    y: float
+    x: float         # percent of the width
+    width: float     # percent of the width
+    y: float         # pixels
     height: float
     href: str
     selected: bool
@@ -49,8 +51,8 @@ class Histogram:
     bars: list
     first: str
     last: str
+    last_x: float    # percent: where the last dated bar ends
     max_count: int
-    width: int = WIDTH
     height: int = HEIGHT
     baseline: int = PLOT_BOTTOM
 
@@ -80,7 +82,7 @@ def _filled(buckets: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def build_histogram(published: list[dict], links) -> Histogram | None:
-    """Lay out the ``published`` facet as bars; None when there is nothing to draw.
+    """Lay out the ``published`` facet as bars; None when no result has a known date.
 
     ``links`` is the search's :class:`web.urls.SearchLinks`, used for the bars'
     hrefs and to tell which bucket the current date filter selects.
@@ -88,11 +90,11 @@ def build_histogram(published: list[dict], links) -> Histogram | None:
     dated = {b["value"]: b["count"] for b in published if b["value"] != UNKNOWN}
     unknown = sum(b["count"] for b in published if b["value"] == UNKNOWN)
     series = _filled(dated)
-    if not series and not unknown:
+    if not series:
         return None
-    slots = len(series) + (1 if unknown else 0) + (0.5 if unknown and series else 0)
-    step = WIDTH / max(slots, 1)
-    gap = min(step * 0.2, 4)
+    slots = len(series) + (1.5 if unknown else 0)
+    step = 100 / max(slots, MIN_SLOTS)
+    gap = step * 0.2
     max_count = max([c for _, c in series] + [unknown])
     scale = (PLOT_BOTTOM - PLOT_TOP) / max_count
     chosen_from, chosen_to = links.values("from"), links.values("to")
@@ -107,10 +109,10 @@ def build_histogram(published: list[dict], links) -> Histogram | None:
                 chosen_from == [value] and chosen_to == [value])
             for i, (value, count) in enumerate(series)]
     if unknown:
-        i = len(series) + (0.5 if series else 0)
+        i = len(series) + 0.5
         bars.append(bar(i, UNKNOWN, unknown,
                         links.replace(**{"from": None, "to": None, "dated": UNKNOWN}),
                         links.has("dated", UNKNOWN), is_unknown=True))
-    first = series[0][0] if series else ""
-    last = series[-1][0] if len(series) > 1 else ""
-    return Histogram(bars=bars, first=first, last=last, max_count=max_count)
+    last = bars[len(series) - 1]
+    return Histogram(bars=bars, first=series[0][0], last=series[-1][0] if len(series) > 1 else "",
+                     last_x=round(last.x + last.width, 2), max_count=max_count)

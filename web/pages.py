@@ -118,12 +118,14 @@ def search():
         return render_template("results.html", error=exc, links=links, chips=_chips(links),
                                q=request.args.get("q", ""), sorts=SORTS), 400
     chips = _chips(links)
+    words = req.q.split()
     return render_template(
         "results.html", result=result, links=links, chips=chips, q=request.args.get("q", ""),
         facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
         histogram=build_histogram(result.get("facets", {}).get("published", []), links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
         relaxations=_relaxations(chips) if not result["total"] else [],
+        any_words=" OR ".join(words) if len(words) > 1 and all(w.isalnum() for w in words) else None,
         error=None)
 
 

@@ -1,0 +1,220 @@
+"""The web front end in a real headless browser (Debian's chromium + chromium-driver, via selenium).
+
+The app runs on waitress in a background thread over an index of the sample
+corpus. The test walks the flow a newcomer takes: type a query on the home
+page, narrow with a facet, remove the chip, open an article, follow a name,
+page forward. It saves screenshots of the home, results and article pages (and
+a phone-width results page) to $NEWSFACET_SCREENSHOTS or a temporary folder,
+and prints where.
+
+Without chromium these tests fail, on purpose: CI installs it
+(``apt-get install chromium chromium-driver``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from search.indexer import index_paths
+from web.serve import make_server
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run")
+WAIT = 20   # seconds to wait for a page; a bound on hanging, not a timing assertion
+
+
+def _require_browser():
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
+    if missing:
+        pytest.fail(f"browser tests need {' and '.join(missing)}: "
+                    "apt-get install -y chromium chromium-driver", pytrace=False)
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        pytest.fail("browser tests need selenium: pip install -e '.[test]'", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    _require_browser()
+    index = tmp_path_factory.mktemp("browser") / "index"
+    index_paths([CORPUS], index, workers=1, rebuild=True)
+    server = make_server(index, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    folder = Path(os.environ.get("NEWSFACET_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture()
+def announce(capsys, shots):
+    """Say on the terminal, past pytest's capture, where the screenshots go."""
+    with capsys.disabled():
+        print(f"\nnewsfacet browser screenshots: {shots}", flush=True)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    _require_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}")
+    options.binary_location = CHROMIUM
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_window_size(1280, 1000)
+    driver.set_page_load_timeout(WAIT)
+    yield driver
+    driver.quit()
+
+
+def _by(css):
+    from selenium.webdriver.common.by import By
+    return By.CSS_SELECTOR, css
+
+
+def _wait(browser, condition):
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(browser, WAIT).until(condition)
+
+
+def _click_and_load(browser, element):
+    """Click a link or button and wait for the next page to replace this one."""
+    from selenium.webdriver.support import expected_conditions as ec
+    old = browser.find_element(*_by("html"))
+    element.click()
+    _wait(browser, ec.staleness_of(old))
+    _wait(browser, lambda b: b.execute_script("return document.readyState") == "complete")
+
+
+def _total(browser) -> int:
+    text = browser.find_element(*_by(".result-count")).text
+    return int(text.split(" result")[0].replace(",", ""))
+
+
+def _chips(browser) -> list[str]:
+    return [" ".join(c.text.replace("×", "").split()) for c in browser.find_elements(*_by(".chip"))]
+
+
+def _params(browser) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(browser.current_url).query)
+
+
+def _full_page_shot(browser, path: Path, width: int):
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(width, min(max(height + 120, 700), 4000))
+    browser.save_screenshot(str(path))
+    browser.set_window_size(1280, 1000)
+
+
+def test_search_narrow_read_and_page(browser, base_url, shots, announce):
+    # home: the search box has focus and the overview links to searches
+    browser.get(base_url + "/")
+    box = browser.switch_to.active_element
+    assert box.get_attribute("id") == "q"
+    assert "Search 5 news articles" in browser.find_element(*_by("h1")).text
+    browser.save_screenshot(str(shots / "home.png"))
+
+    # type a query and submit
+    box.send_keys("Kharkov")
+    _click_and_load(browser, browser.find_element(*_by(".search-form button")))
+    assert ("q", "Kharkov") in _params(browser)
+    total = _total(browser)
+    assert total == 3
+    assert browser.find_elements(*_by(".hit mark")), "no highlighted words in the results"
+    assert _chips(browser) == []
+    _full_page_shot(browser, shots / "results.png", 1280)
+
+    # click a facet value: the count drops to the value's count and a chip appears
+    value = browser.find_element(*_by('.facet[data-facet="outlet"] .facet-value'))
+    name = value.find_element(*_by(".name")).text
+    count = int(value.find_element(*_by(".count")).text)
+    _click_and_load(browser, value)
+    assert _total(browser) == count < total
+    assert _chips(browser) == [f"Outlet: {name}"]
+    selected = browser.find_element(*_by('.facet[data-facet="outlet"] .facet-value.is-selected'))
+    assert name in selected.text
+
+    # remove the chip: back to the full result
+    _click_and_load(browser, browser.find_element(*_by(".chip-remove")))
+    assert _total(browser) == total and _chips(browser) == []
+
+    # open an article: its text marks the query's words
+    _click_and_load(browser, browser.find_element(*_by(".hit-title a")))
+    assert "/articles/" in browser.current_url
+    assert browser.find_elements(*_by(".article-text mark")), "query words not marked"
+    _full_page_shot(browser, shots / "article.png", 1280)
+
+    # follow an entity link: a search on that name
+    link = browser.find_element(*_by(".article-text a.mention-place"))
+    place = link.get_attribute("title").split(": ", 1)[1]
+    _click_and_load(browser, link)
+    assert _params(browser) == [("place", place)]
+    assert _chips(browser) == [f"Place: {place}"]
+    assert _total(browser) >= 1
+
+    # page forward, one hit per page
+    browser.get(browser.current_url + "&per_page=1")
+    first = browser.find_element(*_by(".hit-title a")).text
+    _click_and_load(browser, browser.find_element(*_by(".pager-next")))
+    assert ("page", "2") in _params(browser)
+    assert browser.find_element(*_by(".pager .current")).text == "2"
+    assert browser.find_element(*_by(".hit-title a")).text != first
+
+
+def test_keyboard_slash_focuses_the_search_box(browser, base_url):
+    browser.get(base_url + "/search?q=Belgorod")
+    browser.find_element(*_by("body")).click()
+    assert browser.switch_to.active_element.get_attribute("id") != "q"
+    browser.switch_to.active_element.send_keys("/")
+    assert browser.switch_to.active_element.get_attribute("id") == "q"
+
+
+def test_long_facet_filters_as_one_types(browser, base_url):
+    browser.get(base_url + "/search")
+    facet = browser.find_element(*_by('.facet[data-facet="place"]'))
+    box = facet.find_element(*_by(".facet-filter"))
+    assert box.is_displayed(), "the filter box is shown when JavaScript runs"
+    box.send_keys("belg")
+    shown = [e.text for e in facet.find_elements(*_by(".facet-values li")) if e.is_displayed()]
+    assert shown and all("belg" in t.lower() for t in shown)
+
+
+def test_phone_width_results_have_no_horizontal_scroll(browser, base_url, shots):
+    browser.set_window_size(390, 844)
+    try:
+        browser.get(base_url + "/search?q=Kharkov")
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert width <= 390
+        browser.save_screenshot(str(shots / "results-phone.png"))
+    finally:
+        browser.set_window_size(1280, 1000)
+
+
+def test_pages_load_without_console_errors(browser, base_url):
+    for path in ("/", "/search?q=Kharkov", "/search"):
+        browser.get(base_url + path)
+        errors = [e for e in browser.get_log("browser")
+                  if e["level"] == "SEVERE"]
+        assert errors == [], (path, errors)
+
