@@ -125,7 +125,9 @@ def build() -> list[tuple]:
                 spellings = [capital["name"]] + latin_variants(capital["alternatenames"])
                 variants = [name] + [f"{s} {w}" for s in spellings for w in ("Oblast", "region")]
                 name = f"{capital['name']} Oblast"
-        kind = "country" if sub.type in ("Country", "Nation") else "region"  # England, Scotland
+        # England, Scotland, Wales, Northern Ireland are countries of their own in news
+        nation = sub.type in ("Country", "Nation") or (sub.country_code == "GB" and sub.type == "Province")
+        kind = "country" if nation else "region"
         places.append((name, kind, sub.country_code, 0, variants))
     return places
 

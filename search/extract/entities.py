@@ -108,7 +108,7 @@ class _Document:
         self.table = aliases.table()
         self.registry = people.PersonRegistry()
         self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
-        self.lone: list[Token] = []                         # unknown single capitalised words
+        self.lone: list[tuple] = []   # (unknown single capitalised word, a score follows)
 
     # -- helpers over tokens -------------------------------------------------
     def span_text(self, tokens: list[Token], i: int, j: int) -> str:
@@ -166,7 +166,8 @@ class _Document:
             if tok.word.lower() in CALENDAR or (
                     tok.sentence_start and is_common_word(tok.word) and not cue
                     and not self.known_match(tokens, i, j)
-                    and not (people.is_first_name(tok.word) and i + 1 < j)):
+                    and not (people.is_first_name(tok.word) and i + 1 < j)
+                    and not (len(tok.word) == 1 and self.text.startswith(".", tok.end))):
                 i += 1
                 continue
             i = self.read_name(tokens, i, j, cue)
@@ -184,6 +185,8 @@ class _Document:
             return org_end
         if known and known[0] - i >= 2:
             return self.add_known(tokens, i, known[0], known[1], cue)
+        if places.is_demonym(tokens[i].word):
+            return i + 1  # "Australian Tom Moody": the adjective is no part of the name
         person_end = self.person_end(tokens, i, j, cue)
         if person_end:
             written = self.span_text(tokens, i, person_end)
@@ -199,7 +202,7 @@ class _Document:
                 and not self.text.startswith("-", tokens[i].end):  # "RM-70" is a model
             self.add(tokens, i, i + 1, "organization", word)
         elif not tokens[i].sentence_start and not is_common_word(word):
-            self.lone.append(tokens[i])
+            self.lone.append((tokens[i], _score_follows(tokens, i + 1)))
         return i + 1
 
     def person_end(self, tokens: list[Token], i: int, j: int, cue: bool):
@@ -219,14 +222,23 @@ class _Document:
         second = tokens[i + 1].word
         if len(first) == 1 and self.text[tokens[i].end:tokens[i].end + 1] == ".":
             return end  # an initial: "D. Bicknell"
-        if is_common_word(first) and (is_common_word(second) or self.known_match(tokens, i + 1, end)):
-            return None
+        if is_common_word(first) and (is_common_word(second) or self._big_place(tokens, i + 1, end)):
+            return None  # "In Tokyo", "Grace Road"; but "Tony Adams", "Peter Mitchell"
         if people.is_first_name(first):
             return end
         if not any(is_common_word(t.word) or organizations.is_acronym(t.word)
                    for t in tokens[i:end]) and end - i <= 3 and not tokens[i].sentence_start:
             return end  # "Jansher Khan": two or three unknown capitalised words
         return None
+
+    def _big_place(self, tokens: list[Token], i: int, end: int) -> bool:
+        """Does a country, continent or big city start at token i?"""
+        known = self.known_match(tokens, i, end)
+        if not known:
+            return False
+        entry = self.table.lookup(known[1])[0]
+        return entry.type == "place" and (entry.kind in ("country", "continent", "alias")
+                                          or entry.population >= places.BIG_CITY)
 
     def add_known(self, tokens, i, end, written, cue) -> int:
         """Add a known spelling tokens[i:end] if its context allows; return next index."""
@@ -244,7 +256,7 @@ class _Document:
                 sentence_start=tok.sentence_start, prev_word=prev)
             if not ok:
                 if end - i == 1:
-                    self.lone.append(tok)
+                    self.lone.append((tok, _score_follows(tokens, end)))
                 return end
             if entry.kind in ("city", "region") and _is_team(tokens, i, end):
                 self.add(tokens, i, end, "organization", written)
@@ -256,10 +268,12 @@ class _Document:
 
     def resolve_lone_words(self) -> None:
         """Single words that are the surname of someone named in full: that person."""
-        for tok in self.lone:
+        for tok, followed_by_score in self.lone:
             name = self.registry.resolve(tok.word)
             if name:
                 self.found.append((tok.start, tok.end, "person", name))
+            elif followed_by_score:
+                self.found.append((tok.start, tok.end, "organization", tok.word))
         persons = [f for f in self.found if f[2] == "person"]
         for n, (s, e, type_, _) in enumerate(self.found):
             if type_ == "place" and " " not in self.text[s:e]:
@@ -278,6 +292,10 @@ class _Document:
                 if hit is None and k == i + 1:
                     name = self.registry.resolve(written)
                     hit = ("person", name) if name else None
+                entries = self.table.lookup(written)
+                if hit and hit[0] == "place" and _score_follows(tokens, k) and entries \
+                        and entries[0].kind in ("city", "region"):
+                    hit = ("organization", written)
                 if hit:
                     self.add(tokens, i, k, *hit)
                     i = k
@@ -300,7 +318,20 @@ def _is_team(tokens: list[Token], i: int, end: int) -> bool:
     """A city or region named as a sports team: "Seattle 5 Baltimore 3", "Essex beat Kent"."""
     nxt = tokens[end].word if end < len(tokens) else ""
     prev = tokens[i - 1].word if i > 0 else ""
-    return nxt.isdigit() or nxt.lower() in SCORE_WORDS or prev.lower() in SCORE_WORDS
+    if prev.lower() in places.LOCATIVES:
+        return False  # "in Salzburg 3-2"
+    return _score_follows(tokens, end) or nxt.lower() in SCORE_WORDS or prev.lower() in SCORE_WORDS
+
+
+def _score_follows(tokens: list[Token], end: int) -> bool:
+    """Is tokens[end] a number that is no date ("Surrey 429-7", not "Wisconsin 1996-08-29")?"""
+    if end >= len(tokens) or end == 0 or not tokens[end].word.isdigit() or \
+            tokens[end].start != tokens[end - 1].end + 1:
+        return False
+    nxt = tokens[end + 1] if end + 1 < len(tokens) else None
+    dated = len(tokens[end].word) == 4 and nxt is not None and nxt.start == tokens[end].end + 1 \
+        and nxt.word.isdigit()
+    return not dated
 
 
 def _name_word(word: str) -> bool:

@@ -9,6 +9,10 @@ around a capitalised match whether to keep it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
+from search import aliases
 from search.aliases import Entry
 
 # Words that, just before a name, say it is a place: "in Nice", "near Bath".
@@ -19,6 +23,40 @@ GENERIC_WORDS = frozenset("oblast region province republic city county state dis
                           "kray governorate prefecture territory".split())
 BIG_CITY = 1_000_000
 SMALL_TOWN = 100_000
+
+
+DEMONYM_ENDINGS = (("i", ""), ("an", ""), ("n", ""), ("ian", ""), ("ian", "e"), ("ian", "a"),
+                   ("ese", ""), ("ese", "a"), ("an", "o"), ("", "y"), ("ean", "ea"), ("ian", "o"))
+
+
+@lru_cache(maxsize=1)
+def _irregular_demonyms() -> frozenset:
+    path = Path(__file__).resolve().parents[1] / "data" / "demonyms.txt"
+    return frozenset(w for w in path.read_text(encoding="utf-8").split("\n")
+                     if w and not w.startswith("#"))
+
+
+@lru_cache(maxsize=4096)
+def is_demonym(word: str) -> bool:
+    """True for a nationality adjective: "Iraqi", "Ukrainian", "Mexican", "French".
+
+    Regular ones are a country or region name plus an ending (Iraq+i, Ukrain(e)+ian);
+    irregular ones come from data/demonyms.txt. Plural forms (Israelis) count too.
+    """
+    if word in _irregular_demonyms():
+        return True
+    table = aliases.table()
+    for w in (word, word[:-1] if word.endswith("s") else None):
+        if not w or len(w) < 4:
+            continue
+        for ending, restore in DEMONYM_ENDINGS:
+            if w.endswith(ending):
+                base = w[: len(w) - len(ending)] + restore if ending else w + restore
+                entries = table.lookup(base)
+                if entries and entries[0].type == "place" and entries[0].kind in (
+                        "country", "continent", "region", "alias"):
+                    return True
+    return False
 
 
 def accept(entry: Entry, written: str, *, canonical_spelling: bool, common_word: bool,
