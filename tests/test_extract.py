@@ -200,3 +200,11 @@ def test_strip_site_name():
 
 def test_record_round_trips_to_json():
     assert json.loads(json.dumps(seed("002").to_record()))["outlet"] == "Global Research"
+
+
+def test_language_detection():
+    from search.extract.language import detect_language
+    assert detect_language("Die Bundesregierung hat am Mittwoch beschlossen, dass die Steuern "
+                           "für alle Bürger gesenkt werden sollen, sagte der Sprecher.") == "de"
+    assert detect_language("Shr one dlr vs 73 cts\nNet 12.6 mln vs 15.8 mln\nRevs 337.3 mln vs 315.2 mln") in ("en", None)
+    assert detect_language("Too short") is None

@@ -33,8 +33,9 @@ _MONTH = (r"(?P<{g}>January|February|March|April|May|June|July|August|September|
 _DAY = r"(?P<{g}>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?P<{g}>1[89]\d\d|20\d\d)"
 
+# Starts only at a digit or a month's capital, so that scanning a long text stays fast.
 _DATE_RE = re.compile(
-    r"\b(?:"
+    r"\b(?=[0-9JFMASOND])(?:"
     # 2023-12-30
     r"(?P<iy>1[89]\d\d|20\d\d)-(?P<im>0[1-9]|1[0-2])-(?P<id>0[1-9]|[12]\d|3[01])(?![\d-])"
     # December 30, 2023 | December 30 2023 | December 30
@@ -43,10 +44,11 @@ _DATE_RE = re.compile(
     rf"|{_DAY.format(g='d2')}\s(?:of\s)?{_MONTH.format(g='m2')}(?:,?\s{_YEAR.format(g='y2')})?(?!\s?\d)"
     # March 2024 | March, 2024
     rf"|{_MONTH.format(g='m3')},?\s{_YEAR.format(g='y3')}"
-    # in November | since March | early March (month without a year: needs a cue word)
-    rf"|(?i:in|since|until|by|from|early|late|last|mid|this)[\s-]{_MONTH.format(g='m4')}(?![\w-]|,?\s\d)"
+    # November (a month alone: taken only after a cue word such as "in", see _MONTH_CUE)
+    rf"|{_MONTH.format(g='m4')}(?![\w-]|,?\s\d)"
     r")")
 
+_MONTH_CUE = re.compile(r"\b(?:in|since|until|by|from|early|late|last|mid|this)[\s-]$", re.IGNORECASE)
 _ISO_PREFIX = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:$|[T\s])")
 _DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))   # to tell which parts were given
 
@@ -119,6 +121,8 @@ def _from_match(m: re.Match, published: date | None) -> str | None:
             return _resolve(month, day, published)
     if m.group("m3"):
         return f"{int(m.group('y3')):04d}-{_month(m.group('m3')):02d}"
+    if not _MONTH_CUE.search(m.string, max(0, m.start() - 7), m.start()):
+        return None   # "May", "March" alone are too often not dates
     return _resolve(_month(m.group("m4")), None, published)
 
 

@@ -11,7 +11,13 @@ import re
 
 SAMPLE_CHARS = 600    # enough text for a confident guess, little enough to stay fast
 MIN_LETTERS = 40      # below this a guess is noise
+MIN_LETTER_SHARE = 0.6  # prose is mostly letters; tables of figures are not
 ENGLISH_SHARE = 0.25  # share of function words above which a text is English
+# Languages a guess may name: widely written news languages. Left to itself the model
+# also answers "pcm", "zxx" or "vo" for tables of figures and short headlines.
+LANGUAGES = ("af ar bg bn ca cs cy da de el en es et fa fi fr ga he hi hr hu hy id is it ja "
+             "ka kk ko lt lv mk ms mt nl no pl pt ro ru sk sl sq sr sv sw ta te th tl tr uk ur "
+             "vi zh").split()
 _WORD = re.compile(r"[^\W\d_]+")
 _ENGLISH = frozenset(
     "the of and to in a is that for on it with as was by at from he she they have has had "
@@ -21,11 +27,25 @@ _ENGLISH = frozenset(
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of ``text``'s language, or None when there is too little text."""
     sample = text[:SAMPLE_CHARS]
-    words = _WORD.findall(sample)
-    if sum(len(w) for w in words) < MIN_LETTERS:
-        return None
-    if sum(w.lower() in _ENGLISH for w in words) >= ENGLISH_SHARE * len(words):
+    words = _WORD.findall(sample.lower())
+    letters = sum(map(len, words))
+    if letters < MIN_LETTERS or letters < MIN_LETTER_SHARE * len(sample):
+        return None   # too little text, or mostly figures (a table of results)
+    if sum(map(_ENGLISH.__contains__, words)) >= ENGLISH_SHARE * len(words):
         return "en"
-    import py3langid   # loads its model on first use, not when newsfacet is imported
-    lang, _ = py3langid.classify(sample)
-    return lang
+    return _classify(sample)
+
+
+_limited = False
+
+
+def _classify(sample: str) -> str:
+    """py3langid's guess among LANGUAGES (the model loads on first use, not at import)."""
+    global _limited
+    import py3langid
+    from py3langid.langid import set_languages
+
+    if not _limited:
+        set_languages(LANGUAGES)
+        _limited = True
+    return py3langid.classify(sample)[0]

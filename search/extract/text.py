@@ -26,10 +26,9 @@ HEADER_LINE_MAX = 120  # a header line (byline, dateline, source) is short
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\f\v"
 _DROP = "\u200b\u200c\u200d\u2060\ufeff\u00ad" + "".join(
     chr(c) for c in (*range(0, 9), *range(14, 32), 127, *range(0x80, 0xA0)))
-_TRANSLATE = str.maketrans({**{c: " " for c in _SPACES}, **{c: None for c in _DROP},
-                            "\u2028": "\n", "\u2029": "\n", "\x0b": " "})
-_NEWLINES = re.compile(r"\r\n?")
-_RUNS_OF_SPACES = re.compile(r" {2,}")
+_SPACE_RUNS = re.compile(f"[{_SPACES}][ {_SPACES}]*| [ {_SPACES}]+")   # only what needs changing
+_DROP_CHARS = re.compile(f"[{re.escape(_DROP)}]+")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
 
 _LINK = re.compile(r"(!?)\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)")
 _LINK_ONLY = re.compile(r"^(?:\s*!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\s*[,|/·•]?)+\s*$")
@@ -47,7 +46,7 @@ def _load_rules(path: Path) -> tuple[re.Pattern, re.Pattern]:
             raise ValueError(f"{path}:{number}: expected 'line<TAB>regex' or 'cut<TAB>regex'")
         rules[kind].append(f"(?:{pattern})")
     return (re.compile("|".join(rules["line"]), re.IGNORECASE),
-            re.compile(r"\s*(?:" + "|".join(rules["cut"]) + ")", re.IGNORECASE))
+            re.compile("|".join(rules["cut"]), re.IGNORECASE))
 
 
 _BOILERPLATE_LINE, _BOILERPLATE_CUT = _load_rules(DATA / "boilerplate.txt")
@@ -66,8 +65,8 @@ class Cleaned:
 
 def normalize(text: str) -> str:
     """Plain spaces and newlines only: Unicode spaces, control and zero-width characters removed."""
-    text = _NEWLINES.sub("\n", text).translate(_TRANSLATE)
-    return _RUNS_OF_SPACES.sub(" ", text)
+    text = _DROP_CHARS.sub("", _NEWLINES.sub("\n", text))
+    return _SPACE_RUNS.sub(" ", text)
 
 
 def strip_links(line: str) -> str:
@@ -169,7 +168,7 @@ def clean(text: str, take_title: bool) -> Cleaned:
         cut = _BOILERPLATE_CUT.search(line)
         if cut:
             out.notes.extend(m.group(0).strip() for m in _BOILERPLATE_CUT.finditer(line))
-            line = _BOILERPLATE_CUT.sub("", line).strip()
+            line = " ".join(_BOILERPLATE_CUT.sub("", line).split())
             if not line:
                 continue
         kept.append(line)
