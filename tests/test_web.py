@@ -350,6 +350,22 @@ def test_unexpected_error_shows_no_stack_trace(index_dir, monkeypatch):
         assert "secret internal detail" not in body and "Traceback" not in body
 
 
+def test_a_missing_index_is_a_clear_503_page(tmp_path):
+    client = create_app({"INDEX_DIR": str(tmp_path / "missing")}).test_client()
+    response = client.get("/")
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert "newsfacet index" in html and "Traceback" not in html
+    assert client.get("/api/search").get_json()["error"]["type"] == "no_index"
+
+
+def test_results_without_known_dates_say_so_instead_of_a_histogram(client):
+    html = get_ok(client, "/search?dated=unknown")
+    assert total_on_page(html) == 1
+    assert "No result here has a known publication date." in html and "<svg" not in html
+    assert [c["aria-label"] for c in anchors(html, "chip-remove")] == ["Remove filter Published: date unknown"]
+
+
 def test_a_large_request_body_is_refused(client):
     response = client.post("/search", data=b"x" * 200_000)
     assert response.status_code in (405, 413)
