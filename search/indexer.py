@@ -110,6 +110,8 @@ def _current_state(ix) -> dict:
     state = {}
     with ix.searcher() as searcher:
         reader = searcher.reader()
+        if reader.doc_count_all() == 0:
+            return state
         column = reader.column_reader("state")
         for docnum in reader.all_doc_ids():
             key, path, art_id, sig = column[docnum].decode("utf-8").split("\t")

@@ -59,9 +59,9 @@ class Article:
     people: list = field(default_factory=list)
     organizations: list = field(default_factory=list)
     mentions: list = field(default_factory=list)   # list of Mention as dicts
-    aliases: list = field(default_factory=list)    # every spelling variant found
     language: Optional[str] = None
     word_count: int = 0
+    aliases: list = field(default_factory=list)    # every spelling variant found, for search
 
     def to_record(self) -> dict:
         """The export record: the article's fields under their public names."""

@@ -103,7 +103,7 @@ def test_failed_and_skipped_files_are_reported_and_the_rest_indexed(tmp_path, co
 def test_clear_errors_and_exit_codes(tmp_path, capsys):
     missing = tmp_path / "nope"
     assert main(["index", str(missing), "--index", str(tmp_path / "ix")]) == 2
-    assert "does not exist" in capsys.readouterr().err
+    assert "nope: no such file or folder" in capsys.readouterr().err
 
     blocker = tmp_path / "file"
     blocker.write_text("x")
