@@ -28,6 +28,7 @@ MAX_TEXT_BYTES = 1_000_000     # of a text file or record: the rest is left out 
 MAX_HTML_BYTES = 10_000_000    # of a web page
 MAX_JSON_BYTES = 200_000_000   # of a whole .json file (a .jsonl file streams, any size)
 BINARY_PROBE = 8192            # bytes looked at for NUL bytes
+SITE_NAME_MAX = 40             # a longer "site name" from a page is its headline
 MIN_HTML_WORDS = 5             # less text than this from a page is navigation, not an article
 
 # Record field names understood, by the article record name they fill (first present wins).
@@ -237,7 +238,10 @@ def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
         yield ReadProblem(str(path), "no article text found in the HTML (only navigation or nothing)")
         return
     text, truncated = _truncate(text)
-    meta = {"title": doc.title, "outlet": doc.sitename or doc.hostname, "authors": doc.author,
+    site = (doc.sitename or "").split(" | ")[0].strip()
+    if not site or site == doc.title or len(site) > SITE_NAME_MAX:   # a headline, not a site name
+        site = doc.hostname
+    meta = {"title": doc.title, "outlet": site, "authors": doc.author,
             "published": published, "url": doc.url, "language": doc.language}
     meta = {k: v for k, v in meta.items() if v}
     if truncated:

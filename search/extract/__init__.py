@@ -122,7 +122,10 @@ def extract(raw: RawDocument) -> Article:
         published = _date_from_body(body_lines + parts.notes[-FOOTER_LINES:])
         date_source = "text" if published else None
 
-    outlet = (canonical_outlet(meta.get("outlet")) or outlet_for_url(meta.get("url")) or dateline_outlet
+    # a web page's site name is the extractor's guess: a known domain is surer
+    page_outlet = outlet_for_url(meta.get("url")) if raw.fmt == "html" else None
+    outlet = (page_outlet or canonical_outlet(meta.get("outlet")) or outlet_for_url(meta.get("url"))
+              or dateline_outlet
               or (outlet_from_credit(body_lines[0]) if body_lines else None)
               or outlet_from_notes(parts.header + parts.notes))
     source = canonical_outlet(meta.get("source_outlet")) or source_from_notes(parts.notes)
