@@ -11,8 +11,8 @@ Sources (facts only; both are build-time tools, not runtime dependencies):
   (states, provinces, oblasts, regions, republics ...).
 
 Only Latin-script spellings are kept. Cities under 50,000 people keep only their main
-name, larger ones keep their alternate names too (that is where Kharkov, Artyomovsk,
-Nikolaev and Kiev come from). Oblasts are also named the English way news writes them,
+name, larger ones keep those alternate names that read like a spelling of the name
+(that is where Kharkov, Nikolaev and Kiev come from; see plausible_spelling). Oblasts are also named the English way news writes them,
 "<capital> Oblast" / "<capital> region" (Belgorodskaya oblast' -> Belgorod Oblast),
 matched to the city whose name the oblast's stem begins with.
 
@@ -23,6 +23,7 @@ kind is continent | country | region | city.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
 from pathlib import Path
@@ -32,6 +33,7 @@ import pycountry
 
 OUT = Path(__file__).resolve().parents[1] / "search" / "data" / "places.tsv"
 MIN_POP_FOR_ALTERNATES = 50_000
+BIG_CITY = 1_000_000
 LATIN = re.compile(r"^[A-Z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’ .\-]+$")
 REGION_TYPES = re.compile(
     r"state|province|region|republic|country|nation|oblast|territory|^land$|governorate|"
@@ -55,6 +57,20 @@ def latin_variants(names) -> list[str]:
         if len(name) >= 3 and LATIN.match(name) and not name.isupper() and len(name.split()) <= 4:
             out.append(name)
     return out
+
+
+def plausible_spelling(alt: str, city: dict) -> bool:
+    """Keep an alternate name of a city that reads like a spelling of its name.
+
+    GeoNames alternate names also hold nicknames and one-off names ("Google" for
+    Topeka, "Twickenham" for Huntsville). Only cities of a million people keep names
+    unlike their own; short names (4 letters or fewer) too. Renamings of smaller places
+    (Artyomovsk -> Bakhmut) are listed in search/data/aliases.tsv.
+    """
+    if city["population"] >= BIG_CITY:
+        return True
+    similar = difflib.SequenceMatcher(None, alt.lower(), city["name"].lower()).ratio() >= 0.5
+    return similar and len(alt) > 4
 
 
 def clean_subdivision_name(name: str) -> list[str]:
@@ -106,8 +122,8 @@ def build() -> list[tuple]:
     cities = sorted(gc.get_cities().values(), key=lambda c: -c["population"])
     for city in cities:
         alts = city["alternatenames"] if city["population"] >= MIN_POP_FOR_ALTERNATES else []
-        places.append((city["name"], "city", city["countrycode"], int(city["population"]),
-                       latin_variants(alts)))
+        alts = [a for a in latin_variants(alts) if plausible_spelling(a, city)]
+        places.append((city["name"], "city", city["countrycode"], int(city["population"]), alts))
 
     for state in gc.get_us_states().values():
         places.append((state["name"], "region", "US", 0, []))

@@ -34,7 +34,7 @@ UPPER = re.compile(r"[A-Z]")
 UNICODE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\f\v]")
 SENTENCE_OPENERS = set('.!?:;"“”‘«»(—–|*#•[')
 CONNECTORS = frozenset("of de da dos das del della der den van von la le du al el bin ibn "
-                       "the for".split())
+                       "the for and".split())
 # Connectors that belong inside a person's name ("Lucas Leiroz de Almeida").
 NAME_PARTICLES = frozenset("de da dos das del della der den van von la le du al el bin ibn".split())
 SCORE_WORDS = frozenset("beat beats defeated drew v vs".split())
@@ -43,6 +43,7 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 may june july august september october november december
 """.split())
 CAPS_LINE_MIN_POPULATION = 100_000
+MID_CITY = 100_000
 MAX_NAME_WORDS = 8
 MAX_KNOWN_WORDS = 5
 
@@ -153,7 +154,8 @@ class _Document:
 
     def read_run(self, tokens: list[Token], i: int, j: int) -> None:
         """Name the parts of one run of capitalised words tokens[i:j]."""
-        cue = i > 0 and people.is_title(tokens[i - 1].word) and not tokens[i - 1].cap
+        cue = i > 0 and people.is_title(tokens[i - 1].word) and not tokens[i - 1].cap \
+            and tokens[i].start == tokens[i - 1].end + 1
         while i < j:
             tok = tokens[i]
             if people.is_title(tok.word) or (people.is_title_filler(tok.word) and i + 1 < j
@@ -166,7 +168,7 @@ class _Document:
             if tok.word.lower() in CALENDAR or (
                     tok.sentence_start and is_common_word(tok.word) and not cue
                     and not self.known_match(tokens, i, j)
-                    and not (people.is_first_name(tok.word) and i + 1 < j)
+                    and not (people.is_first_name(tok.word) and i + 1 < j and tokens[i + 1].cap)
                     and not (len(tok.word) == 1 and self.text.startswith(".", tok.end))):
                 i += 1
                 continue
@@ -232,13 +234,13 @@ class _Document:
         return None
 
     def _big_place(self, tokens: list[Token], i: int, end: int) -> bool:
-        """Does a country, continent or big city start at token i?"""
+        """Does a country, continent or city of 100,000+ start at token i?"""
         known = self.known_match(tokens, i, end)
         if not known:
             return False
         entry = self.table.lookup(known[1])[0]
         return entry.type == "place" and (entry.kind in ("country", "continent", "alias")
-                                          or entry.population >= places.BIG_CITY)
+                                          or entry.population >= MID_CITY)
 
     def add_known(self, tokens, i, end, written, cue) -> int:
         """Add a known spelling tokens[i:end] if its context allows; return next index."""

@@ -77,6 +77,6 @@ def accept(entry: Entry, written: str, *, canonical_spelling: bool, common_word:
         return True
     if given_name and not canonical_spelling:
         return False
-    if entry.population >= BIG_CITY and not common_word:
-        return True
+    if entry.population >= BIG_CITY and not (common_word and sentence_start):
+        return True  # "Paris", "Shanghai" (a verb too), but not "Reading" or "Nice"
     return prev_word.lower() in LOCATIVES and not sentence_start
