@@ -32,7 +32,9 @@ def test_histogram_fills_gaps_and_links_each_bucket():
     assert h.bars[4].href == "/search?q=x&dated=unknown"
     assert h.bars[3].height > h.bars[0].height > h.bars[1].height == 0
     assert all(0 <= b.x < b.x + b.width <= 100 for b in h.bars)
-    assert (h.first, h.last, h.max_count) == ("2023-11", "2024-02", 4)
+    assert [(t.text, t.anchor) for t in h.ticks] == [
+        ("2023-11", "start"), ("2023-12", "middle"), ("2024-01", "middle"), ("2024-02", "end")]
+    assert h.max_count == 4
 
 
 def test_histogram_marks_the_selected_bucket_and_skips_empty_results():

@@ -18,7 +18,8 @@ HEIGHT = 96
 PLOT_TOP = 4
 PLOT_BOTTOM = 78     # the baseline; the axis labels go below it
 MAX_FILLED = 400     # a sparser bucket list than this is drawn as given, gaps and all
-MIN_SLOTS = 16       # so that a few buckets do not make a few very wide bars
+MAX_BAR = 5.0        # percent: a few buckets make narrow bars centred in wide slots
+MAX_TICKS = 5        # axis labels, evenly spread over the dated bars
 UNKNOWN = "unknown"
 
 
@@ -45,13 +46,20 @@ class Bar:
 
 
 @dataclass
+class Tick:
+    """An axis label under a bar."""
+
+    text: str
+    x: float         # percent of the width
+    anchor: str      # SVG text-anchor: start | middle | end
+
+
+@dataclass
 class Histogram:
     """The laid-out histogram: bars, axis labels and the tallest count."""
 
     bars: list
-    first: str
-    last: str
-    last_x: float    # percent: where the last dated bar ends
+    ticks: list
     max_count: int
     height: int = HEIGHT
     baseline: int = PLOT_BOTTOM
@@ -65,6 +73,25 @@ def _next(value: str) -> str:
         year, month = int(value[:4]), int(value[5:7])
         return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
     return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+
+
+def _ticks(bars: list[Bar]) -> list[Tick]:
+    """Labels for the first and last dated bars and a few evenly spaced between them."""
+    n = len(bars)
+    count = min(MAX_TICKS, n)
+    if count == 1:
+        return [Tick(bars[0].value, bars[0].x, "start")]
+    picks = sorted({round(i * (n - 1) / (count - 1)) for i in range(count)})
+    ticks = []
+    for i in picks:
+        bar = bars[i]
+        if i == 0:
+            ticks.append(Tick(bar.value, bar.x, "start"))
+        elif i == n - 1:
+            ticks.append(Tick(bar.value, round(bar.x + bar.width, 2), "end"))
+        else:
+            ticks.append(Tick(bar.value, round(bar.x + bar.width / 2, 2), "middle"))
+    return ticks
 
 
 def _filled(buckets: dict[str, int]) -> list[tuple[str, int]]:
@@ -93,26 +120,24 @@ def build_histogram(published: list[dict], links) -> Histogram | None:
     if not series:
         return None
     slots = len(series) + (1.5 if unknown else 0)
-    step = 100 / max(slots, MIN_SLOTS)
-    gap = step * 0.2
+    step = 100 / slots
+    width = min(step * 0.8, MAX_BAR)
     max_count = max([c for _, c in series] + [unknown])
     scale = (PLOT_BOTTOM - PLOT_TOP) / max_count
     chosen_from, chosen_to = links.values("from"), links.values("to")
 
     def bar(i: float, value: str, count: int, href: str, selected: bool, is_unknown=False) -> Bar:
         height = count * scale if count == 0 else max(count * scale, 2)
-        return Bar(value=value, count=count, x=round(i * step + gap / 2, 2),
-                   width=round(step - gap, 2), y=round(PLOT_BOTTOM - height, 2),
+        return Bar(value=value, count=count, x=round(i * step + (step - width) / 2, 2),
+                   width=round(width, 2), y=round(PLOT_BOTTOM - height, 2),
                    height=round(height, 2), href=href, selected=selected, unknown=is_unknown)
 
     bars = [bar(i, value, count, links.replace(**{"from": value, "to": value, "dated": None}),
                 chosen_from == [value] and chosen_to == [value])
             for i, (value, count) in enumerate(series)]
     if unknown:
-        i = len(series) + 0.5
+        i = len(series) + 0.5   # half a slot apart from the dated bars
         bars.append(bar(i, UNKNOWN, unknown,
                         links.replace(**{"from": None, "to": None, "dated": UNKNOWN}),
                         links.has("dated", UNKNOWN), is_unknown=True))
-    last = bars[len(series) - 1]
-    return Histogram(bars=bars, first=series[0][0], last=series[-1][0] if len(series) > 1 else "",
-                     last_x=round(last.x + last.width, 2), max_count=max_count)
+    return Histogram(bars=bars, ticks=_ticks(bars[:len(series)]), max_count=max_count)

@@ -22,6 +22,7 @@ from .marking import MENTION_PARAMS, mark_text, marked_spans
 from .urls import SearchLinks, search_url
 
 pages = Blueprint("pages", __name__)
+pages.add_app_template_global(search_url, "search_link")   # search_link(place="Kharkiv") in templates
 
 #: The facets of the sidebar, in order: (parameter and facet name, heading).
 FACETS = [
@@ -38,12 +39,6 @@ PAGE_FACET_SIZE = 40     # values per facet a page asks for when the URL does no
 SORTS = [("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest")]
 
 
-@pages.app_template_global()
-def search_link(**params) -> str:
-    """A fresh search's URL, for templates: ``search_link(place="Kharkiv")``."""
-    return search_url(**params)
-
-
 @pages.get("/")
 def home():
     """The search box and an overview of the collection."""
@@ -52,18 +47,17 @@ def home():
 
 def _chips(links: SearchLinks) -> list[dict]:
     """The active filters, each with the URL of the search without it."""
-    chips = [{"label": FACET_LABELS[name], "value": value, "param": name, "href": links.remove(name, value)}
+    chips = [{"label": FACET_LABELS[name], "value": value, "href": links.remove(name, value)}
              for name, _ in FACETS for value in links.values(name)]
     start, end = links.values("from"), links.values("to")
     if start and start == end:
-        chips.append({"label": "Published", "value": start[0], "param": "from",
+        chips.append({"label": "Published", "value": start[0],
                       "href": links.replace(**{"from": None, "to": None})})
     else:
-        chips += [{"label": label, "value": values[0], "param": name, "href": links.remove(name)}
+        chips += [{"label": label, "value": values[0], "href": links.remove(name)}
                   for name, label, values in (("from", "From", start), ("to", "To", end)) if values]
     if links.has("dated", "unknown"):
-        chips.append({"label": "Published", "value": "date unknown", "param": "dated",
-                      "href": links.remove("dated")})
+        chips.append({"label": "Published", "value": "date unknown", "href": links.remove("dated")})
     return chips
 
 
@@ -82,6 +76,7 @@ def _relaxations(chips: list[dict]) -> list[dict]:
 
 
 def _facet_groups(facets: dict) -> list[dict]:
+    """The sidebar's facets that have values, each split into the values shown and the rest."""
     groups = []
     for name, label in FACETS:
         values = facets.get(name) or []
@@ -112,15 +107,15 @@ def search():
             req = replace(req, facet_size=PAGE_FACET_SIZE)
         result = get_engine().search(req)
     except SearchError as exc:
-        links = SearchLinks(request.args.items(multi=True))
         if exc.status != 400:
             raise
+        links = SearchLinks(request.args.items(multi=True))
         return render_template("results.html", error=exc, links=links, chips=_chips(links),
                                q=request.args.get("q", ""), sorts=SORTS), 400
     chips = _chips(links)
     words = req.q.split()
     return render_template(
-        "results.html", result=result, links=links, chips=chips, q=request.args.get("q", ""),
+        "results.html", result=result, links=links, chips=chips, q=req.q,
         facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
         histogram=build_histogram(result.get("facets", {}).get("published", []), links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
