@@ -182,8 +182,11 @@ class _Document:
         if org_end and (not known or org_end > known[0]):
             written = self.span_text(tokens, i, org_end)
             entries = self.table.lookup(written)
-            self.add(tokens, i, org_end, "organization",
-                     entries[0].name if entries and entries[0].type == "organization" else written)
+            name = entries[0].name if entries and entries[0].type == "organization" else written
+            start, end = tokens[i].start, tokens[org_end - 1].end
+            if organizations.is_abbreviation(tokens[org_end - 1].word) and self.text.startswith(".", end):
+                end += 1  # "First Albany Corp."
+            self.found.append((start, end, "organization", name))
             return org_end
         if known and known[0] - i >= 2:
             return self.add_known(tokens, i, known[0], known[1], cue)
@@ -199,10 +202,16 @@ class _Document:
             return person_end
         if known:
             return self.add_known(tokens, i, known[0], known[1], cue)
+        if j - i >= 2 and _score_follows(tokens, j) and not any(
+                is_common_word(t.word) for t in tokens[i:j]):
+            self.add(tokens, i, j, "organization", self.span_text(tokens, i, j))
+            return j  # a team in a results line: "Bristol Rovers 2"
         word = tokens[i].word
         if organizations.is_acronym(word) and not (len(word) > 3 and is_common_word(word)) \
                 and not self.text.startswith("-", tokens[i].end):  # "RM-70" is a model
             self.add(tokens, i, i + 1, "organization", word)
+        elif organizations.is_org_word(word) and i > 0 and tokens[i - 1].word == "the":
+            self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
         elif not tokens[i].sentence_start and not is_common_word(word):
             self.lone.append((tokens[i], _score_follows(tokens, i + 1)))
         return i + 1
@@ -379,7 +388,7 @@ def _runs(text: str, tokens: list[Token]):
         j = i + 1
         while j < n:
             gap = text[tokens[j - 1].end:tokens[j].start]
-            joined = gap in (" ", "-") or (gap == ". " and len(tokens[j - 1].word) == 1) or (
+            joined = gap in (" ", "-", " & ") or (gap == ". " and len(tokens[j - 1].word) == 1) or (
                 gap == ". " and people.is_title(tokens[j - 1].word))
             if not joined:
                 break
@@ -399,11 +408,24 @@ def _org_end(tokens: list[Token], i: int, j: int):
     ("Russian Volunteer Corps"), or the end of "<Head> of <Name>" ("Ministry of Defence")."""
     end = None
     for k in range(i + 1, min(j, i + MAX_NAME_WORDS)):
-        if organizations.is_org_word(tokens[k].word) and tokens[k].cap:
+        word = tokens[k].word
+        if word == "and" and end == k:
+            break  # "Keycorp and Banc One Corp" are two
+        if organizations.is_org_word(word) and tokens[k].cap:
             end = k + 1
-    if organizations.is_org_head(tokens[i].word) and i + 2 < j and tokens[i + 1].word in ("of", "for"):
-        end = max(end or 0, j)
+    head = end - 1 if end else i
+    if (end or organizations.is_org_head(tokens[i].word)) and head + 2 < j \
+            and tokens[head + 1].word in ("of", "for"):
+        end = _stop_at_and(tokens, head + 2, j)  # "National Bank of Poland", "Ministry of Defence"
     return end
+
+
+def _stop_at_and(tokens: list[Token], start: int, j: int) -> int:
+    """The end of a run tokens[start:j] up to (not including) an "and" in it."""
+    for k in range(start, j):
+        if tokens[k].word == "and":
+            return k
+    return j
 
 
 def find_mentions(text: str) -> list[Mention]:

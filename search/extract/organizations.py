@@ -2,7 +2,8 @@
 
 An organisation is a capitalised run that ends in (or starts with, before "of") a
 word organisations are named with: "Russian Volunteer Corps", "Ministry of Defence",
-"Leicester City FC", "Acme Inc". An unknown all-capitals word of 2-6 letters in
+"Leicester City FC", "Acme Inc". A known place made of the same words wins
+("Mexico City"). An unknown all-capitals word of 2-6 letters in
 running text ("NATO", "HUR", "OPEC") is taken for an organisation too.
 """
 
@@ -21,7 +22,7 @@ army navy police directorate bureau authority board exchange network brigade reg
 battalion legion front movement alliance coalition church society trust holdings
 industries motors systems technologies laboratories labs rovers athletic wanderers hotspur
 albion academy cabinet government administration embassy consulate secretariat tribunal
-guard guards mission institution observatory centre center hospital journal gazette
+guard guards mission institution treasury pentagon city rangers thistle celtic observatory centre center hospital journal gazette
 herald tribune magazine telegraph reuters agency enterprises partners capital securities
 insurance petroleum oil energy airlines railways railway pharmaceuticals league
 newsroom desk
@@ -43,6 +44,14 @@ ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z&]{1,5}$")
 def is_org_word(word: str) -> bool:
     """True for a word organisation names end with ("Corps", "Ministry", "FC")."""
     return word.lower() in ORG_WORDS
+
+
+ABBREVIATIONS = frozenset("corp inc co ltd bros cos plc".split())
+
+
+def is_abbreviation(word: str) -> bool:
+    """True for an abbreviated organisation word written with a dot ("Corp.", "Inc.")."""
+    return word.lower() in ABBREVIATIONS
 
 
 def is_org_head(word: str) -> bool:
