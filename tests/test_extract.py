@@ -208,3 +208,19 @@ def test_language_detection():
                            "für alle Bürger gesenkt werden sollen, sagte der Sprecher.") == "de"
     assert detect_language("Shr one dlr vs 73 cts\nNet 12.6 mln vs 15.8 mln\nRevs 337.3 mln vs 315.2 mln") in ("en", None)
     assert detect_language("Too short") is None
+
+
+def test_wrapped_text_is_not_taken_for_boilerplate_or_header():
+    text = ("Year ended December 31, 1986.\nBy Christmas, the company will\nread more than 100 reports and\n"
+            "sell its share.\ncontact lenses and the\ncopyright on its software.")
+    art = extract(RawDocument(path="r.json", key="r.json#0", fmt="json", text=text, meta={"title": "T"}))
+    assert art.text == text
+    assert art.published is None and art.authors == []
+
+
+def test_header_lines_feed_metadata_and_leave_the_text():
+    art = extract(raw_txt("Headline\n\nBy Jane Roe and John Doe\nPublished May 5, 2023 10:45 am\n\n"
+                          "Share on Facebook\n\nThe story begins here.\n\nRead more: other story"))
+    assert art.authors == ["Jane Roe", "John Doe"]
+    assert (art.published, art.date_source) == ("2023-05-05", "byline")
+    assert art.text == "The story begins here."

@@ -35,6 +35,18 @@ def split_names(value: str) -> list[str]:
     return names
 
 
+def is_byline(line: str) -> bool:
+    """True for a line that is only a byline: "By" (or "Author:") and names, perhaps a date or credit.
+
+    "By Christmas, the company will ..." is a sentence, not a byline: every part must be a name.
+    """
+    m = _BYLINE.match(line.strip())
+    if not m:
+        return False
+    parts = [p.strip(" .,:") for p in _SPLIT.split(_TAIL.sub("", m.group("names")).strip(" .,:"))]
+    return bool(parts) and all(p and _is_name(" ".join(p.split())) for p in parts)
+
+
 def authors_from_byline(line: str) -> list[str]:
     """The names of a byline line such as "By Lucas Leiroz de Almeida"; [] for other lines."""
     m = _BYLINE.match(line.strip())

@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .authors import is_byline
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 TITLE_MAX = 300        # a longer first line is a paragraph, not a title
@@ -107,22 +109,32 @@ def is_boilerplate(line: str) -> bool:
 
 
 def _is_header_line(line: str, raw: str) -> bool:
+    """A byline, a dateline, or a bare source link: lines that feed metadata, not the body."""
     if len(line) > HEADER_LINE_MAX:
         return False
-    return (line.lower().startswith(("by ", "author:", "authors:", "published", "posted", "updated"))
-            or _LINK_ONLY.match(raw) is not None
-            or _looks_like_dateline(line))
+    return is_byline(line) or _LINK_ONLY.match(raw) is not None or is_dateline(line)
 
 
 _HEADER_DATE = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s(?:19|20)\d\d\b"
-    r"|\b\d{1,2}\s(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|\b\d{1,2}\.?\s(?:January|February|March|April|May|June|July|August|September|October|November"
     r"|December)\s(?:19|20)\d\d\b|\b(?:19|20)\d\d-\d\d-\d\d\b")
+# What may stand beside the date on a dateline: a name, "Published", a time, separators.
+_DATELINE_WORD = re.compile(
+    r"(?:[A-Z][\w.&'’-]*|published|posted|updated|first|last|on|at|de|of|the|\d{1,2}[:.]\d\d|am|pm|[|,·•/()–—-]+)$")
 
 
-def _looks_like_dateline(line: str) -> bool:
-    return _HEADER_DATE.search(line) is not None
+def is_dateline(line: str) -> bool:
+    """True for a short line that gives a full date and little else ("Global Research, May 23, 2023").
+
+    "Year ended December 31, 1986" is text, not a dateline: its other words are not names.
+    """
+    m = _HEADER_DATE.search(line)
+    if not m:
+        return False
+    rest = (line[:m.start()] + " " + line[m.end():]).split()
+    return len(rest) <= 8 and all(_DATELINE_WORD.match(w.rstrip(".,:;")) or not w.strip(".,:;") for w in rest)
 
 
 def clean(text: str, take_title: bool) -> Cleaned:
