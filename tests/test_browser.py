@@ -47,7 +47,7 @@ def _require_browser():
 def base_url(tmp_path_factory):
     _require_browser()
     index = tmp_path_factory.mktemp("browser") / "index"
-    index_paths([CORPUS], index, workers=1, rebuild=True)
+    index_paths([CORPUS], index, workers=1)
     server = make_server(index, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -54,7 +54,7 @@ def _write_corpus(folder):
 def index_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("web")
     corpus = _write_corpus(root / "corpus")
-    report = index_paths([corpus], root / "index", workers=1, rebuild=True)
+    report = index_paths([corpus], root / "index", workers=1)
     assert report.articles == len(RECORDS), report.failed
     return root / "index"
 
@@ -247,7 +247,7 @@ def test_syndicated_copies_are_listed(tmp_path):
     for n, outlet in enumerate(("Reuters", "Yahoo News")):
         (corpus / f"{n}.jsonl").write_text(json.dumps(
             {"title": "Grain corridor reopens", "source": outlet, "date": "2023-08-01", "text": text}) + "\n")
-    index_paths([corpus], tmp_path / "index", workers=1, rebuild=True)
+    index_paths([corpus], tmp_path / "index", workers=1)
     client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
     ids = [h["id"] for h in client.get("/api/search?q=grain").get_json()["hits"]]
     html = get_ok(client, f"/articles/{ids[0]}")
@@ -411,7 +411,7 @@ def test_export_rejects_an_unknown_format(client):
 
 def test_the_next_request_sees_a_new_index_generation(tmp_path):
     corpus = _write_corpus(tmp_path / "corpus")
-    index_paths([corpus], tmp_path / "index", workers=1, rebuild=True)
+    index_paths([corpus], tmp_path / "index", workers=1)
     client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
     before = total_on_page(get_ok(client, "/search"))
     (corpus / "more.jsonl").write_text(json.dumps(

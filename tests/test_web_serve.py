@@ -41,7 +41,7 @@ def test_serve_refuses_a_folder_that_is_not_an_index(tmp_path, capsys):
 
 
 def test_serve_answers_http_requests(tmp_path):
-    index_paths([CORPUS], tmp_path / "index", workers=1, rebuild=True)
+    index_paths([CORPUS], tmp_path / "index", workers=1)
     server = make_server(tmp_path / "index", "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
