@@ -24,7 +24,7 @@ from whoosh import query as wq
 
 from .facets import FACET_FIELDS, UNKNOWN, Columns
 from .highlight import Highlighter, query_words
-from .query import canonical_names, match_mask, parse_query
+from .query import canonical_names, evaluate, parse_query
 from .request import SearchError, SearchRequest, parse_date_bound
 from .schema import to_article
 
@@ -52,8 +52,10 @@ class _Selection:
         cols = gen.columns
         self.parsed = parse_query(req.q, gen.searcher, cols)
         query = self.parsed.query
-        self.matched = (match_mask(query, gen.searcher, cols) if query is not None
-                        else cols.live.copy())
+        if query is not None:
+            self.matched, self.scores = evaluate(query, gen.searcher, cols)
+        else:
+            self.matched, self.scores = cols.live.copy(), None
         for start, stop in self.parsed.dates:
             self.matched &= cols.dates.between(start, stop)
         self.selected: dict[str, list[str]] = {}
@@ -89,15 +91,16 @@ class _Selection:
 
     def ranked(self, limit: int | None) -> list[tuple[int, float | None]]:
         """(docnum, score) of the first ``limit`` hits (None: all) in the request's order."""
-        searcher, cols = self.gen.searcher, self.gen.columns
-        if self.req.sort == "relevance" and self.parsed.query is not None:
-            narrowed = not np.array_equal(self.final, self.matched) or self.parsed.dates
-            allow = set(np.flatnonzero(self.final).tolist()) if narrowed else None
-            if allow is not None and not allow:
-                return []   # Whoosh reads an empty filter as no filter at all
-            results = searcher.search(self.parsed.query, limit=limit, filter=allow)
-            return [(docnum, float(score)) for score, docnum in results.top_n]
+        cols = self.gen.columns
         ids = np.flatnonzero(self.final)
+        if self.req.sort == "relevance" and self.scores is not None:
+            scores = self.scores[ids]
+            part = np.arange(len(ids))
+            if limit is not None and limit < len(ids):   # all tied with the limit-th, then cut
+                kth = np.partition(scores, len(ids) - limit)[len(ids) - limit]
+                part = np.flatnonzero(scores >= kth)
+            part = part[np.lexsort((ids[part], -scores[part]))][:limit]   # ties: index order
+            return [(int(ids[i]), float(scores[i])) for i in part]
         days = cols.dates.days[ids].astype(np.int64)
         if self.req.sort == "newest":
             key = -days                           # unknown (-1) sorts after every real day

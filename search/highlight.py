@@ -54,30 +54,37 @@ def query_words(q, reader) -> set[str]:
     return words
 
 
+_STEMS: dict[str, tuple] = {}   # lowercased token -> its indexed forms, shared by all queries
+_MAX_CACHED = 500_000
+
+
 class Highlighter:
     """Marks the words of one query in titles and texts, using the index's analyzer."""
 
     def __init__(self, schema, words: set[str]):
-        analyzer = schema["text"].analyzer
-        self._analyzer = analyzer
-        tokenizer = analyzer.items[0] if hasattr(analyzer, "items") else analyzer
-        self._token = re.compile(tokenizer.expression.pattern, re.UNICODE)
+        self._analyzer = schema["text"].analyzer
         self.words = words
-        self._stems: dict[str, bool] = {}
+        # Candidates: tokens starting like one of the query's words (a stem keeps its word's
+        # first letters); each candidate is then checked by analysing it like the index did.
+        prefixes = sorted({w[:3] for w in words if w}, key=len, reverse=True)
+        self._candidates = (re.compile(
+            r"(?<!\w)(?:%s)\w*(?:\.?\w+)*" % "|".join(map(re.escape, prefixes)),
+            re.IGNORECASE | re.UNICODE) if prefixes else None)
 
     def _matches(self, token: str) -> bool:
         key = token.lower()
-        hit = self._stems.get(key)
-        if hit is None:
-            hit = any(t.text in self.words for t in self._analyzer(token, mode="query"))
-            self._stems[key] = hit
-        return hit
+        forms = _STEMS.get(key)
+        if forms is None:
+            if len(_STEMS) > _MAX_CACHED:
+                _STEMS.clear()
+            forms = _STEMS[key] = tuple(t.text for t in self._analyzer(token, mode="query"))
+        return any(f in self.words for f in forms)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the words in ``text`` that the query matched."""
-        if not self.words or not text:
+        if self._candidates is None or not text:
             return []
-        return [m.span() for m in self._token.finditer(text) if self._matches(m.group())]
+        return [m.span() for m in self._candidates.finditer(text) if self._matches(m.group())]
 
     @staticmethod
     def mark(text: str, spans, start: int = 0, end: int | None = None) -> str:

@@ -19,7 +19,7 @@ from whoosh import query as wq
 from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin,
                             PlusMinusPlugin, QueryParser)
 
-from .facets import FACET_FIELDS, posting_ids
+from .facets import FACET_FIELDS, posting_ids, posting_weights
 from .request import SearchError, parse_date_bound
 
 TEXT_FIELDS = ("title", "text", "aliases")
@@ -302,50 +302,83 @@ def parse_query(text: str, searcher, columns) -> ParsedQuery:
     return parsed
 
 
-def match_mask(q, searcher, columns) -> np.ndarray:
-    """A mask of the live documents that match ``q``, evaluated with numpy set operations."""
+_K1, _B = 1.2, 0.75   # BM25 parameters, Whoosh's defaults
+
+
+def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
+    """The live documents matching ``q`` and their BM25F relevance, with numpy set operations.
+
+    Scores follow Whoosh's BM25F (idf = log(N / (df + 1)) + 1, K1 = 1.2, B = 0.75, title
+    weights boosted at index time) and add up over the parts of the query that match, as
+    Whoosh's own matchers do; wildcard and fuzzy terms score a constant, like Whoosh's.
+    """
     size = columns.size
     reader = searcher.reader()
+    total_docs = reader.doc_count_all()
 
-    def ids_mask(ids) -> np.ndarray:
-        m = np.zeros(size, dtype=bool)
-        m[ids] = True
-        return m
+    def nothing():
+        return np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float32)
 
-    def ev(node) -> np.ndarray:
+    def term(fieldname, text, boost):
+        mask, score = nothing()
+        lengths = columns.lengths.get(fieldname)
+        if lengths is None:   # keyword field: a match scores its boost
+            ids = posting_ids(reader, fieldname, text)
+            mask[ids] = True
+            score[ids] = boost
+            return mask, score
+        ids, tf = posting_weights(reader, fieldname, text)
+        if not len(ids):
+            return mask, score
+        idf = np.log(total_docs / (reader.doc_frequency(fieldname, text) + 1)) + 1
+        avg = searcher.avg_field_length(fieldname) or 1.0
+        norm = _K1 * ((1 - _B) + _B * lengths[ids] / avg)
+        mask[ids] = True
+        score[ids] = boost * idf * (tf * (_K1 + 1)) / (tf + norm)
+        return mask, score
+
+    def ev(node):
         if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
-            return np.zeros(size, dtype=bool)
+            return nothing()
         if isinstance(node, wq.Every):
-            return columns.live.copy()
+            return columns.live.copy(), np.zeros(size, dtype=np.float32)
         if isinstance(node, wq.Term):
-            return ids_mask(posting_ids(reader, node.fieldname, node.text))
+            return term(node.fieldname, node.text, node.boost)
         if isinstance(node, wq.Not):
-            return ~ev(node.query)
+            mask, _ = ev(node.query)
+            return ~mask, np.zeros(size, dtype=np.float32)
         if isinstance(node, wq.AndNot):
-            return ev(node.a) & ~ev(node.b)
+            (mask, score), (minus, _) = ev(node.a), ev(node.b)
+            return mask & ~minus, score
         if isinstance(node, wq.AndMaybe):
-            return ev(node.a)
-        if isinstance(node, wq.And):
-            m = columns.live.copy()
-            for sub in node.subqueries:
-                m &= ev(sub)
-            return m
-        if isinstance(node, wq.Or):
-            m = np.zeros(size, dtype=bool)
-            for sub in node.subqueries:
-                m |= ev(sub)
-            return m
+            (mask, score), (_, extra) = ev(node.a), ev(node.b)
+            return mask, score + extra
+        if isinstance(node, (wq.And, wq.Or)):
+            parts = [ev(sub) for sub in node.subqueries]
+            mask = parts[0][0]
+            score = parts[0][1]
+            for m, sc in parts[1:]:
+                if isinstance(node, wq.And):
+                    mask &= m
+                else:
+                    mask |= m
+                score += sc
+            return mask, score * node.boost if node.boost != 1 else score
         if isinstance(node, wq.MultiTerm):
-            m = np.zeros(size, dtype=bool)
+            mask = np.zeros(size, dtype=bool)
             for btext in node._btexts(reader):
-                m[posting_ids(reader, node.fieldname, btext)] = True
-            return m
-        if isinstance(node, wq.Phrase):   # positions needed: only over the documents with all words
-            words = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
-            if not words.any():
-                return words
-            return ids_mask(np.fromiter(searcher.docs_for_query(node), dtype=np.int64)) & words
-        return ids_mask(np.fromiter(searcher.docs_for_query(node), dtype=np.int64))
+                mask[posting_ids(reader, node.fieldname, btext)] = True
+            return mask, mask.astype(np.float32) * node.boost
+        if isinstance(node, wq.Phrase):   # positions needed: only over documents with all words
+            mask, score = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
+            if mask.any():
+                exact = np.zeros(size, dtype=bool)
+                exact[np.fromiter(searcher.docs_for_query(node), dtype=np.int64)] = True
+                mask &= exact
+            return mask, score * node.boost
+        mask, _ = nothing()
+        mask[np.fromiter(searcher.docs_for_query(node), dtype=np.int64)] = True
+        return mask, mask.astype(np.float32)
 
-    return ev(q) & columns.live
-
+    mask, score = ev(q)
+    return mask & columns.live, score
