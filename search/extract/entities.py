@@ -78,19 +78,32 @@ def _lower_same_length(text: str) -> str:
 
 
 def _tokens(text: str, start: int, end: int) -> list[Token]:
-    """The words of text[start:end], possessive 's cut off."""
+    """The words of text[start:end] that the rules look at, possessive 's cut off.
+
+    Those are capitalised words, numbers and the lower-case words a rule names
+    (connectors, titles, locatives ...); other words are left out for speed, so rules
+    that need two words side by side check their offsets.
+    """
     out = []
+    append = out.append
     for m in WORD.finditer(text, start, end):
-        s, e, word = m.start(), m.end(), m.group()
-        if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
+        word = m.group()
+        s, e = m.span()
+        if word[-1] in "sS" and len(word) > 2 and word[-2] in "'’":
             e -= 2
             word = word[:-2]
-        k = s - 1
-        while k >= start and text[k] == " ":
-            k -= 1
-        opener = k < start or text[k] in SENTENCE_OPENERS
-        out.append(Token(s, e, word, word[0].isupper(), opener))
+        if word[0].isupper():
+            k = s - 1
+            while k >= start and text[k] == " ":
+                k -= 1
+            append(Token(s, e, word, True, k < start or text[k] in SENTENCE_OPENERS))
+        elif word in _KEPT_LOWER or word[0].isdigit():
+            append(Token(s, e, word, False, False))  # only capitalised words open sentences here
     return out
+
+
+_KEPT_LOWER = frozenset().union(CONNECTORS, SCORE_WORDS, places.LOCATIVES, places.GENERIC_WORDS,
+                                people.TITLES, people.TITLE_FILLERS, {"the"})
 
 
 def _is_caps_line(line: str) -> bool:
@@ -210,7 +223,8 @@ class _Document:
         if organizations.is_acronym(word) and not (len(word) > 3 and is_common_word(word)) \
                 and not self.text.startswith("-", tokens[i].end):  # "RM-70" is a model
             self.add(tokens, i, i + 1, "organization", word)
-        elif organizations.is_org_word(word) and i > 0 and tokens[i - 1].word == "the":
+        elif organizations.is_org_word(word) and i > 0 and tokens[i - 1].word == "the" \
+                and tokens[i - 1].end + 1 == tokens[i].start:
             self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
         elif not tokens[i].sentence_start and not is_common_word(word):
             self.lone.append((tokens[i], _score_follows(tokens, i + 1)))
@@ -327,8 +341,8 @@ class _Document:
 
 def _is_team(tokens: list[Token], i: int, end: int) -> bool:
     """A city or region named as a sports team: "Seattle 5 Baltimore 3", "Essex beat Kent"."""
-    nxt = tokens[end].word if end < len(tokens) else ""
-    prev = tokens[i - 1].word if i > 0 else ""
+    nxt = tokens[end].word if end < len(tokens) and tokens[end].start == tokens[end - 1].end + 1 else ""
+    prev = tokens[i - 1].word if i > 0 and tokens[i - 1].end + 1 == tokens[i].start else ""
     if prev.lower() in places.LOCATIVES:
         return False  # "in Salzburg 3-2"
     return _score_follows(tokens, end) or nxt.lower() in SCORE_WORDS or prev.lower() in SCORE_WORDS
