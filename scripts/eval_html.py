@@ -3,7 +3,9 @@
 Reads ``manifest.tsv`` of the shared HTML corpus (see its SOURCE.md), runs
 ``read_file`` + ``extract`` on each page and prints the share of pages whose
 publication date is right (of those with an expected date) and whose title is
-right (normalised: case, punctuation and spacing ignored), then every miss.
+right (normalised: case, punctuation and spacing ignored), then every miss. The
+share of right author lists (same names, normalised) is printed too, for
+information: some expected author lists are a library's output, not human gold.
 
     python scripts/eval_html.py [--pages DIR]   (default: ../shared/corpora/html)
 """
@@ -25,6 +27,7 @@ from search.extract import extract          # noqa: E402
 from search.readers import ReadProblem, read_file  # noqa: E402
 
 _NOT_WORD = re.compile(r"[\W_]+")
+_NAME_SEPARATORS = re.compile(r"\s*(?:;|/|,|\band\b|\bund\b)\s*")
 
 
 def default_dir() -> Path:
@@ -48,7 +51,7 @@ def main(argv=None) -> int:
         return 2
     with manifest.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
-    dated = dates_ok = titled = titles_ok = 0
+    dated = dates_ok = titled = titles_ok = authored = authors_ok = 0
     misses = []
     started = time.perf_counter()
     for row in rows:
@@ -72,10 +75,16 @@ def main(argv=None) -> int:
                 titles_ok += 1
             else:
                 misses.append(f"TITLE {row['file']}: expected {row['expected_title']!r}, got {got!r}")
+        if row["expected_author"]:
+            authored += 1
+            expected = {norm_title(n) for n in _NAME_SEPARATORS.split(row["expected_author"])} - {""}
+            if article and {norm_title(n) for n in article.authors} == expected:
+                authors_ok += 1
     seconds = time.perf_counter() - started
     print(f"pages: {len(rows)} in {seconds:.1f} s ({seconds / max(len(rows), 1) * 1000:.0f} ms a page)")
     print(f"date correct:  {dates_ok}/{dated} = {dates_ok / max(dated, 1):.1%}")
     print(f"title correct: {titles_ok}/{titled} = {titles_ok / max(titled, 1):.1%}")
+    print(f"authors correct: {authors_ok}/{authored} = {authors_ok / max(authored, 1):.1%} (for information)")
     print("misses:", *misses, sep="\n  ")
     return 0
 

@@ -16,7 +16,7 @@ from dataclasses import asdict
 from urllib.parse import urlsplit
 
 from ..model import Article, RawDocument
-from .authors import authors_from_byline, authors_from_value
+from .authors import authors_from_byline, authors_from_value, people_only
 from .dates import date_in_line, find_dates, parse_date_value
 from .language import detect_language
 from .outlet import (canonical_outlet, known_outlet, outlet_for_url, outlet_from_credit,
@@ -99,11 +99,13 @@ def extract(raw: RawDocument) -> Article:
     """The Article of one RawDocument: cleaned text and every field extracted from it."""
     meta = raw.meta or {}
     given_title = _one_line(meta.get("title"))
-    parts = clean(normalize(raw.text[:MAX_TEXT_CHARS]), take_title=raw.fmt == "txt" and not given_title)
-    title = given_title or parts.title
-    if title and raw.fmt == "html":
+    if given_title and raw.fmt == "html":
         site = meta.get("outlet")
-        title = strip_site_name(title, [site if isinstance(site, str) else None, _host(meta.get("url"))])
+        given_title = strip_site_name(given_title, [site if isinstance(site, str) else None,
+                                                    _host(meta.get("url"))])
+    parts = clean(normalize(raw.text[:MAX_TEXT_CHARS]), take_title=raw.fmt == "txt" and not given_title,
+                  known_title=given_title)
+    title = given_title or parts.title
     text = parts.body
     body_lines = [line for line in text.split("\n") if line]
 
@@ -135,6 +137,10 @@ def extract(raw: RawDocument) -> Article:
         source = None
 
     authors = authors_from_value(meta.get("authors"))
+    if raw.fmt == "html":   # a page's author field often holds the site or its company
+        site = (meta.get("outlet") or "").lower() if isinstance(meta.get("outlet"), str) else ""
+        authors = people_only(authors, lambda name: bool(known_outlet(name)) or name == outlet
+                              or (bool(site) and (site in name.lower() or name.lower() in site)))
     if not authors:
         for line in parts.header + parts.notes:
             authors = authors_from_byline(line)

@@ -53,6 +53,16 @@ def authors_from_byline(line: str) -> list[str]:
     return split_names(m.group("names")) if m else []
 
 
+_COMPANY = re.compile(r"\b(?:GmbH|Inc|Ltd|LLC|PLC|Corp|AG|S\.A)\b\.?", re.I)
+
+
+def people_only(names: list[str], is_outlet) -> list[str]:
+    """Names a web page's metadata gives as authors, without its outlet, companies and
+    one-word fragments ("SPIEGEL ONLINE; Hamburg; Germany" -> [])."""
+    return [n for n in names
+            if len(n.split()) > 1 and not _COMPANY.search(n) and not is_outlet(n)]
+
+
 def authors_from_value(value) -> list[str]:
     """Author names from a metadata value: a string ("A; B", "A and B"), a list, or dicts with a name."""
     if isinstance(value, dict):

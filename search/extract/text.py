@@ -32,6 +32,7 @@ _SPACE_RUNS = re.compile(f"[{_SPACES}][ {_SPACES}]*| [ {_SPACES}]+")   # only wh
 _DROP_CHARS = re.compile(f"[{re.escape(_DROP)}]+")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
 
+_WORDS = re.compile(r"\w+")
 _LINK = re.compile(r"(!?)\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)")
 _LINK_ONLY = re.compile(r"^(?:\s*!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\s*[,|/·•]?)+\s*$")
 _SINGLE_LINK = re.compile(r"^\s*\[([^\]\n]{1,80})\]\([^)\n]{0,1000}\)\s*$")
@@ -137,21 +138,28 @@ def is_dateline(line: str) -> bool:
     return len(rest) <= 8 and all(_DATELINE_WORD.match(w.rstrip(".,:;")) or not w.strip(".,:;") for w in rest)
 
 
-def clean(text: str, take_title: bool) -> Cleaned:
+def same_words(a: str, b: str) -> bool:
+    """True when two lines have the same words, ignoring case and punctuation."""
+    return _WORDS.findall(a.casefold()) == _WORDS.findall(b.casefold())
+
+
+def clean(text: str, take_title: bool, known_title: str | None = None) -> Cleaned:
     """Split a normalized text into title, header, body and boilerplate notes.
 
     With ``take_title`` the first non-empty line is the title (plain-text files);
-    otherwise the title comes from metadata and every line is header or body.
+    otherwise the title comes from metadata (``known_title``, left out of the body
+    when the text repeats it as its first line) and every line is header or body.
     """
     lines = text.split("\n")
     i, n = 0, len(lines)
     title = None
-    if take_title:
-        while i < n and not lines[i].strip():
-            i += 1
-        if i < n and len(lines[i]) <= TITLE_MAX:
-            title = strip_links(lines[i]).strip() or None
-            i += 1
+    while i < n and not lines[i].strip():
+        i += 1
+    if i < n and take_title and len(lines[i]) <= TITLE_MAX:
+        title = strip_links(lines[i]).strip() or None
+        i += 1
+    elif i < n and known_title and same_words(strip_links(lines[i]), known_title):
+        i += 1
     out = Cleaned(title=title)
     kept: list[str] = []
     in_header, header_seen = True, 0
