@@ -132,3 +132,30 @@ def test_empty_and_odd_text():
     assert find_mentions("") == []
     assert find_mentions("   \n\t ") == []
     assert find_mentions("no capitals here at all") == []
+
+
+def test_nationality_adjectives_are_not_names():
+    text = "Australian Tom Moody bowled. The Iraqi envoy met Russian troops and a French diplomat."
+    found = {(m.type, m.text) for m in find_mentions(text)}
+    assert ("person", "Tom Moody") in found
+    assert not any(t in ("Australian", "Iraqi", "Russian", "French") for _, t in found)
+
+
+def test_initials_and_organisation_abbreviations():
+    text = "Surrey made 429 ( C. Lewis 80 ). Analysts at First Albany Corp. and the Treasury agreed."
+    found = {(m.type, m.text) for m in find_mentions(text)}
+    assert ("person", "C. Lewis") in found
+    assert ("organization", "First Albany Corp.") in found
+    assert ("organization", "Treasury") in found
+
+
+def test_city_in_a_results_line_is_a_team_not_a_place():
+    text = "Results: Seattle 5 Baltimore 3. Fans in Seattle cheered."
+    mentions = find_mentions(text)
+    kinds = [(m.type, m.text) for m in mentions]
+    assert kinds == [("organization", "Seattle"), ("organization", "Baltimore"), ("place", "Seattle")]
+
+
+def test_dateline_number_is_not_a_score():
+    text = "MILWAUKEE , Wisconsin 1996-08-29\nPlayers met in Milwaukee."
+    assert ("place", "Wisconsin") in {(m.type, m.text) for m in find_mentions(text)}

@@ -201,6 +201,11 @@ class _Document:
                 end += 1  # "First Albany Corp."
             self.found.append((start, end, "organization", name))
             return org_end
+        feature_end = _feature_end(tokens, i, j)
+        if feature_end and (not known or feature_end > known[0]):
+            written = self.span_text(tokens, i, feature_end)
+            self.add(tokens, i, feature_end, "place", written)
+            return feature_end
         if known and known[0] - i >= 2:
             return self.add_known(tokens, i, known[0], known[1], cue)
         if places.is_demonym(tokens[i].word):
@@ -247,10 +252,11 @@ class _Document:
         second = tokens[i + 1].word
         if len(first) == 1 and self.text[tokens[i].end:tokens[i].end + 1] == ".":
             return end  # an initial: "D. Bicknell"
-        if is_common_word(first) and (is_common_word(second) or self._big_place(tokens, i + 1, end)):
-            return None  # "In Tokyo", "Grace Road"; but "Tony Adams", "Peter Mitchell"
-        if people.is_first_name(first):
-            return end
+        if is_common_word(first) and self._big_place(tokens, i + 1, end):
+            return None  # "In Tokyo"; but "Tony Adams", "Peter Mitchell"
+        if people.is_first_name(first) and not (is_common_word(first) and is_common_word(second)
+                                                 and tokens[i].sentence_start):
+            return end  # "Tom Moody" inside a sentence; not "Will Power" opening one
         if not any(is_common_word(t.word) or organizations.is_acronym(t.word)
                    for t in tokens[i:end]) and end - i <= 3 and not tokens[i].sentence_start:
             return end  # "Jansher Khan": two or three unknown capitalised words
@@ -363,6 +369,7 @@ def _name_word(word: str) -> bool:
     """Can this word be part of a person's name (not a title, organisation word, weekday)?"""
     low = word.lower()
     return not (people.is_title(word) or organizations.is_org_word(word) or low in CALENDAR
+                or places.is_feature_word(word)
                 or (low in CONNECTORS and low not in NAME_PARTICLES))
 
 
@@ -431,6 +438,17 @@ def _org_end(tokens: list[Token], i: int, j: int):
     if (end or organizations.is_org_head(tokens[i].word)) and head + 2 < j \
             and tokens[head + 1].word in ("of", "for"):
         end = _stop_at_and(tokens, head + 2, j)  # "National Bank of Poland", "Ministry of Defence"
+    return end
+
+
+def _feature_end(tokens: list[Token], i: int, j: int):
+    """End of a street, venue or landscape name starting at token i ("Grace Road")."""
+    end = None
+    for k in range(i + 1, min(j, i + MAX_KNOWN_WORDS)):
+        if tokens[k].word == "and":
+            break
+        if places.is_feature_word(tokens[k].word):
+            end = k + 1
     return end
 
 

@@ -21,6 +21,12 @@ LOCATIVES = frozenset("in at from to near outside around across via into towards
 # Words of a place name that news may write in lower case: "Belgorod oblast".
 GENERIC_WORDS = frozenset("oblast region province republic city county state district krai "
                           "kray governorate prefecture territory".split())
+# Words that end the names of streets, venues and natural features: "Wall Street",
+# "Trent Bridge", "Tiananmen Square", "Lake Geneva" is left to the gazetteer.
+FEATURE_WORDS = frozenset("street st road avenue square park bridge stadium airport lane "
+                          "boulevard highway river lake mountains mountain valley bay sea "
+                          "ocean gulf strait harbour harbor peninsula island islands desert "
+                          "canal coast heights hills".split())
 BIG_CITY = 1_000_000
 SMALL_TOWN = 100_000
 
@@ -57,6 +63,11 @@ def is_demonym(word: str) -> bool:
                         "country", "continent", "region", "alias"):
                     return True
     return False
+
+
+def is_feature_word(word: str) -> bool:
+    """True for a word that ends street, venue and landscape names ("Street", "Bridge")."""
+    return word.lower() in FEATURE_WORDS
 
 
 def accept(entry: Entry, written: str, *, canonical_spelling: bool, common_word: bool,
