@@ -13,15 +13,14 @@ import hashlib
 import json
 import re
 from dataclasses import asdict
-from urllib.parse import urlsplit
 
 from ..model import Article, RawDocument
 from .authors import authors_from_byline, authors_from_value, people_only
 from .dates import date_in_line, find_dates, parse_date_value
 from .language import detect_language
-from .outlet import (canonical_outlet, known_outlet, outlet_for_url, outlet_from_credit,
+from .outlet import (canonical_outlet, host_of, known_outlet, outlet_for_url, outlet_from_credit,
                      outlet_from_dateline, outlet_from_notes, source_from_notes)
-from .text import clean, normalize, strip_site_name
+from .text import Cleaned, clean, normalize, strip_site_name
 
 MAX_TEXT_CHARS = 1_000_000   # a longer text is cut (readers already cut files at this size)
 FOOTER_LINES = 5             # last body lines searched for a publication statement
@@ -46,14 +45,6 @@ def _mentions(text: str) -> list:
             return []
         _find_mentions = find_mentions
     return _find_mentions(text)
-
-
-def _host(url) -> str | None:
-    """The host name of a URL without "www.", or None."""
-    if not isinstance(url, str) or "//" not in url:
-        return None
-    host = urlsplit(url.strip()).hostname or ""
-    return host.removeprefix("www.") or None
 
 
 def _distinct(values) -> list:
@@ -95,21 +86,9 @@ def _date_from_body(lines: list[str]) -> str | None:
     return None
 
 
-def extract(raw: RawDocument) -> Article:
-    """The Article of one RawDocument: cleaned text and every field extracted from it."""
-    meta = raw.meta or {}
-    given_title = _one_line(meta.get("title"))
-    if given_title and raw.fmt == "html":
-        site = meta.get("outlet")
-        given_title = strip_site_name(given_title, [site if isinstance(site, str) else None,
-                                                    _host(meta.get("url"))])
-    parts = clean(normalize(raw.text[:MAX_TEXT_CHARS]), take_title=raw.fmt == "txt" and not given_title,
-                  known_title=given_title)
-    title = given_title or parts.title
-    text = parts.body
-    body_lines = [line for line in text.split("\n") if line]
-
-    # publication date: metadata, then a dateline in the header, then a statement in the body
+def _publication_date(meta: dict, parts: Cleaned, body_lines: list[str]):
+    """(published, date_source, outlet named on the dateline): metadata first, then a
+    dateline among the header lines, then a statement in the body."""
     published = parse_date_value(meta.get("published"))
     date_source = "metadata" if published else None
     dateline_outlet = None
@@ -123,7 +102,12 @@ def extract(raw: RawDocument) -> Article:
     if not published:
         published = _date_from_body(body_lines + parts.notes[-FOOTER_LINES:])
         date_source = "text" if published else None
+    return published, date_source, dateline_outlet
 
+
+def _outlets(raw: RawDocument, parts: Cleaned, body_lines: list[str], dateline_outlet):
+    """(outlet, source_outlet): given metadata first, then the cues in the text."""
+    meta = raw.meta or {}
     # a web page's site name is the extractor's guess: a known domain is surer
     page_outlet = outlet_for_url(meta.get("url")) if raw.fmt == "html" else None
     outlet = (page_outlet or canonical_outlet(meta.get("outlet")) or outlet_for_url(meta.get("url"))
@@ -133,20 +117,41 @@ def extract(raw: RawDocument) -> Article:
     source = canonical_outlet(meta.get("source_outlet")) or source_from_notes(parts.notes)
     if not source and parts.source_link:
         source = known_outlet(parts.source_link) or parts.source_link
-    if source == outlet:
-        source = None
+    return outlet, (None if source == outlet else source)
 
+
+def _authors(raw: RawDocument, parts: Cleaned, outlet: str | None) -> list[str]:
+    """Authors from metadata (a page's cleared of site names), else from a byline."""
+    meta = raw.meta or {}
     authors = authors_from_value(meta.get("authors"))
     if raw.fmt == "html":   # a page's author field often holds the site or its company
-        site = (meta.get("outlet") or "").lower() if isinstance(meta.get("outlet"), str) else ""
+        site = meta["outlet"].lower() if isinstance(meta.get("outlet"), str) else ""
         authors = people_only(authors, lambda name: bool(known_outlet(name)) or name == outlet
                               or (bool(site) and (site in name.lower() or name.lower() in site)))
-    if not authors:
-        for line in parts.header + parts.notes:
-            authors = authors_from_byline(line)
-            if authors:
-                break
+    if authors:
+        return authors
+    for line in parts.header + parts.notes:
+        authors = authors_from_byline(line)
+        if authors:
+            return authors
+    return []
 
+
+def extract(raw: RawDocument) -> Article:
+    """The Article of one RawDocument: cleaned text and every field extracted from it."""
+    meta = raw.meta or {}
+    given_title = _one_line(meta.get("title"))
+    if given_title and raw.fmt == "html":
+        site = meta.get("outlet")
+        given_title = strip_site_name(given_title, [site if isinstance(site, str) else None,
+                                                    host_of(meta.get("url"))])
+    parts = clean(normalize(raw.text[:MAX_TEXT_CHARS]), take_title=raw.fmt == "txt" and not given_title,
+                  known_title=given_title)
+    title = given_title or parts.title
+    text = parts.body
+    body_lines = [line for line in text.split("\n") if line]
+    published, date_source, dateline_outlet = _publication_date(meta, parts, body_lines)
+    outlet, source = _outlets(raw, parts, body_lines, dateline_outlet)
     mentions = _mentions(text)
     return Article(
         id=_content_id(title, text, meta),
@@ -156,7 +161,7 @@ def extract(raw: RawDocument) -> Article:
         text=text,
         outlet=outlet,
         source_outlet=source,
-        authors=authors,
+        authors=_authors(raw, parts, outlet),
         published=published,
         date_source=date_source,
         mentioned_dates=find_dates(text, published),

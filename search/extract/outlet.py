@@ -78,16 +78,24 @@ def canonical_outlet(value) -> str | None:
     if known:
         return known
     if "." in value and " " not in value:
-        host = urlsplit(value).hostname if "//" in value else value
-        return outlet_for_domain(host or value) or value
+        return outlet_for_domain(host_of(value) or value) or value
     return value
+
+
+def host_of(url) -> str | None:
+    """The host name of a URL without "www." ("https://www.bbc.co.uk/x" -> "bbc.co.uk"), or None."""
+    if not isinstance(url, str) or "//" not in url:
+        return None
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:   # a malformed URL, such as an unclosed IPv6 bracket
+        return None
+    return host.removeprefix("www.") or None
 
 
 def outlet_for_url(url) -> str | None:
     """The known outlet of an article's URL, or None."""
-    if not isinstance(url, str) or "//" not in url:
-        return None
-    host = urlsplit(url.strip()).hostname
+    host = host_of(url)
     return outlet_for_domain(host) if host else None
 
 

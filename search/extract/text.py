@@ -12,7 +12,6 @@ from it.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,9 +196,3 @@ def clean(text: str, take_title: bool, known_title: str | None = None) -> Cleane
     out.body = "\n".join(kept)
     return out
 
-
-if __name__ == "__main__":   # show how a file is split: python -m search.extract.text FILE
-    parts = clean(normalize(Path(sys.argv[1]).read_text(encoding="utf-8")), take_title=True)
-    print("TITLE:", parts.title, "\nHEADER:", parts.header, "\nSOURCE LINK:", parts.source_link)
-    print("NOTES:", *parts.notes, sep="\n  ")
-    print("BODY:\n" + parts.body)
