@@ -64,9 +64,11 @@ def plausible_spelling(alt: str, city: dict) -> bool:
 
     GeoNames alternate names also hold nicknames and one-off names ("Google" for
     Topeka, "Twickenham" for Huntsville). Only cities of a million people keep names
-    unlike their own; short names (4 letters or fewer) too. Renamings of smaller places
+    unlike their own, and no city keeps one of three letters or fewer. Renamings of smaller places
     (Artyomovsk -> Bakhmut) are listed in search/data/aliases.tsv.
     """
+    if len(alt) < 4:
+        return False  # "Vin" for Vienna
     if city["population"] >= BIG_CITY:
         return True
     similar = difflib.SequenceMatcher(None, alt.lower(), city["name"].lower()).ratio() >= 0.5

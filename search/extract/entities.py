@@ -30,6 +30,7 @@ from search.model import Mention
 WORD = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:['’]\w+)*")
 LINE = re.compile(r"[^\n]+")
 LOWER = re.compile(r"[a-z]")
+CONTRACTION = re.compile(r"['’][a-z]{1,2}$")
 UPPER = re.compile(r"[A-Z]")
 UNICODE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\f\v]")
 SENTENCE_OPENERS = set('.!?:;"“”‘«»(—–|*#•[')
@@ -225,6 +226,8 @@ class _Document:
             self.add(tokens, i, j, "organization", self.span_text(tokens, i, j))
             return j  # a team in a results line: "Bristol Rovers 2"
         word = tokens[i].word
+        if CONTRACTION.search(word):
+            return i + 1  # "I'm", "Don't", but not "O'Brien"
         if organizations.is_acronym(word) and not (len(word) > 3 and is_common_word(word)) \
                 and not self.text.startswith("-", tokens[i].end):  # "RM-70" is a model
             self.add(tokens, i, i + 1, "organization", word)
@@ -240,10 +243,11 @@ class _Document:
         end = i
         while end < min(j, i + MAX_NAME_WORDS) and _name_word(tokens[end].word):
             end += 1
-        while end > i and tokens[end - 1].word.lower() in CONNECTORS:
-            end -= 1
-        if end == i:
-            return None
+        while end > i and (tokens[end - 1].word.lower() in CONNECTORS or (
+                len(tokens[end - 1].word) == 1 and not self.text.startswith(".", tokens[end - 1].end))):
+            end -= 1  # no trailing "of", nor a lone letter ("Nigel I")
+        if end == i or any(people.is_event_word(t.word) or _has_digit(t.word) for t in tokens[i:end]):
+            return None  # "Davis Cup", "Airbus A320"
         first = tokens[i].word
         if cue:
             return None if organizations.is_acronym(first) else end
@@ -252,8 +256,8 @@ class _Document:
         second = tokens[i + 1].word
         if len(first) == 1 and self.text[tokens[i].end:tokens[i].end + 1] == ".":
             return end  # an initial: "D. Bicknell"
-        if is_common_word(first) and self._big_place(tokens, i + 1, end):
-            return None  # "In Tokyo"; but "Tony Adams", "Peter Mitchell"
+        if self._big_place(tokens, i + 1, end, MID_CITY if is_common_word(first) else places.BIG_CITY):
+            return None  # "In Tokyo", "Bayern Munich"; but "Tony Adams", "Peter Mitchell"
         if people.is_first_name(first) and not (is_common_word(first) and is_common_word(second)
                                                  and tokens[i].sentence_start):
             return end  # "Tom Moody" inside a sentence; not "Will Power" opening one
@@ -262,14 +266,14 @@ class _Document:
             return end  # "Jansher Khan": two or three unknown capitalised words
         return None
 
-    def _big_place(self, tokens: list[Token], i: int, end: int) -> bool:
-        """Does a country, continent or city of 100,000+ start at token i?"""
+    def _big_place(self, tokens: list[Token], i: int, end: int, population: int) -> bool:
+        """Does a country, continent or city of `population`+ start at token i?"""
         known = self.known_match(tokens, i, end)
         if not known:
             return False
         entry = self.table.lookup(known[1])[0]
         return entry.type == "place" and (entry.kind in ("country", "continent", "alias")
-                                          or entry.population >= MID_CITY)
+                                          or entry.population >= population)
 
     def add_known(self, tokens, i, end, written, cue) -> int:
         """Add a known spelling tokens[i:end] if its context allows; return next index."""
@@ -363,6 +367,10 @@ def _score_follows(tokens: list[Token], end: int) -> bool:
     dated = len(tokens[end].word) == 4 and nxt is not None and nxt.start == tokens[end].end + 1 \
         and nxt.word.isdigit()
     return not dated
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
 
 
 def _name_word(word: str) -> bool:

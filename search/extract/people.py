@@ -27,6 +27,10 @@ defender goalkeeper captain batsman bowler skipper champion leader deputy
 correspondent reporter journalist analyst economist lawyer attorney prosecutor
 official officer commissioner chancellor founder president-elect dictator mp
 """.split())
+# Words that end names of events and prizes, not people: "Davis Cup", "Golden Globe".
+EVENT_WORDS = frozenset("cup cups olympics olympic games championship championships premiership "
+                        "open trophy prize award awards globe festival tournament series "
+                        "grand prix final finals derby marathon".split())
 # Lower-case words that may sit between such a title and a name ("Foreign Minister X").
 TITLE_FILLERS = frozenset("foreign defence defense finance interior prime former acting "
                           "first deputy vice chief state trade economy justice health".split())
@@ -58,6 +62,11 @@ def _read_list(path: Path) -> frozenset:
 def is_title(word: str) -> bool:
     """True for "President", "Mr", "ambassador" ... (with or without a final dot)."""
     return word.rstrip(".").lower() in TITLES
+
+
+def is_event_word(word: str) -> bool:
+    """True for a word that ends an event's or prize's name ("Cup", "Olympics")."""
+    return word.lower() in EVENT_WORDS
 
 
 def is_title_filler(word: str) -> bool:
