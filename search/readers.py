@@ -282,6 +282,10 @@ def _read_json(path: Path) -> Iterator[RawDocument | ReadProblem]:
 
 
 def _read_jsonl(path: Path) -> Iterator[RawDocument | ReadProblem]:
+    head, _ = _read_head(path, BINARY_PROBE)
+    if is_binary(head):
+        yield ReadProblem(str(path), "binary file (NUL bytes): not JSON lines")
+        return
     records = 0
     with _open(path) as fh:
         for number, line in enumerate(fh, 1):
@@ -290,7 +294,7 @@ def _read_jsonl(path: Path) -> Iterator[RawDocument | ReadProblem]:
             key = f"{path}#{number}"
             records += 1
             if b"\x00" in line:
-                yield ReadProblem(key, f"line {number}: binary data (NUL bytes), not JSON")
+                yield ReadProblem(key, f"binary data (NUL bytes) at line {number}, not JSON")
                 continue
             try:
                 obj = json.loads(decode(line))

@@ -183,3 +183,24 @@ def test_iter_files_walks_folders_and_skips_other_types(tmp_path):
 def test_iter_files_missing_path_raises(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.txt"):
         iter_files([tmp_path / "nope.txt"])
+
+
+def test_binary_jsonl_is_one_problem(tmp_path):
+    path = tmp_path / "photo.jsonl"
+    path.write_bytes((b"\x00\x01\x02binary\n") * 1000)
+    [problem] = read_all(path)
+    assert problem.key == str(path) and problem.reason.startswith("binary file")
+
+
+def test_json_export_wrapping_a_list(tmp_path):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps({"articles": [{"title": "A", "text": "one"}, {"title": "B", "text": "two"}]}))
+    docs = read_all(path)
+    assert [(d.key, d.text) for d in docs] == [(f"{path}#0", "one"), (f"{path}#1", "two")]
+
+
+def test_utf16_file_with_bom_decodes(tmp_path):
+    path = tmp_path / "utf16.txt"
+    path.write_bytes("Заголовок\n\nТекст статьи.".encode("utf-16"))
+    [doc] = read_all(path)
+    assert doc.text.startswith("Заголовок")
