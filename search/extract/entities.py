@@ -262,9 +262,22 @@ class _Document:
                                                  and tokens[i].sentence_start):
             return end  # "Tom Moody" inside a sentence; not "Will Power" opening one
         if not any(is_common_word(t.word) or organizations.is_acronym(t.word)
-                   for t in tokens[i:end]) and end - i <= 3 and not tokens[i].sentence_start:
+                   for t in tokens[i:end]) and end - i <= 3 and (
+                       not tokens[i].sentence_start or self._country_in_brackets(tokens, end)):
             return end  # "Jansher Khan": two or three unknown capitalised words
         return None
+
+    def _country_in_brackets(self, tokens: list[Token], end: int) -> bool:
+        """Is tokens[end] a country in brackets, as results list a player's: "Gete Wami ( Ethiopia )"?"""
+        if end >= len(tokens) or self.text[tokens[end - 1].end:tokens[end].start].strip() != "(":
+            return False
+        k = end
+        while k < len(tokens) and tokens[k].cap and k - end < 4:
+            k += 1
+        if k == end or not self.text[tokens[k - 1].end:].lstrip().startswith(")"):
+            return False
+        entries = self.table.lookup(self.span_text(tokens, end, k))
+        return bool(entries) and entries[0].type == "place" and entries[0].kind in ("country", "alias")
 
     def _big_place(self, tokens: list[Token], i: int, end: int, population: int) -> bool:
         """Does a country, continent or city of `population`+ start at token i?"""
@@ -435,6 +448,8 @@ def _runs(text: str, tokens: list[Token]):
 def _org_end(tokens: list[Token], i: int, j: int):
     """End of an organisation name starting at token i: its last organisation word
     ("Russian Volunteer Corps"), or the end of "<Head> of <Name>" ("Ministry of Defence")."""
+    if people.is_first_name(tokens[i].word) and any(t.word == "of" for t in tokens[i + 2:j]):
+        return None  # "Joel Naroff of First Union": a person, then the organisation
     end = None
     for k in range(i + 1, min(j, i + MAX_NAME_WORDS)):
         word = tokens[k].word
