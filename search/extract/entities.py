@@ -123,7 +123,7 @@ class _Document:
         self.table = aliases.table()
         self.registry = people.PersonRegistry()
         self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
-        self.lone: list[tuple] = []   # (unknown single capitalised word, a score follows)
+        self.lone: list[tuple] = []   # (unknown single capitalised word, named as a team)
 
     # -- helpers over tokens -------------------------------------------------
     def span_text(self, tokens: list[Token], i: int, j: int) -> str:
@@ -234,8 +234,8 @@ class _Document:
         elif organizations.is_org_word(word) and i > 0 and tokens[i - 1].word == "the" \
                 and tokens[i - 1].end + 1 == tokens[i].start:
             self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
-        elif not tokens[i].sentence_start and not is_common_word(word):
-            self.lone.append((tokens[i], _score_follows(tokens, i + 1)))
+        elif not is_common_word(word):
+            self.lone.append((tokens[i], _is_team(tokens, i, i + 1)))
         return i + 1
 
     def person_end(self, tokens: list[Token], i: int, j: int, cue: bool):
@@ -304,7 +304,7 @@ class _Document:
                 sentence_start=tok.sentence_start, prev_word=prev)
             if not ok:
                 if end - i == 1:
-                    self.lone.append((tok, _score_follows(tokens, end)))
+                    self.lone.append((tok, _is_team(tokens, i, end)))
                 return end
             if entry.kind in ("city", "region") and _is_team(tokens, i, end):
                 self.add(tokens, i, end, "organization", written)
@@ -315,12 +315,14 @@ class _Document:
         return end
 
     def resolve_lone_words(self) -> None:
-        """Single words that are the surname of someone named in full: that person."""
-        for tok, followed_by_score in self.lone:
+        """Single words left over: the surname of someone named in full is that person;
+        a word named as a team once ("Surrey 429") is that team everywhere in the article."""
+        teams = {tok.word for tok, team in self.lone if team}
+        for tok, _ in self.lone:
             name = self.registry.resolve(tok.word)
             if name:
                 self.found.append((tok.start, tok.end, "person", name))
-            elif followed_by_score:
+            elif tok.word in teams:
                 self.found.append((tok.start, tok.end, "organization", tok.word))
         persons = [f for f in self.found if f[2] == "person"]
         for n, (s, e, type_, _) in enumerate(self.found):
