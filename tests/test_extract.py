@@ -234,3 +234,8 @@ def test_given_title_repeated_as_first_line_is_left_out():
     assert art.title == "A Letter on Justice" and art.text == "The letter."
     assert (art.published, art.date_source) == ("2020-07-07", "byline")
     assert art.authors == ["Jane Roe"]
+
+
+def test_html_entities_in_exported_text_are_decoded():
+    assert normalize("Sunday #39;s game &amp; Smith&#8217;s") == "Sunday's game & Smith’s"
+    assert normalize("Issue #1; item #12345;") == "Issue #1; item #12345;"

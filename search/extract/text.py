@@ -11,6 +11,7 @@ from it.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ _SPACE_RUNS = re.compile(f"[{_SPACES}][ {_SPACES}]*| [ {_SPACES}]+")   # only wh
 _DROP_CHARS = re.compile(f"[{re.escape(_DROP)}]+")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
 
+_ENTITIES = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});| ?#(?P<bare>\d{2,3});")
 _WORDS = re.compile(r"\w+")
 _LINK = re.compile(r"(!?)\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)")
 _LINK_ONLY = re.compile(r"^(?:\s*!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\s*[,|/·•]?)+\s*$")
@@ -65,9 +67,19 @@ class Cleaned:
     notes: list = field(default_factory=list)    # boilerplate lines and cut words, in order
 
 
+def _entity(m: re.Match) -> str:
+    if m.group("bare"):
+        code = int(m.group("bare"))
+        return chr(code) if 32 <= code < 127 else m.group(0)
+    return html.unescape(m.group(0))
+
+
 def normalize(text: str) -> str:
-    """Plain spaces and newlines only: Unicode spaces, control and zero-width characters removed."""
+    """Plain spaces and newlines only: Unicode spaces, control and zero-width characters
+    removed, HTML entities left in exported text ("&amp;", and "#39;" whose "&" was lost) decoded."""
     text = _DROP_CHARS.sub("", _NEWLINES.sub("\n", text))
+    if "&" in text or "#" in text:
+        text = _ENTITIES.sub(_entity, text)
     return _SPACE_RUNS.sub(" ", text)
 
 
