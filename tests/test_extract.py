@@ -239,3 +239,8 @@ def test_given_title_repeated_as_first_line_is_left_out():
 def test_html_entities_in_exported_text_are_decoded():
     assert normalize("Sunday #39;s game &amp; Smith&#8217;s") == "Sunday's game & Smith’s"
     assert normalize("Issue #1; item #12345;") == "Issue #1; item #12345;"
+
+
+def test_markdown_headings_lose_their_marks():
+    art = extract(raw_txt("# The headline\n\n## A section\n\nText with #hashtag."))
+    assert art.title == "The headline" and art.text == "A section\n\nText with #hashtag."

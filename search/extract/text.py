@@ -34,6 +34,7 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
 
 _ENTITIES = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});| ?#(?P<bare>\d{2,3});")
 _WORDS = re.compile(r"\w+")
+_HEADING = re.compile(r"^#{1,6}\s+")
 _LINK = re.compile(r"(!?)\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)")
 _LINK_ONLY = re.compile(r"^(?:\s*!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\s*[,|/·•]?)+\s*$")
 _SINGLE_LINK = re.compile(r"^\s*\[([^\]\n]{1,80})\]\([^)\n]{0,1000}\)\s*$")
@@ -84,7 +85,9 @@ def normalize(text: str) -> str:
 
 
 def strip_links(line: str) -> str:
-    """Markdown links reduced to their words; markdown images removed."""
+    """Markdown links reduced to their words, markdown images and heading marks removed."""
+    if line.startswith("#"):
+        line = _HEADING.sub("", line)
     if "](" not in line:
         return line
     return _LINK.sub(lambda m: "" if m.group(1) else m.group(2), line)
