@@ -159,3 +159,10 @@ def test_city_in_a_results_line_is_a_team_not_a_place():
 def test_dateline_number_is_not_a_score():
     text = "MILWAUKEE , Wisconsin 1996-08-29\nPlayers met in Milwaukee."
     assert ("place", "Wisconsin") in {(m.type, m.text) for m in find_mentions(text)}
+
+
+def test_given_name_of_a_person_does_not_turn_a_city_into_a_person():
+    text = "Paris Hilton flew in. Later Paris welcomed her, and Hilton smiled."
+    found = [(m.type, m.text, m.name) for m in find_mentions(text)]
+    assert found == [("person", "Paris Hilton", "Paris Hilton"), ("place", "Paris", "Paris"),
+                     ("person", "Hilton", "Paris Hilton")]

@@ -234,7 +234,7 @@ class _Document:
         elif organizations.is_org_word(word) and i > 0 and tokens[i - 1].word == "the" \
                 and tokens[i - 1].end + 1 == tokens[i].start:
             self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
-        elif not is_common_word(word):
+        elif not is_common_word(word) and not _has_digit(word):
             self.lone.append((tokens[i], _is_team(tokens, i, i + 1)))
         return i + 1
 
@@ -327,7 +327,7 @@ class _Document:
         persons = [f for f in self.found if f[2] == "person"]
         for n, (s, e, type_, _) in enumerate(self.found):
             if type_ == "place" and " " not in self.text[s:e]:
-                name = self.registry.resolve(self.text[s:e])
+                name = self.registry.resolve(self.text[s:e], surname_only=True)
                 if name and not any(p[0] <= s and e <= p[1] for p in persons):
                     self.found[n] = (s, e, "person", name)
 

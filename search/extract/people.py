@@ -83,15 +83,20 @@ class PersonRegistry:
     """The people named in full in one article, so short forms can be resolved."""
 
     def __init__(self) -> None:
-        self._by_part: dict[str, str] = {}
+        self._by_surname: dict[str, str] = {}
+        self._by_given_name: dict[str, str] = {}
 
     def add(self, words: list[str], canonical: str) -> None:
         """Register a multi-word name: its last word (and first) then refer to it."""
         if len(words) < 2:
             return
-        for word in (words[-1], words[0]):
-            self._by_part.setdefault(word.lower(), canonical)
+        self._by_surname.setdefault(words[-1].lower(), canonical)
+        self._by_given_name.setdefault(words[0].lower(), canonical)
 
-    def resolve(self, word: str) -> str | None:
+    def resolve(self, word: str, surname_only: bool = False) -> str | None:
         """The canonical person a lone word refers to in this article, if any."""
-        return self._by_part.get(word.lower())
+        key = word.lower()
+        found = self._by_surname.get(key)
+        if found is None and not surname_only:
+            found = self._by_given_name.get(key)
+        return found
