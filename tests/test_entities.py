@@ -166,3 +166,10 @@ def test_given_name_of_a_person_does_not_turn_a_city_into_a_person():
     found = [(m.type, m.text, m.name) for m in find_mentions(text)]
     assert found == [("person", "Paris Hilton", "Paris Hilton"), ("place", "Paris", "Paris"),
                      ("person", "Hilton", "Paris Hilton")]
+
+
+def test_word_before_a_name_can_make_it_an_organisation():
+    text = "The first division team Deportivo Coruna lost. The firm Acme Widgets grew."
+    found = {(m.type, m.text) for m in find_mentions(text)}
+    assert ("organization", "Deportivo Coruna") in found
+    assert ("organization", "Acme Widgets") in found

@@ -104,7 +104,7 @@ def _tokens(text: str, start: int, end: int) -> list[Token]:
 
 
 _KEPT_LOWER = frozenset().union(CONNECTORS, SCORE_WORDS, places.LOCATIVES, places.GENERIC_WORDS,
-                                people.TITLES, people.TITLE_FILLERS, {"the"})
+                                people.TITLES, people.TITLE_FILLERS, organizations.ORG_CUES, {"the"})
 
 
 def _is_caps_line(line: str) -> bool:
@@ -168,8 +168,14 @@ class _Document:
 
     def read_run(self, tokens: list[Token], i: int, j: int) -> None:
         """Name the parts of one run of capitalised words tokens[i:j]."""
-        cue = i > 0 and people.is_title(tokens[i - 1].word) and not tokens[i - 1].cap \
-            and tokens[i].start == tokens[i - 1].end + 1
+        adjacent = i > 0 and not tokens[i - 1].cap and tokens[i].start == tokens[i - 1].end + 1
+        cue = adjacent and people.is_title(tokens[i - 1].word)
+        if adjacent and organizations.is_org_cue(tokens[i - 1].word) and not tokens[i].sentence_start:
+            end = _stop_at_and(tokens, i, j)
+            known = self.known_match(tokens, i, end)
+            if not (known and known[0] == end) and not places.is_demonym(tokens[i].word):
+                self.add(tokens, i, end, "organization", self.span_text(tokens, i, end))
+                i = end  # "team Deportivo Coruna"
         while i < j:
             tok = tokens[i]
             if people.is_title(tok.word) or (people.is_title_filler(tok.word) and i + 1 < j
@@ -343,9 +349,9 @@ class _Document:
                     name = self.registry.resolve(written)
                     hit = ("person", name) if name else None
                 entries = self.table.lookup(written)
-                if hit and hit[0] == "place" and _score_follows(tokens, k) and entries \
+                if _score_follows(tokens, k) and entries and entries[0].type == "place" \
                         and entries[0].kind in ("city", "region"):
-                    hit = ("organization", written)
+                    hit = ("organization", written)  # a standings table: "CLEVELAND 80 53"
                 if hit:
                     self.add(tokens, i, k, *hit)
                     i = k

@@ -33,6 +33,13 @@ ministry department university college bank council court office committee commi
 institute house chamber church federation union league association board bureau
 centre center agency school academy
 """.split())
+# Lower-case words before a name that make it an organisation: "first division team
+# Deportivo Coruna", "the newspaper Kommersant".
+ORG_CUES = frozenset("""
+team club side company firm group bank carrier airline newspaper daily weekly agency party
+broadcaster insurer retailer maker manufacturer automaker carmaker brewer miner producer
+operator conglomerate
+""".split())
 NOT_ACRONYMS = frozenset("""
 I A AM PM OK TV CEO CFO GMT BST UTC AD BC II III IV VI VII VIII IX XI XII XX
 PS RIP FAQ ID DNA RNA PR VIP DIY HIV AIDS USD EUR GBP RPG MP MPS OF THE AND
@@ -47,6 +54,11 @@ def is_org_word(word: str) -> bool:
 
 
 ABBREVIATIONS = frozenset("corp inc co ltd bros cos plc".split())
+
+
+def is_org_cue(word: str) -> bool:
+    """True for a lower-case word that introduces an organisation's name ("team", "firm")."""
+    return word in ORG_CUES
 
 
 def is_abbreviation(word: str) -> bool:
