@@ -98,7 +98,8 @@ def _tokens(text: str, start: int, end: int) -> list[Token]:
             while k >= start and text[k] == " ":
                 k -= 1
             append(Token(s, e, word, True, k < start or text[k] in SENTENCE_OPENERS))
-        elif word in _KEPT_LOWER or word[0].isdigit():
+        elif word in _KEPT_LOWER or word[0].isdigit() or (out and out[-1].cap and s == out[-1].end + 1):
+            # kept too: a lower-case word right after a name may end it ("Belgorod oblast")
             append(Token(s, e, word, False, False))  # only capitalised words open sentences here
     return out
 
@@ -256,7 +257,8 @@ class _Document:
             return None  # "Davis Cup", "Airbus A320"
         first = tokens[i].word
         if cue:
-            return None if organizations.is_acronym(first) else end
+            plain_word = end - i == 1 and is_common_word(first)  # "General Staff"
+            return None if organizations.is_acronym(first) or plain_word else end
         if end - i < 2:
             return None
         second = tokens[i + 1].word
@@ -431,9 +433,9 @@ def _runs(text: str, tokens: list[Token]):
     """(i, j) index ranges of runs of capitalised words, lower-case connectors inside."""
     n, i = len(tokens), 0
     while i < n:
-        if not tokens[i].cap or (i > 0 and not tokens[i - 1].cap and
-                                 text[tokens[i - 1].end:tokens[i].start] == "-"):
-            i += 1
+        start = tokens[i].start
+        if not tokens[i].cap or (start > 1 and text[start - 1] == "-" and text[start - 2].islower()):
+            i += 1  # not a name, or the end of a word like "neo-Nazi"
             continue
         j = i + 1
         while j < n:
