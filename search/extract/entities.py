@@ -42,6 +42,7 @@ SCORE_WORDS = frozenset("beat beats defeated drew v vs".split())
 CALENDAR = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april
 may june july august september october november december
+tue tues thu thur thurs fri feb apr jun jul aug sep sept oct nov dec
 """.split())
 CAPS_LINE_MIN_POPULATION = 100_000
 MID_CITY = 100_000
