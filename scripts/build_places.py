@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import re
 from pathlib import Path
 

@@ -23,7 +23,6 @@ model is available offline) and measured by ``scripts/eval_ner.py`` on CoNLL-200
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 
 from search import aliases
@@ -66,7 +65,7 @@ class Token:
 
 @lru_cache(maxsize=1)
 def _common_words() -> frozenset:
-    return people._read_list(people.DATA_DIR / "common_words.txt")
+    return people.read_word_list(people.DATA_DIR / "common_words.txt")
 
 
 def is_common_word(word: str) -> bool:

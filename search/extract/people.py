@@ -39,13 +39,13 @@ TITLE_FILLERS = frozenset("foreign defence defense finance interior prime former
 @lru_cache(maxsize=1)
 def first_names() -> frozenset:
     """Given names, as written (capitalised)."""
-    return _read_list(DATA_DIR / "first_names.txt")
+    return read_word_list(DATA_DIR / "first_names.txt")
 
 
 @lru_cache(maxsize=1)
 def surnames() -> frozenset:
     """Common surnames, as written (capitalised)."""
-    return _read_list(DATA_DIR / "surnames.txt")
+    return read_word_list(DATA_DIR / "surnames.txt")
 
 
 def is_surname(word: str) -> bool:
@@ -53,8 +53,8 @@ def is_surname(word: str) -> bool:
     return word in surnames()
 
 
-def _read_list(path: Path) -> frozenset:
-    """One word a line, '#' lines are comments."""
+def read_word_list(path: Path) -> frozenset:
+    """A word list of search/data: one word a line, '#' lines are comments."""
     return frozenset(w for w in path.read_text(encoding="utf-8").split("\n")
                      if w and not w.startswith("#"))
 

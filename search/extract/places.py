@@ -10,10 +10,10 @@ around a capitalised match whether to keep it.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from search import aliases
 from search.aliases import Entry
+from search.extract import people
 
 # Words that, just before a name, say it is a place: "in Nice", "near Bath".
 LOCATIVES = frozenset("in at from to near outside around across via into towards toward "
@@ -37,9 +37,7 @@ DEMONYM_ENDINGS = (("i", ""), ("an", ""), ("n", ""), ("ian", ""), ("ian", "e"), 
 
 @lru_cache(maxsize=1)
 def _irregular_demonyms() -> frozenset:
-    path = Path(__file__).resolve().parents[1] / "data" / "demonyms.txt"
-    return frozenset(w for w in path.read_text(encoding="utf-8").split("\n")
-                     if w and not w.startswith("#"))
+    return people.read_word_list(people.DATA_DIR / "demonyms.txt")
 
 
 @lru_cache(maxsize=4096)
