@@ -9,6 +9,8 @@ Nothing here loads stored fields per hit.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import date
 
 import numpy as np
@@ -21,6 +23,7 @@ from whoosh.reading import TermNotFound
 FACET_FIELDS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
                 "person": "people", "org": "organizations", "author": "authors"}
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
+CACHE_BYTES = 256 * 1024 * 1024  # decoded postings kept per index generation
 _MICROS_PER_DAY = 86_400 * 1_000_000
 
 
@@ -176,6 +179,11 @@ class ValueColumn:
         self.docs = np.concatenate(doc_parts) if doc_parts else np.empty(0, np.int64)
         self.ords = np.repeat(np.arange(len(ordered), dtype=np.int32),
                               [len(d) for d in doc_parts])
+        # The same pairs by document (CSR): cheap counting when few documents match.
+        size = reader.doc_count_all()
+        order = np.argsort(self.docs, kind="stable")
+        self.by_doc = self.ords[order]
+        self.starts = np.searchsorted(self.docs[order], np.arange(size + 1))
         self.ordinal = {v: i for i, v in enumerate(self.values)}
         self.by_lower: dict[str, list[str]] = {}
         for v in self.values:
@@ -183,7 +191,18 @@ class ValueColumn:
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value (indexed by ordinal)."""
-        return np.bincount(self.ords[mask[self.docs]], minlength=len(self.values))
+        ids = np.flatnonzero(mask)
+        if len(ids) * 4 > len(mask):   # many documents: one pass over all pairs
+            return np.bincount(self.ords[mask[self.docs]], minlength=len(self.values))
+        starts, ends = self.starts[ids], self.starts[ids + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(self.values), dtype=np.int64)
+        # positions of every pair of the matching documents, without a Python loop
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        picked = self.by_doc[offsets + np.arange(total)]
+        return np.bincount(picked, minlength=len(self.values))
 
     def docs_with(self, values, size: int) -> np.ndarray:
         """A mask of the documents holding any of ``values`` (exact index values)."""
@@ -295,3 +314,35 @@ class Columns:
         unknown = np.zeros(self.size, dtype=bool)
         unknown[posting_ids(reader, "dated", "unknown")] = True
         self.dates = DateColumn(reader, self.live & ~unknown)
+        self._reader = reader
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_bytes = 0
+        self._cache_lock = threading.Lock()
+
+    def cached(self, key, compute):
+        """``compute()``'s arrays, remembered (least recently used first out) for this
+        generation: decoded postings of common words are reused across requests."""
+        with self._cache_lock:
+            value = self._cache.get(key)
+            if value is not None:
+                self._cache.move_to_end(key)
+                return value
+        value = compute()
+        size = sum(a.nbytes for a in value) if isinstance(value, tuple) else value.nbytes
+        with self._cache_lock:
+            if key not in self._cache:
+                self._cache[key] = value
+                self._cache_bytes += size
+                while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
+                    _, old = self._cache.popitem(last=False)
+                    self._cache_bytes -= (sum(a.nbytes for a in old) if isinstance(old, tuple)
+                                          else old.nbytes)
+        return value
+
+    def postings(self, fieldname: str, text, weights: bool = False):
+        """A term's document numbers (and with ``weights``, its weights), cached."""
+        if weights:
+            return self.cached(("w", fieldname, text),
+                               lambda: posting_weights(self._reader, fieldname, text))
+        return self.cached(("i", fieldname, text),
+                           lambda: posting_ids(self._reader, fieldname, text))

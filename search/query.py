@@ -19,7 +19,7 @@ from whoosh import query as wq
 from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin,
                             PlusMinusPlugin, QueryParser)
 
-from .facets import FACET_FIELDS, posting_ids, posting_weights
+from .facets import FACET_FIELDS
 from .request import SearchError, parse_date_bound
 
 TEXT_FIELDS = ("title", "text", "aliases")
@@ -316,69 +316,91 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
     reader = searcher.reader()
     total_docs = reader.doc_count_all()
 
-    def nothing():
-        return np.zeros(size, dtype=bool), np.zeros(size, dtype=np.float32)
+    def zeros():
+        return np.zeros(size, dtype=np.float32)
 
+    # Each part evaluates to (mask, scores), or None when it matches nothing at all (most
+    # spelling variants are not in the index: no arrays are made for them).
     def term(fieldname, text, boost):
-        mask, score = nothing()
         lengths = columns.lengths.get(fieldname)
         if lengths is None:   # keyword field: a match scores its boost
-            ids = posting_ids(reader, fieldname, text)
+            ids = columns.postings(fieldname, text)
+            if not len(ids):
+                return None
+            mask, score = np.zeros(size, dtype=bool), zeros()
             mask[ids] = True
             score[ids] = boost
             return mask, score
-        ids, tf = posting_weights(reader, fieldname, text)
+        ids, tf = columns.postings(fieldname, text, weights=True)
         if not len(ids):
-            return mask, score
+            return None
         idf = np.log(total_docs / (reader.doc_frequency(fieldname, text) + 1)) + 1
         avg = searcher.avg_field_length(fieldname) or 1.0
         norm = _K1 * ((1 - _B) + _B * lengths[ids] / avg)
+        mask, score = np.zeros(size, dtype=bool), zeros()
         mask[ids] = True
         score[ids] = boost * idf * (tf * (_K1 + 1)) / (tf + norm)
         return mask, score
 
+    def from_ids(ids, boost=1.0):
+        if not len(ids):
+            return None
+        mask = np.zeros(size, dtype=bool)
+        mask[ids] = True
+        return mask, mask.astype(np.float32) * boost
+
     def ev(node):
         if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
-            return nothing()
+            return None
         if isinstance(node, wq.Every):
-            return columns.live.copy(), np.zeros(size, dtype=np.float32)
+            return columns.live.copy(), zeros()
         if isinstance(node, wq.Term):
             return term(node.fieldname, node.text, node.boost)
         if isinstance(node, wq.Not):
-            mask, _ = ev(node.query)
-            return ~mask, np.zeros(size, dtype=np.float32)
-        if isinstance(node, wq.AndNot):
-            (mask, score), (minus, _) = ev(node.a), ev(node.b)
-            return mask & ~minus, score
-        if isinstance(node, wq.AndMaybe):
-            (mask, score), (_, extra) = ev(node.a), ev(node.b)
-            return mask, score + extra
+            inner = ev(node.query)
+            return (~inner[0] if inner else columns.live.copy()), zeros()
+        if isinstance(node, (wq.AndNot, wq.AndMaybe)):
+            a, b = ev(node.a), ev(node.b)
+            if a is None or b is None:
+                return a
+            if isinstance(node, wq.AndNot):
+                return a[0] & ~b[0], a[1]
+            return a[0], a[1] + b[1]
         if isinstance(node, (wq.And, wq.Or)):
-            parts = [ev(sub) for sub in node.subqueries]
-            mask = parts[0][0]
-            score = parts[0][1]
-            for m, sc in parts[1:]:
-                if isinstance(node, wq.And):
-                    mask &= m
+            both = isinstance(node, wq.And)
+            result = None
+            for sub in node.subqueries:
+                part = ev(sub)
+                if part is None:
+                    if both:
+                        return None
+                    continue
+                if result is None:
+                    result = part
+                elif both:
+                    result[0].__iand__(part[0])
+                    result[1].__iadd__(part[1])
                 else:
-                    mask |= m
-                score += sc
-            return mask, score * node.boost if node.boost != 1 else score
+                    result[0].__ior__(part[0])
+                    result[1].__iadd__(part[1])
+            if result is not None and node.boost != 1:
+                result[1].__imul__(node.boost)
+            return result
         if isinstance(node, wq.MultiTerm):
-            mask = np.zeros(size, dtype=bool)
-            for btext in node._btexts(reader):
-                mask[posting_ids(reader, node.fieldname, btext)] = True
-            return mask, mask.astype(np.float32) * node.boost
+            parts = [columns.postings(node.fieldname, t) for t in node._btexts(reader)]
+            return from_ids(np.concatenate(parts) if parts else [], node.boost)
         if isinstance(node, wq.Phrase):   # positions needed: only over documents with all words
-            mask, score = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
-            if mask.any():
-                exact = np.zeros(size, dtype=bool)
-                exact[np.fromiter(searcher.docs_for_query(node), dtype=np.int64)] = True
-                mask &= exact
-            return mask, score * node.boost
-        mask, _ = nothing()
-        mask[np.fromiter(searcher.docs_for_query(node), dtype=np.int64)] = True
-        return mask, mask.astype(np.float32)
+            words = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
+            if words is None:
+                return None
+            exact = np.zeros(size, dtype=bool)
+            exact[columns.cached(("phrase", node.fieldname, tuple(node.words), node.slop),
+                                 lambda: np.fromiter(searcher.docs_for_query(node),
+                                                     dtype=np.int64))] = True
+            return words[0] & exact, words[1] * node.boost
+        return from_ids(np.fromiter(searcher.docs_for_query(node), dtype=np.int64))
 
-    mask, score = ev(q)
-    return mask & columns.live, score
+    result = ev(q)
+    if result is None:
+        return np.zeros(size, dtype=bool), zeros()
+    return result[0] & columns.live, result[1]

@@ -523,3 +523,14 @@ def test_sample_nebenzya_finds_both_envoy_articles(sample_engine):
     assert result["total"] == 2
     marked = " ".join(t for h in result["hits"] for t in h["highlights"]["text"])
     assert "<mark>Nabenzya</mark>" in marked and "<mark>Nebenzya</mark>" in marked
+
+
+def test_value_column_counts_agree_for_small_and_large_sets(engine):
+    import numpy as np
+    columns = engine._current().columns
+    rng = np.random.default_rng(7)
+    for name, column in columns.fields.items():
+        for share in (0.05, 0.2, 0.5, 1.0):
+            mask = rng.random(columns.size) < share
+            direct = np.bincount(column.ords[mask[column.docs]], minlength=len(column.values))
+            assert np.array_equal(column.counts(mask), direct), (name, share)
