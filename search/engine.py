@@ -102,7 +102,7 @@ class _Selection:
             part = part[np.lexsort((ids[part], -scores[part]))][:limit]   # ties: index order
             return [(int(ids[i]), float(scores[i])) for i in part]
         days = cols.dates.days[ids].astype(np.int64)
-        if self.req.sort == "newest":
+        if self.req.sort != "oldest":             # newest, or relevance with nothing to score
             key = -days                           # unknown (-1) sorts after every real day
         else:
             key = np.where(days == UNKNOWN, np.iinfo(np.int32).max, days)

@@ -4,8 +4,9 @@
 (unbalanced parentheses or quotes, unterminated ranges, unknown fields, dangling operators),
 enforces the bounds (terms, wildcard expansion, fuzziness), pulls out ``date:`` clauses,
 parses the rest with Whoosh (BM25F over title, text and aliases) and expands every plain
-word to the spelling variants of the names it stands for. ``match_mask`` then evaluates the
-parsed query to a numpy mask of matching document numbers, reading postings block by block.
+word to the spelling variants of the names it stands for. ``evaluate`` then turns the parsed
+query into a numpy mask of the matching documents and their BM25F scores, from postings
+read block by block (and cached per index generation).
 """
 
 from __future__ import annotations

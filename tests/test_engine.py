@@ -534,3 +534,8 @@ def test_value_column_counts_agree_for_small_and_large_sets(engine):
             mask = rng.random(columns.size) < share
             direct = np.bincount(column.ords[mask[column.docs]], minlength=len(column.values))
             assert np.array_equal(column.counts(mask), direct), (name, share)
+
+
+def test_date_clause_alone_lists_newest_first(engine):
+    dates = [h["published"] for h in run(engine, q="date:2023-05")["hits"]]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 4
