@@ -42,6 +42,9 @@ class _Generation:
     def __init__(self, searcher):
         self.searcher = searcher
         self.columns = Columns(searcher.reader())
+        live = np.flatnonzero(self.columns.live)
+        if len(live):   # warm: open the stored-fields files now, not on the first search
+            searcher.stored_fields(int(live[0]))
 
 
 class _Selection:

@@ -121,6 +121,37 @@ def posting_weights(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarra
             np.concatenate([w for (_, w), _ in parts]))
 
 
+def posting_values(reader, fieldname: str, text) -> tuple[np.ndarray, list]:
+    """Document numbers holding a term and each posting's raw value (encoded positions),
+    or None when the postings are not the Whoosh 3 codec's (callers then fall back)."""
+    btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
+    ids_parts, values = [], []
+    for leaf, offset in reader.leaf_readers():
+        terms = getattr(leaf, "_terms", None)
+        if terms is None or not hasattr(terms, "_postfile"):
+            return None
+        try:
+            info = terms.term_info(fieldname, btext)
+        except TermNotFound:
+            continue
+        matcher = terms._codec.postings_reader(terms._postfile, info,
+                                               leaf.schema[fieldname].format)
+        if isinstance(matcher, ListMatcher):
+            ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+            values.extend(matcher._values)
+            continue
+        if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+            return None
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_values()
+            ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+            values.extend(matcher._values)
+            matcher._next_block()
+    ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)
+    return ids, values
+
+
 def _numeric_column(column, count: int, dtype: str, default) -> np.ndarray:
     """A segment's numeric column as an array: its raw bytes when it is Whoosh's fixed-width
     column, else value by value."""

@@ -20,7 +20,7 @@ from whoosh import query as wq
 from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin,
                             PlusMinusPlugin, QueryParser)
 
-from .facets import FACET_FIELDS
+from .facets import FACET_FIELDS, posting_values
 from .request import SearchError, parse_date_bound
 
 TEXT_FIELDS = ("title", "text", "aliases")
@@ -396,8 +396,7 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
                 return None
             exact = np.zeros(size, dtype=bool)
             exact[columns.cached(("phrase", node.fieldname, tuple(node.words), node.slop),
-                                 lambda: np.fromiter(searcher.docs_for_query(node),
-                                                     dtype=np.int64))] = True
+                                 lambda: phrase_docs(node, searcher, words[0]))] = True
             return words[0] & exact, words[1] * node.boost
         return from_ids(np.fromiter(searcher.docs_for_query(node), dtype=np.int64))
 
@@ -405,3 +404,27 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
     if result is None:
         return np.zeros(size, dtype=bool), zeros()
     return result[0] & columns.live, result[1]
+
+
+def phrase_docs(phrase, searcher, candidates: np.ndarray) -> np.ndarray:
+    """The documents among ``candidates`` (a mask of those holding every word) where the
+    phrase's words stand next to each other, read from the stored positions; Whoosh's own
+    phrase matcher where the positions cannot be read that way."""
+    reader = searcher.reader()
+    fmt = searcher.schema[phrase.fieldname].format
+    postings = [posting_values(reader, phrase.fieldname, w) for w in phrase.words]
+    if phrase.slop != 1 or not hasattr(fmt, "decode_positions") or None in postings:
+        return np.fromiter(searcher.docs_for_query(phrase), dtype=np.int64)
+    docs = np.flatnonzero(candidates)
+    where = [np.searchsorted(ids, docs) for ids, _ in postings]
+    decode = fmt.decode_positions
+    found = []
+    for n, doc in enumerate(docs.tolist()):
+        starts = set(decode(postings[0][1][where[0][n]]))
+        for k in range(1, len(postings)):
+            starts &= {p - k for p in decode(postings[k][1][where[k][n]])}
+            if not starts:
+                break
+        if starts:
+            found.append(doc)
+    return np.asarray(found, dtype=np.int64)
