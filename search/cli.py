@@ -12,8 +12,11 @@ import os
 import sys
 from collections import Counter
 
+from web.serve import add_serve_arguments, run_serve  # imports Flask only when serving
+
 from .indexer import IndexError_, index_paths, last_report, open_index
 from .schema import to_article
+from .searchcli import add_search_arguments, run_search
 
 DEFAULT_INDEX = "newsfacet-index"
 
@@ -119,11 +122,6 @@ def _cmd_stats(args) -> int:
     return 0
 
 
-def _cmd_serve(args) -> int:
-    from web.serve import run_serve   # the engine itself never imports Flask
-    return run_serve(args)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``newsfacet`` command."""
     parser = argparse.ArgumentParser(prog="newsfacet", description="Search engine for news collections.")
@@ -149,21 +147,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_stats)
 
-    try:
-        from .searchcli import add_search_arguments, run_search
-    except ImportError:
-        pass
-    else:
-        p = sub.add_parser("search", help="search the index")
-        _add_index_option(p)
-        add_search_arguments(p)
-        p.set_defaults(func=run_search)
+    p = sub.add_parser("search", help="search the index")
+    _add_index_option(p)
+    add_search_arguments(p)
+    p.set_defaults(func=run_search)
 
     p = sub.add_parser("serve", help="serve the web front end on the index")
     _add_index_option(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default %(default)s)")
-    p.add_argument("--port", type=int, default=8000, help="port (default %(default)s)")
-    p.set_defaults(func=_cmd_serve)
+    add_serve_arguments(p)
+    p.set_defaults(func=run_serve)
     return parser
 
 
