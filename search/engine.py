@@ -201,8 +201,8 @@ class Engine:
     @staticmethod
     def _facets(sel: _Selection) -> dict:
         size = sel.req.facet_size
-        if size == 0:
-            return {}
+        if size == 0:   # no values wanted: the same keys, nothing counted
+            return {name: [] for name in [*sel.gen.columns.fields, "published"]}
         out = {}
         for name, column in sel.gen.columns.fields.items():
             mask = sel.without(name) if name in sel.filter_masks else sel.final

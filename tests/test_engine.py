@@ -539,3 +539,9 @@ def test_value_column_counts_agree_for_small_and_large_sets(engine):
 def test_date_clause_alone_lists_newest_first(engine):
     dates = [h["published"] for h in run(engine, q="date:2023-05")["hits"]]
     assert dates == sorted(dates, reverse=True) and len(dates) == 4
+
+
+def test_facet_size_zero_keeps_the_keys(engine):
+    facets = run(engine, facet_size=0)["facets"]
+    assert set(facets) == set(FACET_KEYS) | {"published"}
+    assert all(values == [] for values in facets.values())
