@@ -250,15 +250,12 @@ class Engine:
         similar = []
         if record["text"]:
             shingles = _shingles(record["text"])
-            for hit in searcher.more_like(docnums[0], "text", text=record["text"],
-                                          top=SIMILAR * 3):
-                other = hit.fields()
-                if other["id"] == record["id"]:
-                    continue
+            for docnum, score in _more_like(gen, record["text"], exclude=docnums):
+                other = searcher.stored_fields(docnum)
                 if _resemblance(shingles, _shingles(other.get("text") or "")) >= 0.8:
                     same.append(other)
                 elif len(similar) < SIMILAR:
-                    similar.append(_brief(other, round(float(hit.score), 4)))
+                    similar.append(_brief(other, round(score, 4)))
         record["same_text"] = [_brief(s) for s in same]
         record["similar"] = similar
         return record
@@ -282,6 +279,21 @@ class Engine:
         span = cols.dates.span(cols.live)
         out["date_span"] = list(span) if span else None
         return out
+
+
+def _more_like(gen: _Generation, text: str, exclude) -> list[tuple[int, float]]:
+    """The documents most like ``text``: its most distinctive words (Whoosh's Bo1 key terms),
+    searched together and ranked by BM25F, as Whoosh's ``more_like`` does, but in numpy."""
+    keys = gen.searcher.key_terms_from_text("text", text, numterms=10)
+    if not keys:
+        return []
+    top = max(w for _, w in keys) or 1.0
+    mask, scores = evaluate(wq.Or([wq.Term("text", t, boost=w / top) for t, w in keys]),
+                            gen.searcher, gen.columns)
+    mask[list(exclude)] = False
+    ids = np.flatnonzero(mask)
+    order = np.lexsort((ids, -scores[ids]))[:SIMILAR * 3]
+    return [(int(ids[i]), float(scores[ids[i]])) for i in order]
 
 
 def _brief(stored: dict, score: float | None = None) -> dict:
