@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict
 
 from ..model import Article, RawDocument
 from .authors import authors_from_byline, authors_from_value, people_only
@@ -168,7 +167,7 @@ def extract(raw: RawDocument) -> Article:
         places=_distinct(m.name for m in mentions if m.type == "place"),
         people=_distinct(m.name for m in mentions if m.type == "person"),
         organizations=_distinct(m.name for m in mentions if m.type == "organization"),
-        mentions=[asdict(m) for m in mentions],
+        mentions=[m.to_dict() for m in mentions],
         aliases=_distinct([m.text for m in mentions] + [m.name for m in mentions]),
         language=_language(meta.get("language"), text),
         word_count=len(text.split()),
