@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from html import unescape
@@ -105,9 +106,12 @@ def run_search(args) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"newsfacet search: error: {exc}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
-    else:
-        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
-        print(format_results(result, colour))
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    text = (json.dumps(result, ensure_ascii=False, indent=1) if args.json
+            else format_results(result, colour))
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:   # e.g. piped into `head`: the reader has all it wanted
+        sys.stdout = open(os.devnull, "w")
     return 0
