@@ -31,9 +31,10 @@ from search.model import Mention
 
 WORD = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:['’]\w+)*")
 LINE = re.compile(r"[^\n]+")
-LOWER = re.compile(r"[a-z]")
+ASCII_LOWER = bytes(range(ord("a"), ord("z") + 1))
+ASCII_UPPER = bytes(range(ord("A"), ord("Z") + 1))
+NON_WORD = re.compile(r"\W")
 CONTRACTION = re.compile(r"['’][a-z]{1,2}$")
-UPPER = re.compile(r"[A-Z]")
 UNICODE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\f\v]")
 SENTENCE_OPENERS = set('.!?:;"“”‘«»(—–|*#•[')
 CONNECTORS = frozenset("of de da dos das del della der den van von la le du al el bin ibn "
@@ -73,6 +74,17 @@ def is_common_word(word: str) -> bool:
     return word.lower() in _common_words()
 
 
+@lru_cache(maxsize=1)
+def _spelling_starts() -> frozenset:
+    """Every known spelling cut before each non-word character ("cote d'ivoire" gives
+    "cote", "cote d", "cote d'ivoire"): a word no spelling starts with needs no lookup."""
+    keys = aliases.table().by_key
+    starts = set(keys)
+    for key in keys:
+        starts.update(key[:m.start()] for m in NON_WORD.finditer(key))
+    return frozenset(starts)
+
+
 def _lower_same_length(text: str) -> str:
     """text.lower(), keeping every offset (a few letters grow when lower-cased)."""
     low = text.lower()
@@ -81,18 +93,24 @@ def _lower_same_length(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
-def _tokens(text: str, start: int, end: int) -> list[Token]:
+def _tokens(text: str, start: int, end: int, every_kept: bool = False) -> list[Token]:
     """The words of text[start:end] that the rules look at, possessive 's cut off.
 
-    Those are capitalised words, numbers and the lower-case words a rule names
-    (connectors, titles, locatives ...); other words are left out for speed, so rules
-    that need two words side by side check their offsets.
+    Those are capitalised words, numbers, the word right after a capitalised one
+    ("Belgorod oblast") and the lower-case words a rule names (connectors, titles,
+    locatives ...) where a name follows within two characters ("in Nice", "the
+    Treasury"): rules read no other word, and check offsets when they need two words
+    side by side. `every_kept` keeps the named lower-case words wherever they are
+    (capitals lines are read word by word). Words are cut as ``WORD`` cuts them.
     """
     out = []
     append = out.append
-    for m in WORD.finditer(text, start, end):
-        word = m.group()
+    follower_start = -1
+    for m in (CANDIDATE_ALL if every_kept else CANDIDATE).finditer(text, start, end):
         s, e = m.span()
+        if s == follower_start:
+            continue  # read already, as the word after a name
+        word = m.group()
         if word[-1] in "sS" and len(word) > 2 and word[-2] in "'’":
             e -= 2
             word = word[:-2]
@@ -101,20 +119,60 @@ def _tokens(text: str, start: int, end: int) -> list[Token]:
             while k >= start and text[k] == " ":
                 k -= 1
             append(Token(s, e, word, True, k < start or text[k] in SENTENCE_OPENERS))
+            if e + 1 < end and e == m.end() and text[e + 1] in _PLAIN_START and not (
+                    text[e].isalnum() or text[e] == "_"):
+                # the lower-case word right after a name may end it ("Belgorod oblast")
+                follower_start = e + 1
+                follower = WORD.match(text, follower_start, end)
+                word, e = follower.group(), follower.end()
+                if word[-1] in "sS" and len(word) > 2 and word[-2] in "'’":
+                    e -= 2
+                    word = word[:-2]
+                append(Token(follower_start, e, word, False, False))
         elif word in _KEPT_LOWER or word[0].isdigit() or (out and out[-1].cap and s == out[-1].end + 1):
-            # kept too: a lower-case word right after a name may end it ("Belgorod oblast")
             append(Token(s, e, word, False, False))  # only capitalised words open sentences here
     return out
 
 
 _KEPT_LOWER = frozenset().union(CONNECTORS, SCORE_WORDS, places.LOCATIVES, places.GENERIC_WORDS,
                                 people.TITLES, people.TITLE_FILLERS, organizations.ORG_CUES, {"the"})
+# First letters of the words CANDIDATE skips unless they are in _KEPT_LOWER.
+_PLAIN_START = frozenset("_abcdefghijklmnopqrstuvwxyz")
+
+
+def _trie_pattern(words) -> str:
+    """A regex matching exactly `words`, shared prefixes factored ("t(?:eam|he|o)"):
+    the regex engine then rejects most other words at their first letter."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(c) + emit(sub) for c, sub in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+    return emit(trie)
+
+
+_KEPT_PATTERN = _trie_pattern(w for w in _KEPT_LOWER if re.fullmatch(r"\w+", w))
+# Where WORD would start a word (not after a letter, nor after a letter and an
+# apostrophe): a word not starting with [_a-z], or a kept lower-case word.
+_CANDIDATE = (r"(?<!\w)(?<!\w['’])(?:(?:[A-Z]\.){{2,}}|[^\W_a-z]\w*(?:['’]\w+)*"
+              rf"|{_KEPT_PATTERN}(?:['’][sS])?(?!\w|['’]\w){{}})")
+CANDIDATE_ALL = re.compile(_CANDIDATE.format(""))
+CANDIDATE = re.compile(_CANDIDATE.format(r"(?=\W{0,2}[^\W_a-z])"))  # a name follows
 
 
 def _is_caps_line(line: str) -> bool:
     """A headline or dateline in capitals: few of its letters are lower case."""
-    lower = len(LOWER.findall(line))
-    upper = len(UPPER.findall(line))
+    raw = line.encode("utf-8")  # letters beyond ASCII do not count
+    lower = len(raw) - len(raw.translate(None, ASCII_LOWER))
+    upper = len(raw) - len(raw.translate(None, ASCII_UPPER))
     return upper >= 2 and lower <= upper * 0.3
 
 
@@ -125,6 +183,7 @@ class _Document:
         self.text = UNICODE_SPACES.sub(" ", text)
         self.low = _lower_same_length(self.text)
         self.table = aliases.table()
+        self.starts = _spelling_starts()
         self.registry = people.PersonRegistry()
         self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
         self.lone: list[tuple] = []   # (unknown single capitalised word, named as a team)
@@ -139,11 +198,13 @@ class _Document:
         One lower-case word after the run may end it: "Belgorod region". Returns
         (k, words as written) or None.
         """
+        start = tokens[i].start
+        if self.low[start:tokens[i].end] not in self.starts:
+            return None
         ends = list(range(min(limit, i + MAX_KNOWN_WORDS), i, -1))
         if limit < len(tokens) and not tokens[limit].cap and \
                 self.text[tokens[limit - 1].end:tokens[limit].start] == " ":
             ends.insert(0, limit + 1)
-        start = tokens[i].start
         for k in ends:
             entries = self.table.by_key.get(self.low[start:tokens[k - 1].end])
             if entries:
@@ -159,10 +220,10 @@ class _Document:
     def run(self) -> list[Mention]:
         caps_lines = []
         for line in LINE.finditer(self.text):
-            tokens = _tokens(self.text, line.start(), line.end())
             if _is_caps_line(line.group()):
-                caps_lines.append(tokens)
+                caps_lines.append(_tokens(self.text, line.start(), line.end(), every_kept=True))
             else:
+                tokens = _tokens(self.text, line.start(), line.end())
                 for i, j in _runs(self.text, tokens):
                     self.read_run(tokens, i, j)
         self.resolve_lone_words()
