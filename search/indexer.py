@@ -46,7 +46,7 @@ class BuildReport:
     unchanged: int = 0
     removed: int = 0
     skipped: list = field(default_factory=list)   # files of other types
-    failed: list = field(default_factory=list)    # [{"file": key, "reason": why}]
+    failed: list = field(default_factory=list)    # [{"file": key, "path": file, "reason": why}]
     articles: int = 0                             # in the index after the build
     seconds: float = 0.0
 
@@ -217,11 +217,14 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
     for key, (art_id, path, sig) in old.items():
         by_path.setdefault(path, {})[key] = (art_id, sig)
 
+    # A file left alone keeps the failures the last build found in it.
+    earlier_failures = ([] if rebuild else (last_report(index_dir) or {}).get("failed", []))
     todo = []
     for path in files:
         known = by_path.get(str(path))
         if known and all(sig == _file_sig(path) for _, sig in known.values()):
             report.unchanged += len(known)
+            report.failed += [f for f in earlier_failures if f.get("path") == str(path)]
         else:
             todo.append(path)
 
@@ -234,7 +237,7 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
             known = by_path.get(path, {})
             for item in results:
                 if isinstance(item, ReadProblem):
-                    report.failed.append({"file": item.key, "reason": item.reason})
+                    report.failed.append({"file": item.key, "path": path, "reason": item.reason})
                     known.pop(item.key, None)   # a broken input keeps its last good version
                     continue
                 key, article = item

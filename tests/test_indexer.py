@@ -97,7 +97,10 @@ def test_failed_and_skipped_files_are_reported_and_the_rest_indexed(tmp_path, co
     assert {f["file"].rsplit("/", 1)[-1] for f in saved["failed"]} == {
         "empty.txt", "blob.txt", "broken.jsonl#2"}
     assert saved["skipped"][0].endswith("photo.jpg")
+    # An unchanged file is not read again, but its broken record is still reported.
     assert main(["index", str(corpus_copy), "--index", str(index_dir), "--strict"]) == 1
+    out, err = capsys.readouterr()
+    assert "unchanged 6" in out and "broken.jsonl#2" in err
 
 
 def test_clear_errors_and_exit_codes(tmp_path, capsys):
