@@ -16,6 +16,7 @@ import re
 from ..model import Article, RawDocument
 from .authors import authors_from_byline, authors_from_value, people_only
 from .dates import date_in_line, find_dates, parse_date_value
+from .entities import find_mentions
 from .language import detect_language
 from .outlet import (canonical_outlet, host_of, known_outlet, outlet_for_url, outlet_from_credit,
                      outlet_from_dateline, outlet_from_notes, source_from_notes)
@@ -28,23 +29,6 @@ FOOTER_LINES = 5             # last body lines searched for a publication statem
 # leading dateline before a wire credit or dash ("WASHINGTON, May 23, 2023 (Reuters) -").
 _PUBLISHED_STATEMENT = re.compile(r"^(?:first |originally )?(?:published|posted)\b", re.I)
 _LEADING_DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,40}?,\s(?P<rest>[^()–—]{6,30}?)\s*(?:\(|[-–—]{1,2}\s)")
-
-_find_mentions = None
-
-
-def _mentions(text: str) -> list:
-    """Mentions of places, people and organisations (none until the entities module exists)."""
-    global _find_mentions
-    if _find_mentions is None:
-        try:
-            from .entities import find_mentions
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.entities":
-                raise
-            return []
-        _find_mentions = find_mentions
-    return _find_mentions(text)
-
 
 def _distinct(values) -> list:
     return list(dict.fromkeys(v for v in values if v))
@@ -151,7 +135,7 @@ def extract(raw: RawDocument) -> Article:
     body_lines = [line for line in text.split("\n") if line]
     published, date_source, dateline_outlet = _publication_date(meta, parts, body_lines)
     outlet, source = _outlets(raw, parts, body_lines, dateline_outlet)
-    mentions = _mentions(text)
+    mentions = find_mentions(text)
     return Article(
         id=_content_id(title, text, meta),
         path=raw.path,
