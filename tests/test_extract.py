@@ -132,7 +132,7 @@ def test_mentions_fill_names_and_aliases(monkeypatch):
     def fake(text):
         return [Mention("place", "Kharkiv", "Kharkov", 0, 7), Mention("person", "Volodymyr Zelensky", "Zelenskyy", 8, 17),
                 Mention("place", "Kharkiv", "Kharkiv", 20, 27)]
-    monkeypatch.setattr(extract_module, "_find_mentions", fake)
+    monkeypatch.setattr(extract_module, "find_mentions", fake)
     art = extract(raw_txt("Title\n\nKharkov Zelenskyy met Kharkiv"))
     assert art.places == ["Kharkiv"] and art.people == ["Volodymyr Zelensky"] and art.organizations == []
     assert art.mentions[0] == {"type": "place", "name": "Kharkiv", "text": "Kharkov", "start": 0, "end": 7}
