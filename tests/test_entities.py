@@ -173,3 +173,47 @@ def test_word_before_a_name_can_make_it_an_organisation():
     found = {(m.type, m.text) for m in find_mentions(text)}
     assert ("organization", "Deportivo Coruna") in found
     assert ("organization", "Acme Widgets") in found
+
+
+def test_nationality_nouns_are_not_part_of_a_name():
+    text = "He faces Dutchman Arnoud Okken and Frenchman Jean Dupont in the final."
+    people = names(text, "person")
+    assert {"Arnoud Okken", "Jean Dupont"} <= people
+    assert not any(p.startswith(("Dutchman", "Frenchman")) for p in people)
+
+
+def test_country_or_continent_before_a_plain_word_is_no_person():
+    text = "It opened an Asia-Pacific office and signed with China Eastern on Monday."
+    assert names(text, "person") == set()
+
+
+def test_lone_surname_after_a_title_takes_the_full_name_wherever_it_is():
+    text = ("The former Army sergeant Lester is strict. New coach Tony Lester said so, "
+            "and Mr Lester smiled.")
+    lester = [(m.type, m.name) for m in find_mentions(text) if "Lester" in m.text]
+    assert lester and set(lester) == {("person", "Tony Lester")}
+
+
+def test_given_name_and_surname_win_over_a_mid_sized_town():
+    text = "He worked with 400m runners Roger Black and Mark Richardson in the past."
+    found = {(m.type, m.text) for m in find_mentions(text)}
+    assert ("person", "Mark Richardson") in found
+    assert not any(t == "place" for t, _ in found)
+
+
+def test_general_as_an_adjective_makes_no_person():
+    text = "He is deputy commander of the Ukrainian General Staff. A member of the General Staff left."
+    assert names(text, "person") == set()
+
+
+def test_teams_in_a_results_table_are_organisations():
+    text = "Standings:\nCrystal Palace 4 1 2 1 4 3 5\nSale 31 Wasps 33\nFans of Palace cheered Andrew Johnson."
+    found = {(m.type, m.text) for m in find_mentions(text)}
+    assert {("organization", "Crystal Palace"), ("organization", "Sale"),
+            ("organization", "Wasps")} <= found
+    assert ("person", "Andrew Johnson") in found
+
+
+def test_trailing_abbreviation_is_no_part_of_a_person():
+    text = "The case was argued by Philippe Sands QC in court."
+    assert "Philippe Sands" in names(text, "person")

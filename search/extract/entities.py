@@ -41,6 +41,10 @@ CONNECTORS = frozenset("of de da dos das del della der den van von la le du al e
                        "the for and".split())
 # Connectors that belong inside a person's name ("Lucas Leiroz de Almeida").
 NAME_PARTICLES = frozenset("de da dos das del della der den van von la le du al el bin ibn".split())
+# A line of a results table or standings: names and numbers only, a number last
+# ("Sale 31 Wasps 33", "Crystal Palace 4 1 2 1 4 3 5").
+TABLE_ROW = re.compile(r" *(?:[A-Z][\w'’.&-]*|of|'s|\d+)(?: +(?:[A-Z][\w'’.&-]*|of|'s|\d+))*"
+                       r" +\d+ *")
 SCORE_WORDS = frozenset("beat beats defeated drew v vs".split())
 CALENDAR = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -187,6 +191,7 @@ class _Document:
         self.registry = people.PersonRegistry()
         self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
         self.lone: list[tuple] = []   # (unknown single capitalised word, named as a team)
+        self.in_table = False         # is the line read a row of a results table?
 
     # -- helpers over tokens -------------------------------------------------
     def span_text(self, tokens: list[Token], i: int, j: int) -> str:
@@ -224,6 +229,7 @@ class _Document:
                 caps_lines.append(_tokens(self.text, line.start(), line.end(), every_kept=True))
             else:
                 tokens = _tokens(self.text, line.start(), line.end())
+                self.in_table = bool(TABLE_ROW.fullmatch(line.group()))
                 for i, j in _runs(self.text, tokens):
                     self.read_run(tokens, i, j)
         self.resolve_lone_words()
@@ -254,7 +260,8 @@ class _Document:
                     tok.sentence_start and is_common_word(tok.word) and not cue
                     and not self.known_match(tokens, i, j)
                     and not (people.is_first_name(tok.word) and i + 1 < j and tokens[i + 1].cap)
-                    and not (len(tok.word) == 1 and self.text.startswith(".", tok.end))):
+                    and not (len(tok.word) == 1 and self.text.startswith(".", tok.end))
+                    and not (self.in_table and _score_follows(tokens, j))):
                 i += 1
                 continue
             i = self.read_name(tokens, i, j, cue)
@@ -290,6 +297,9 @@ class _Document:
             self.registry.add([t.word for t in tokens[i:person_end]], name)
             self.add(tokens, i, person_end, "person", name)
             return person_end
+        if self.in_table and (j - i >= 2 or not known) and _score_follows(tokens, j):
+            self.add(tokens, i, j, "organization", self.span_text(tokens, i, j))
+            return j  # a team in a results table: "Crystal Palace 4 1 2 1 4 3 5"
         if known:
             return self.add_known(tokens, i, known[0], known[1], cue)
         if j - i >= 2 and _score_follows(tokens, j) and not any(
@@ -315,8 +325,9 @@ class _Document:
         while end < min(j, i + MAX_NAME_WORDS) and _name_word(tokens[end].word):
             end += 1
         while end > i and (tokens[end - 1].word.lower() in CONNECTORS or (
-                len(tokens[end - 1].word) == 1 and not self.text.startswith(".", tokens[end - 1].end))):
-            end -= 1  # no trailing "of", nor a lone letter ("Nigel I")
+                len(tokens[end - 1].word) == 1 and not self.text.startswith(".", tokens[end - 1].end))
+                or (end - i > 2 and organizations.is_acronym(tokens[end - 1].word))):
+            end -= 1  # no trailing "of", lone letter ("Nigel I") or acronym ("Guy Mansfield QC")
         if end == i or any(people.is_event_word(t.word) or _has_digit(t.word) for t in tokens[i:end]):
             return None  # "Davis Cup", "Airbus A320"
         first = tokens[i].word
@@ -328,15 +339,21 @@ class _Document:
         second = tokens[i + 1].word
         if len(first) == 1 and self.text[tokens[i].end:tokens[i].end + 1] == ".":
             return end  # an initial: "D. Bicknell"
-        if self._big_place(tokens, i + 1, end, MID_CITY if is_common_word(first) else places.BIG_CITY):
-            return None  # "In Tokyo", "Bayern Munich"; but "Tony Adams", "Peter Mitchell"
+        known_name = people.is_first_name(first) and people.is_surname(second) and not (
+            first.lower() in places.LOCATIVES or is_common_word(first) and tokens[i].sentence_start)
+        if self._big_place(tokens, i + 1, end, places.BIG_CITY if known_name or not is_common_word(first)
+                           else MID_CITY):
+            return None  # "In Tokyo", "Bayern Munich"; but "Tony Adams", "Mark Richardson"
         if people.is_first_name(first) and not (is_common_word(first) and is_common_word(second)
-                                                 and tokens[i].sentence_start):
-            return end  # "Tom Moody" inside a sentence; not "Will Power" opening one
+                                                 and tokens[i].sentence_start) and (
+                known_name or not is_common_word(second)
+                or not self._big_place(tokens, i, i + 1, places.BIG_CITY)):
+            return end  # "Tom Moody" inside a sentence; not "Will Power" opening one, nor "China Eastern"
         if not any(is_common_word(t.word) or organizations.is_acronym(t.word)
                    for t in tokens[i:end]) and end - i <= 3 and (
-                       not tokens[i].sentence_start or self._country_in_brackets(tokens, end)):
-            return end  # "Jansher Khan": two or three unknown capitalised words
+                       not tokens[i].sentence_start or self._country_in_brackets(tokens, end)) \
+                and not self._big_place(tokens, i, i + 1, places.BIG_CITY):
+            return end  # "Jansher Khan"; not "China Eastern", "Asia-Pacific"
         return None
 
     def _country_in_brackets(self, tokens: list[Token], end: int) -> bool:
@@ -396,6 +413,11 @@ class _Document:
                 self.found.append((tok.start, tok.end, "person", name))
             elif tok.word in teams:
                 self.found.append((tok.start, tok.end, "organization", tok.word))
+        for n, (s, e, type_, name) in enumerate(self.found):
+            if type_ == "person" and " " not in name:
+                full = self.registry.resolve(name, surname_only=True)
+                if full:
+                    self.found[n] = (s, e, type_, full)  # "sergeant Lester" is "Tony Lester"
         persons = [f for f in self.found if f[2] == "person"]
         for n, (s, e, type_, _) in enumerate(self.found):
             if type_ == "place" and " " not in self.text[s:e]:
