@@ -217,3 +217,23 @@ def test_teams_in_a_results_table_are_organisations():
 def test_trailing_abbreviation_is_no_part_of_a_person():
     text = "The case was argued by Philippe Sands QC in court."
     assert "Philippe Sands" in names(text, "person")
+
+
+def test_name_before_its_abbreviation_in_brackets_is_an_organisation():
+    text = ("The Conseil Superieur de l'Audiovisuel (CSA), the regulator, agreed. "
+            "Later the CSA said more. Alan John Percivale (AJP) wrote.")
+    found = {(m.type, m.text, m.name) for m in find_mentions(text)}
+    assert ("organization", "Conseil Superieur de l'Audiovisuel",
+            "Conseil Superieur de l'Audiovisuel") in found
+    assert ("organization", "CSA", "Conseil Superieur de l'Audiovisuel") in found
+    assert ("person", "Alan John Percivale", "Alan John Percivale") in found
+
+
+def test_names_the_article_treats_as_companies_are_organisations():
+    text = ("Krispy Kreme said errors forced the move. Shares in Krispy Kreme fell. "
+            "Companies such as Nokia, Sagem and Sony are ready. London shares rose.")
+    found = {(m.type, m.text) for m in find_mentions(text)}
+    assert {("organization", "Krispy Kreme"), ("organization", "Nokia"),
+            ("organization", "Sony")} <= found
+    assert ("place", "London") in found
+    assert not any(t in ("person", "place") and w in ("Krispy Kreme", "Nokia") for t, w in found)

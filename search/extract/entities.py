@@ -45,6 +45,22 @@ NAME_PARTICLES = frozenset("de da dos das del della der den van von la le du al 
 # ("Sale 31 Wasps 33", "Crystal Palace 4 1 2 1 4 3 5").
 TABLE_ROW = re.compile(r" *(?:[A-Z][\w'’.&-]*|of|'s|\d+)(?: +(?:[A-Z][\w'’.&-]*|of|'s|\d+))*"
                        r" +\d+ *")
+# An abbreviation in brackets after a name, up to three more words before it:
+# "Conseil Superieur de l'Audiovisuel (CSA)", "Securities and Exchange Commission ( SEC )".
+DEFINED_ACRONYM = re.compile(r"((?: [\w'’-]+){0,3}) \( ?((?:[A-Z]\.?){2,8}) ?\)")
+# What news says of companies: "shares in Krispy Kreme", "Krispy Kreme shares fell",
+# "companies such as Nokia, Sagem and Sony".
+COMPANY_NAME = r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3}"
+COMPANY_CUES = (
+    re.compile(rf"\b(?:[Ss]hares|[Ss]take|[Ss]hareholders|[Tt]akeover) (?:in|of) ({COMPANY_NAME})"),
+    re.compile(rf"({COMPANY_NAME})(?:['’]s)? (?:shares|stock|share price) (?:rose|fell|jumped|slipped|"
+               r"dropped|climbed|gained|lost|closed|ended|were|have|had|hit|sank|soared|surged|"
+               r"slumped|tumbled|plunged|rallied|edged|eased|are)\b"),
+)
+COMPANY_LIST = re.compile(r"\b(?i:companies|firms|makers|manufacturers|brands|banks|carriers|airlines|"
+                          r"retailers|rivals|operators) (?:such as|including|like) "
+                          rf"({COMPANY_NAME}(?:(?:,| and|, and) {COMPANY_NAME})*)")
+LIST_SEPARATOR = re.compile(r",? and |, ")
 SCORE_WORDS = frozenset("beat beats defeated drew v vs".split())
 CALENDAR = frozenset("""
 monday tuesday wednesday thursday friday saturday sunday january february march april
@@ -192,6 +208,7 @@ class _Document:
         self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
         self.lone: list[tuple] = []   # (unknown single capitalised word, named as a team)
         self.in_table = False         # is the line read a row of a results table?
+        self.acronyms: dict[str, str] = {}  # "CSA" -> "Conseil Superieur de l'Audiovisuel"
 
     # -- helpers over tokens -------------------------------------------------
     def span_text(self, tokens: list[Token], i: int, j: int) -> str:
@@ -247,6 +264,7 @@ class _Document:
             if not (known and known[0] == end) and not places.is_demonym(tokens[i].word):
                 self.add(tokens, i, end, "organization", self.span_text(tokens, i, end))
                 i = end  # "team Deportivo Coruna"
+        j = self.read_defined_acronym(tokens, i, j)
         while i < j:
             tok = tokens[i]
             if people.is_title(tok.word) or (people.is_title_filler(tok.word) and i + 1 < j
@@ -266,6 +284,27 @@ class _Document:
                 continue
             i = self.read_name(tokens, i, j, cue)
             cue = False
+
+    def read_defined_acronym(self, tokens: list[Token], i: int, j: int) -> int:
+        """An organisation whose abbreviation follows in brackets, its capitals spelling it
+        ("Conseil Superieur de l'Audiovisuel (CSA)"): add it and return where it starts
+        in the run tokens[i:j] (j when there is none)."""
+        after = DEFINED_ACRONYM.match(self.text, tokens[j - 1].end)
+        if not after:
+            return j
+        acronym = after.group(2).replace(".", "")
+        end = tokens[j - 1].end + len(after.group(1))
+        for k in range(i, j):
+            name = self.text[tokens[k].start:end]
+            if not tokens[k].cap or people.is_first_name(tokens[k].word) and not any(
+                    organizations.is_org_word(t.word) for t in tokens[k:j]):
+                continue  # "Alan John Percivale (AJP)" is a person
+            if "".join(c for c in name if c.isupper()) == acronym and not any(
+                    e.type == "place" for e in self.table.lookup(name)):
+                self.found.append((tokens[k].start, end, "organization", name))
+                self.acronyms.setdefault(acronym, name)
+                return k
+        return j
 
     def read_name(self, tokens: list[Token], i: int, j: int, cue: bool) -> int:
         """Name the entity starting at token i (before j); return where the next starts."""
@@ -418,12 +457,36 @@ class _Document:
                 full = self.registry.resolve(name, surname_only=True)
                 if full:
                     self.found[n] = (s, e, type_, full)  # "sergeant Lester" is "Tony Lester"
+        self.resolve_companies()
         persons = [f for f in self.found if f[2] == "person"]
         for n, (s, e, type_, _) in enumerate(self.found):
             if type_ == "place" and " " not in self.text[s:e]:
                 name = self.registry.resolve(self.text[s:e], surname_only=True)
                 if name and not any(p[0] <= s and e <= p[1] for p in persons):
                     self.found[n] = (s, e, "person", name)
+
+    def resolve_companies(self) -> None:
+        """Names the article treats as companies ("shares in Krispy Kreme") are
+        organisations wherever they stand, unless a country or a big town; an
+        abbreviation defined in brackets takes the full name."""
+        companies = set()
+        for cue in COMPANY_CUES:
+            companies.update(m.group(1) for m in cue.finditer(self.text))
+        for m in COMPANY_LIST.finditer(self.text):
+            companies.update(LIST_SEPARATOR.split(m.group(1)))
+        for n, (s, e, type_, name) in enumerate(self.found):
+            written = self.text[s:e]
+            if type_ == "organization" and written in self.acronyms:
+                self.found[n] = (s, e, type_, self.acronyms[written])
+            elif type_ != "organization" and (written in companies or name in companies):
+                entries = self.table.lookup(written)
+                if not entries or entries[0].type != "place" or (
+                        entries[0].kind == "city" and entries[0].population < places.SMALL_TOWN):
+                    self.found[n] = (s, e, "organization", name)
+        known = {(s, e) for s, e, _, _ in self.found}
+        for tok, _ in self.lone:
+            if tok.word in companies and (tok.start, tok.end) not in known:
+                self.found.append((tok.start, tok.end, "organization", tok.word))
 
     def read_caps_line(self, tokens: list[Token]) -> None:
         """A line in capitals: keep names the body has, countries and big cities."""
