@@ -51,15 +51,19 @@ DEFINED_ACRONYM = re.compile(r"((?: [\w'’-]+){0,3}) \( ?((?:[A-Z]\.?){2,8}) ?\
 # What news says of companies: "shares in Krispy Kreme", "Krispy Kreme shares fell",
 # "companies such as Nokia, Sagem and Sony".
 COMPANY_NAME = r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3}"
+# Each with the strings one of which a text needs for the pattern to match (a quick test).
 COMPANY_CUES = (
-    re.compile(rf"\b(?:[Ss]hares|[Ss]take|[Ss]hareholders|[Tt]akeover) (?:in|of) ({COMPANY_NAME})"),
-    re.compile(rf"({COMPANY_NAME})(?:['’]s)? (?:shares|stock|share price) (?:rose|fell|jumped|slipped|"
-               r"dropped|climbed|gained|lost|closed|ended|were|have|had|hit|sank|soared|surged|"
-               r"slumped|tumbled|plunged|rallied|edged|eased|are)\b"),
+    (("hares ", "take ", "akeover "),
+     re.compile(rf"\b(?:[Ss]hares|[Ss]take|[Ss]hareholders|[Tt]akeover) (?:in|of) ({COMPANY_NAME})")),
+    ((" shares ", " stock ", " share price "),
+     re.compile(rf"({COMPANY_NAME})(?:['’]s)? (?:shares|stock|share price) (?:rose|fell|jumped|slipped|"
+                r"dropped|climbed|gained|lost|closed|ended|were|have|had|hit|sank|soared|surged|"
+                r"slumped|tumbled|plunged|rallied|edged|eased|are)\b")),
+    ((" such as ", " including ", " like "),
+     re.compile(r"\b(?i:companies|firms|makers|manufacturers|brands|banks|carriers|airlines|"
+                r"retailers|rivals|operators) (?:such as|including|like) "
+                rf"({COMPANY_NAME}(?:(?:,| and|, and) {COMPANY_NAME})*)")),
 )
-COMPANY_LIST = re.compile(r"\b(?i:companies|firms|makers|manufacturers|brands|banks|carriers|airlines|"
-                          r"retailers|rivals|operators) (?:such as|including|like) "
-                          rf"({COMPANY_NAME}(?:(?:,| and|, and) {COMPANY_NAME})*)")
 LIST_SEPARATOR = re.compile(r",? and |, ")
 SCORE_WORDS = frozenset("beat beats defeated drew v vs".split())
 CALENDAR = frozenset("""
@@ -246,7 +250,8 @@ class _Document:
                 caps_lines.append(_tokens(self.text, line.start(), line.end(), every_kept=True))
             else:
                 tokens = _tokens(self.text, line.start(), line.end())
-                self.in_table = bool(TABLE_ROW.fullmatch(line.group()))
+                self.in_table = line.group().rstrip()[-1:].isdigit() and bool(
+                    TABLE_ROW.fullmatch(line.group()))
                 for i, j in _runs(self.text, tokens):
                     self.read_run(tokens, i, j)
         self.resolve_lone_words()
@@ -470,10 +475,10 @@ class _Document:
         organisations wherever they stand, unless a country or a big town; an
         abbreviation defined in brackets takes the full name."""
         companies = set()
-        for cue in COMPANY_CUES:
-            companies.update(m.group(1) for m in cue.finditer(self.text))
-        for m in COMPANY_LIST.finditer(self.text):
-            companies.update(LIST_SEPARATOR.split(m.group(1)))
+        for needs, cue in COMPANY_CUES:
+            if any(need in self.text for need in needs):
+                for m in cue.finditer(self.text):
+                    companies.update(LIST_SEPARATOR.split(m.group(1)))
         for n, (s, e, type_, name) in enumerate(self.found):
             written = self.text[s:e]
             if type_ == "organization" and written in self.acronyms:
