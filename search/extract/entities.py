@@ -53,7 +53,7 @@ DEFINED_ACRONYM = re.compile(r"((?: [\w'’-]+){0,3}) \( ?((?:[A-Z]\.?){2,8}) ?\
 COMPANY_NAME = r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3}"
 # Each with the strings one of which a text needs for the pattern to match (a quick test).
 COMPANY_CUES = (
-    (("hares ", "take ", "akeover "),
+    (("hares ", "holders ", "take ", "akeover "),
      re.compile(rf"\b(?:[Ss]hares|[Ss]take|[Ss]hareholders|[Tt]akeover) (?:in|of) ({COMPANY_NAME})")),
     ((" shares ", " stock ", " share price "),
      re.compile(rf"({COMPANY_NAME})(?:['’]s)? (?:shares|stock|share price) (?:rose|fell|jumped|slipped|"
