@@ -64,11 +64,12 @@ class Highlighter:
     def __init__(self, schema, words: set[str]):
         self._analyzer = schema["text"].analyzer
         self.words = words
-        # Candidates: tokens starting like one of the query's words (a stem keeps its word's
-        # first letters); each candidate is then checked by analysing it like the index did.
-        prefixes = sorted({w[:3] for w in words if w}, key=len, reverse=True)
+        # Candidates: tokens starting like one of the query's words (a stem keeps all but
+        # perhaps the last of its word's letters: "citi" <- "city", "hope" <- "hoping"); each
+        # candidate is then checked by analysing it the way the index did.
+        prefixes = sorted({w[:max(3, len(w) - 1)] for w in words if w}, key=len, reverse=True)
         self._candidates = (re.compile(
-            r"(?<!\w)(?:%s)\w*(?:\.?\w+)*" % "|".join(map(re.escape, prefixes)),
+            r"\b(?:%s)\w*(?:\.?\w+)*" % "|".join(map(re.escape, prefixes)),
             re.IGNORECASE | re.UNICODE) if prefixes else None)
 
     def _matches(self, token: str) -> bool:
