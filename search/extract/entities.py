@@ -212,6 +212,7 @@ class _Document:
         self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
         self.lone: list[tuple] = []   # (unknown single capitalised word, named as a team)
         self.in_table = False         # is the line read a row of a results table?
+        self.line_has_bracket = False  # has it a "(" (a quick test for DEFINED_ACRONYM)?
         self.acronyms: dict[str, str] = {}  # "CSA" -> "Conseil Superieur de l'Audiovisuel"
 
     # -- helpers over tokens -------------------------------------------------
@@ -250,6 +251,7 @@ class _Document:
                 caps_lines.append(_tokens(self.text, line.start(), line.end(), every_kept=True))
             else:
                 tokens = _tokens(self.text, line.start(), line.end())
+                self.line_has_bracket = "(" in line.group()
                 self.in_table = line.group().rstrip()[-1:].isdigit() and bool(
                     TABLE_ROW.fullmatch(line.group()))
                 for i, j in _runs(self.text, tokens):
@@ -294,7 +296,7 @@ class _Document:
         """An organisation whose abbreviation follows in brackets, its capitals spelling it
         ("Conseil Superieur de l'Audiovisuel (CSA)"): add it and return where it starts
         in the run tokens[i:j] (j when there is none)."""
-        after = DEFINED_ACRONYM.match(self.text, tokens[j - 1].end)
+        after = self.line_has_bracket and DEFINED_ACRONYM.match(self.text, tokens[j - 1].end)
         if not after:
             return j
         acronym = after.group(2).replace(".", "")
@@ -547,7 +549,7 @@ def _score_follows(tokens: list[Token], end: int) -> bool:
 
 
 def _has_digit(word: str) -> bool:
-    return any(c.isdigit() for c in word)
+    return not word.isalpha() and any(c.isdigit() for c in word)  # letters only: no digit
 
 
 def _name_word(word: str) -> bool:
