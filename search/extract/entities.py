@@ -3,13 +3,17 @@
 ``find_mentions(text)`` is the entry point. The method is rule-based (no statistical
 model is available offline) and measured by ``scripts/eval_ner.py`` on CoNLL-2003:
 
-1. The text is cut into lines and words. Lines in capitals (headlines, datelines)
+1. The text is cut into lines and words; one regex (``CANDIDATE``) yields only the
+   words the rules read (capitalised words, numbers, the word after a name and the
+   named lower-case words just before one). Lines in capitals (headlines, datelines)
    only keep names also found in the body, countries and big cities.
 2. Runs of capitalised words ("Ministry of Defence", "Lucas Leiroz de Almeida") are
-   read left to right: an organisation word ending the run wins, then a street or
-   venue word, then a known multi-word spelling, then a person (after a title, or a
-   given name followed by a surname), then a single known spelling (places filtered
-   by ``places.accept``), then an unknown abbreviation as an organisation.
+   read left to right: a name spelled by the abbreviation in brackets after it is an
+   organisation ("Securities and Exchange Commission (SEC)"), an organisation word
+   ending the run wins, then a street or venue word, then a known multi-word
+   spelling, then a person (after a title, or a given name followed by a surname),
+   then a team in a results-table row, then a single known spelling (places
+   filtered by ``places.accept``), then an unknown abbreviation as an organisation.
    Known spellings (gazetteer places and ``data/aliases.tsv``) are looked up in one
    dict for the word spans of each run, up to five words plus one lower-case word
    ("Belgorod oblast"); a match counts when capitalised as the spelling is. (An
@@ -17,7 +21,10 @@ model is available offline) and measured by ``scripts/eval_ner.py`` on CoNLL-200
    100,000 spellings, thousands of short ones match inside ordinary words.)
 3. A lone word equal to the surname of a person named in full in the same article is
    that person ("Lara" after "Brian Lara"), even where the gazetteer knows a place;
-   one named as a team once ("Surrey 429") is that team throughout.
+   one named as a team once ("Surrey 429") is that team throughout; a one-word
+   person ("sergeant Lester") takes the full name ("Tony Lester"). Names the article
+   treats as companies ("shares in Krispy Kreme", "companies such as Nokia") are
+   organisations throughout, unless a country or a town of 100,000+.
 """
 
 from __future__ import annotations
