@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from collections import deque
@@ -172,13 +173,20 @@ def _tasks(files: list[Path]) -> Iterator[tuple[str, object, tuple]]:
             yield str(path), _read_and_extract, (str(path),)
 
 
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the writer process, which cancels the build."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run(tasks: Iterator, workers: int) -> Iterator[tuple[str, list]]:
     """Run the tasks in order with at most a bounded number in flight (flat memory)."""
     if workers <= 1:
         for path, fn, args in tasks:
             yield path, fn(*args)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    finished = False
+    try:
         pending: deque = deque()
         for path, fn, args in tasks:
             pending.append((path, pool.submit(fn, *args)))
@@ -188,6 +196,10 @@ def _run(tasks: Iterator, workers: int) -> Iterator[tuple[str, list]]:
         while pending:
             done_path, fut = pending.popleft()
             yield done_path, fut.result()
+        finished = True
+    finally:
+        # On an interrupt, drop the queued tasks instead of waiting for them.
+        pool.shutdown(wait=finished, cancel_futures=not finished)
 
 
 # --- the build ------------------------------------------------------------------------
@@ -231,8 +243,9 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
     workers = workers or min(2, os.cpu_count() or 1)
     writer = ix.writer(limitmb=256)
     bar = _progress(progress)
+    batches = _run(_tasks(todo), workers)
     try:
-        for path, results in _run(_tasks(todo), workers):
+        for path, results in batches:
             sig = _file_sig(Path(path))
             known = by_path.get(path, {})
             for item in results:
@@ -242,13 +255,16 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                     continue
                 key, article = item
                 previous = known.pop(key, None)
-                writer.update_document(**to_document(article, sig, key))
-                if previous is None:
+                doc = to_document(article, sig, key)
+                if previous is None:            # a new key: nothing to replace
+                    writer.add_document(**doc)
                     report.indexed += 1
-                elif previous[0] == article.id:
-                    report.unchanged += 1
                 else:
-                    report.updated += 1
+                    writer.update_document(**doc)
+                    if previous[0] == article.id:
+                        report.unchanged += 1
+                    else:
+                        report.updated += 1
                 if bar:
                     bar.update(1)
             for key in known:           # records the file no longer has
@@ -263,6 +279,7 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                         report.removed += 1
         writer.commit(mergetype=CLEAR) if rebuild else writer.commit()
     except BaseException:
+        batches.close()
         writer.cancel()
         raise
     finally:

@@ -129,7 +129,8 @@ def test_clear_errors_and_exit_codes(tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_interrupted_build_keeps_the_previous_index(tmp_path, corpus_copy, monkeypatch):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_interrupted_build_keeps_the_previous_index(tmp_path, corpus_copy, monkeypatch, workers):
     index_dir = tmp_path / "ix"
     index_paths([corpus_copy], index_dir, workers=1)
     for n in range(20):
@@ -147,7 +148,7 @@ def test_interrupted_build_keeps_the_previous_index(tmp_path, corpus_copy, monke
 
     monkeypatch.setattr(indexer, "to_document", ctrl_c_after_three)
     with pytest.raises(KeyboardInterrupt):
-        index_paths([corpus_copy], index_dir, workers=1)
+        index_paths([corpus_copy], index_dir, workers=workers)
     monkeypatch.undo()
     assert len(_articles(index_dir)) == 5
     assert index_paths([corpus_copy], index_dir, workers=1).articles == 25
