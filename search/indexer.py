@@ -10,9 +10,11 @@ an interrupted build leaves the previous index as it was.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
+from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from .extract import extract
@@ -173,9 +176,17 @@ def _tasks(files: list[Path]) -> Iterator[tuple[str, object, tuple]]:
             yield str(path), _read_and_extract, (str(path),)
 
 
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the writer process, which cancels the build."""
+def _watch_parent(parent: int) -> None:
+    """A worker ends itself once the writer process is gone (killed with -9, say)."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def _start_worker(parent: int) -> None:
+    """Worker set-up: Ctrl-C is the writer's to handle, and no worker outlives it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
 def _run(tasks: Iterator, workers: int) -> Iterator[tuple[str, list]]:
@@ -184,7 +195,9 @@ def _run(tasks: Iterator, workers: int) -> Iterator[tuple[str, list]]:
         for path, fn, args in tasks:
             yield path, fn(*args)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupts)
+    # "spawn": a worker must not inherit the writer's open lock file.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(os.getpid(),))
     finished = False
     try:
         pending: deque = deque()
@@ -241,7 +254,11 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
             todo.append(path)
 
     workers = workers or min(2, os.cpu_count() or 1)
-    writer = ix.writer(limitmb=256)
+    try:
+        writer = ix.writer(limitmb=256)
+    except LockError:
+        raise IndexError_(f"another newsfacet index is writing to {index_dir}; "
+                          "wait for it to finish and run again") from None
     bar = _progress(progress)
     batches = _run(_tasks(todo), workers)
     try:

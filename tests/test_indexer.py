@@ -154,7 +154,8 @@ def test_interrupted_build_keeps_the_previous_index(tmp_path, corpus_copy, monke
     assert index_paths([corpus_copy], index_dir, workers=1).articles == 25
 
 
-def test_kill_9_mid_build_leaves_a_usable_index(tmp_path, corpus_copy):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kill_9_mid_build_leaves_a_usable_index(tmp_path, corpus_copy, workers):
     index_dir = tmp_path / "ix"
     index_paths([corpus_copy], index_dir, workers=1)
     for n in range(30):
@@ -170,12 +171,25 @@ def test_kill_9_mid_build_leaves_a_usable_index(tmp_path, corpus_copy):
                 os.kill(os.getpid(), signal.SIGKILL)
             return real(*a)
         indexer.to_document = killer
-        indexer.index_paths([{str(corpus_copy)!r}], {str(index_dir)!r}, workers=1)
+        if __name__ == "__main__":
+            indexer.index_paths([{str(corpus_copy)!r}], {str(index_dir)!r}, workers={workers})
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1])
     assert proc.returncode == -9
     assert len(_articles(index_dir)) == 5
+    # No worker of the killed build holds the index lock: the next build runs.
     assert index_paths([corpus_copy], index_dir, workers=1).articles == 35
+
+
+def test_a_second_writer_gets_a_clear_message(tmp_path, corpus_copy, capsys):
+    index_dir = tmp_path / "ix"
+    index_paths([corpus_copy], index_dir, workers=1)
+    busy = whoosh_index.open_dir(str(index_dir)).writer()
+    try:
+        assert main(["index", str(corpus_copy), "--index", str(index_dir)]) == 2
+    finally:
+        busy.cancel()
+    assert "another newsfacet index is writing to" in capsys.readouterr().err
 
 
 def test_a_reader_sees_the_old_generation_until_commit(tmp_path, corpus_copy):
