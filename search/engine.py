@@ -22,7 +22,7 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 
-from .facets import FACET_FIELDS, UNKNOWN, Columns
+from .facets import UNKNOWN, Columns
 from .highlight import Highlighter, query_words
 from .query import canonical_names, evaluate, parse_query
 from .request import SearchError, SearchRequest, parse_date_bound
