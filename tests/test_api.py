@@ -108,7 +108,7 @@ def test_unknown_article_is_404_json(client):
 def test_openapi_describes_the_endpoints(client):
     doc = client.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
-    assert {"/api/search", "/api/articles/{id}", "/api/openapi.json"} <= set(doc["paths"])
+    assert {"/api/search", "/api/articles/{id}", "/api/export", "/api/openapi.json"} <= set(doc["paths"])
     names = {p["name"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
     assert {"q", "outlet", "place", "person", "org", "author", "from", "to", "dated", "sort",
             "page", "per_page", "facet_size"} <= names

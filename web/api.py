@@ -122,6 +122,14 @@ def openapi_document() -> dict:
                                       "content": {"application/json": {"schema": {
                                           "type": "object"}}}},
                               "404": _ERROR}}},
+            "/api/export": {"get": {
+                "summary": "The whole result set (every filter applied, no row cap), streamed",
+                "parameters": [p for p in params if p["name"] not in ("page", "per_page", "facet_size")]
+                + [_param("format", "csv (default) or jsonl", {"enum": ["csv", "jsonl"]})],
+                "responses": {"200": {"description": "one row (CSV) or JSON record (JSONL) per "
+                                                     "article, with the export record's fields",
+                                      "content": {"text/csv": {}, "application/x-ndjson": {}}},
+                              "400": _ERROR}}},
             "/api/openapi.json": {"get": {"summary": "This document",
                                           "responses": {"200": {"description": "OpenAPI 3"}}}},
         },
