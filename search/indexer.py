@@ -28,7 +28,7 @@ from whoosh.writing import CLEAR
 
 from .extract import extract
 from .model import RawDocument
-from .readers import ReadProblem, iter_files, read_file
+from .readers import ReadProblem, file_kind, iter_files, read_file
 from .schema import SCHEMA_VERSION, build_schema, to_document
 
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
@@ -160,8 +160,7 @@ def _tasks(files: list[Path]) -> Iterator[tuple[str, object, tuple]]:
     every core busy.
     """
     for path in files:
-        suffixes = [s.lower() for s in path.suffixes[-2:]]
-        if any(s in MULTI_RECORD for s in suffixes):
+        if file_kind(path) in MULTI_RECORD:
             batch = []
             try:
                 for raw in read_file(path):
