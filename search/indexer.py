@@ -9,22 +9,22 @@ an interrupted build leaves the previous index as it was.
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
 import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, SegmentWriter
 
 from .extract import extract
 from .model import RawDocument
@@ -34,6 +34,7 @@ from .schema import SCHEMA_VERSION, build_schema, to_document
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
 REPORT = "last-build.json"         # what the last build did, skipped and failed
 RECORDS_PER_TASK = 64              # records of a .json/.jsonl file sent to a worker at once
+WORKER_LIMIT_MB = 128              # memory each writer's posting pool may use before it spills to disk
 MULTI_RECORD = (".json", ".jsonl")
 
 
@@ -182,36 +183,97 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _start_worker(parent: int) -> None:
-    """Worker set-up: Ctrl-C is the writer's to handle, and no worker outlives it."""
+def _add_all(writer, items: list, sig: str) -> list:
+    """Add the extracted articles to ``writer``: (key, id) for each, ReadProblems passed on."""
+    done = []
+    for item in items:
+        if isinstance(item, tuple):
+            key, article = item
+            try:
+                writer.add_document(**to_document(article, sig, key))
+                item = (key, article.id)
+            except Exception as exc:
+                item = ReadProblem(key, f"could not be indexed: {type(exc).__name__}: {exc}")
+        done.append(item)
+    return done
+
+
+def _worker(index_dir: str, parent: int, tasks, results) -> None:
+    """A worker process: extracts each task's articles and indexes them into a segment of its own.
+
+    The writer process holds the index lock, deletes replaced articles and commits;
+    when told to stop, a worker hands over its finished segment, which the commit
+    adds to the index as it is. Ctrl-C is the writer's to handle.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=WORKER_LIMIT_MB)
+    added = False
+    while (task := tasks.get()) is not None:
+        path, sig, fn, args = task
+        done = _add_all(writer, fn(*args), sig)
+        added = added or any(isinstance(item, tuple) for item in done)
+        results.put((path, done))
+    if added:
+        results.put((None, writer._finalize_segment()))
+    else:   # not cancel(): that would remove the temporary folder the writer process shares
+        writer._close_segment()
+        results.put((None, None))
 
 
-def _run(tasks: Iterator, workers: int) -> Iterator[tuple[str, list]]:
-    """Run the tasks in order with at most a bounded number in flight (flat memory)."""
-    if workers <= 1:
-        for path, fn, args in tasks:
-            yield path, fn(*args)
-        return
-    # "spawn": a worker must not inherit the writer's open lock file.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(os.getpid(),))
-    finished = False
-    try:
-        pending: deque = deque()
-        for path, fn, args in tasks:
-            pending.append((path, pool.submit(fn, *args)))
-            if len(pending) >= workers * 4:
-                done_path, fut = pending.popleft()
-                yield done_path, fut.result()
-        while pending:
-            done_path, fut = pending.popleft()
-            yield done_path, fut.result()
-        finished = True
-    finally:
-        # On an interrupt, drop the queued tasks instead of waiting for them.
-        pool.shutdown(wait=finished, cancel_futures=not finished)
+class _Workers:
+    """The worker processes of one build, fed through a bounded queue (flat memory)."""
+
+    def __init__(self, index_dir: Path, count: int):
+        # "spawn": a worker must not inherit the writer's open lock file.
+        ctx = multiprocessing.get_context("spawn")
+        self.tasks, self.results = ctx.Queue(maxsize=count * 4), ctx.Queue()
+        self.procs = [ctx.Process(target=_worker, daemon=True,
+                                  args=(str(index_dir), os.getpid(), self.tasks, self.results))
+                      for _ in range(count)]
+        for proc in self.procs:
+            proc.start()
+        self.segments: list = []
+        self.stopped = 0
+
+    def _receive(self, timeout: float) -> Iterator[tuple[str, list]]:
+        """Finished tasks as (path, results); collects the workers' segments on the way."""
+        try:
+            while True:
+                path, done = self.results.get(timeout=timeout)
+                if path is None:
+                    self.stopped += 1
+                    if done is not None:
+                        self.segments.append(done)
+                else:
+                    yield path, done
+                timeout = 0
+        except queue.Empty:
+            dead = [p.exitcode for p in self.procs if p.exitcode not in (None, 0)]
+            if dead:
+                raise IndexError_(f"a worker process ended unexpectedly (exit code {dead[0]}); "
+                                  "the index is unchanged") from None
+
+    def run(self, tasks: Iterator) -> Iterator[tuple[str, list]]:
+        """Send every task, then the stop signals; yield results as they come."""
+        for item in itertools.chain(tasks, [None] * len(self.procs)):
+            while True:
+                try:
+                    self.tasks.put(item, timeout=0.05)
+                    break
+                except queue.Full:
+                    yield from self._receive(timeout=0.05)
+            yield from self._receive(timeout=0)
+        while self.stopped < len(self.procs):
+            yield from self._receive(timeout=0.5)
+        for proc in self.procs:
+            proc.join()
+
+    def stop(self) -> None:
+        """End the workers at once (after an interrupt or an error)."""
+        for proc in self.procs:
+            proc.kill()
+            proc.join()
 
 
 # --- the build ------------------------------------------------------------------------
@@ -221,6 +283,23 @@ def _progress(enabled: bool):
         return None
     from tqdm import tqdm
     return tqdm(unit=" articles", desc="indexing", file=sys.stderr, dynamic_ncols=True)
+
+
+def _commit(writer, segments: list, rebuild: bool) -> None:
+    """Commit the writer's deletions together with the workers' segments, in one new generation.
+
+    The same steps as Whoosh's own multi-process writer (``MpWriter`` with
+    ``multisegment=True``): existing segments are merged by the usual policy, the
+    workers' segments are added as they are, and the table of contents is written last.
+    """
+    final = writer._merge_segments(CLEAR if rebuild else None, False, True)
+    final += segments
+    if writer._added:
+        final.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    writer._commit_toc(final)
+    writer._finish()
 
 
 def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
@@ -252,50 +331,46 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
         else:
             todo.append(path)
 
-    workers = workers or min(2, os.cpu_count() or 1)
     try:
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=WORKER_LIMIT_MB)
     except LockError:
         raise IndexError_(f"another newsfacet index is writing to {index_dir}; "
                           "wait for it to finish and run again") from None
+    pool = _Workers(index_dir, max(1, workers or min(2, os.cpu_count() or 1)))
     bar = _progress(progress)
-    batches = _run(_tasks(todo), workers)
     try:
-        for path, results in batches:
-            sig = _file_sig(Path(path))
+        for path, done in pool.run((p, _file_sig(Path(p)), fn, args) for p, fn, args in _tasks(todo)):
             known = by_path.get(path, {})
-            for item in results:
+            for item in done:
                 if isinstance(item, ReadProblem):
                     report.failed.append({"file": item.key, "path": path, "reason": item.reason})
                     known.pop(item.key, None)   # a broken input keeps its last good version
                     continue
-                key, article = item
+                key, art_id = item
                 previous = known.pop(key, None)
-                doc = to_document(article, sig, key)
-                if previous is None:            # a new key: nothing to replace
-                    writer.add_document(**doc)
+                if previous is None:
                     report.indexed += 1
-                else:
-                    writer.update_document(**doc)
-                    if previous[0] == article.id:
+                else:                           # the new version is in a worker's segment
+                    writer.delete_by_term("key", key)
+                    if previous[0] == art_id:
                         report.unchanged += 1
                     else:
                         report.updated += 1
                 if bar:
                     bar.update(1)
-            for key in known:           # records the file no longer has
+        for path in map(str, todo):             # records a re-read file no longer has
+            for key in by_path.pop(path, {}):
                 writer.delete_by_term("key", key)
                 report.removed += 1
-            by_path.pop(path, None)
         if prune:
             for path, known in by_path.items():
                 if not Path(path).exists():
                     for key in known:
                         writer.delete_by_term("key", key)
                         report.removed += 1
-        writer.commit(mergetype=CLEAR) if rebuild else writer.commit()
+        _commit(writer, pool.segments, rebuild)
     except BaseException:
-        batches.close()
+        pool.stop()
         writer.cancel()
         raise
     finally:

@@ -137,16 +137,16 @@ def test_interrupted_build_keeps_the_previous_index(tmp_path, corpus_copy, monke
         _write(corpus_copy / f"more{n}.txt", f"Extra story {n}", "Kharkiv again. " * 50)
 
     import search.indexer as indexer
-    real = indexer.to_document
+    real = indexer._file_sig
     calls = []
 
-    def ctrl_c_after_three(*args):
-        calls.append(1)
-        if len(calls) > 3:
+    def ctrl_c_midway(path):     # the writer looks at each file: 5 known, then new ones
+        calls.append(path)
+        if len(calls) > 12:
             raise KeyboardInterrupt
-        return real(*args)
+        return real(path)
 
-    monkeypatch.setattr(indexer, "to_document", ctrl_c_after_three)
+    monkeypatch.setattr(indexer, "_file_sig", ctrl_c_midway)
     with pytest.raises(KeyboardInterrupt):
         index_paths([corpus_copy], index_dir, workers=workers)
     monkeypatch.undo()
@@ -164,13 +164,13 @@ def test_kill_9_mid_build_leaves_a_usable_index(tmp_path, corpus_copy, workers):
     script = textwrap.dedent(f"""
         import os, signal, sys
         import search.indexer as indexer
-        real, n = indexer.to_document, [0]
-        def killer(*a):
+        real, n = indexer._file_sig, [0]
+        def killer(path):   # the writer looks at each file: 5 known, then 30 new ones
             n[0] += 1
-            if n[0] > 10:
+            if n[0] > 20:
                 os.kill(os.getpid(), signal.SIGKILL)
-            return real(*a)
-        indexer.to_document = killer
+            return real(path)
+        indexer._file_sig = killer
         if __name__ == "__main__":
             indexer.index_paths([{str(corpus_copy)!r}], {str(index_dir)!r}, workers={workers})
     """)
