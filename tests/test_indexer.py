@@ -82,6 +82,26 @@ def test_records_removed_from_a_jsonl_file_leave_the_index(tmp_path):
     assert report.removed == 1 and report.unchanged == 2 and report.articles == 2
 
 
+def test_a_large_jsonl_file_is_updated_record_by_record(tmp_path):
+    from search.indexer import RECORDS_PER_TASK
+
+    data = tmp_path / "data" / "big.jsonl"
+    data.parent.mkdir()
+    rows = [{"title": f"Story {n}", "text": f"Report number {n} from the wire about Kursk.",
+             "source": "Example Wire"} for n in range(RECORDS_PER_TASK * 2 + 10)]
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    index_dir = tmp_path / "ix"
+    assert index_paths([data], index_dir, workers=2).indexed == len(rows)
+    rows[100]["text"] += " Updated."
+    del rows[5]
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    report = index_paths([data], index_dir, workers=2)
+    # every line after the removed one moved up: keys are line numbers, content decides
+    assert report.articles == len(rows) and report.removed == 1
+    titles = sorted(a.title for a in _articles(index_dir).values())
+    assert titles == sorted(r["title"] for r in rows)
+
+
 def test_failed_and_skipped_files_are_reported_and_the_rest_indexed(tmp_path, corpus_copy, capsys):
     (corpus_copy / "empty.txt").write_text("")
     (corpus_copy / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00" * 100)
