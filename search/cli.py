@@ -133,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="start the index from scratch")
     p.add_argument("--prune", action="store_true", help="drop articles whose file is gone")
     p.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
-    p.add_argument("--workers", type=int, default=None, help="worker processes that read, extract and index (default: one per core)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes that read, extract and index (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_index)
 
