@@ -336,7 +336,7 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
     except LockError:
         raise IndexError_(f"another newsfacet index is writing to {index_dir}; "
                           "wait for it to finish and run again") from None
-    pool = _Workers(index_dir, max(1, workers or os.cpu_count() or 1))
+    pool = _Workers(index_dir, max(1, workers or os.cpu_count() or 1) if todo else 0)
     bar = _progress(progress)
     try:
         for path, done in pool.run((p, _file_sig(Path(p)), fn, args) for p, fn, args in _tasks(todo)):
