@@ -188,10 +188,10 @@ def field_lengths(reader, fieldname: str) -> np.ndarray:
 def live_mask(reader) -> np.ndarray:
     """True for every document number that is not deleted."""
     mask = np.ones(reader.doc_count_all(), dtype=bool)
-    if reader.has_deletions():
-        for leaf, offset in reader.leaf_readers():
-            for docnum in leaf.deleted_docs():
-                mask[docnum + offset] = False
+    for leaf, offset in reader.leaf_readers():
+        if leaf.has_deletions():
+            deleted = np.fromiter(leaf.segment().deleted_docs(), dtype=np.int64)
+            mask[deleted + offset] = False
     return mask
 
 

@@ -29,7 +29,7 @@ from whoosh.writing import CLEAR, SegmentWriter
 from .extract import extract
 from .model import RawDocument
 from .readers import ReadProblem, file_kind, iter_files, read_file
-from .schema import SCHEMA_VERSION, build_schema, to_document
+from .schema import SCHEMA_VERSION, build_schema, decode_state, to_document
 
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
 REPORT = "last-build.json"         # what the last build did, skipped and failed
@@ -119,7 +119,7 @@ def _current_state(ix) -> dict:
             return state
         column = reader.column_reader("state")
         for docnum in reader.all_doc_ids():
-            key, path, art_id, sig = column[docnum].decode("utf-8").split("\t")
+            key, path, art_id, sig = decode_state(column[docnum])
             state[key] = (art_id, path, sig)
     return state
 

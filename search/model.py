@@ -50,7 +50,8 @@ class Article:
     """The unit that is indexed, stored and returned (the export record)."""
 
     id: str
-    path: str
+    path: str                            # where it was found (the first, when found at several)
+    paths: list = field(default_factory=list)      # every path the same content was found at
     url: Optional[str] = None
     title: Optional[str] = None
     text: str = ""
@@ -78,7 +79,7 @@ class Article:
 
 
 RECORD_FIELDS = [
-    "id", "path", "url", "title", "text", "outlet", "source_outlet", "authors",
+    "id", "path", "paths", "url", "title", "text", "outlet", "source_outlet", "authors",
     "published", "date_source", "mentioned_dates", "places", "people",
     "organizations", "mentions", "language", "word_count",
 ]

@@ -2,9 +2,13 @@
 
 Body and title are analysed for English (stemming) and stored for highlighting.
 Outlet, authors, places, people and organisations are exact-value keyword
-fields (comma-separated, case kept) that can be filtered and counted as facets.
+fields (one value a line, case kept) that can be filtered and counted as facets.
 ``published`` is a sortable date; ``dated`` says whether it is known, so that
 articles without a date are a facet value of their own.
+
+One document is stored per *key* (a file, or one record of a multi-record file): the
+indexer tracks keys. The same content found at two keys has one article ``id``; the
+engine shows it once, with every path (``idnum`` lets it group the copies cheaply).
 """
 
 from __future__ import annotations
@@ -12,21 +16,40 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from whoosh.analysis import StemmingAnalyzer
-from whoosh.columns import VarBytesColumn
+from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
+from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .model import Article
 
 #: Bumped whenever the schema or the extraction changes in a way that needs a rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Keyword fields: several values per article, kept exactly as written.
 FACET_FIELDS = ("outlet", "source_outlet", "authors", "places", "people", "organizations")
 
 
 def _keyword() -> KEYWORD:
-    return KEYWORD(stored=True, commas=True, lowercase=False, scorable=False)
+    # One value a line: a value may hold commas and spaces ("Reuters, Inc."), never a line break.
+    return KEYWORD(analyzer=RegexTokenizer(r"[^\n]+"), scorable=False)
+
+
+def display_path(path: str) -> str:
+    """A path as shown and stored for users: bytes that are not UTF-8 (kept by Python as
+    surrogate escapes) become U+FFFD, so every front end can print and encode it."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def encode_state(key: str, path: str, art_id: str, file_sig: str) -> bytes:
+    """The ``state`` column value of a document: exact key and path (any character, any
+    undecodable byte) with the article id and the file's signature."""
+    return json.dumps([key, path, art_id, file_sig]).encode("ascii")
+
+
+def decode_state(value: bytes) -> tuple[str, str, str, str]:
+    """(key, path, id, file signature) of a ``state`` column value."""
+    key, path, art_id, sig = json.loads(value)
+    return key, path, art_id, sig
 
 
 def build_schema() -> Schema:
@@ -34,9 +57,10 @@ def build_schema() -> Schema:
     analyzer = StemmingAnalyzer()
     return Schema(
         id=ID(stored=True),                 # content hash: stable across rebuilds
-        key=ID(stored=True, unique=True),   # where it came from: path or path#n
-        path=ID(stored=True),
-        # "key<TAB>path<TAB>id<TAB>size:mtime_ns of the file": read by the indexer to see what changed,
+        idnum=COLUMN(NumericColumn("Q")),   # the id as a number: copies are grouped by it
+        key=ID(stored=True),                # where it came from: path or path#n (display form)
+        path=ID(stored=True),               # display form (see display_path)
+        # encode_state(key, path, id, file signature): read by the indexer to see what changed,
         # without loading stored documents.
         state=COLUMN(VarBytesColumn()),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
@@ -51,8 +75,8 @@ def build_schema() -> Schema:
 
 
 def _join(values) -> str:
-    # Commas separate values in a KEYWORD(commas=True) field; a value never holds one.
-    return ",".join(v.replace(",", " ") for v in values if v)
+    # Line breaks separate values in a keyword field; extraction keeps every value on one line.
+    return "\n".join(v for v in values if v)
 
 
 def to_document(article: Article, file_sig: str, key: str) -> dict:
@@ -60,9 +84,10 @@ def to_document(article: Article, file_sig: str, key: str) -> dict:
     rec = article.to_record()
     doc = {
         "id": article.id,
-        "key": key,
-        "path": article.path,
-        "state": f"{key}\t{article.path}\t{article.id}\t{file_sig}".encode("utf-8"),
+        "idnum": int(article.id, 16),
+        "key": display_path(key),
+        "path": display_path(article.path),
+        "state": encode_state(key, article.path, article.id, file_sig),
         "title": article.title or "",
         "text": article.text,
         "aliases": " ".join(article.aliases),
@@ -88,5 +113,5 @@ def to_article(stored: dict) -> Article:
     """The Article a stored document holds (the inverse of ``to_document``)."""
     meta = json.loads(stored["meta"])
     return Article(
-        id=stored["id"], path=stored["path"], title=stored.get("title") or None,
+        id=stored["id"], path=stored["path"], paths=[stored["path"]], title=stored.get("title") or None,
         text=stored.get("text", ""), word_count=stored.get("word_count", 0), **meta)

@@ -31,7 +31,9 @@ _PUBLISHED_STATEMENT = re.compile(r"^(?:first |originally )?(?:published|posted)
 _LEADING_DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,40}?,\s(?P<rest>[^()–—]{6,30}?)\s*(?:\(|[-–—]{1,2}\s)")
 
 def _distinct(values) -> list:
-    return list(dict.fromkeys(v for v in values if v))
+    """The values in first-seen order, each once, each on one line (a facet value never
+    holds a line break: the index separates values with them)."""
+    return list(dict.fromkeys(" ".join(v.split()) for v in values if v and not v.isspace()))
 
 
 def _one_line(value) -> str | None:
@@ -142,9 +144,9 @@ def extract(raw: RawDocument) -> Article:
         url=_one_line(meta.get("url")),
         title=title,
         text=text,
-        outlet=outlet,
-        source_outlet=source,
-        authors=_authors(raw, parts, outlet),
+        outlet=_one_line(outlet),
+        source_outlet=_one_line(source),
+        authors=_distinct(_authors(raw, parts, outlet)),
         published=published,
         date_source=date_source,
         mentioned_dates=find_dates(text, published),
