@@ -185,6 +185,37 @@ def field_lengths(reader, fieldname: str) -> np.ndarray:
     return out
 
 
+def _id_numbers(reader) -> np.ndarray:
+    """Every document's article id as a number (the ``idnum`` column; 0 where absent)."""
+    ids = np.zeros(reader.doc_count_all(), dtype=np.uint64)
+    for leaf, offset in reader.leaf_readers():
+        if leaf.has_column("idnum"):
+            count = leaf.doc_count_all()
+            column = leaf.column_reader("idnum", translate=False)
+            ids[offset:offset + count] = _numeric_column(column, count, "<u8", 0)
+    return ids
+
+
+def one_per_article(reader, live: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """The same content found at several keys (two paths, say) is one article: the live mask
+    keeping only its first document, and for each such article, its kept document number ->
+    every live document number holding it."""
+    docs = np.flatnonzero(live)
+    _, first, groups, counts = np.unique(_id_numbers(reader)[docs], return_index=True,
+                                         return_inverse=True, return_counts=True)
+    shown = np.zeros_like(live)
+    shown[docs[first]] = True
+    copies: dict[int, np.ndarray] = {}
+    several = np.flatnonzero(counts > 1)
+    if len(several):
+        by_group = docs[np.argsort(groups, kind="stable")]
+        ends = np.cumsum(counts)
+        for g in several.tolist():
+            members = by_group[ends[g] - counts[g]:ends[g]]
+            copies[int(members[0])] = members
+    return shown, copies
+
+
 def live_mask(reader) -> np.ndarray:
     """True for every document number that is not deleted."""
     mask = np.ones(reader.doc_count_all(), dtype=bool)
@@ -337,7 +368,7 @@ class Columns:
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.live = live_mask(reader)
+        self.live, self.copies = one_per_article(reader, live_mask(reader))
         self.fields = {name: ValueColumn(reader, fieldname)
                        for name, fieldname in FACET_FIELDS.items() if fieldname in reader.schema}
         self.lengths = {name: field_lengths(reader, name) for name in ("title", "text", "aliases")

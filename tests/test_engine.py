@@ -527,7 +527,8 @@ def test_sample_nebenzya_finds_both_envoy_articles(sample_engine):
 
 def test_value_column_counts_agree_for_small_and_large_sets(engine):
     import numpy as np
-    columns = engine._current().columns
+    with engine.generation() as gen:
+        columns = gen.columns
     rng = np.random.default_rng(7)
     for name, column in columns.fields.items():
         for share in (0.05, 0.2, 0.5, 1.0):
