@@ -34,6 +34,7 @@ from .schema import to_article
 #: Relevance ranking looks at most this many hits deep; past it, sort by date or export.
 MAX_RELEVANCE_WINDOW = 10_000
 SIMILAR = 5
+SUGGESTION_CANDIDATES = 50   # index words within two edits looked at for a did-you-mean
 _REQUIRED_FIELDS = {"id", "title", "text", "meta", "published", "dated"}
 _HIT_FIELDS = ("outlet", "source_outlet", "published", "date_source", "authors", "places",
                "people", "organizations", "url")
@@ -195,7 +196,7 @@ class Engine:
                               "results (CSV/JSONL)", "page", type="window_too_deep")
         ranked = sel.ranked(window)[(req.page - 1) * req.per_page:]
         highlighter = Highlighter(gen.searcher.schema,
-                                  query_words(sel.parsed.query, gen.searcher.reader()))
+                                  query_words(sel.parsed.query, gen.columns))
         hits = [self._hit(gen, docnum, score, highlighter) for docnum, score in ranked]
         response = {
             "query": {**req.echo(), "parsed": sel.parsed.describe()},
@@ -247,7 +248,9 @@ class Engine:
                        for s in stems)
             if freq > 2:
                 continue
-            for candidate in gen.searcher.suggest("text", word.lower(), limit=3, prefix=1):
+            near = gen.columns.lexicon("text").within(word.lower(), 2, 1, SUGGESTION_CANDIDATES)
+            ranked = sorted(near, key=lambda pair: (pair[1], -reader.doc_frequency("text", pair[0])))
+            for candidate, _ in ranked[:3]:
                 if reader.doc_frequency("text", candidate) > max(10 * freq, 0):
                     suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", candidate,
                                         suggestion, count=1)
@@ -268,7 +271,7 @@ class Engine:
                               type="not_found", status=404)
         record = _record(gen, docnums[0])
         parsed = parse_query(q, searcher, cols)
-        highlighter = Highlighter(searcher.schema, query_words(parsed.query, searcher.reader()))
+        highlighter = Highlighter(searcher.schema, query_words(parsed.query, cols))
         record["highlights"] = {"title": highlighter.title(record["title"] or ""),
                                 "text": highlighter.full(record["text"] or "")}
         same, similar = [], []

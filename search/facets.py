@@ -19,6 +19,8 @@ from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
+from .lexicon import Lexicon
+
 #: Public facet name -> index field.
 FACET_FIELDS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
                 "person": "people", "org": "organizations", "author": "authors"}
@@ -377,6 +379,7 @@ class Columns:
         unknown[posting_ids(reader, "dated", "unknown")] = True
         self.dates = DateColumn(reader, self.live & ~unknown)
         self._reader = reader
+        self._lexicons: dict[str, Lexicon] = {}
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
@@ -400,6 +403,14 @@ class Columns:
                     self._cache_bytes -= (sum(a.nbytes for a in old) if isinstance(old, tuple)
                                           else old.nbytes)
         return value
+
+    def lexicon(self, fieldname: str) -> Lexicon:
+        """The sorted words of a field (read on first use, then kept for the generation)."""
+        with self._cache_lock:
+            found = self._lexicons.get(fieldname)
+            if found is None:
+                found = self._lexicons[fieldname] = Lexicon(self._reader, fieldname)
+        return found
 
     def postings(self, fieldname: str, text, weights: bool = False):
         """A term's document numbers (and with ``weights``, its weights), cached."""
