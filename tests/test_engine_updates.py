@@ -27,15 +27,20 @@ def story(n: int, topic: str = "harbour", outlet: str = "Coast Courier") -> dict
                     f"and voted on plan p{n}x."}
 
 
+def indexed(tmp_path: Path, records: list[dict]) -> tuple[Path, Path]:
+    """A feed of ``records`` in tmp_path/data, indexed in tmp_path/ix: (feed, index folder)."""
+    feed = write_records(tmp_path / "data" / "feed.jsonl", records)
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    return feed, tmp_path / "ix"
+
+
 def run(engine: Engine, **params) -> dict:
     return engine.search(parse_request({k: v if isinstance(v, list) else [str(v)]
                                         for k, v in params.items()}))
 
 
 def test_search_after_an_update_that_replaces_and_removes_articles(tmp_path):
-    feed = write_records(tmp_path / "data" / "feed.jsonl", [story(n) for n in range(6)])
-    index_dir = tmp_path / "ix"
-    index_paths([feed.parent], index_dir, workers=1)
+    feed, index_dir = indexed(tmp_path, [story(n) for n in range(6)])
     engine = Engine(index_dir)
     old_id = run(engine, q="p2x")["hits"][0]["id"]
 
@@ -58,9 +63,7 @@ def test_search_after_an_update_that_replaces_and_removes_articles(tmp_path):
 
 
 def test_an_export_keeps_its_generation_while_the_index_changes(tmp_path):
-    feed = write_records(tmp_path / "data" / "feed.jsonl", [story(n) for n in range(150)])
-    index_dir = tmp_path / "ix"
-    index_paths([feed.parent], index_dir, workers=1)
+    feed, index_dir = indexed(tmp_path, [story(n) for n in range(150)])
     engine = Engine(index_dir)
     with engine.generation() as first:
         pass
@@ -83,9 +86,7 @@ def test_an_export_keeps_its_generation_while_the_index_changes(tmp_path):
 
 
 def test_an_export_abandoned_by_its_client_lets_its_generation_go(tmp_path):
-    feed = write_records(tmp_path / "data" / "feed.jsonl", [story(n) for n in range(20)])
-    index_dir = tmp_path / "ix"
-    index_paths([feed.parent], index_dir, workers=1)
+    feed, index_dir = indexed(tmp_path, [story(n) for n in range(20)])
     engine = Engine(index_dir)
     with engine.generation() as first:
         pass
@@ -99,9 +100,7 @@ def test_an_export_abandoned_by_its_client_lets_its_generation_go(tmp_path):
 
 
 def test_an_export_checks_its_query_before_the_first_record(tmp_path):
-    feed = write_records(tmp_path / "data" / "feed.jsonl", [story(n) for n in range(3)])
-    index_dir = tmp_path / "ix"
-    index_paths([feed.parent], index_dir, workers=1)
+    feed, index_dir = indexed(tmp_path, [story(n) for n in range(3)])
     with pytest.raises(SearchError, match="parenthesis"):
         Engine(index_dir).iter_records(parse_request({"q": ["council AND ("]}))
 
@@ -145,9 +144,7 @@ def test_the_same_content_at_two_paths_is_one_article_with_both_paths(tmp_path):
 def test_a_search_without_hits_says_what_each_filter_holds_back(tmp_path):
     records = ([story(n, outlet="Coast Courier") for n in range(4)]
                + [story(n, topic="airport", outlet="Valley Voice") for n in range(4, 7)])
-    feed = write_records(tmp_path / "data" / "feed.jsonl", records)
-    index_dir = tmp_path / "ix"
-    index_paths([feed.parent], index_dir, workers=1)
+    feed, index_dir = indexed(tmp_path, records)
     engine = Engine(index_dir)
     params = {"q": "council", "outlet": ["Valley Voice"], "from": "2021-01", "to": "2021-02"}
     result = run(engine, **params)
@@ -167,9 +164,7 @@ def test_a_search_without_hits_says_what_each_filter_holds_back(tmp_path):
 def test_relaxing_one_of_several_values_keeps_the_others(tmp_path):
     records = ([story(n, outlet="Coast Courier") for n in range(4)]
                + [story(n, topic="airport", outlet="Valley Voice") for n in range(4, 7)])
-    feed = write_records(tmp_path / "data" / "feed.jsonl", records)
-    index_dir = tmp_path / "ix"
-    index_paths([feed.parent], index_dir, workers=1)
+    feed, index_dir = indexed(tmp_path, records)
     engine = Engine(index_dir)
     result = run(engine, q="airport", outlet=["Coast Courier", "Nobody Weekly"])
     assert result["total"] == 0
