@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 import time
 from pathlib import Path
 from typing import Iterator

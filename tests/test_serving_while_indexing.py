@@ -66,7 +66,6 @@ def test_a_server_answers_through_a_build_that_adds_changes_and_prunes(tmp_path)
     corpus.mkdir()
     write(corpus, range(0, 1500), "Amberley")
     index_paths([corpus], index_dir, workers=2)
-    stable = list(range(1000, 1500))   # articles the update leaves alone
 
     server = make_server(index_dir, "127.0.0.1", 0)
     # Small buffers between the server and the slow export client below, so that the export
