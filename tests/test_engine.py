@@ -215,6 +215,20 @@ def test_a_phrase_slop_is_bounded_and_is_not_a_fuzzy_edit(engine):
     assert "apart" in err.value.message
 
 
+def test_checking_phrases_is_bounded_work(tmp_path, monkeypatch):
+    from search import query
+    engine = Engine(build_index(tmp_path))   # its own generation: no phrase checked before
+    holding = run(engine, q="ukrainian drones struck")["total"]   # 2 articles, 3 words
+    monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", holding * 3 - 1)
+    with pytest.raises(SearchError) as err:
+        run(engine, q='text:"ukrainian drones struck"')
+    assert err.value.type == "query_too_complex" and f"{holding} articles" in err.value.message
+    monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", holding * 3)
+    assert run(engine, q='text:"ukrainian drones struck"')["total"] == 2
+    monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", 0)   # checked once: not work again
+    assert run(engine, q='text:"ukrainian drones struck"')["total"] == 2
+
+
 def test_the_last_month_of_the_last_year_is_a_date(engine):
     assert run(engine, to="9999-12")["total"] == run(engine, to="9999-12-31")["total"] > 0
 
