@@ -367,8 +367,58 @@ def test_results_without_known_dates_say_so_instead_of_a_histogram(client):
 
 
 def test_a_large_request_body_is_refused(client):
-    response = client.post("/search", data=b"x" * 200_000)
-    assert response.status_code in (405, 413)
+    # GET is the method every route answers: the limit must hold there, not only on a 405.
+    for url in ("/search?q=drone", "/api/search?q=drone", "/api/export?q=drone"):
+        response = client.get(url, data=b"x" * 1_000_000)
+        assert response.status_code == 413, url
+    assert client.get("/api/search?q=drone", data=b"x" * 1_000_000).get_json()["error"]["type"] \
+        == "request_entity_too_large"
+    # a small body is no reason to refuse a search
+    assert client.get("/api/search?q=drone", data=b"x" * 100).status_code == 200
+
+
+def test_an_overlong_query_string_is_refused(client):
+    response = client.get("/api/search?q=drone&outlet=" + "x" * 100_000)
+    assert response.status_code == 414
+    assert "query string" in response.get_json()["error"]["message"]
+    assert client.get("/search?q=drone&outlet=" + "x" * 100_000).status_code == 414
+
+
+def test_405_says_which_methods_are_allowed(client):
+    for url in ("/api/search", "/search", "/api/articles/x", "/api/export"):
+        response = client.post(url)
+        assert response.status_code == 405, url
+        assert {m.strip() for m in response.headers["Allow"].split(",")} >= {"GET", "HEAD"}, url
+    error = client.delete("/api/search").get_json()["error"]
+    assert error["type"] == "method_not_allowed" and error["message"]
+
+
+@pytest.mark.parametrize("query, param, words", [
+    ("q=%ff%fe", "q", "'q' is not valid UTF-8"),
+    ("q=drone&outlet=%ed%a0%80", "outlet", "'outlet' is not valid UTF-8"),   # a lone surrogate
+    ("q=dr%00one", "q", "'q' contains a NUL character"),
+    ("from=2024%00", "from", "'from' contains a NUL character"),
+    ("%ff=1", "\\xff", "the parameter name '\\xff' is not valid UTF-8"),
+    ("q%00=1", None, "a parameter name contains a NUL character"),
+])
+def test_parameters_must_be_utf8_text_without_nul(client, query, param, words):
+    for path in ("/api/search", "/api/export", "/api/articles/x"):
+        response = client.get(f"{path}?{query}")
+        assert response.status_code == 400, (path, response.get_data(as_text=True)[:300])
+        error = response.get_json()["error"]
+        assert error["param"] == param and words in error["message"], error
+    page = client.get(f"/search?{query}")
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    assert words.replace("'", "&#39;") in html and 'role="alert"' in html
+
+
+def test_raw_bytes_in_the_query_string_are_a_400_not_a_crash(client):
+    # waitress hands over a raw (not percent-encoded) byte as it came, in QUERY_STRING
+    response = client.get("/api/search", environ_overrides={"QUERY_STRING": "q=\xff"})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["param"] == "q"
+    assert client.get("/search", environ_overrides={"QUERY_STRING": "q=\xff"}).status_code == 400
 
 
 # --- export ------------------------------------------------------------------------------
