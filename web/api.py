@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from search.engine import Engine
 from search.request import (DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, DATED, FILTER_PARAMS,
@@ -50,7 +50,9 @@ def search():
     result = get_engine().search(parse_request(request.args))
     response = jsonify(result)
     if result["next"]:
-        response.headers["Link"] = f'<{request.base_url}{result["next"]}>; rel="next"'
+        # A relative reference: the client resolves it against the URL it asked, so
+        # nothing the request says about the host (Host, X-Forwarded-*) is echoed.
+        response.headers["Link"] = f'<{url_for("api.search")}{result["next"]}>; rel="next"'
     return response
 
 
