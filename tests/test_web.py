@@ -451,6 +451,15 @@ def test_export_is_linked_from_the_results_page(client):
     assert "format=jsonl" in hrefs["JSONL"]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_export_with_an_invalid_query_is_a_400_before_any_row(client, fmt):
+    response = client.get(f"/api/export?format={fmt}&q=drone+AND+(")
+    assert response.status_code == 400
+    assert response.headers["Content-Type"].startswith("application/json")
+    error = response.get_json()["error"]
+    assert error["param"] == "q" and error["type"] and error["message"]
+
+
 def test_export_rejects_an_unknown_format(client):
     response = client.get("/api/export?format=xml")
     assert response.status_code == 400
