@@ -9,10 +9,8 @@ JavaScript.
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, render_template, request
-from werkzeug.datastructures import MultiDict
 
 from search.request import SearchError, parse_request
 
@@ -61,17 +59,28 @@ def _chips(links: SearchLinks) -> list[dict]:
     return chips
 
 
-def _relaxations(chips: list[dict]) -> list[dict]:
-    """For an empty result: how many articles each filter's removal would bring back."""
+#: How a relaxation's parameter reads on the page, for the ones that are not facets.
+DATE_LABELS = {"from": "From", "to": "To", "dated": "Published"}
+DATED_VALUES = {"unknown": "date unknown", "yes": "date known"}
+
+
+def _relaxations(result: dict, links: SearchLinks) -> list[dict]:
+    """For an empty result: the filters whose removal alone would bring articles back.
+
+    The engine counts them (``result["relaxations"]``: param, value and the total
+    without that one value); each becomes a link to the search without it.
+    """
     out = []
-    for chip in chips:
-        params = parse_qsl(chip["href"].partition("?")[2]) + [("per_page", "1"), ("facet_size", "1")]
-        try:
-            total = get_engine().search(parse_request(MultiDict(params)))["total"]
-        except SearchError:
+    for item in result.get("relaxations", []):
+        name, value, total = item["param"], item["value"], item["total"]
+        if not total:
             continue
-        if total:
-            out.append(dict(chip, total=total))
+        if name in FACET_LABELS:
+            label, href = FACET_LABELS[name], links.remove(name, value)
+        else:
+            label, href = DATE_LABELS[name], links.remove(name)
+            value = DATED_VALUES.get(value, value) if name == "dated" else value
+        out.append({"label": label, "value": value, "href": href, "total": total})
     return out
 
 
@@ -119,7 +128,7 @@ def search():
         facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
         histogram=build_histogram(result.get("facets", {}).get("published", []), links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
-        relaxations=_relaxations(chips) if not result["total"] else [],
+        relaxations=_relaxations(result, links) if not result["total"] else [],
         any_words=" OR ".join(words) if len(words) > 1 and all(w.isalnum() for w in words) else None,
         error=None)
 
