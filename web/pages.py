@@ -22,6 +22,16 @@ from .urls import SearchLinks, search_url
 pages = Blueprint("pages", __name__)
 pages.add_app_template_global(search_url, "search_link")   # search_link(place="Kharkiv") in templates
 
+
+@pages.app_template_test("web_url")
+def is_web_url(value) -> bool:
+    """True for an http(s) URL: the only kind of corpus URL a page makes a link.
+
+    A corpus may give any text as an article's URL (``javascript:...``,
+    ``data:...``); anything else is shown as text, never as an ``href``.
+    """
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
 #: The facets of the sidebar, in order: (parameter and facet name, heading).
 FACETS = [
     ("outlet", "Outlet"),
