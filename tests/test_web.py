@@ -255,6 +255,17 @@ def test_article_page_links_names_and_marks_query_words(client):
     assert total_on_page(place) >= 1
 
 
+def test_an_article_page_with_an_overlong_or_broken_query_shows_the_article_unmarked(client):
+    hit = api_twin(client, "/search?q=Kharkiv")["hits"][0]
+    for q in ("Kharkiv " + "x" * 600, "Kharkiv AND ("):
+        response = client.get(f"/articles/{hit['id']}", query_string={"q": q})
+        assert response.status_code == 200, q[:20]
+        html = response.get_data(as_text=True)
+        assert "<mark>" not in html and hit["title"] in html
+    api = client.get(f"/api/articles/{hit['id']}", query_string={"q": "Kharkiv " * 100})
+    assert api.status_code == 400 and api.get_json()["error"]["type"] == "query_too_long"
+
+
 def test_syndicated_copies_are_listed(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

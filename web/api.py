@@ -59,11 +59,16 @@ def search():
 @api.get("/articles/<path:article_id>")
 def article(article_id: str):
     """One article's full record, with ``similar`` and ``same_text``; ``q`` marks its words."""
-    q = request.args.get("q", "")
+    q = marking_query(request.args.get("q", ""))
+    return jsonify(get_engine().article(article_id, q=q))
+
+
+def marking_query(q: str) -> str:
+    """An article view's ``q`` (the words to mark), refused like a search's when too long."""
     if len(q) > MAX_QUERY_CHARS:
         raise SearchError(f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} "
                           "are allowed", "q", type="query_too_long")
-    return jsonify(get_engine().article(article_id, q=q))
+    return q
 
 
 @api.get("/openapi.json")

@@ -14,7 +14,7 @@ from flask import Blueprint, render_template, request
 
 from search.request import SearchError, parse_request
 
-from .api import get_engine
+from .api import get_engine, marking_query
 from .histogram import build_histogram
 from .marking import MENTION_PARAMS, mark_text, marked_spans
 from .urls import SearchLinks, search_url
@@ -148,12 +148,13 @@ def article(article_id: str):
     """One article: clean text with its names linked, metadata, copies and similar articles.
 
     Reached from a search (``?q=...``), the query's words are marked; a query
-    the engine cannot parse only loses the marks, not the article.
+    that is too long or that the engine cannot parse only loses the marks, not
+    the article.
     """
     q = request.args.get("q", "")
     engine = get_engine()
     try:
-        record = engine.article(article_id, q=q)
+        record = engine.article(article_id, q=marking_query(q))
     except SearchError as exc:
         if exc.status == 404 or not q:
             raise
