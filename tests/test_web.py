@@ -329,6 +329,14 @@ def test_no_url_reads_files_outside_the_index(client):
         assert "[project]" not in body and "root:" not in body and "create_app" not in body
 
 
+def test_a_doubled_slash_is_not_found_rather_than_redirected_to_the_requests_host(client):
+    # werkzeug merged slashes with a 308 to an absolute URL built from the Host header
+    for url in ("/api/articles//x", "/api/articles/%2Fx", "/articles//x", "/api//search"):
+        response = client.get(url, headers={"Host": "evil.example"})
+        assert response.status_code == 404, url
+        assert "Location" not in response.headers and "evil.example" not in response.get_data(as_text=True)
+
+
 # --- errors ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url, words", [

@@ -47,6 +47,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.sort_keys = False        # keep the response's documented field order
     app.jinja_env.autoescape = True   # also for templates that are not named *.html
+    # No redirect from /a//b to /a/b: it named the request's Host in its Location
+    # and changed an article id; such a path is simply not found.
+    app.url_map.merge_slashes = False
     app.register_blueprint(api)
     app.register_blueprint(export)
     app.register_blueprint(pages)
