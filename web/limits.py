@@ -33,11 +33,11 @@ def check_request() -> None:
     if len(request.query_string) > MAX_QUERY_STRING:
         abort(414, f"the query string is {len(request.query_string)} bytes long; at most "
                    f"{MAX_QUERY_STRING} are accepted")
-    for name, value in raw_params(request.query_string):
-        check_text(name, value)
+    for name, value in _raw_params(request.query_string):
+        _check_text(name, value)
 
 
-def raw_params(query_string: bytes):
+def _raw_params(query_string: bytes):
     """The query string's (name, value) pairs as undecoded bytes, split as werkzeug splits them."""
     for field in query_string.split(b"&"):
         if field:
@@ -46,7 +46,7 @@ def raw_params(query_string: bytes):
                    unquote_to_bytes(value.replace(b"+", b" ")))
 
 
-def check_text(raw_name: bytes, raw_value: bytes) -> None:
+def _check_text(raw_name: bytes, raw_value: bytes) -> None:
     """Raise a 400 ``SearchError`` unless name and value are UTF-8 text without NUL."""
     try:
         name = raw_name.decode("utf-8")

@@ -32,6 +32,7 @@ def is_web_url(value) -> bool:
     """
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
+
 #: The facets of the sidebar, in order: (parameter and facet name, heading).
 FACETS = [
     ("outlet", "Outlet"),
@@ -85,12 +86,12 @@ def _relaxations(result: dict, links: SearchLinks) -> list[dict]:
         name, value, total = item["param"], item["value"], item["total"]
         if not total:
             continue
-        if name in FACET_LABELS:
+        if name in FACET_LABELS:       # one value of a filter that may have several
             label, href = FACET_LABELS[name], links.remove(name, value)
-        else:
+        else:                          # from, to or dated: single-valued
             label, href = DATE_LABELS[name], links.remove(name)
-            value = DATED_VALUES.get(value, value) if name == "dated" else value
-        out.append({"label": label, "value": value, "href": href, "total": total})
+        shown = DATED_VALUES.get(value, value) if name == "dated" else value
+        out.append({"label": label, "value": shown, "href": href, "total": total})
     return out
 
 
