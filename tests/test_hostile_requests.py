@@ -106,6 +106,7 @@ queries = st.one_of(
     st.integers(1, 400).map(lambda n: "(" * n + "oil" + ")" * n),        # deep nesting
     st.integers(1, 400).map(lambda n: "(" * n + "oil"),                  # unbalanced
     st.builds(lambda w, e: f"{w}^1e{e}", st.sampled_from(WORDS), st.integers(0, 400)),
+    st.builds(lambda w, e: f"{w}^1" + "0" * e, st.sampled_from(WORDS), st.integers(0, 400)),
     st.builds(lambda w, d: f"{w}~{d}", st.sampled_from(WORDS), st.integers(0, 5)),
 )
 dates = st.one_of(st.sampled_from(["2023", "2023-05", "2023-05-12", "9999-12", "9999-12-31",
@@ -267,7 +268,9 @@ def test_any_article_id_is_found_or_not_found(client, article_id, bad):
 CLI_OPTIONS = {"outlet": "--outlet", "place": "--place", "person": "--person",
                "from": "--from", "to": "--to", "page": "--page", "per_page": "--per-page",
                "facet_size": "--facet-size"}
-cli_text = st.one_of(queries, st.text(max_size=30))
+# An argument that is not UTF-8 reaches Python as lone surrogates (surrogateescape).
+cli_text = st.one_of(queries, st.text(max_size=30),
+                     st.binary(max_size=12).map(lambda b: b.decode("utf-8", "surrogateescape")))
 
 
 # capsys is read (and so emptied) after every command: sharing it between examples is safe.

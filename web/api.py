@@ -12,7 +12,7 @@ import threading
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from search.engine import Engine
-from search.request import MAX_QUERY_CHARS, SearchError, parse_request
+from search.request import SearchError, parse_request
 
 from .openapi import openapi_document
 
@@ -59,16 +59,7 @@ def search():
 @api.get("/articles/<path:article_id>")
 def article(article_id: str):
     """One article's full record, with ``similar`` and ``same_text``; ``q`` marks its words."""
-    q = marking_query(request.args.get("q", ""))
-    return jsonify(get_engine().article(article_id, q=q))
-
-
-def marking_query(q: str) -> str:
-    """An article view's ``q`` (the words to mark), refused like a search's when too long."""
-    if len(q) > MAX_QUERY_CHARS:
-        raise SearchError(f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} "
-                          "are allowed", "q", type="query_too_long")
-    return q
+    return jsonify(get_engine().article(article_id, q=request.args.get("q", "")))
 
 
 @api.get("/openapi.json")

@@ -14,7 +14,7 @@ from flask import Blueprint, render_template, request
 
 from search.request import SearchError, parse_request
 
-from .api import get_engine, marking_query
+from .api import get_engine
 from .histogram import build_histogram
 from .marking import MENTION_PARAMS, mark_text, marked_spans
 from .urls import SearchLinks, search_url
@@ -155,7 +155,7 @@ def article(article_id: str):
     q = request.args.get("q", "")
     engine = get_engine()
     try:
-        record = engine.article(article_id, q=marking_query(q))
+        record = engine.article(article_id, q=q)
     except SearchError as exc:
         if exc.status == 404 or not q:
             raise
