@@ -147,7 +147,9 @@ class Mix:
         if roll < 0.95:
             return "article page", f"/articles/{rnd.choice(self.ids)}", {}, None
         if roll < 0.98:
-            return "export", "/api/export", {"q": " ".join(rnd.sample(WORDS, 3)),
+            # a researcher's export: the articles naming someone (tens to a few thousand)
+            name = rnd.choice([n for n in ("person", "org") if n in self.facets] or ["outlet"])
+            return "export", "/api/export", {name: rnd.choice(self.facets[name]),
                                              "format": rnd.choice(("csv", "jsonl"))}, None
         return "pathological", "/api/search", {"q": rnd.choice(PATHOLOGICAL)}, b""
 
