@@ -30,7 +30,7 @@ from .request import SearchError, parse_date_bound
 TEXT_FIELDS = ("title", "text", "aliases")
 MAX_TERMS = 32            # words and field:value clauses in one query
 MAX_EXPANSION = 500       # index words one wildcard or fuzzy term may stand for
-MAX_TOTAL_EXPANSION = 2000   # index words all the wildcard and fuzzy terms of a query stand for
+MAX_TOTAL_EXPANSION = 1000   # index words all the wildcard and fuzzy terms of a query stand for
 MAX_FUZZY_DISTANCE = 2
 MAX_SLOP = 10             # "crude oil"~10: the phrase's words at most this many words apart
 MAX_BOOST = 100           # word^N, and boosts inside each other multiplied together

@@ -14,7 +14,12 @@ from search.indexer import IndexError_, open_index
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-THREADS = 8
+#: Threads answering requests: more than the cores, so that a few slow searches (each one
+#: bounded) never leave a plain search waiting for a free thread.
+THREADS = 24
+#: Bytes of a response held for a slow client before the thread producing it waits: a slow
+#: export download cannot make the server buffer the whole export.
+OUTBUF_HIGH_WATERMARK = 1024 * 1024
 #: Seconds an idle connection (no request in progress) is kept open: a client
 #: that opens connections and sends nothing cannot hold the server's sockets.
 CHANNEL_TIMEOUT = 30
@@ -56,7 +61,8 @@ def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
     return create_server(app, host=host, port=port, threads=THREADS, ident="newsfacet",
                          max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,
                          max_request_header_size=MAX_QUERY_STRING + HEADER_ROOM,
-                         channel_timeout=CHANNEL_TIMEOUT)
+                         channel_timeout=CHANNEL_TIMEOUT,
+                         outbuf_high_watermark=OUTBUF_HIGH_WATERMARK)
 
 
 def serve(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
