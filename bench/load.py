@@ -28,6 +28,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -80,19 +81,21 @@ def scale_index(n: int) -> Path:
     return index_dir
 
 
-def start_server(index_dir: Path) -> tuple[subprocess.Popen, int]:
-    """``newsfacet serve`` on a free port of 127.0.0.1; the process and its port."""
+def start_server(index_dir: Path, log: Path) -> tuple[subprocess.Popen, int]:
+    """``newsfacet serve`` on a free port of 127.0.0.1, its output in ``log``; the process and
+    its port."""
     exe = Path(sys.executable).parent / "newsfacet"
-    proc = subprocess.Popen([str(exe), "serve", "--index", str(index_dir), "--host", "127.0.0.1",
-                             "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-    line = proc.stdout.readline()
-    found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-    if not found:
-        proc.kill()
-        raise SystemExit(f"the server did not start: {line}{proc.stdout.read()}")
-    threading.Thread(target=proc.stdout.read, daemon=True).start()   # keep its pipe drained
-    return proc, int(found.group(1))
+    with open(log, "w") as out:
+        proc = subprocess.Popen([str(exe), "serve", "--index", str(index_dir), "--host",
+                                 "127.0.0.1", "--port", "0"], stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and proc.poll() is None:
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", log.read_text())
+        if found:
+            return proc, int(found.group(1))
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"the server did not start:\n{log.read_text()}")
 
 
 def rss_mb(pid: int) -> float:
@@ -195,7 +198,8 @@ def main() -> int:
 
     index_dir = args.index or scale_index(args.n)
     started = time.perf_counter()
-    server, port = start_server(index_dir)
+    log = Path(tempfile.mkdtemp(prefix="newsfacet-load-")) / "server.log"
+    server, port = start_server(index_dir, log)
     print(f"server on 127.0.0.1:{port} for {index_dir}, ready in "
           f"{time.perf_counter() - started:.1f} s", flush=True)
     timings: dict[str, list[float]] = {}
@@ -262,6 +266,8 @@ def main() -> int:
           + " ".join(f"{m:.0f}" for m in memory) + ")")
     for error in errors[:10]:
         print("error:", error)
+    if errors:
+        print(f"the server's log: {log}")
     return 1 if errors else 0
 
 
