@@ -536,7 +536,7 @@ class _Progress:
             return
         if sys.stderr.isatty():
             from tqdm import tqdm
-            self.bar = tqdm(total=files, unit=" files", desc="indexing", file=sys.stderr,
+            self.bar = tqdm(total=files, unit="file", desc="indexing", file=sys.stderr,
                             dynamic_ncols=True)
         else:
             self.every = float(os.environ.get("NEWSFACET_PROGRESS_SECONDS") or PROGRESS_SECONDS)
