@@ -62,13 +62,17 @@ _SEGMENT_FILE = re.compile(rf"^({_NAME}_[0-9a-z]+)\.")
 _TEMP_FOLDER = f"{_NAME}.tmp"
 _OURS = {MARKER, REPORT, PROBE, _LOCK}    # what a folder may hold before its index is made
 
-_WRITE_ERRORS = {   # why writing to the index folder failed, as a user reads it
-    errno.ENOSPC: "no space left on the device",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EFBIG: "a file grew past the size this process may write",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
+# Why writing to the index folder failed, as a user reads it, and what to do about it.
+_SPACE = "free some space or choose another --index folder, then run again"
+_ACCESS = "make the folder writable or choose another --index folder"
+_WRITE_ERRORS = {
+    errno.ENOSPC: ("no space left on the device", _SPACE),
+    errno.EDQUOT: ("the disk quota is used up", _SPACE),
+    errno.EFBIG: ("a file grew past the size this process may write (ulimit -f)",
+                  "raise the limit or choose another --index folder, then run again"),
+    errno.EROFS: ("the file system is read-only", _ACCESS),
+    errno.EACCES: ("permission denied", _ACCESS),
+    errno.EPERM: ("permission denied", _ACCESS),
 }
 
 
@@ -134,9 +138,10 @@ def damaged(index_dir: Path, exc: BaseException) -> IndexError_:
 
 
 def _write_failed(index_dir: Path, exc: OSError) -> IndexError_:
-    why = _WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
-    return _problem(index_dir, f"could not be written: {why}; free some space or fix the folder "
-                               "(or choose another --index folder) and run again; "
+    """The IndexError_ for a failed write to ``index_dir``: why, and what to do."""
+    why, todo = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),
+                                              "fix the folder or choose another --index folder"))
+    return _problem(index_dir, f"could not be written ({why}); {todo}; "
                                "the index is as it was before this run")
 
 
@@ -216,8 +221,7 @@ def _prepare_folder(index_dir: Path) -> str | None:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise _problem(index_dir, f"is not writable ({_WRITE_ERRORS.get(exc.errno, exc.strerror or exc)}); "
-                                  "make it writable or choose another --index folder") from None
+        raise _write_failed(index_dir, exc) from None
     return fresh
 
 
@@ -786,8 +790,8 @@ def _save_report(index_dir: Path, report: BuildReport) -> None:
         _write_atomic(index_dir / REPORT, json.dumps(asdict(report), indent=1, ensure_ascii=False) + "\n")
     except OSError as exc:
         (index_dir / REPORT).unlink(missing_ok=True)
-        report.notes.append(f"{REPORT} could not be written ({_WRITE_ERRORS.get(exc.errno, exc.strerror)}); "
-                            "the build itself is complete")
+        why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
+        report.notes.append(f"{REPORT} could not be written ({why}); the build itself is complete")
 
 
 def last_report(index_dir: str | Path) -> dict | None:

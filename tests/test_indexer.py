@@ -145,7 +145,7 @@ def test_clear_errors_and_exit_codes(tmp_path, capsys):
     (tmp_path / "c").mkdir()
     _write(tmp_path / "c" / "a.txt", "Title", "Body text here.")
     assert main(["index", str(tmp_path / "c"), "--index", str(blocker / "ix")]) == 2
-    assert "not writable" in capsys.readouterr().err
+    assert "could not be written (Not a directory)" in capsys.readouterr().err
 
     (tmp_path / "only-bad").mkdir()
     (tmp_path / "only-bad" / "empty.txt").write_text("")
