@@ -39,9 +39,9 @@ MAX_TEXT_BYTES = 1_000_000     # of a text file or record: the rest is left out 
 MAX_HTML_BYTES = 10_000_000    # of a web page
 MAX_JSON_BYTES = 200_000_000   # of a whole .json file (a .jsonl file streams, any size)
 MAX_LINE_BYTES = 20_000_000    # of one line of a .jsonl file: a longer line is a problem, skipped
-MAX_GZIP_RATIO = 100           # a .gz file inflating to more than this many times its size is refused
-GZIP_FREE_BYTES = 256_000      # ... once it has inflated past this (small files may compress well)
-READ_CHUNK = 1_000_000         # bytes read at once, between checks of the gzip ratio
+MAX_GZIP_RATIO = 50            # a .gz file inflating to more than this many times its size is refused
+GZIP_FREE_BYTES = 128_000      # ... once it has inflated past this (small files may compress well)
+READ_CHUNK = 256_000           # bytes read at once, between checks of the gzip ratio
 MAX_NESTING = 10               # levels of lists and objects kept in a record's metadata values
 BINARY_PROBE = 8192            # bytes looked at for NUL bytes
 SITE_NAME_MAX = 40             # a longer "site name" from a page is its headline
@@ -239,7 +239,7 @@ class _Gunzip(gzip.GzipFile):
 
 
 def _open(path: Path):
-    return _Gunzip(path) if path.suffix.lower() == ".gz" else open(path, "rb")
+    return _Gunzip(path) if path.suffix.lower() == ".gz" else open(path, "rb", buffering=READ_CHUNK)
 
 
 def _read_head(path: Path, limit: int) -> tuple[bytes, bool]:
