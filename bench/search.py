@@ -21,6 +21,7 @@ the copies are labelled as such in the output.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import statistics
 import sys
 import time
@@ -68,13 +69,14 @@ def replicated_index(base: Path, n: int, copies: int) -> Path:
     print(f"writing {copies} copies of {base} into {index_dir} …", flush=True)
     index_dir.mkdir(parents=True, exist_ok=True)
     ix = create_in(str(index_dir), build_schema())
-    source = Engine(base)._current().searcher
+    with Engine(base).generation() as gen:
+        source = gen.searcher
     writer = ix.writer(limitmb=512)
     for stored in source.reader().all_stored_fields():
         article = to_article(stored)
         base_id = article.id
         for copy in range(copies):
-            article.id = f"{base_id}-{copy}"
+            article.id = hashlib.sha1(f"{base_id}-{copy}".encode()).hexdigest()[:16]
             writer.add_document(**to_document(article, "0:0", f"{stored['key']}#copy{copy}"))
     writer.commit()
     done.write_text("ok\n")
@@ -104,7 +106,8 @@ def query_mix(engine: Engine) -> list[dict]:
 
 def whoosh_groupedby(engine: Engine, params: dict, facets: dict) -> None:
     """The same search done the plain Whoosh way: a filter query and ``groupedby``."""
-    searcher = engine._current().searcher
+    with engine.generation() as gen:
+        searcher = gen.searcher
     from search.query import make_parser
     q = make_parser(searcher.schema).parse(params["q"]) if params.get("q") else wq.Every()
     filters = []
@@ -151,7 +154,8 @@ def main() -> int:
         index_dir = replicated_index(index_dir, args.n, args.replicate)
     started = time.perf_counter()
     engine = Engine(index_dir)
-    searcher = engine._current().searcher
+    with engine.generation() as gen:
+        searcher = gen.searcher
     print(f"index: {index_dir} ({searcher.doc_count()} articles"
           f"{f', {args.replicate} copies of {args.n}' if args.replicate > 1 else ''}); "
           f"engine opened and columns built in {time.perf_counter() - started:.2f} s")

@@ -2,9 +2,11 @@
 
 Every front end (web pages, ``/api/search``, ``newsfacet search``) calls ``Engine.search``,
 so they cannot disagree. The engine opens the index once, keeps one searcher and one set of
-value columns per index generation (picking up a new generation written by ``newsfacet
-index`` on the next request), matches with numpy masks, ranks with Whoosh's BM25F, counts
-facets over the whole result set from the value columns, and highlights only the shown page.
+value columns per index generation (``generation.py``: a new generation written by
+``newsfacet index`` is picked up on the next request, and each request keeps the generation it
+started on), matches with numpy masks, ranks with Whoosh's BM25F, counts facets over the whole
+result set from the value columns, and highlights only the shown page. The same content found
+at several paths is one article (one hit, every path in its record).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 import time
 from pathlib import Path
 from typing import Iterator
@@ -22,7 +23,8 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 
-from .facets import UNKNOWN, Columns
+from .facets import UNKNOWN
+from .generation import Generation, Generations
 from .highlight import Highlighter, query_words
 from .query import canonical_names, evaluate, parse_query
 from .request import SearchError, SearchRequest, parse_date_bound
@@ -31,26 +33,16 @@ from .schema import to_article
 #: Relevance ranking looks at most this many hits deep; past it, sort by date or export.
 MAX_RELEVANCE_WINDOW = 10_000
 SIMILAR = 5
+SUGGESTION_CANDIDATES = 50   # index words within two edits looked at for a did-you-mean
 _REQUIRED_FIELDS = {"id", "title", "text", "meta", "published", "dated"}
 _HIT_FIELDS = ("outlet", "source_outlet", "published", "date_source", "authors", "places",
                "people", "organizations", "url")
 
 
-class _Generation:
-    """One index generation: its searcher and its value columns."""
-
-    def __init__(self, searcher):
-        self.searcher = searcher
-        self.columns = Columns(searcher.reader())
-        live = np.flatnonzero(self.columns.live)
-        if len(live):   # warm: open the stored-fields files now, not on the first search
-            searcher.stored_fields(int(live[0]))
-
-
 class _Selection:
     """What a request selects: the parsed query and the masks that answer it."""
 
-    def __init__(self, gen: _Generation, req: SearchRequest):
+    def __init__(self, gen: Generation, req: SearchRequest):
         self.gen, self.req = gen, req
         cols = gen.columns
         self.parsed = parse_query(req.q, gen.searcher, cols)
@@ -61,36 +53,65 @@ class _Selection:
             self.matched, self.scores = cols.live.copy(), None
         for start, stop in self.parsed.dates:
             self.matched &= cols.dates.between(start, stop)
+        self.resolved: dict[str, dict[str, list[str]]] = {}   # filter -> typed -> index values
         self.selected: dict[str, list[str]] = {}
         self.filter_masks: dict[str, np.ndarray] = {}
         for name, values in req.filters.items():
             column = cols.fields.get(name)
-            resolved = []
-            for v in values:
-                found = column.resolve(v, [n for _, n in canonical_names(v)]) if column else []
-                resolved += [r for r in (found or [v]) if r not in resolved]
-            self.selected[name] = resolved
-            self.filter_masks[name] = (column.docs_with(resolved, cols.size) if column
-                                       else np.zeros(cols.size, dtype=bool))
-        self.date_mask = None
-        if req.date_from or req.date_to:
-            self.date_mask = cols.dates.between(
-                parse_date_bound(req.date_from, "from", False) if req.date_from else None,
-                parse_date_bound(req.date_to, "to", True) if req.date_to else None)
-        elif req.dated:
-            known = cols.dates.days != UNKNOWN
-            self.date_mask = known if req.dated == "yes" else ~known
+            self.resolved[name] = {v: (column.resolve(v, [n for _, n in canonical_names(v)])
+                                       or [v]) if column else [v] for v in values}
+            self.selected[name] = list(dict.fromkeys(
+                r for found in self.resolved[name].values() for r in found))
+            self.filter_masks[name] = self._filter_mask(name, self.selected[name])
+        self.date_mask = self._date_mask(req.date_from, req.date_to, req.dated)
         self.final = self.without(None)
+
+    def _filter_mask(self, name: str, values: list[str]) -> np.ndarray:
+        cols = self.gen.columns
+        column = cols.fields.get(name)
+        return column.docs_with(values, cols.size) if column else np.zeros(cols.size, dtype=bool)
+
+    def _date_mask(self, date_from, date_to, dated) -> np.ndarray | None:
+        dates = self.gen.columns.dates
+        if date_from or date_to:
+            return dates.between(parse_date_bound(date_from, "from", False) if date_from else None,
+                                 parse_date_bound(date_to, "to", True) if date_to else None)
+        if dated:
+            known = dates.days != UNKNOWN
+            return known if dated == "yes" else ~known
+        return None
 
     def without(self, facet: str | None) -> np.ndarray:
         """The matching documents, ignoring the filter of one facet (None: all filters)."""
+        return self._combine(facet, self.date_mask)
+
+    def _combine(self, facet: str | None, date_mask: np.ndarray | None) -> np.ndarray:
         mask = self.matched.copy()
         for name, m in self.filter_masks.items():
             if name != facet:
                 mask &= m
-        if self.date_mask is not None:
-            mask &= self.date_mask
+        if date_mask is not None:
+            mask &= date_mask
         return mask
+
+    def relaxations(self) -> list[dict]:
+        """For each filter value given, how many results the search has without that value
+        (``param``, ``value``, ``total``): what to offer when a search finds nothing."""
+        out = []
+        for name, typed in self.resolved.items():
+            rest = self.without(name)
+            for value in typed:
+                others = [r for v, found in typed.items() if v != value for r in found]
+                mask = rest & self._filter_mask(name, others) if others else rest
+                out.append({"param": name, "value": value, "total": int(mask.sum())})
+        req = self.req
+        for param, value in (("from", req.date_from), ("to", req.date_to), ("dated", req.dated)):
+            if value:
+                bounds = {"from": req.date_from, "to": req.date_to, "dated": req.dated, param: None}
+                mask = self._combine(None, self._date_mask(bounds["from"], bounds["to"],
+                                                           bounds["dated"]))
+                out.append({"param": param, "value": value, "total": int(mask.sum())})
+        return out
 
     def ranked(self, limit: int | None) -> list[tuple[int, float | None]]:
         """(docnum, score) of the first ``limit`` hits (None: all) in the request's order."""
@@ -139,26 +160,27 @@ class Engine:
                              f"(no fields {', '.join(sorted(missing))})")
         self.path = path
         canonical_names("warm up")   # load the alias tables now, not on the first search
-        self._lock = threading.Lock()
-        self._gen = _Generation(self._ix.searcher())
-
-    def _current(self) -> _Generation:
-        """The generation to answer from, refreshed when the index has changed on disk."""
-        gen = self._gen
         try:
-            if gen.searcher.up_to_date():
-                return gen
-        except Exception:   # index being replaced right now: answer from what we have
-            return gen
-        with self._lock:
-            if self._gen is gen:
-                self._gen = _Generation(gen.searcher.refresh())
-            return self._gen
+            self._generations = Generations(self._ix)
+        except Exception as exc:
+            raise ValueError(f"{path} holds an index that cannot be read: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the index once the requests running on it are done."""
+        self._generations.close()
+
+    def generation(self):
+        """``with engine.generation() as gen:`` the current generation (its searcher and value
+        columns), held open for the block: for benchmarks and tests that look below a response."""
+        return self._generations.use()
 
     def search(self, req: SearchRequest) -> dict:
         """The JSON response to a search (see the README's API section)."""
+        with self._generations.use() as gen:
+            return self._search(gen, req)
+
+    def _search(self, gen: Generation, req: SearchRequest) -> dict:
         started = time.perf_counter()
-        gen = self._current()
         sel = _Selection(gen, req)
         total = int(sel.final.sum())
         pages = max(1, math.ceil(total / req.per_page))
@@ -173,7 +195,7 @@ class Engine:
                               "results (CSV/JSONL)", "page", type="window_too_deep")
         ranked = sel.ranked(window)[(req.page - 1) * req.per_page:]
         highlighter = Highlighter(gen.searcher.schema,
-                                  query_words(sel.parsed.query, gen.searcher.reader()))
+                                  query_words(sel.parsed.query, gen.columns))
         hits = [self._hit(gen, docnum, score, highlighter) for docnum, score in ranked]
         response = {
             "query": {**req.echo(), "parsed": sel.parsed.describe()},
@@ -181,6 +203,7 @@ class Engine:
             "took_ms": 0, "hits": hits, "facets": self._facets(sel),
             "suggestion": self._suggestion(gen, sel.parsed),
             "warnings": sel.parsed.warnings,
+            "relaxations": sel.relaxations() if total == 0 else [],
             "next": ("?" + urlencode(req.with_page(req.page + 1).to_params())
                      if req.page < pages else None),
         }
@@ -188,7 +211,7 @@ class Engine:
         return response
 
     @staticmethod
-    def _hit(gen: _Generation, docnum: int, score, highlighter: Highlighter) -> dict:
+    def _hit(gen: Generation, docnum: int, score, highlighter: Highlighter) -> dict:
         stored = gen.searcher.stored_fields(docnum)
         meta = json.loads(stored["meta"])
         hit = {"id": stored["id"], "title": stored.get("title") or None}
@@ -212,7 +235,7 @@ class Engine:
         return out
 
     @staticmethod
-    def _suggestion(gen: _Generation, parsed) -> str | None:
+    def _suggestion(gen: Generation, parsed) -> str | None:
         """A did-you-mean: the query with its absent or rare words replaced by common ones."""
         reader, schema = gen.searcher.reader(), gen.searcher.schema
         suggestion, changed = parsed.text, False
@@ -224,7 +247,9 @@ class Engine:
                        for s in stems)
             if freq > 2:
                 continue
-            for candidate in gen.searcher.suggest("text", word.lower(), limit=3, prefix=1):
+            near = gen.columns.lexicon("text").within(word.lower(), 2, 1, SUGGESTION_CANDIDATES)
+            ranked = sorted(near, key=lambda pair: (pair[1], -reader.doc_frequency("text", pair[0])))
+            for candidate, _ in ranked[:3]:
                 if reader.doc_frequency("text", candidate) > max(10 * freq, 0):
                     suggestion = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", candidate,
                                         suggestion, count=1)
@@ -234,20 +259,21 @@ class Engine:
 
     def article(self, id: str, q: str = "") -> dict:
         """The full record of one article, with ``similar`` and ``same_text`` neighbours."""
-        gen = self._current()
+        with self._generations.use() as gen:
+            return self._article(gen, id, q)
+
+    def _article(self, gen: Generation, id: str, q: str) -> dict:
         searcher, cols = gen.searcher, gen.columns
         docnums = [d for d in searcher.docs_for_query(wq.Term("id", id)) if cols.live[d]]
         if not docnums:
             raise SearchError(f"no article with id {id!r} in this index", "id",
                               type="not_found", status=404)
-        stored = searcher.stored_fields(docnums[0])
-        record = to_article(stored).to_record()
+        record = _record(gen, docnums[0])
         parsed = parse_query(q, searcher, cols)
-        highlighter = Highlighter(searcher.schema, query_words(parsed.query, searcher.reader()))
+        highlighter = Highlighter(searcher.schema, query_words(parsed.query, cols))
         record["highlights"] = {"title": highlighter.title(record["title"] or ""),
                                 "text": highlighter.full(record["text"] or "")}
-        same = [searcher.stored_fields(d) for d in docnums[1:]]
-        similar = []
+        same, similar = [], []
         if record["text"]:
             shingles = _shingles(record["text"])
             for docnum, score in _more_like(gen, record["text"], exclude=docnums):
@@ -261,27 +287,77 @@ class Engine:
         return record
 
     def iter_records(self, req: SearchRequest) -> Iterator[dict]:
-        """Every matching article's export record, in the request's order (for CSV/JSONL)."""
-        gen = self._current()
-        sel = _Selection(gen, req)
-        for docnum, _ in sel.ranked(None):
-            yield to_article(gen.searcher.stored_fields(docnum)).to_record()
+        """Every matching article's export record, in the request's order (for CSV/JSONL).
+
+        The request is checked now (a bad query raises ``SearchError`` before any record is
+        made); the records then come from the generation the export started on, which stays
+        open until the iterator is exhausted or closed, whatever ``newsfacet index`` does.
+        """
+        gen = self._generations.acquire()
+        try:
+            order = _Selection(gen, req).ranked(None)
+        except BaseException:
+            gen.release()
+            raise
+        return _Records(gen, order)
 
     def overview(self) -> dict:
         """What the index holds: article count, outlets, date span and the top names."""
-        cols = self._current().columns
-        out = {"articles": int(cols.live.sum())}
-        for key, name, size in (("outlets", "outlet", 50), ("places", "place", 10),
-                                ("people", "person", 10), ("organizations", "org", 10)):
-            column = cols.fields.get(name)
-            out[key] = ([{"value": e["value"], "count": e["count"]}
-                         for e in column.top(column.counts(cols.live), size)] if column else [])
-        span = cols.dates.span(cols.live)
-        out["date_span"] = list(span) if span else None
-        return out
+        with self._generations.use() as gen:
+            cols = gen.columns
+            out = {"articles": int(cols.live.sum())}
+            for key, name, size in (("outlets", "outlet", 50), ("places", "place", 10),
+                                    ("people", "person", 10), ("organizations", "org", 10)):
+                column = cols.fields.get(name)
+                out[key] = ([{"value": e["value"], "count": e["count"]}
+                             for e in column.top(column.counts(cols.live), size)]
+                            if column else [])
+            span = cols.dates.span(cols.live)
+            out["date_span"] = list(span) if span else None
+            return out
 
 
-def _more_like(gen: _Generation, text: str, exclude) -> list[tuple[int, float]]:
+def _record(gen: Generation, docnum: int) -> dict:
+    """The export record of the article shown as ``docnum``, with every path it was found at."""
+    record = to_article(gen.searcher.stored_fields(docnum)).to_record()
+    copies = gen.columns.copies.get(docnum)
+    if copies is not None:
+        record["paths"] = sorted(gen.searcher.stored_fields(int(d))["path"] for d in copies)
+        record["path"] = record["paths"][0]
+    return record
+
+
+class _Records:
+    """An export's records, read from one generation that stays open until the last record
+    has been read or the iterator is closed (a client that went away)."""
+
+    def __init__(self, gen: Generation, order: list):
+        self._gen, self._order = gen, iter(order)
+        self._open = True
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> dict:
+        if not self._open:
+            raise StopIteration
+        try:
+            docnum, _ = next(self._order)
+        except StopIteration:
+            self.close()
+            raise
+        return _record(self._gen, docnum)
+
+    def close(self) -> None:
+        """Let go of the generation (idempotent)."""
+        if self._open:
+            self._open = False
+            self._gen.release()
+
+    __del__ = close
+
+
+def _more_like(gen: Generation, text: str, exclude) -> list[tuple[int, float]]:
     """The documents most like ``text``: its most distinctive words (Whoosh's Bo1 key terms),
     searched together and ranked by BM25F, as Whoosh's ``more_like`` does, but in numpy."""
     keys = gen.searcher.key_terms_from_text("text", text, numterms=10)

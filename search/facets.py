@@ -19,6 +19,8 @@ from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
+from .lexicon import Lexicon
+
 #: Public facet name -> index field.
 FACET_FIELDS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
                 "person": "people", "org": "organizations", "author": "authors"}
@@ -185,6 +187,37 @@ def field_lengths(reader, fieldname: str) -> np.ndarray:
     return out
 
 
+def _id_numbers(reader) -> np.ndarray:
+    """Every document's article id as a number (the ``idnum`` column; 0 where absent)."""
+    ids = np.zeros(reader.doc_count_all(), dtype=np.uint64)
+    for leaf, offset in reader.leaf_readers():
+        if leaf.has_column("idnum"):
+            count = leaf.doc_count_all()
+            column = leaf.column_reader("idnum", translate=False)
+            ids[offset:offset + count] = _numeric_column(column, count, "<u8", 0)
+    return ids
+
+
+def one_per_article(reader, live: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """The same content found at several keys (two paths, say) is one article: the live mask
+    keeping only its first document, and for each such article, its kept document number ->
+    every live document number holding it."""
+    docs = np.flatnonzero(live)
+    _, first, groups, counts = np.unique(_id_numbers(reader)[docs], return_index=True,
+                                         return_inverse=True, return_counts=True)
+    shown = np.zeros_like(live)
+    shown[docs[first]] = True
+    copies: dict[int, np.ndarray] = {}
+    several = np.flatnonzero(counts > 1)
+    if len(several):
+        by_group = docs[np.argsort(groups, kind="stable")]
+        ends = np.cumsum(counts)
+        for g in several.tolist():
+            members = by_group[ends[g] - counts[g]:ends[g]]
+            copies[int(members[0])] = members
+    return shown, copies
+
+
 def live_mask(reader) -> np.ndarray:
     """True for every document number that is not deleted."""
     mask = np.ones(reader.doc_count_all(), dtype=bool)
@@ -337,7 +370,7 @@ class Columns:
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
-        self.live = live_mask(reader)
+        self.live, self.copies = one_per_article(reader, live_mask(reader))
         self.fields = {name: ValueColumn(reader, fieldname)
                        for name, fieldname in FACET_FIELDS.items() if fieldname in reader.schema}
         self.lengths = {name: field_lengths(reader, name) for name in ("title", "text", "aliases")
@@ -346,6 +379,7 @@ class Columns:
         unknown[posting_ids(reader, "dated", "unknown")] = True
         self.dates = DateColumn(reader, self.live & ~unknown)
         self._reader = reader
+        self._lexicons: dict[str, Lexicon] = {}
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
@@ -369,6 +403,14 @@ class Columns:
                     self._cache_bytes -= (sum(a.nbytes for a in old) if isinstance(old, tuple)
                                           else old.nbytes)
         return value
+
+    def lexicon(self, fieldname: str) -> Lexicon:
+        """The sorted words of a field (read on first use, then kept for the generation)."""
+        with self._cache_lock:
+            found = self._lexicons.get(fieldname)
+            if found is None:
+                found = self._lexicons[fieldname] = Lexicon(self._reader, fieldname)
+        return found
 
     def postings(self, fieldname: str, text, weights: bool = False):
         """A term's document numbers (and with ``weights``, its weights), cached."""

@@ -13,7 +13,7 @@ from html import escape
 
 from whoosh import query as wq
 
-from .query import TEXT_FIELDS
+from .query import TEXT_FIELDS, expansion
 
 SNIPPET_CHARS = 240       # length of the lead snippet when there is no query
 CONTEXT_CHARS = 80        # characters of context on each side of a match
@@ -21,7 +21,7 @@ MAX_FRAGMENTS = 3
 MAX_EXPANDED = 200        # wildcard/fuzzy expansions considered for highlighting
 
 
-def query_words(q, reader) -> set[str]:
+def query_words(q, columns) -> set[str]:
     """The indexed words (stemmed) that the positive parts of ``q`` search the text for."""
     words: set[str] = set()
 
@@ -44,10 +44,7 @@ def query_words(q, reader) -> set[str]:
         elif isinstance(node, wq.Phrase):
             words.update(node.words)
         elif isinstance(node, wq.MultiTerm):
-            for i, btext in enumerate(node._btexts(reader)):
-                if i >= MAX_EXPANDED:
-                    break
-                words.add(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
+            words.update(expansion(node, columns)[:MAX_EXPANDED])
 
     if q is not None:
         walk(q)

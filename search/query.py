@@ -11,6 +11,7 @@ read block by block (and cached per index generation).
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,8 +21,8 @@ from pickle import loads
 import numpy as np
 from whoosh import query as wq
 from whoosh.formats import Positions
-from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin,
-                            PlusMinusPlugin, QueryParser)
+from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin, Plugin,
+                            QueryParser, syntax)
 
 from .facets import FACET_FIELDS, posting_values
 from .request import SearchError, parse_date_bound
@@ -29,7 +30,10 @@ from .request import SearchError, parse_date_bound
 TEXT_FIELDS = ("title", "text", "aliases")
 MAX_TERMS = 32            # words and field:value clauses in one query
 MAX_EXPANSION = 500       # index words one wildcard or fuzzy term may stand for
+MAX_TOTAL_EXPANSION = 2000   # index words all the wildcard and fuzzy terms of a query stand for
 MAX_FUZZY_DISTANCE = 2
+MAX_SLOP = 10             # "crude oil"~10: the phrase's words at most this many words apart
+MAX_BOOST = 100           # word^N, and boosts inside each other multiplied together
 MIN_PREFIX_CHARS = 2      # characters before the first wildcard
 #: Field names a query may use -> index field.
 QUERY_FIELDS = {"title": "title", "text": "text", **FACET_FIELDS}
@@ -40,6 +44,8 @@ _DATE_VALUE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 _DATE_CLAUSE = re.compile(
     rf"(?<![\w:])(?:date|published):(?:(?P<one>{_DATE_VALUE})(?![\w-])"
     rf"|\[\s*(?P<start>{_DATE_VALUE})?\s+(?:to|TO)\s*(?P<stop>{_DATE_VALUE})?\s*\])")
+# A quoted phrase (left as it is), or the sign of +word, -word, -"a phrase", -(a OR b).
+_SIGN = re.compile(r'"[^"]*"?|(?<![^\s(])([+-])(?=[^\s+-])')
 _FIELD_PREFIX = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(?=\S)")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
@@ -162,7 +168,12 @@ def check_syntax(text: str) -> list[str]:
             raise SearchError(f"the wildcard in '{tok}' needs at least {MIN_PREFIX_CHARS} "
                               "letters before it", "q", type="query_too_complex")
         fuzzy = re.search(r"~(\d+)", bare)
-        if fuzzy and int(fuzzy.group(1)) > MAX_FUZZY_DISTANCE:
+        if fuzzy and bare.startswith('""'):   # a phrase's slop: "crude oil"~3
+            if int(fuzzy.group(1)) > MAX_SLOP:
+                raise SearchError(f"a phrase's words may be at most {MAX_SLOP} words apart "
+                                  f"(\"...\"~{MAX_SLOP}), not {fuzzy.group(1)}", "q",
+                                  type="query_too_complex")
+        elif fuzzy and int(fuzzy.group(1)) > MAX_FUZZY_DISTANCE:
             raise SearchError(f"fuzzy term '{tok}' allows {fuzzy.group(1)} edits; at most "
                               f"{MAX_FUZZY_DISTANCE} are allowed", "q", type="query_too_complex")
     return warnings
@@ -234,12 +245,39 @@ class NewsParser(QueryParser):
         return out
 
 
+class _FieldsGroup(syntax.GroupNode):
+    """One word searched in several fields (any of them)."""
+
+    qclass = wq.Or
+
+
+class _KeepFieldGroups(Plugin):
+    """Keeps each word's group of fields a group of its own.
+
+    Whoosh's OR operator merges an OR group on its left with what follows, boost included,
+    so ``belgorod^100 OR kharkiv`` boosted kharkiv as well. Re-typed between the multifield
+    step (which makes these groups) and the boost and operator steps, the groups are no
+    longer OR groups the operator can merge into.
+    """
+
+    def filters(self, parser):
+        return [(self.retype, 111)]
+
+    def retype(self, parser, group):
+        for i, node in enumerate(group):
+            if type(node) is syntax.OrGroup:
+                group[i] = _FieldsGroup(node.nodes, boost=node.boost)
+            elif isinstance(node, syntax.GroupNode):
+                self.retype(parser, node)
+        return group
+
+
 def make_parser(schema, expand: bool = True) -> NewsParser:
     """The query parser of a newsfacet index (``expand``: add spelling variants of names)."""
     parser = NewsParser(None, schema)
     parser.expand = expand
     parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS)))
-    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
+    parser.add_plugin(_KeepFieldGroups())
     parser.add_plugin(FuzzyTermPlugin())
     parser.add_plugin(FieldAliasPlugin({v: [k] for k, v in QUERY_FIELDS.items() if k != v}))
     return parser
@@ -271,16 +309,67 @@ def _rewrite_keywords(q, columns):
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
-def _check_expansion(q, reader) -> None:
+def expansion(leaf: wq.MultiTerm, columns) -> list[str]:
+    """The index words a prefix, wildcard, fuzzy or range term stands for: at most
+    ``MAX_EXPANSION + 1`` of them (one more tells that there are too many)."""
+    lexicon = columns.lexicon(leaf.fieldname)
+    limit = MAX_EXPANSION + 1
+    if isinstance(leaf, wq.Prefix):
+        return lexicon.prefixed(leaf.text, limit)
+    if isinstance(leaf, wq.FuzzyTerm):
+        return [w for w, _ in lexicon.within(leaf.text, int(leaf.maxdist), leaf.prefixlength,
+                                             limit)]
+    if isinstance(leaf, wq.Wildcard):
+        return lexicon.matching(leaf._find_prefix(leaf.text), fnmatch.translate(leaf.text), limit)
+    if isinstance(leaf, wq.TermRange):
+        return lexicon.between(leaf.start, leaf.end, leaf.startexcl, leaf.endexcl, limit)
+    raise SearchError(f"'{leaf}' is not a kind of query this search supports", "q",
+                      type="query_syntax")
+
+
+def _check_expansion(q, columns) -> None:
+    """Refuse a query whose prefix, wildcard or fuzzy terms stand for too many index words
+    (each alone, and all together): the work of a request is bounded before it starts."""
+    total = 0
     for leaf in q.leaves():
         if isinstance(leaf, wq.MultiTerm):
-            count = 0
-            for _ in leaf._btexts(reader):
-                count += 1
-                if count > MAX_EXPANSION:
-                    raise SearchError(f"'{leaf}' stands for more than {MAX_EXPANSION} words in "
-                                      "the index; make it more specific", "q",
-                                      type="query_too_complex")
+            count = len(expansion(leaf, columns))
+            if count > MAX_EXPANSION:
+                raise SearchError(f"'{leaf}' stands for more than {MAX_EXPANSION} words in "
+                                  "the index; make it more specific", "q",
+                                  type="query_too_complex")
+            total += count
+    if total > MAX_TOTAL_EXPANSION:
+        raise SearchError(f"the wildcard and fuzzy terms of this query stand for {total} words "
+                          f"in the index; at most {MAX_TOTAL_EXPANSION} are searched at once: "
+                          "use fewer or more specific ones", "q", type="query_too_complex")
+
+
+def signs_to_operators(text: str) -> str:
+    """``-word`` as ``NOT word`` and ``+word`` as ``word`` (every word is required anyway),
+    outside quoted phrases: a query of only excluded words then means "everything else"."""
+    def replace(m: re.Match) -> str:
+        sign = m.group(1)
+        return m.group() if sign is None else "NOT " if sign == "-" else ""
+    return _SIGN.sub(replace, text)
+
+
+def _check_boosts(q, outer: float = 1.0) -> None:
+    """Refuse boosts that would make scores meaningless (or infinite)."""
+    boost = outer * getattr(q, "boost", 1.0)
+    if not 0 <= boost <= MAX_BOOST:
+        raise SearchError(f"a boost (word^N) must be between 0 and {MAX_BOOST}, boosts inside "
+                          f"each other included (here {boost:g})", "q", type="query_too_complex")
+    for child in q.children():
+        _check_boosts(child, boost)
+
+
+def _parse(parser, text: str):
+    try:
+        return parser.parse(text)
+    except Exception as exc:   # Whoosh's parser gives up on some shapes: say so, plainly
+        raise SearchError(f"the query could not be understood ({type(exc).__name__}); check "
+                          "its brackets, quotes and operators", "q", type="query_syntax") from None
 
 
 def parse_query(text: str, searcher, columns) -> ParsedQuery:
@@ -293,16 +382,18 @@ def parse_query(text: str, searcher, columns) -> ParsedQuery:
     parsed.words = [w for tok in rest.replace('"', " ").split()
                     if tok not in _OPERATORS and not set(tok) & set(":~*?")
                     for w in _WORD.findall(tok)]
+    rest = signs_to_operators(rest)
     if rest.strip():
-        q = make_parser(searcher.schema).parse(rest)
+        q = _parse(make_parser(searcher.schema), rest)
+        _check_boosts(q)
         q = _rewrite_keywords(q, columns).normalize()
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             parsed.warnings.append("the query has no searchable words (only very common ones?)"
                                    ", so nothing matches")
         else:
-            _check_expansion(q, searcher.reader())
+            _check_expansion(q, columns)
         parsed.query = q
-        parsed.shown = str(make_parser(searcher.schema, expand=False).parse(rest))
+        parsed.shown = str(_parse(make_parser(searcher.schema, expand=False), rest))
     return parsed
 
 
@@ -391,7 +482,7 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
                 result[1].__imul__(node.boost)
             return result
         if isinstance(node, wq.MultiTerm):
-            parts = [columns.postings(node.fieldname, t) for t in node._btexts(reader)]
+            parts = [columns.postings(node.fieldname, t) for t in expansion(node, columns)]
             return from_ids(np.concatenate(parts) if parts else [], node.boost)
         if isinstance(node, wq.Phrase):   # positions needed: only over documents with all words
             words = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
@@ -411,26 +502,32 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
 
 def phrase_docs(phrase, searcher, candidates: np.ndarray) -> np.ndarray:
     """The documents among ``candidates`` (a mask of those holding every word) where the
-    phrase's words stand next to each other, read from the stored positions; Whoosh's own
-    phrase matcher where the positions cannot be read that way."""
+    phrase's words stand in order, each at most ``slop`` words after the one before (1: next
+    to each other), as Whoosh's phrase matcher counts them, read from the stored positions;
+    Whoosh's own matcher where the positions cannot be read that way."""
     reader = searcher.reader()
     fmt = searcher.schema[phrase.fieldname].format
     postings = [posting_values(reader, phrase.fieldname, w) for w in phrase.words]
-    if phrase.slop != 1 or type(fmt) is not Positions or None in postings:
+    if type(fmt) is not Positions or None in postings:
         return np.fromiter(searcher.docs_for_query(phrase), dtype=np.int64)
     docs = np.flatnonzero(candidates)
     where = [np.searchsorted(ids, docs) for ids, _ in postings]
+    slop = max(1, int(phrase.slop))
 
     def decode(value: bytes):   # Positions.decode_positions, with the running sum done in C
         return accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
 
     found = []
     for n, doc in enumerate(docs.tolist()):
-        starts = set(decode(postings[0][1][where[0][n]]))
+        ends = set(decode(postings[0][1][where[0][n]]))   # where a chain of the words ends
         for k in range(1, len(postings)):
-            starts &= {p - k for p in decode(postings[k][1][where[k][n]])}
-            if not starts:
+            positions = decode(postings[k][1][where[k][n]])
+            if slop == 1:
+                ends = {p for p in positions if p - 1 in ends}
+            else:
+                ends = {p for p in positions if any(0 < p - e <= slop for e in ends)}
+            if not ends:
                 break
-        if starts:
+        if ends:
             found.append(doc)
     return np.asarray(found, dtype=np.int64)

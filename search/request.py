@@ -8,6 +8,7 @@ Anything malformed is a ``SearchError`` naming the parameter and what was wrong.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -134,11 +135,8 @@ def parse_date_bound(value: str, param: str, end: bool) -> date:
         if day:
             return date(year, int(month), int(day))
         if month:
-            start = date(year, int(month), 1)
-            if not end:
-                return start
-            nxt = date(year + (start.month == 12), start.month % 12 + 1, 1)
-            return date.fromordinal(nxt.toordinal() - 1)
+            month = int(month)
+            return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
         return date(year, 12, 31) if end else date(year, 1, 1)
     except ValueError as exc:
         raise SearchError(f"'{param}' is not a real date: {value!r} ({exc})", param) from None

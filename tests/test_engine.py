@@ -133,6 +133,92 @@ def test_prefix_and_fuzzy(engine):
     assert "Grain exports resume" in titles(run(engine, q="odessa~"))
 
 
+@pytest.mark.parametrize("leaf", [
+    "FuzzyTerm('text', 'belgorod', maxdist=2)", "FuzzyTerm('text', 'strik', maxdist=1)",
+    "FuzzyTerm('title', 'belgorot', maxdist=2)", "FuzzyTerm('text', 'ukrain', maxdist=2, prefixlength=2)",
+    "FuzzyTerm('text', 'kharkov', maxdist=1, prefixlength=0)",
+    "Wildcard('text', 'bel?or*')", "Wildcard('text', 'str*k*')", "Wildcard('text', 'k[ah]*')",
+    "Prefix('text', 'mil')", "TermRange('text', 'dro', 'drz')",
+    "TermRange('text', 'strike', 'struck', startexcl=True, endexcl=True)",
+])
+def test_term_expansion_matches_whoosh_own(sample_engine, leaf):
+    """Prefix, wildcard, range and fuzzy terms stand for exactly the words Whoosh's own
+    (slow) expansion finds."""
+    from whoosh import query as wq
+    from search.query import expansion
+    node = eval(leaf, {k: getattr(wq, k) for k in ("FuzzyTerm", "Wildcard", "Prefix", "TermRange")})
+    with sample_engine.generation() as gen:
+        ours = expansion(node, gen.columns)
+        theirs = {t.decode("utf-8") if isinstance(t, bytes) else t
+                  for t in node._btexts(gen.searcher.reader())}
+    assert theirs and set(ours) == theirs and len(ours) == len(theirs)
+
+
+def test_many_fuzzy_terms_together_are_refused_before_any_work(sample_engine, monkeypatch):
+    from search import query
+    with sample_engine.generation() as gen:   # the words strike~2 stands for in each field
+        words = sum(len(query.expansion(query.wq.FuzzyTerm(field, "strike", maxdist=2),
+                                        gen.columns)) for field in query.TEXT_FIELDS)
+    monkeypatch.setattr(query, "MAX_TOTAL_EXPANSION", words - 1)
+    with pytest.raises(SearchError) as err:
+        run(sample_engine, q="strike~2")
+    assert err.value.type == "query_too_complex" and "at most" in err.value.message
+    monkeypatch.setattr(query, "MAX_TOTAL_EXPANSION", words)
+    assert run(sample_engine, q="strike~2")["total"] > 0
+
+
+def test_a_query_of_excluded_words_means_everything_else(engine):
+    everything = run(engine)["total"]
+    belgorod = run(engine, q="belgorod")["total"]
+    assert run(engine, q="-belgorod")["total"] == everything - belgorod
+    assert titles(run(engine, q="-belgorod")) == titles(run(engine, q="NOT belgorod"))
+    assert run(engine, q="drones (-belgorod)")["total"] == run(engine, q="drones NOT belgorod")["total"]
+    assert run(engine, q='-"drone strikes"')["total"] == everything - 2
+    assert titles(run(engine, q="+kharkiv missiles")) == titles(run(engine, q="kharkiv missiles"))
+
+
+@pytest.mark.parametrize("q", ["belgorod^1000", "(belgorod^20)^20", "belgorod^99999999999999999999"])
+def test_boosts_are_bounded(engine, q):
+    with pytest.raises(SearchError) as err:
+        run(engine, q=q)
+    assert err.value.type == "query_too_complex" and "boost" in err.value.message
+
+
+def test_a_bounded_boost_keeps_scores_finite_and_reorders(engine):
+    import math
+    belgorod = run(engine, q="belgorod^100 OR kharkiv")["hits"]
+    kharkiv = run(engine, q="belgorod OR kharkiv^100")["hits"]
+    assert all(math.isfinite(h["score"]) for h in belgorod + kharkiv)
+    assert "Belgorod" in belgorod[0]["title"]
+    assert "Kharkiv" in kharkiv[0]["title"] or "Kharkov" in kharkiv[0]["title"]
+
+
+def test_a_phrase_with_slop_finds_words_near_each_other_as_whoosh_does(sample_engine):
+    from whoosh import query as wq
+    with sample_engine.generation() as gen:
+        for words, slop in ((["drone", "attack"], 3), (["belgorod", "region"], 5),
+                            (["russian", "citi"], 2), (["ukrain", "strike", "belgorod"], 4)):
+            phrase = wq.Phrase("text", words, slop=slop)
+            theirs = {gen.searcher.stored_fields(d)["id"]
+                      for d in gen.searcher.docs_for_query(phrase)}
+            ours = {h["id"] for h in run(sample_engine, q=f'text:"{" ".join(words)}"~{slop}',
+                                         per_page=100)["hits"]}
+            assert ours == theirs, (words, slop)
+    near = run(sample_engine, q='"drone attack"~3')["total"]
+    assert near >= run(sample_engine, q='"drone attack"')["total"]
+
+
+def test_a_phrase_slop_is_bounded_and_is_not_a_fuzzy_edit(engine):
+    assert run(engine, q='"drones struck"~3')["total"] == 2
+    with pytest.raises(SearchError) as err:
+        run(engine, q='"drones struck"~11')
+    assert "apart" in err.value.message
+
+
+def test_the_last_month_of_the_last_year_is_a_date(engine):
+    assert run(engine, to="9999-12")["total"] == run(engine, to="9999-12-31")["total"] > 0
+
+
 def test_date_clauses_in_the_query(engine):
     may = titles(run(engine, q="date:2023-05"))
     assert may == {"Drone strikes hit Belgorod", "Missiles fall on Kharkiv",
@@ -527,7 +613,8 @@ def test_sample_nebenzya_finds_both_envoy_articles(sample_engine):
 
 def test_value_column_counts_agree_for_small_and_large_sets(engine):
     import numpy as np
-    columns = engine._current().columns
+    with engine.generation() as gen:
+        columns = gen.columns
     rng = np.random.default_rng(7)
     for name, column in columns.fields.items():
         for share in (0.05, 0.2, 0.5, 1.0):

@@ -1,0 +1,132 @@
+"""Index generations: what a request reads, kept open until the last request using it ends.
+
+``newsfacet index`` commits a new generation while a server answers from the old one. Each
+request takes the newest generation that is ready and holds it until it has answered, an
+export streaming for minutes included. The first request that notices a newer generation on
+disk opens it; requests arriving meanwhile go on with the one they have instead of waiting.
+A replaced generation is closed when its last user lets go.
+
+Whoosh's ``Searcher.refresh`` is not used: it closes the readers of segments the new
+generation no longer has and shares the others with it, so a request still running on the
+old generation would find its reader closed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from contextlib import contextmanager
+
+import numpy as np
+
+from .facets import Columns
+
+OPEN_ATTEMPTS = 5   # a newer commit may remove files while they are being opened: try again
+log = logging.getLogger(__name__)
+
+
+class Generation:
+    """One committed index generation: its searcher, its value columns and its users."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.number = searcher.reader().generation()
+        self.columns = Columns(searcher.reader())
+        live = np.flatnonzero(self.columns.live)
+        if len(live):   # warm: open the stored-fields files now, not on the first search
+            searcher.stored_fields(int(live[0]))
+        self._users = 0
+        self._retired = False
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        """Count one more request using this generation."""
+        with self._lock:
+            self._users += 1
+
+    def release(self) -> None:
+        """A request is done with this generation; the last one closes a replaced generation."""
+        with self._lock:
+            self._users -= 1
+            close = self._retired and self._users == 0
+        if close:
+            self.searcher.close()
+
+    def retire(self) -> None:
+        """A newer generation replaces this one: close it once nobody uses it."""
+        with self._lock:
+            self._retired = True
+            close = self._users == 0
+        if close:
+            self.searcher.close()
+
+    @property
+    def closed(self) -> bool:
+        """True once the generation's files are closed (it was replaced and nobody used it)."""
+        return self.searcher.is_closed
+
+
+class Generations:
+    """The generations of one index: the current one, and the switch to a newer one."""
+
+    def __init__(self, ix):
+        self._ix = ix
+        self._lock = threading.Lock()        # guards _current
+        self._opening = threading.Lock()     # one request at a time opens a newer generation
+        self._current = self._open()
+
+    def _open(self) -> Generation:
+        for attempt in range(OPEN_ATTEMPTS):
+            try:
+                return Generation(self._ix.searcher())
+            except Exception:   # files removed by a newer commit while we read them
+                if attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _take(self) -> Generation:
+        with self._lock:
+            gen = self._current
+            gen.acquire()
+        return gen
+
+    def _is_stale(self, gen: Generation) -> bool:
+        try:
+            return self._ix.latest_generation() != gen.number
+        except Exception:   # the folder is being written right now: keep what we have
+            return False
+
+    def acquire(self) -> Generation:
+        """The newest ready generation, counted as used until ``release``."""
+        gen = self._take()
+        if self._is_stale(gen) and self._opening.acquire(blocking=False):
+            try:
+                newer = self._open()
+            except Exception:
+                log.warning("a newer index generation could not be opened; still answering "
+                            "from generation %s", gen.number, exc_info=True)
+            else:
+                with self._lock:
+                    old, self._current = self._current, newer
+                old.retire()
+                gen.release()
+                gen = self._take()
+            finally:
+                self._opening.release()
+        return gen
+
+    @contextmanager
+    def use(self):
+        """``with generations.use() as gen:`` the newest generation, held for the block."""
+        gen = self.acquire()
+        try:
+            yield gen
+        finally:
+            gen.release()
+
+    def close(self) -> None:
+        """Close the current generation once its running requests are done."""
+        with self._lock:
+            self._current.retire()

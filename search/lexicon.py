@@ -1,0 +1,86 @@
+"""The words of one text field in one index generation, sorted, for cheap term expansion.
+
+Prefix, wildcard, range and fuzzy terms stand for the index words they match. Whoosh finds
+those by walking the term list in Python once per field and per use (a fuzzy term computes an
+edit distance against every word sharing its first letter, three times per request). Here the
+words are read once per generation; a prefix is a bisection, a wildcard a regular expression
+over the words of its prefix, and a fuzzy term one call of rapidfuzz's edit distance in C over
+the words of its prefix. Each expansion is remembered for the generation.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from bisect import bisect_left, bisect_right
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+_LAST_CHAR = "\U0010ffff"
+_MEMO_SIZE = 10_000   # expansions remembered per field and generation
+
+
+class Lexicon:
+    """The sorted words of one field, and what a prefix, pattern, range or fuzzy term matches."""
+
+    def __init__(self, reader, fieldname: str):
+        self.words = ([b.decode("utf-8") for b in reader.lexicon(fieldname)]
+                      if fieldname in reader.schema else [])
+        self._memo: dict = {}
+        self._lock = threading.Lock()
+
+    def _remember(self, key, compute) -> list[str]:
+        with self._lock:
+            found = self._memo.get(key)
+        if found is None:
+            found = compute()
+            with self._lock:
+                if len(self._memo) >= _MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[key] = found
+        return found
+
+    def _span(self, prefix: str) -> tuple[int, int]:
+        return bisect_left(self.words, prefix), bisect_left(self.words, prefix + _LAST_CHAR)
+
+    def prefixed(self, prefix: str, limit: int) -> list[str]:
+        """The first ``limit`` words starting with ``prefix``."""
+        start, stop = self._span(prefix)
+        return self.words[start:min(stop, start + limit)]
+
+    def matching(self, prefix: str, pattern: str, limit: int) -> list[str]:
+        """Up to ``limit`` words starting with ``prefix`` that match the whole regular
+        expression ``pattern``."""
+        def compute():
+            start, stop = self._span(prefix)
+            full = re.compile(pattern, re.DOTALL).fullmatch
+            found = []
+            for word in self.words[start:stop]:
+                if full(word):
+                    found.append(word)
+                    if len(found) >= limit:
+                        break
+            return found
+        return self._remember(("pattern", prefix, pattern, limit), compute)
+
+    def between(self, start: str | None, end: str | None, start_excl: bool, end_excl: bool,
+                limit: int) -> list[str]:
+        """Up to ``limit`` words in a range (None: open at that end)."""
+        lo = 0 if start is None else (bisect_right if start_excl else bisect_left)(self.words, start)
+        hi = (len(self.words) if end is None
+              else (bisect_left if end_excl else bisect_right)(self.words, end))
+        return self.words[lo:min(hi, lo + limit)] if hi > lo else []
+
+    def within(self, text: str, maxdist: int, prefix_chars: int,
+               limit: int) -> list[tuple[str, int]]:
+        """Up to ``limit`` (word, distance) pairs: the words within ``maxdist`` edits
+        (insertions, deletions, substitutions and swaps of neighbours, as Whoosh counts them)
+        of ``text`` that share its first ``prefix_chars`` characters, closest first."""
+        def compute():
+            start, stop = self._span(text[:prefix_chars])
+            found = process.extract(text, self.words[start:stop], scorer=OSA.distance,
+                                    score_cutoff=maxdist, limit=None)
+            found.sort(key=lambda item: (item[1], item[0]))
+            return [(word, int(distance)) for word, distance, _ in found[:limit]]
+        return self._remember(("fuzzy", text, maxdist, prefix_chars, limit), compute)

@@ -1,0 +1,177 @@
+"""The engine on a collection that changes: answering after updates, keeping an export's
+generation open while the index moves on, copies of one content found at several paths, and
+what a search without hits offers instead."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from search.engine import Engine
+from search.indexer import index_paths
+from search.request import SearchError, parse_request
+
+
+def write_records(path: Path, records: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def story(n: int, topic: str = "harbour", outlet: str = "Coast Courier") -> dict:
+    return {"title": f"Report {n} on the {topic}", "source": outlet,
+            "date": f"2021-0{1 + n % 9}-1{n % 10}",
+            "text": f"Report number {n} says the {topic} council met on a windy evening "
+                    f"and voted on plan p{n}x."}
+
+
+def indexed(tmp_path: Path, records: list[dict]) -> tuple[Path, Path]:
+    """A feed of ``records`` in tmp_path/data, indexed in tmp_path/ix: (feed, index folder)."""
+    feed = write_records(tmp_path / "data" / "feed.jsonl", records)
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    return feed, tmp_path / "ix"
+
+
+def run(engine: Engine, **params) -> dict:
+    return engine.search(parse_request({k: v if isinstance(v, list) else [str(v)]
+                                        for k, v in params.items()}))
+
+
+def test_search_after_an_update_that_replaces_and_removes_articles(tmp_path):
+    feed, index_dir = indexed(tmp_path, [story(n) for n in range(6)])
+    engine = Engine(index_dir)
+    old_id = run(engine, q="p2x")["hits"][0]["id"]
+
+    records = [story(n) for n in range(5)]          # the last record is gone
+    records[2]["text"] += " A ferry timetable was added."   # one changed
+    write_records(feed, records)
+    report = index_paths([feed.parent], index_dir, workers=1)
+    assert (report.updated, report.removed) == (1, 1)
+
+    for current in (engine, Engine(index_dir)):    # the running engine, and a restarted one
+        assert run(current, q="council")["total"] == 5
+        assert run(current, q="ferry timetable")["total"] == 1
+        assert run(current, q="p5x")["total"] == 0
+        with pytest.raises(SearchError) as gone:
+            current.article(old_id)
+        assert gone.value.status == 404
+        facets = run(current)["facets"]
+        assert sum(v["count"] for v in facets["published"]) == 5
+        assert facets["outlet"] == [{"value": "Coast Courier", "count": 5, "selected": False}]
+
+
+def test_an_export_keeps_its_generation_while_the_index_changes(tmp_path):
+    feed, index_dir = indexed(tmp_path, [story(n) for n in range(150)])
+    engine = Engine(index_dir)
+    with engine.generation() as first:
+        pass
+    export = engine.iter_records(parse_request({"q": ["council"]}))
+    started = [next(export) for _ in range(10)]
+
+    # While the export is half read, every article is replaced and the old file pruned.
+    feed.unlink()
+    write_records(tmp_path / "data" / "other.jsonl",
+                  [story(n, topic="airport") for n in range(40)])
+    index_paths([tmp_path / "data"], index_dir, prune=True, workers=1)
+    assert run(engine, q="airport")["total"] == 40
+    assert run(engine, q="harbour")["total"] == 0
+    assert not first.closed, "a generation an export still reads must stay open"
+
+    rest = list(export)
+    titles = [r["title"] for r in started + rest]
+    assert len(titles) == 150 and all("harbour" in t for t in titles)
+    assert first.closed, "the replaced generation is closed once its last reader is done"
+
+
+def test_an_export_abandoned_by_its_client_lets_its_generation_go(tmp_path):
+    feed, index_dir = indexed(tmp_path, [story(n) for n in range(20)])
+    engine = Engine(index_dir)
+    with engine.generation() as first:
+        pass
+    export = engine.iter_records(parse_request({}))
+    next(export)
+    write_records(feed, [story(n) for n in range(25)])
+    index_paths([feed.parent], index_dir, workers=1)
+    assert run(engine)["total"] == 25
+    export.close()
+    assert first.closed
+
+
+def test_an_export_checks_its_query_before_the_first_record(tmp_path):
+    feed, index_dir = indexed(tmp_path, [story(n) for n in range(3)])
+    with pytest.raises(SearchError, match="parenthesis"):
+        Engine(index_dir).iter_records(parse_request({"q": ["council AND ("]}))
+
+
+def test_the_same_content_at_two_paths_is_one_article_with_both_paths(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "a").mkdir(parents=True)
+    (corpus / "b").mkdir()
+    text = ("Lighthouse keepers strike\n\nThe lighthouse keepers of the northern cape went on "
+            "strike on Monday over unpaid night shifts.\n")
+    first = corpus / "a" / "keepers.txt"
+    second = corpus / "b" / "keepers-copy.txt"
+    for path in (first, second):
+        path.write_text(text, encoding="utf-8")
+    (corpus / "b" / "other.txt").write_text(
+        "Ferry delayed\n\nThe morning ferry to the northern cape was delayed by fog.\n",
+        encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    index_paths([corpus], index_dir, workers=1)
+    engine = Engine(index_dir)
+
+    result = run(engine, q="lighthouse")
+    assert result["total"] == 1 and len(result["hits"]) == 1
+    assert run(engine)["total"] == 2
+    assert sum(v["count"] for v in run(engine)["facets"]["published"]) == 2
+    record = engine.article(result["hits"][0]["id"])
+    assert record["paths"] == sorted([str(first.resolve()), str(second.resolve())])
+    assert record["path"] == record["paths"][0]
+    assert record["same_text"] == [], "an article is not a copy of itself"
+    exported = list(engine.iter_records(parse_request({"q": ["lighthouse"]})))
+    assert [r["paths"] for r in exported] == [record["paths"]]
+    assert engine.overview()["articles"] == 2
+
+    first.unlink()
+    index_paths([corpus], index_dir, prune=True, workers=1)
+    record = engine.article(result["hits"][0]["id"])
+    assert record["paths"] == [str(second.resolve())]
+    assert run(engine, q="lighthouse")["total"] == 1
+
+
+def test_a_search_without_hits_says_what_each_filter_holds_back(tmp_path):
+    records = ([story(n, outlet="Coast Courier") for n in range(4)]
+               + [story(n, topic="airport", outlet="Valley Voice") for n in range(4, 7)])
+    feed, index_dir = indexed(tmp_path, records)
+    engine = Engine(index_dir)
+    params = {"q": "council", "outlet": ["Valley Voice"], "from": "2021-01", "to": "2021-02"}
+    result = run(engine, **params)
+    assert result["total"] == 0
+    offered = {(r["param"], r["value"]): r["total"] for r in result["relaxations"]}
+
+    def without(param):   # the same search without one filter, asked for itself
+        return run(engine, **{k: v for k, v in params.items() if k != param})["total"]
+
+    assert offered == {("outlet", "Valley Voice"): without("outlet"),
+                       ("from", "2021-01"): without("from"), ("to", "2021-02"): without("to")}
+    assert offered == {("outlet", "Valley Voice"): 2, ("from", "2021-01"): 0,
+                       ("to", "2021-02"): 3}
+    assert run(engine, q="council")["relaxations"] == []
+
+
+def test_relaxing_one_of_several_values_keeps_the_others(tmp_path):
+    records = ([story(n, outlet="Coast Courier") for n in range(4)]
+               + [story(n, topic="airport", outlet="Valley Voice") for n in range(4, 7)])
+    feed, index_dir = indexed(tmp_path, records)
+    engine = Engine(index_dir)
+    result = run(engine, q="airport", outlet=["Coast Courier", "Nobody Weekly"])
+    assert result["total"] == 0
+    assert result["relaxations"] == [
+        {"param": "outlet", "value": "Coast Courier", "total": 0},    # Nobody Weekly stays
+        {"param": "outlet", "value": "Nobody Weekly", "total": 0}]    # Coast Courier stays
+    both = run(engine, q="airport", outlet=["Valley Voice", "Nobody Weekly"], to="2021-04")
+    assert both["total"] == 0
+    assert {(r["param"], r["value"]): r["total"] for r in both["relaxations"]} == {
+        ("outlet", "Valley Voice"): 0, ("outlet", "Nobody Weekly"): 0, ("to", "2021-04"): 3}
