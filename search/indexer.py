@@ -285,6 +285,14 @@ def _remove_leftovers(index_dir: Path) -> tuple[int, int]:
     return files, size
 
 
+def _size(count: int) -> str:
+    """A number of bytes as a user reads it: "3.1 kB", "12.4 MB"."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+
+
 def _clean_up(index_dir: Path, fresh: str | None) -> None:
     """After a failed or stopped build: remove what it wrote, as far as possible (a
     file left now is removed by the next build)."""
@@ -675,7 +683,7 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                 if leftovers:
                     report.notes.append(f"an earlier build of this index did not finish (its lock ended "
                                         f"with its process); removed the {leftovers} files it left "
-                                        f"({size / 1e6:.1f} MB)")
+                                        f"({_size(size)})")
                 committed = _update(ix, index_dir, files, report, rebuild, prune, workers,
                                     progress, signals, keep_empty=fresh is None)
             except BaseException as exc:

@@ -491,3 +491,24 @@ def test_symbolic_links_are_skipped_unless_followed(tmp_path, capsys):
     assert "loop: symbolic link to a folder already read" in err
     assert titles(index_dir, "zaporizhzhia") == ["Private notes", "Public story"]
     assert len(exported(index_dir)) == 2
+
+
+def test_what_a_killed_build_left_is_removed_and_said(tmp_path, corpus_copy, capsys):
+    """A build killed with -9 leaves its lock file (an flock, released by the kernel: it
+    blocks nobody), its temporary folder, segments no table of contents names and a
+    half-written table of contents. The next build removes them and says so."""
+    index_dir = tmp_path / "ix"
+    index_paths([corpus_copy], index_dir, workers=1)
+    kept = sorted(os.listdir(index_dir))
+    (index_dir / "MAIN.tmp").mkdir()
+    (index_dir / "MAIN.tmp" / "pool.tmp").write_bytes(b"x" * 1000)
+    (index_dir / "MAIN_deadbeef0123.seg").write_bytes(b"y" * 2000)
+    (index_dir / "_MAIN_7.toc.1700000000.5").write_bytes(b"z" * 100)
+    (index_dir / "last-build.json.partial").write_text("{")
+    assert main(["index", str(corpus_copy), "--index", str(index_dir), "--quiet"]) == 0
+    assert ("note: an earlier build of this index did not finish (its lock ended with its process); "
+            "removed the 4 files it left (3.1 kB)") in capsys.readouterr().err
+    assert sorted(os.listdir(index_dir)) == kept
+    assert len(titles(index_dir)) == 5
+    assert main(["index", str(corpus_copy), "--index", str(index_dir), "--quiet"]) == 0
+    assert "note:" not in capsys.readouterr().err      # a clean build leaves nothing to remove
