@@ -677,8 +677,10 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
         fresh = _prepare_folder(index_dir)
         lock = _take_lock(index_dir)
         try:
+            opened = False
             try:
                 ix = _open_or_create(index_dir, rebuild)
+                opened = True     # from here on, what is in the folder is this build's to tidy
                 leftovers, size = _remove_leftovers(index_dir)
                 if leftovers:
                     report.notes.append(f"an earlier build of this index did not finish (its lock ended "
@@ -687,7 +689,8 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                 committed = _update(ix, index_dir, files, report, rebuild, prune, workers,
                                     progress, signals, keep_empty=fresh is None)
             except BaseException as exc:
-                _clean_up(index_dir, fresh)
+                if fresh or opened:
+                    _clean_up(index_dir, fresh)
                 if isinstance(exc, OSError):
                     raise _write_failed(index_dir, exc) from None
                 raise
