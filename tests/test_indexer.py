@@ -512,3 +512,46 @@ def test_what_a_killed_build_left_is_removed_and_said(tmp_path, corpus_copy, cap
     assert len(titles(index_dir)) == 5
     assert main(["index", str(corpus_copy), "--index", str(index_dir), "--quiet"]) == 0
     assert "note:" not in capsys.readouterr().err      # a clean build leaves nothing to remove
+
+
+def test_a_file_that_turns_unreadable_keeps_its_records(tmp_path):
+    """A .json list that is now invalid, or a .jsonl.gz cut short, is a problem of the file:
+    the records it held stay as they were (not removed as 'no longer in the file')."""
+    import gzip
+
+    data = tmp_path / "data"
+    data.mkdir()
+    listing = data / "list.json"
+    listing.write_text(json.dumps([{"title": "Kept one", "text": "A report on Tokmak."},
+                                   {"title": "Kept two", "text": "A report on Polohy."}]))
+    feed = data / "feed.jsonl.gz"
+    rows = "".join(json.dumps({"title": f"Feed {n}", "text": f"Feed report {n} on Vasylivka."}) + "\n"
+                   for n in range(50))
+    feed.write_bytes(gzip.compress(rows.encode()))
+    index_dir = tmp_path / "ix"
+    assert index_paths([data], index_dir, workers=1).articles == 52
+    listing.write_text('[{"title": "Kept one", "text": ')              # saved half-way
+    feed.write_bytes(gzip.compress(rows.encode())[:200])              # copied half-way
+    report = index_paths([data], index_dir, workers=1)
+    assert report.removed == 0
+    assert {Path(f["file"]).name for f in report.failed} >= {"list.json", "feed.jsonl.gz"}
+    assert titles(index_dir, "tokmak OR polohy") == ["Kept one", "Kept two"]
+    assert len(titles(index_dir, "vasylivka")) == 50
+
+
+def test_a_file_gone_between_the_walk_and_its_reading_is_a_problem(tmp_path, corpus_copy, monkeypatch):
+    import search.indexer as indexer
+
+    gone = _write(corpus_copy / "gone.txt", "Gone", "A story about to be deleted.")
+    real = indexer.iter_files
+
+    def walk_then_delete(*args):
+        found = real(*args)
+        gone.unlink()
+        return found
+
+    monkeypatch.setattr(indexer, "iter_files", walk_then_delete)
+    report = index_paths([corpus_copy], tmp_path / "ix", workers=1)
+    assert report.articles == 5
+    assert [(Path(f["file"]).name, f["reason"]) for f in report.failed] == [
+        ("gone.txt", "could not be read: No such file or directory")]
