@@ -114,7 +114,7 @@ class Outcome:
 
     def line(self) -> str:
         status = "ok  " if not self.problems else "FAIL"
-        return (f"{status} {self.signal:<7} {self.when:<38} exit {self.exit!s:<4} index {self.index:<8} "
+        return (f"{status} {self.signal:<7} {self.when:<49} exit {self.exit!s:<4} index {self.index:<8} "
                 f"{self.recovered}" + ("".join(f"\n       - {p}" for p in self.problems)))
 
 
@@ -133,10 +133,9 @@ def _signal_after(proc: subprocess.Popen, sig: int, marker: str | None, delay: f
         if ready:
             seen += os.read(proc.stderr.fileno(), 65536)
     when = f"{delay:.2f} s after '{marker}'" if marker else f"{time.monotonic() - started:.2f} s after the start"
-    try:
-        os.killpg(proc.pid, sig)
-    except ProcessLookupError:   # the run ended before the signal
-        when += " (run over)"
+    if proc.poll() is not None:
+        return when + " (run over)", seen
+    os.killpg(proc.pid, sig)
     return when, seen
 
 

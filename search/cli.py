@@ -16,8 +16,8 @@ from pathlib import Path
 from web.serve import add_serve_arguments, run_serve  # imports Flask only when serving
 
 from .engine import Engine
-from .indexer import (REPORT, IndexError_, NothingToIndex, Terminated, damaged, index_paths,
-                      last_report, open_index)
+from .indexer import (REPORT, IndexError_, NothingToIndex, StopSignals, Terminated, damaged,
+                      index_paths, last_report, open_index)
 from .readers import UNSUPPORTED, printable
 from .request import parse_request
 from .searchcli import add_search_arguments, run_search
@@ -50,21 +50,28 @@ def _error(command: str, message: str) -> None:
 
 
 def _cmd_index(args) -> int:
-    try:
-        report = index_paths(args.paths, args.index, rebuild=args.rebuild, prune=args.prune,
-                             workers=args.workers, progress=not args.quiet,
-                             follow_symlinks=args.follow_symlinks)
-    except NothingToIndex as exc:
-        _error("index", str(exc))
-        return 1
-    except (FileNotFoundError, IndexError_) as exc:
-        _error("index", str(exc))
-        return 2
-    except KeyboardInterrupt as exc:
-        how, code = ("stopped (SIGTERM)", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
-        print(f"newsfacet index: {how}; the index in {printable(args.index)} is as it was "
-              "before this run", file=sys.stderr)
-        return code
+    with StopSignals() as signals:    # also while the report is shown: the build is complete then
+        try:
+            report = index_paths(args.paths, args.index, rebuild=args.rebuild, prune=args.prune,
+                                 workers=args.workers, progress=not args.quiet,
+                                 follow_symlinks=args.follow_symlinks)
+        except NothingToIndex as exc:
+            _error("index", str(exc))
+            return 1
+        except (FileNotFoundError, IndexError_) as exc:
+            _error("index", str(exc))
+            return 2
+        except KeyboardInterrupt as exc:
+            how, code = ("stopped (SIGTERM)", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
+            print(f"newsfacet index: {how}; the index in {printable(args.index)} is as it was "
+                  "before this run", file=sys.stderr)
+            return code
+        signals.finishing()
+        return _show_build(report, args)
+
+
+def _show_build(report, args) -> int:
+    """Print what a build did; its exit status."""
     for item in report.failed:
         print(f"failed: {printable(item['file'])}: {printable(item['reason'])}", file=sys.stderr)
     for item in report.skipped:

@@ -583,16 +583,18 @@ class _Progress:
             self.bar.close()
 
 
-class _StopSignals:
+class StopSignals:
     """While a build runs, SIGTERM stops it as Ctrl-C does: ``Terminated`` (a
     KeyboardInterrupt) is raised, the build cleans up and the index stays as it was.
-    Once ``commit_begins``, both signals only print a note: the build finishes. A
-    second signal while the build is stopping is ignored (it cleans up first)."""
+    Once ``finishing`` (the commit has begun, or the build is over and its report is
+    being shown), both signals only print a note: the build completes. A second signal
+    while the build is stopping is ignored (it cleans up first). Handlers can only be
+    set in the main thread: elsewhere this does nothing."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self):
-        self.committing = self.stopping = False
+        self.finished = self.stopping = False
         self.previous = {}
 
     def __enter__(self):
@@ -604,12 +606,13 @@ class _StopSignals:
         for sig, handler in self.previous.items():
             signal.signal(sig, handler)
 
-    def commit_begins(self) -> None:
-        self.committing = True
+    def finishing(self) -> None:
+        """From now on the build completes whatever signal comes."""
+        self.finished = True
 
     def _handle(self, signum, frame):
-        if self.committing:
-            print("newsfacet index: the index is being written; the build ends once it is done",
+        if self.finished:
+            print("newsfacet index: the build is finishing; it ends once the index is written",
                   file=sys.stderr, flush=True)
             return
         if self.stopping:
@@ -669,11 +672,11 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
     """
     started = time.monotonic()
     index_dir = Path(index_dir)
-    files, skipped = iter_files([Path(p) for p in paths], follow_symlinks)
-    if not files:
-        raise _no_files(paths, skipped)
-    report = BuildReport(skipped=[{"file": display_path(str(p)), "reason": why} for p, why in skipped])
-    with _StopSignals() as signals:
+    with StopSignals() as signals:
+        files, skipped = iter_files([Path(p) for p in paths], follow_symlinks)
+        if not files:
+            raise _no_files(paths, skipped)
+        report = BuildReport(skipped=[{"file": display_path(str(p)), "reason": why} for p, why in skipped])
         fresh = _prepare_folder(index_dir)
         lock = _take_lock(index_dir)
         try:
@@ -694,7 +697,7 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                 if isinstance(exc, OSError):
                     raise _write_failed(index_dir, exc) from None
                 raise
-            signals.commit_begins()   # the build is done: from here on it completes
+            signals.finishing()   # the build is done: from here on it completes
             if fresh and not report.articles:
                 _discard(index_dir, fresh)
                 return report
@@ -708,7 +711,7 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
 
 
 def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild: bool,
-            prune: bool, workers: int | None, progress: bool, signals: _StopSignals,
+            prune: bool, workers: int | None, progress: bool, signals: StopSignals,
             keep_empty: bool) -> bool:
     """Read, extract and index what changed, delete what is gone, and commit; fills
     ``report``. Returns whether a new generation was committed (not when nothing
@@ -778,7 +781,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
         if not (rebuild or deleted or pool.segments) or not (report.articles or keep_empty):
             writer.cancel()
             return False
-        signals.commit_begins()
+        signals.finishing()
         meter.committing()
         _commit(writer, pool.segments, rebuild)
         return True
