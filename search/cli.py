@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -212,7 +213,10 @@ def main(argv=None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:   # e.g. `newsfacet export | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        code = 0
+    if argv is None:   # the program itself: its work is done, Ctrl-C or SIGTERM now only cut its exit short
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
     return code
 
 
