@@ -552,7 +552,7 @@ class _Progress:
                             dynamic_ncols=True)
         else:
             self.every = float(os.environ.get("NEWSFACET_PROGRESS_SECONDS") or PROGRESS_SECONDS)
-            self._say(f"{files} files to read with {workers} worker processes")
+            self._say(f"{files} files to read with {workers} worker process" + ("es" if workers > 1 else ""))
 
     def _say(self, text: str) -> None:
         print(f"indexing: {text}", file=sys.stderr, flush=True)

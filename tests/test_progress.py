@@ -70,7 +70,7 @@ def test_off_a_terminal_a_line_every_few_seconds(tmp_path):
     proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.startswith("indexing: ")]
-    assert lines[0] == "indexing: 5 files to read with 1 worker processes"
+    assert lines[0] == "indexing: 5 files to read with 1 worker process"
     assert "indexing: 5 of 5 files, 5 articles (" in proc.stderr and "articles/s)" in proc.stderr
     assert lines[-1] == "indexing: 5 of 5 files, 5 articles; writing the index"
     assert "\r" not in proc.stderr
