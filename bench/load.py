@@ -3,6 +3,7 @@
     python bench/load.py                                # 100,000-article scale index, 50 clients, 120 s
     python bench/load.py --index DIR --clients 50 --seconds 600
     python bench/load.py --n 2000 --clients 10 --seconds 10   # the short form
+    python bench/load.py --only-pathological --clients 8     # a plain search beside 8 bad ones
 
 It starts the server as a subprocess, then runs ``--clients`` clients, each sending its next
 request as soon as the last one is answered, for ``--seconds``: searches, facet clicks,
@@ -34,30 +35,44 @@ from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
 
 WORDS = ["government", "oil", "football", "election", "market", "police", "minister", "bank",
          "court", "season", "company", "prices", "talks", "report", "shares", "league",
          "president", "film", "music", "budget", "strike", "profit", "coach", "vote"]
 PHRASES = ['"prime minister"', '"interest rates"', '"oil prices"', '"last year"']
-PATHOLOGICAL = [
-    " ".join(f"{w}~2" for w in WORDS[:12]),                 # many fuzzy terms
-    "gov* mar* pol* min* ban* cou* sea* com*",              # many broad prefixes
-    "ma?*e* OR co?*n* OR pr?*s*",                           # wildcards with few letters fixed
-    " ".join(PHRASES * 4),                                  # many phrases of common words
-    '"said year new people"~10 OR "government minister said"~10',
-    "(" * 40 + "oil" + ")" * 40,                            # deep brackets
-    "oil AND (",                                            # broken syntax: a 400
-    "a~2 b~2 c~2",                                          # fuzzy on short words
-]
+
+def pathological_query(rnd: random.Random) -> str:
+    """A query that asks for much work, each time a new one (nothing the server has seen),
+    or one that is broken."""
+    def mutated(word: str) -> str:
+        i = rnd.randrange(len(word))
+        return word[:i] + rnd.choice("aeiourstn") + word[i + 1:]
+    words = rnd.sample(WORDS, 12)
+    shapes = [
+        lambda: " ".join(f"{mutated(w)}~2" for w in words),                 # many fuzzy terms
+        lambda: " ".join(f"{w[:3]}*" for w in words[:8]),                   # broad prefixes
+        lambda: " OR ".join(f"{w[:2]}?{w[3:5]}*" for w in words[:4]),       # loose wildcards
+        lambda: " ".join(f'"{a} {b}"~{rnd.randint(2, 10)}'                  # many loose phrases
+                         for a, b in zip(words[::2], words[1::2])),
+        lambda: "(" * 40 + words[0] + ")" * 40,                             # deep brackets
+        lambda: f"{words[0]} AND (",                                        # broken syntax
+        lambda: " ".join(f"{c}~2" for c in "abcdefgh"),                     # fuzzy short words
+    ]
+    return rnd.choice(shapes)()
+
+
 SAMPLE_EVERY = 5.0   # seconds between readings of the server's memory
 
 
 def scale_index(n: int) -> Path:
     """The cached index of ``n`` scale-corpus articles, built on first use."""
-    from index import scale_corpus   # bench/index.py
+    import importlib.util
 
     from search.indexer import index_paths
+    spec = importlib.util.spec_from_file_location("bench_index", HERE / "index.py")
+    bench_index = importlib.util.module_from_spec(spec)   # bench/index.py makes the corpus
+    spec.loader.exec_module(bench_index)
+    scale_corpus = bench_index.scale_corpus
     index_dir = HERE / "out" / f"load-index-{n}"
     if not (index_dir / "newsfacet.json").exists():
         print(f"building {index_dir} …", flush=True)
@@ -147,9 +162,16 @@ class Mix:
         if roll < 0.95:
             return "article page", f"/articles/{rnd.choice(self.ids)}", {}, None
         if roll < 0.98:
-            return "export", "/api/export", {"q": " ".join(rnd.sample(WORDS, 3)),
+            # a researcher's export: the articles naming someone (tens to a few thousand)
+            name = rnd.choice([n for n in ("person", "org") if n in self.facets] or ["outlet"])
+            return "export", "/api/export", {name: rnd.choice(self.facets[name]),
                                              "format": rnd.choice(("csv", "jsonl"))}, None
-        return "pathological", "/api/search", {"q": rnd.choice(PATHOLOGICAL)}, b""
+        return self.pathological(rnd)
+
+    @staticmethod
+    def pathological(rnd: random.Random) -> tuple[str, str, dict, bytes | None]:
+        """A query that asks for much work, or is broken (a 400 is a fine answer to it)."""
+        return "pathological", "/api/search", {"q": pathological_query(rnd)}, b""
 
 
 def percentile(samples: list[float], pct: float) -> float:
@@ -164,6 +186,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=120.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only-pathological", action="store_true",
+                        help="every client sends only pathological queries (the plain probe "
+                             "still runs beside them)")
     args = parser.parse_args()
     if not 1 <= args.clients <= 500 or not 0 < args.seconds <= 3600:
         parser.error("--clients must be 1..500 and --seconds 0..3600")
@@ -187,6 +212,8 @@ def main() -> int:
                 if plain_only:
                     kind, path, params, refusal = ("plain search, beside the rest",
                                                    "/api/search", {"q": rnd.choice(WORDS)}, None)
+                elif args.only_pathological:
+                    kind, path, params, refusal = mix.pathological(rnd)
                 else:
                     kind, path, params, refusal = mix.request(rnd)
                 t = time.perf_counter()

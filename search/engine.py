@@ -27,7 +27,7 @@ from .facets import UNKNOWN
 from .generation import Generation, Generations
 from .highlight import Highlighter, query_words
 from .query import canonical_names, evaluate, parse_query
-from .request import SearchError, SearchRequest, parse_date_bound
+from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
 
 #: Relevance ranking looks at most this many hits deep; past it, sort by date or export.
@@ -258,7 +258,9 @@ class Engine:
         return suggestion if changed else None
 
     def article(self, id: str, q: str = "") -> dict:
-        """The full record of one article, with ``similar`` and ``same_text`` neighbours."""
+        """The full record of one article, with ``similar`` and ``same_text`` neighbours;
+        the words of query ``q`` are marked in its highlights."""
+        q = query_text(q)
         with self._generations.use() as gen:
             return self._article(gen, id, q)
 

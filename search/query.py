@@ -30,10 +30,13 @@ from .request import SearchError, parse_date_bound
 TEXT_FIELDS = ("title", "text", "aliases")
 MAX_TERMS = 32            # words and field:value clauses in one query
 MAX_EXPANSION = 500       # index words one wildcard or fuzzy term may stand for
-MAX_TOTAL_EXPANSION = 2000   # index words all the wildcard and fuzzy terms of a query stand for
+MAX_TOTAL_EXPANSION = 1000   # index words all the wildcard and fuzzy terms of a query stand for
 MAX_FUZZY_DISTANCE = 2
 MAX_SLOP = 10             # "crude oil"~10: the phrase's words at most this many words apart
 MAX_BOOST = 100           # word^N, and boosts inside each other multiplied together
+#: Positions one request may look up to check its phrases: (documents holding all the words
+#: of a phrase) x (its words), summed over the phrases not checked before in this generation.
+MAX_PHRASE_CHECKS = 500_000
 MIN_PREFIX_CHARS = 2      # characters before the first wildcard
 #: Field names a query may use -> index field.
 QUERY_FIELDS = {"title": "title", "text": "text", **FACET_FIELDS}
@@ -406,10 +409,12 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
     Scores follow Whoosh's BM25F (idf = log(N / (df + 1)) + 1, K1 = 1.2, B = 0.75, title
     weights boosted at index time) and add up over the parts of the query that match, as
     Whoosh's own matchers do; wildcard and fuzzy terms score a constant, like Whoosh's.
+    Phrases are checked on positions within a bounded amount of work (``MAX_PHRASE_CHECKS``).
     """
     size = columns.size
     reader = searcher.reader()
     total_docs = reader.doc_count_all()
+    phrase_checks = 0
 
     def zeros():
         return np.zeros(size, dtype=np.float32)
@@ -488,9 +493,22 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
             words = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
             if words is None:
                 return None
+
+            def check():
+                nonlocal phrase_checks
+                holding = int(words[0].sum())
+                phrase_checks += holding * len(node.words)
+                if phrase_checks > MAX_PHRASE_CHECKS:
+                    raise SearchError(
+                        f"a phrase of this query is made of words that {holding} articles all "
+                        "hold; finding where they stand next to each other in so many is more "
+                        "work than one search may do: put a rarer word in the phrase, or search "
+                        "the words without quotes", "q", type="query_too_complex")
+                return phrase_docs(node, searcher, words[0])
+
             exact = np.zeros(size, dtype=bool)
             exact[columns.cached(("phrase", node.fieldname, tuple(node.words), node.slop),
-                                 lambda: phrase_docs(node, searcher, words[0]))] = True
+                                 check)] = True
             return words[0] & exact, words[1] * node.boost
         return from_ids(np.fromiter(searcher.docs_for_query(node), dtype=np.int64))
 

@@ -26,7 +26,9 @@ MAX_FILTER_VALUES = 50
 MAX_PAGE = 100_000
 PARAMS = ("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size") + FILTER_PARAMS
 
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_WHOLE_NUMBER = re.compile(r"^-?[0-9]+$")
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")   # NUL, and bytes that were not UTF-8
 
 
 class SearchError(Exception):
@@ -95,13 +97,34 @@ class SearchRequest:
                 "facet_size": self.facet_size}
 
 
+def _text(value, name: str) -> str:
+    """A parameter value as text, refused when it holds NUL or bytes that are not UTF-8
+    (a command-line argument keeps those as lone surrogates)."""
+    value = str(value)
+    bad = _NOT_TEXT.search(value)
+    if bad:
+        what = "a NUL character" if bad.group() == "\x00" else "bytes that are not UTF-8"
+        raise SearchError(f"'{name}' contains {what} (at character {bad.start() + 1})", name)
+    return value
+
+
 def _getlist(params, name: str) -> list[str]:
     if hasattr(params, "getlist"):
-        return [str(v) for v in params.getlist(name)]
-    value = params.get(name, [])
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value]
-    return [str(value)]
+        values = params.getlist(name)
+    else:
+        values = params.get(name, [])
+        if not isinstance(values, (list, tuple)):
+            values = [values]
+    return [_text(v, name) for v in values]
+
+
+def query_text(q: str) -> str:
+    """The text of a query (``q``), refused when too long or not text."""
+    q = _text(q, "q")
+    if len(q) > MAX_QUERY_CHARS:
+        raise SearchError(f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} "
+                          "are allowed", "q", type="query_too_long")
+    return q
 
 
 def _single(params, name: str) -> str | None:
@@ -115,10 +138,9 @@ def _int(params, name: str, default: int, low: int, high: int, hint: str = "") -
     raw = _single(params, name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SearchError(f"'{name}' must be a whole number, not {raw!r}", name) from None
+    if not _WHOLE_NUMBER.match(raw):
+        raise SearchError(f"'{name}' must be a whole number, not {raw!r}", name)
+    value = int(raw)
     if not low <= value <= high:
         raise SearchError(f"'{name}' must be between {low} and {high}, not {value}{hint}", name)
     return value
@@ -152,15 +174,13 @@ def parse_request(params, ignore=()) -> SearchRequest:
     for name in params.keys():
         if name not in PARAMS and name not in ignore:
             raise SearchError(f"unknown parameter '{name}'; known: {', '.join(PARAMS)}", name)
-    q = _single(params, "q") or ""
-    if len(q) > MAX_QUERY_CHARS:
-        raise SearchError(f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} "
-                          "are allowed", "q", type="query_too_long")
+    q = query_text(_single(params, "q") or "")
     filters = {}
     for name in FILTER_PARAMS:
-        values = [v.strip() for v in _getlist(params, name) if v.strip()]
-        if len(values) > MAX_FILTER_VALUES:
+        given = _getlist(params, name)
+        if len(given) > MAX_FILTER_VALUES:
             raise SearchError(f"at most {MAX_FILTER_VALUES} values of '{name}' are allowed", name)
+        values = [v.strip() for v in given if v.strip()]
         if values:
             filters[name] = list(dict.fromkeys(values))
     date_from, date_to = _single(params, "from"), _single(params, "to")

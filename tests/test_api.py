@@ -68,12 +68,19 @@ def test_search_response_shape_and_next_link(client):
                 "places", "people", "organizations", "url", "score", "highlights"):
         assert key in hit
     assert body["next"] == "?page=2&per_page=3"
-    assert response.headers["Link"] == '<http://localhost/api/search?page=2&per_page=3>; rel="next"'
+    assert response.headers["Link"] == '</api/search?page=2&per_page=3>; rel="next"'
     second = client.get("/api/search" + body["next"]).get_json()
     assert second["page"] == 2 and not {h["id"] for h in second["hits"]} & {
         h["id"] for h in body["hits"]}
     last = client.get("/api/search?per_page=3&page=4")
     assert "Link" not in last.headers and last.get_json()["next"] is None
+
+
+def test_next_link_never_names_the_requests_host(client):
+    # A relative reference: a forged Host (cache poisoning, links to another site) is not echoed.
+    for headers in ({"Host": "evil.example"}, {"X-Forwarded-Host": "evil.example"}):
+        response = client.get("/api/search?per_page=3", headers=headers)
+        assert response.headers["Link"] == '</api/search?page=2&per_page=3>; rel="next"'
 
 
 @pytest.mark.parametrize("query, param", [

@@ -218,3 +218,116 @@ def test_pages_load_without_console_errors(browser, base_url):
                   if e["level"] == "SEVERE"]
         assert errors == [], (path, errors)
 
+
+
+# --- a hostile corpus: nothing it holds may run in the browser ----------------------------------
+
+#: Every payload sets window.__pwned; the pages must show them as text and run none.
+PWN = "window.__pwned=1"
+HOSTILE_RECORD = {
+    "title": f"<script>{PWN}</script>Oil depot <img src=x onerror={PWN}> burns",
+    "source": f"<img src=x onerror={PWN}>Evil Times",
+    "author": f"<svg onload={PWN}>Mallory</svg>",
+    "url": f"javascript:{PWN}",
+    "date": "2024-03-01",
+    "text": (f"Oil depot fire. <script>{PWN}</script> Firefighters in Odesa worked all night. "
+             f"<img src=x onerror={PWN}> <a href=\"javascript:{PWN}\">read more</a> "
+             f"<iframe src=\"javascript:{PWN}\"></iframe> The oil depot burned until dawn."),
+}
+HOSTILE_PAGE = f"""<!doctype html>
+<html><head>
+<title>&lt;script&gt;{PWN}&lt;/script&gt;Oil tanker seized</title>
+<meta property="og:site_name" content="&lt;img src=x onerror={PWN}&gt;Harbour News">
+<meta name="author" content="&lt;script&gt;{PWN}&lt;/script&gt;Eve">
+<meta property="og:url" content="javascript:{PWN}">
+<link rel="canonical" href="javascript:{PWN}">
+<meta property="article:published_time" content="2024-03-02">
+<script>{PWN}</script>
+</head><body>
+<article>
+<h1>&lt;script&gt;{PWN}&lt;/script&gt;Oil tanker seized</h1>
+<p>An oil tanker was seized off Odesa on Saturday, the port authority said in a statement
+that gave few details about the crew or the cargo of crude oil.</p>
+<p><a href="javascript:{PWN}" onclick="{PWN}">Click here</a> &lt;img src=x onerror={PWN}&gt;
+The tanker had left Istanbul a week earlier with a cargo of crude oil bound for the port.</p>
+<p onmouseover="{PWN}">Officials said the oil tanker would stay in port while the
+investigation continued, and that the crew were safe and in good health.</p>
+</article></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory):
+    _require_browser()
+    import json
+
+    root = tmp_path_factory.mktemp("hostile-browser")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "record.json").write_text(json.dumps(HOSTILE_RECORD), encoding="utf-8")
+    (corpus / "page.html").write_text(HOSTILE_PAGE, encoding="utf-8")
+    report = index_paths([corpus], root / "index", workers=1)
+    assert report.articles == 2, report.failed
+    server = make_server(root / "index", "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=10)
+
+
+#: The page's DOM as a test sees it: scripts, event-handler attributes, links that are not
+#: http(s) or on this site, and whether any payload ran.
+DOM_REPORT = """
+const scripts = [...document.scripts].map(s => s.src || s.textContent);
+const handlers = [...document.querySelectorAll('*')].flatMap(
+    e => [...e.attributes].filter(a => a.name.startsWith('on')).map(a => e.tagName + ' ' + a.name));
+const links = [...document.querySelectorAll('[href], [src]')]
+    .map(e => e.getAttribute('href') || e.getAttribute('src'))
+    .filter(u => !/^(https?:\\/\\/|\\/|#|\\?)/i.test(u.trim()));
+return {scripts, handlers, links, pwned: typeof window.__pwned, frames: document.querySelectorAll('iframe').length};
+"""
+
+
+def _assert_nothing_ran(browser, page: str):
+    from selenium.common.exceptions import NoAlertPresentException
+
+    _wait(browser, lambda b: b.execute_script("return document.readyState") == "complete")
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert          # an alert would be open had a payload called one
+    report = browser.execute_script(DOM_REPORT)
+    assert report["pwned"] == "undefined", (page, report)
+    assert [s for s in report["scripts"] if not s.endswith("/static/app.js")] == [], (page, report)
+    assert report["handlers"] == [] and report["links"] == [] and report["frames"] == 0, (page, report)
+
+
+def test_a_hostile_corpus_runs_nothing_in_the_browser(browser, hostile_url):
+    browser.get(hostile_url + "/")
+    _assert_nothing_ran(browser, "home")
+    assert "Evil Times" in browser.find_element(*_by("body")).text
+
+    browser.get(hostile_url + "/search?q=oil")
+    _assert_nothing_ran(browser, "results")
+    titles = [a.text for a in browser.find_elements(*_by(".hit-title a"))]
+    assert len(titles) == 2
+    assert any(f"<script>{PWN}</script>" in t for t in titles), titles   # shown as text
+    hrefs = [a.get_attribute("href") for a in browser.find_elements(*_by(".hit-title a"))]
+
+    shown_urls = []
+    for href in hrefs:
+        browser.get(href)
+        _assert_nothing_ran(browser, href)
+        assert "oil" in browser.find_element(*_by("body")).text.lower()
+        # the article's own URL is shown, and is a link only when it is http(s)
+        for element in browser.find_elements(*_by(".original-url")):
+            raw = browser.execute_script("return arguments[0].getAttribute('href')", element)
+            assert raw is None or raw.startswith(("http://", "https://")), (href, raw)
+            shown_urls.append(element.text)
+    assert shown_urls == [HOSTILE_RECORD["url"]]
+
+    # every facet value, chip and histogram bar of a search that selects the hostile outlet
+    browser.get(hostile_url + "/search?q=oil&facet_size=100")
+    outlet = browser.find_element(*_by('.facet[data-facet="outlet"] .facet-value'))
+    _click_and_load(browser, outlet)
+    _assert_nothing_ran(browser, "results with a hostile chip")
+    assert _chips(browser), "the outlet filter has no chip"

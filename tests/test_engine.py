@@ -215,6 +215,27 @@ def test_a_phrase_slop_is_bounded_and_is_not_a_fuzzy_edit(engine):
     assert "apart" in err.value.message
 
 
+def test_checking_phrases_is_bounded_work(tmp_path, monkeypatch):
+    from search import query
+    engine = Engine(build_index(tmp_path))   # its own generation: no phrase checked before
+    holding = run(engine, q="ukrainian drones struck")["total"]   # 2 articles, 3 words
+    monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", holding * 3 - 1)
+    with pytest.raises(SearchError) as err:
+        run(engine, q='text:"ukrainian drones struck"')
+    assert err.value.type == "query_too_complex" and f"{holding} articles" in err.value.message
+    monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", holding * 3)
+    assert run(engine, q='text:"ukrainian drones struck"')["total"] == 2
+    monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", 0)   # checked once: not work again
+    assert run(engine, q='text:"ukrainian drones struck"')["total"] == 2
+
+
+def test_an_article_query_is_bounded_like_a_search(engine):
+    some_id = run(engine)["hits"][0]["id"]
+    with pytest.raises(SearchError) as err:
+        engine.article(some_id, q="x" * 501)
+    assert err.value.type == "query_too_long"
+
+
 def test_the_last_month_of_the_last_year_is_a_date(engine):
     assert run(engine, to="9999-12")["total"] == run(engine, to="9999-12-31")["total"] > 0
 
@@ -489,6 +510,13 @@ def test_suggestion_for_a_misspelt_word(engine):
     ({"facet_size": "-1"}, "facet_size", "between"),
     ({"colour": "red"}, "colour", "unknown parameter"),
     ({"q": ["a", "b"]}, "q", "once"),
+    ({"per_page": "1_0"}, "per_page", "whole number"),
+    ({"page": "\u0663"}, "page", "whole number"),          # an Arabic-Indic digit
+    ({"from": "\u0968\u0966\u0968\u0969"}, "from", "YYYY"),   # Devanagari digits
+    ({"q": "oil\x00"}, "q", "NUL"),
+    ({"q": "oil \udc80"}, "q", "not UTF-8"),                # a non-UTF-8 argument byte
+    ({"outlet": ["RT\udcff"]}, "outlet", "not UTF-8"),
+    ({"outlet": [""] * 51}, "outlet", "at most 50"),
 ])
 def test_bad_requests_name_the_parameter(engine, params, param, fragment):
     with pytest.raises(SearchError) as err:

@@ -175,3 +175,16 @@ def test_relaxing_one_of_several_values_keeps_the_others(tmp_path):
     assert both["total"] == 0
     assert {(r["param"], r["value"]): r["total"] for r in both["relaxations"]} == {
         ("outlet", "Valley Voice"): 0, ("outlet", "Nobody Weekly"): 0, ("to", "2021-04"): 3}
+
+
+def test_an_outlet_name_with_commas_is_the_same_in_hits_facets_and_filters(tmp_path):
+    records = [story(0, outlet="Harbour Press, Inc."), story(1, outlet="Harbour Press, Inc."),
+               story(2, outlet="Valley Voice")]
+    _, index_dir = indexed(tmp_path, records)
+    engine = Engine(index_dir)
+    result = run(engine, q="council")
+    assert {h["outlet"] for h in result["hits"]} == {"Harbour Press, Inc.", "Valley Voice"}
+    assert {v["value"]: v["count"] for v in result["facets"]["outlet"]} == {
+        "Harbour Press, Inc.": 2, "Valley Voice": 1}
+    assert run(engine, outlet="Harbour Press, Inc.")["total"] == 2
+    assert run(engine, q='outlet:"Harbour Press, Inc."')["total"] == 2

@@ -2,20 +2,22 @@
 
 ``create_app({"INDEX_DIR": path})`` builds an app on one index: the JSON API
 (``web.api``), the HTML pages (``web.pages``) and the streamed export
-(``web.export``). It adds the security headers every response carries and
-error handlers that answer in the caller's format (JSON under ``/api/``, an
+(``web.export``). It refuses oversized or malformed requests before any view
+runs (``web.limits``), adds the security headers every response carries, and
+has error handlers that answer in the caller's format (JSON under ``/api/``, an
 HTML page elsewhere) and never show a stack trace.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from search.request import SearchError
 
 from .api import api
 from .export import export
+from .limits import check_request
 from .pages import pages
 
 #: Every response's security headers. No inline script or style is ever needed:
@@ -45,9 +47,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(config or {})
     app.json.sort_keys = False        # keep the response's documented field order
     app.jinja_env.autoescape = True   # also for templates that are not named *.html
+    # No redirect from /a//b to /a/b: it named the request's Host in its Location
+    # and changed an article id; such a path is simply not found.
+    app.url_map.merge_slashes = False
     app.register_blueprint(api)
     app.register_blueprint(export)
     app.register_blueprint(pages)
+    app.before_request(check_request)
     app.after_request(_add_security_headers)
     app.register_error_handler(SearchError, _search_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -66,12 +72,12 @@ def _wants_json() -> bool:
 
 
 def _error_response(status: int, kind: str, message: str, param: str | None = None):
+    """The error as ``{"error": {type, message, param}}`` under /api/, else as the error page."""
     if _wants_json():
-        error = {"type": kind, "message": message}
-        if param:
-            error["param"] = param
-        return jsonify({"error": error}), status
-    return render_template("error.html", status=status, message=message), status
+        body = jsonify({"error": {"type": kind, "message": message, "param": param}})
+    else:
+        body = render_template("error.html", status=status, message=message)
+    return make_response(body, status)
 
 
 def _search_error(exc: SearchError):
@@ -80,7 +86,12 @@ def _search_error(exc: SearchError):
 
 def _http_error(exc: HTTPException):
     kind = (exc.name or "error").lower().replace(" ", "_")
-    return _error_response(exc.code or 500, kind, exc.description or exc.name)
+    response = _error_response(exc.code or 500, kind, exc.description or exc.name)
+    # Keep what the exception says besides its body: Allow on a 405, for one.
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def _unexpected_error(exc: Exception):

@@ -9,10 +9,8 @@ JavaScript.
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import parse_qsl
 
 from flask import Blueprint, render_template, request
-from werkzeug.datastructures import MultiDict
 
 from search.request import SearchError, parse_request
 
@@ -23,6 +21,17 @@ from .urls import SearchLinks, search_url
 
 pages = Blueprint("pages", __name__)
 pages.add_app_template_global(search_url, "search_link")   # search_link(place="Kharkiv") in templates
+
+
+@pages.app_template_test("web_url")
+def is_web_url(value) -> bool:
+    """True for an http(s) URL: the only kind of corpus URL a page makes a link.
+
+    A corpus may give any text as an article's URL (``javascript:...``,
+    ``data:...``); anything else is shown as text, never as an ``href``.
+    """
+    return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
+
 
 #: The facets of the sidebar, in order: (parameter and facet name, heading).
 FACETS = [
@@ -61,17 +70,28 @@ def _chips(links: SearchLinks) -> list[dict]:
     return chips
 
 
-def _relaxations(chips: list[dict]) -> list[dict]:
-    """For an empty result: how many articles each filter's removal would bring back."""
+#: How a relaxation's parameter reads on the page, for the ones that are not facets.
+DATE_LABELS = {"from": "From", "to": "To", "dated": "Published"}
+DATED_VALUES = {"unknown": "date unknown", "yes": "date known"}
+
+
+def _relaxations(result: dict, links: SearchLinks) -> list[dict]:
+    """For an empty result: the filters whose removal alone would bring articles back.
+
+    The engine counts them (``result["relaxations"]``: param, value and the total
+    without that one value); each becomes a link to the search without it.
+    """
     out = []
-    for chip in chips:
-        params = parse_qsl(chip["href"].partition("?")[2]) + [("per_page", "1"), ("facet_size", "1")]
-        try:
-            total = get_engine().search(parse_request(MultiDict(params)))["total"]
-        except SearchError:
+    for item in result.get("relaxations", []):
+        name, value, total = item["param"], item["value"], item["total"]
+        if not total:
             continue
-        if total:
-            out.append(dict(chip, total=total))
+        if name in FACET_LABELS:       # one value of a filter that may have several
+            label, href = FACET_LABELS[name], links.remove(name, value)
+        else:                          # from, to or dated: single-valued
+            label, href = DATE_LABELS[name], links.remove(name)
+        shown = DATED_VALUES.get(value, value) if name == "dated" else value
+        out.append({"label": label, "value": shown, "href": href, "total": total})
     return out
 
 
@@ -119,7 +139,7 @@ def search():
         facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
         histogram=build_histogram(result.get("facets", {}).get("published", []), links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
-        relaxations=_relaxations(chips) if not result["total"] else [],
+        relaxations=_relaxations(result, links) if not result["total"] else [],
         any_words=" OR ".join(words) if len(words) > 1 and all(w.isalnum() for w in words) else None,
         error=None)
 
@@ -129,7 +149,8 @@ def article(article_id: str):
     """One article: clean text with its names linked, metadata, copies and similar articles.
 
     Reached from a search (``?q=...``), the query's words are marked; a query
-    the engine cannot parse only loses the marks, not the article.
+    that is too long or that the engine cannot parse only loses the marks, not
+    the article.
     """
     q = request.args.get("q", "")
     engine = get_engine()

@@ -1,0 +1,233 @@
+"""The OpenAPI 3 description of the JSON endpoints, served at ``/api/openapi.json``.
+
+It says what the server does, so that a client (or schemathesis) can rely on
+it: every parameter with the bounds the engine enforces, every status each
+path can answer, and the shape of every body, errors included. The bounds
+come from ``search.request`` and ``web.limits``, so the document cannot drift
+from the checks.
+"""
+
+from __future__ import annotations
+
+from search.model import RECORD_FIELDS
+from search.request import (DATED, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, FILTER_PARAMS,
+                            MAX_FACET_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE,
+                            MAX_QUERY_CHARS, SORTS)
+
+from .limits import MAX_QUERY_STRING
+
+#: YYYY, YYYY-MM or YYYY-MM-DD. Surrounding spaces are ignored and an empty
+#: value is the same as none, as for every parameter.
+DATE_PATTERN = r"^\s*(\d{4}(-\d{2}(-\d{2})?)?)?\s*$"
+TEXT_RULES = ("Spaces around a value are ignored and an empty value is the same as none. "
+              "Text parameters must be UTF-8 (percent-encoded) and hold no NUL character; the "
+              f"query string may be at most {MAX_QUERY_STRING} bytes long and a request carries "
+              "no body.")
+Q_DESCRIPTION = (
+    "query: words (AND), \"phrases\", OR, NOT/-word, field:value (outlet, source_outlet, place, "
+    "person, org, author, title, text), prefix*, fuzzy~, date:2023-05 or date:[2023-01 TO "
+    "2023-06]. Any string up to the length limit is accepted here, but the query language has "
+    "a syntax and bounds (an unbalanced bracket, an unknown field, too many terms, a wildcard "
+    "or fuzzy term that stands for too many words): such a query is answered 400 with the "
+    "error's param 'q'.")
+
+_NULLABLE_STRING = {"type": "string", "nullable": True}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+
+
+def _ref(kind: str, name: str) -> dict:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def _param(name: str, description: str, schema: dict, repeat: bool = False) -> dict:
+    """A query parameter; ``repeat`` for one that may be given several times (a filter)."""
+    if repeat:   # its items are strings, and an empty string is one: no allowEmptyValue needed
+        return {"name": name, "in": "query", "required": False, "description": description,
+                "schema": {"type": "array", "items": schema}, "style": "form", "explode": True}
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema, "allowEmptyValue": True}    # an empty value is the same as none
+
+
+def _search_params() -> list[dict]:
+    """The parameters of a search (``/api/search``; ``/api/export`` takes them but paging)."""
+    return [
+        _param("q", Q_DESCRIPTION, {"type": "string", "maxLength": MAX_QUERY_CHARS}),
+        # No maxItems: blank values are ignored and do not count towards the limit.
+        *[_param(name, f"only articles with this {name} (several values: any of them); more "
+                       f"than {MAX_FILTER_VALUES} values that are not blank are answered 400",
+                 {"type": "string"}, repeat=True)
+          for name in FILTER_PARAMS],
+        _param("from", "published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD); a date "
+                       "that does not exist (2023-02-30) or one after 'to' is answered 400",
+               {"type": "string", "pattern": DATE_PATTERN}),
+        _param("to", "published on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)",
+               {"type": "string", "pattern": DATE_PATTERN}),
+        _param("dated", "unknown: only articles without a publication date (400 with from/to); "
+                        "yes: only those with one", {"type": "string", "enum": list(DATED)}),
+        _param("sort", "relevance (default with a query), newest (default without), oldest",
+               {"type": "string", "enum": list(SORTS)}),
+        _param("page", "page number, from 1; a page past the last one, or past the depth "
+                       "relevance ranking goes to, is answered 400",
+               {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+        _param("per_page", "hits per page", {"type": "integer", "minimum": 1,
+                                             "maximum": MAX_PER_PAGE,
+                                             "default": DEFAULT_PER_PAGE}),
+        _param("facet_size", "values per facet", {"type": "integer", "minimum": 0,
+                                                  "maximum": MAX_FACET_SIZE,
+                                                  "default": DEFAULT_FACET_SIZE}),
+    ]
+
+
+def _errors(*statuses: str) -> dict:
+    return {status: _ref("responses", status) for status in statuses}
+
+
+#: Every error the app itself answers, by status: all have the Error body.
+ERROR_RESPONSES = {
+    "400": "a parameter is invalid (unknown name, bad value, not UTF-8, a NUL, a query the "
+           "query language refuses); the error's param names it",
+    "404": "no such article",
+    "413": "the request carries a body larger than the server accepts",
+    "414": "the query string is too long",
+    "503": "the server has no usable index to answer from",
+}
+
+
+def _schemas() -> dict:
+    facet_value = {"type": "object", "required": ["value", "count"], "properties": {
+        "value": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+        "selected": {"type": "boolean"}}}
+    brief = {"type": "object", "required": ["id", "title", "outlet", "published"], "properties": {
+        "id": {"type": "string"}, "title": _NULLABLE_STRING, "outlet": _NULLABLE_STRING,
+        "source_outlet": _NULLABLE_STRING, "published": _NULLABLE_STRING,
+        "url": _NULLABLE_STRING, "score": {"type": "number"}}}
+    mention = {"type": "object", "required": ["type", "name", "start", "end"], "properties": {
+        "type": {"type": "string"}, "name": {"type": "string"}, "text": {"type": "string"},
+        "start": {"type": "integer"}, "end": {"type": "integer"}}}
+    record = {
+        "id": {"type": "string", "description": "a content hash, stable across rebuilds"},
+        "path": {"type": "string", "description": "the file it was found in (the first)"},
+        "paths": {**_STRINGS, "description": "every file the same content was found in"},
+        "url": _NULLABLE_STRING, "title": _NULLABLE_STRING, "text": {"type": "string"},
+        "outlet": _NULLABLE_STRING, "source_outlet": _NULLABLE_STRING, "authors": _STRINGS,
+        "published": {**_NULLABLE_STRING, "description": "ISO date (YYYY-MM-DD)"},
+        "date_source": {**_NULLABLE_STRING, "description": "metadata, byline or text"},
+        "mentioned_dates": {"type": "array"}, "places": _STRINGS, "people": _STRINGS,
+        "organizations": _STRINGS, "mentions": {"type": "array", "items": _ref("schemas", "Mention")},
+        "language": _NULLABLE_STRING, "word_count": {"type": "integer", "minimum": 0},
+    }
+    hit = {"type": "object", "properties": {
+        **{name: record[name] for name in ("id", "title", "outlet", "source_outlet", "published",
+                                           "date_source", "authors", "places", "people",
+                                           "organizations", "url")},
+        "score": {"type": "number", "nullable": True},
+        "highlights": {"type": "object", "required": ["title", "text"], "properties": {
+            "title": {"type": "string"}, "text": _STRINGS}}}}
+    hit["required"] = list(hit["properties"])
+    article = {"type": "object", "required": [*RECORD_FIELDS, "highlights", "similar", "same_text"],
+               "properties": {
+                   **record,
+                   "highlights": {"type": "object", "required": ["title", "text"], "properties": {
+                       "title": {"type": "string"}, "text": {"type": "string"}},
+                       "description": "title and text, escaped HTML with the query's words "
+                                      "in <mark>"},
+                   "similar": {"type": "array", "items": _ref("schemas", "ArticleBrief")},
+                   "same_text": {"type": "array", "items": _ref("schemas", "ArticleBrief")}}}
+    search = {"type": "object", "required": ["query", "total", "page", "per_page", "pages",
+                                             "took_ms", "hits", "facets", "suggestion",
+                                             "warnings", "next"],
+              "properties": {
+                  "query": {"type": "object", "description": "the request as understood"},
+                  "total": {"type": "integer", "minimum": 0},
+                  "page": {"type": "integer", "minimum": 1},
+                  "per_page": {"type": "integer", "minimum": 1},
+                  "pages": {"type": "integer", "minimum": 1},
+                  "took_ms": {"type": "integer", "minimum": 0},
+                  "hits": {"type": "array", "items": _ref("schemas", "Hit")},
+                  "facets": {"type": "object", "additionalProperties": {
+                      "type": "array", "items": _ref("schemas", "FacetValue")}},
+                  "suggestion": _NULLABLE_STRING,
+                  "warnings": _STRINGS,
+                  "relaxations": {"type": "array", "description": "with no hits: how many "
+                                  "results the search would have without each filter value",
+                                  "items": {"type": "object",
+                                            "required": ["param", "value", "total"],
+                                            "properties": {"param": {"type": "string"},
+                                                           "value": {"type": "string"},
+                                                           "total": {"type": "integer"}}}},
+                  "next": {**_NULLABLE_STRING,
+                           "description": "query string of the next page, or null"}}}
+    error = {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["type", "message", "param"], "properties": {
+            "type": {"type": "string"}, "message": {"type": "string"},
+            "param": {**_NULLABLE_STRING, "description": "the parameter at fault, if one is"}}}}}
+    return {"Error": error, "SearchResponse": search, "Hit": hit, "FacetValue": facet_value,
+            "Article": article, "ArticleBrief": brief, "Mention": mention}
+
+
+def _json(schema_name: str, description: str, **extra) -> dict:
+    return {"description": description, **extra,
+            "content": {"application/json": {"schema": _ref("schemas", schema_name)}}}
+
+
+def openapi_document() -> dict:
+    """The OpenAPI 3 description of the JSON endpoints."""
+    params = _search_params()
+    export_params = [p for p in params if p["name"] not in ("page", "per_page", "facet_size")]
+    export_params.append(_param("format", "csv (default) or jsonl",
+                                {"type": "string", "enum": ["csv", "jsonl"]}))
+    link = {"Link": {"description": 'the next page, as a relative reference: '
+                                    '</api/search?...>; rel="next"',
+                     "schema": {"type": "string"}}}
+    disposition = {"Content-Disposition": {"required": True, "description": "an attachment",
+                                           "schema": {"type": "string"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "newsfacet API", "version": "1",
+                 "description": "Search a news collection: ranked, highlighted hits with facets. "
+                                "Every operation is a GET; any other method is answered 405 "
+                                "with an Allow header. " + TEXT_RULES},
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Search articles", "operationId": "search", "parameters": params,
+                "responses": {
+                    "200": _json("SearchResponse", "the results; a Link rel=next header when "
+                                 "there is a next page", headers=link),
+                    **_errors("400", "413", "414", "503")}}},
+            "/api/articles/{id}": {"get": {
+                "summary": "One article with similar articles and copies of the same text",
+                "operationId": "article",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+                     "description": "the article's id, as in a search hit"},
+                    _param("q", "a query whose words are marked in the highlights (the same "
+                                "language, limit and 400s as the search's q)",
+                           {"type": "string", "maxLength": MAX_QUERY_CHARS})],
+                "responses": {
+                    "200": _json("Article", "the article record plus highlights, similar "
+                                            "and same_text"),
+                    **_errors("400", "404", "413", "414", "503")}}},
+            "/api/export": {"get": {
+                "summary": "The whole result set (every filter applied, no row cap), streamed",
+                "operationId": "export", "parameters": export_params,
+                "responses": {
+                    "200": {"description": "one row (CSV, with a header row) or JSON record "
+                                           "(JSONL) per article, with the export record's "
+                                           "fields: " + ", ".join(RECORD_FIELDS),
+                            "headers": disposition,
+                            "content": {"text/csv": {"schema": {"type": "string"}},
+                                        "application/x-ndjson": {"schema": {"type": "string"}}}},
+                    **_errors("400", "413", "414", "503")}}},
+            "/api/openapi.json": {"get": {
+                "summary": "This document", "operationId": "openapi",
+                "responses": {
+                    "200": {"description": "OpenAPI 3",
+                            "content": {"application/json": {"schema": {"type": "object"}}}},
+                    **_errors("400", "413", "414")}}},
+        },
+        "components": {
+            "schemas": _schemas(),
+            "responses": {status: _json("Error", description)
+                          for status, description in ERROR_RESPONSES.items()},
+        },
+    }
