@@ -12,8 +12,9 @@ Hostile files are read with bounded memory and time: a file is read up to a size
 cap, a line of a ``.jsonl`` file up to ``MAX_LINE_BYTES``, a gzip file that inflates
 far beyond its own size (a gzip bomb) is refused, and JSON nested too deeply is a
 problem of its record. What a web page gives is plain text (script and style elements,
-tags and comments removed, so that no code is indexed), a lone surrogate in a JSON
-record becomes U+FFFD, and a URL with a scheme other than http(s) is left out.
+tags and comments removed, so that no code is indexed; trafilatura keeps a page's URL
+only when it is http(s)); a lone surrogate in a JSON record becomes U+FFFD. What a JSON
+record or a text file states is kept as written: front ends escape it when they show it.
 """
 
 from __future__ import annotations
@@ -75,7 +76,6 @@ _BLOCK_TAGS = re.compile(r"</?(?:p|br|div|li|h[1-6]|tr|blockquote|section|articl
                          r"\b[^>]{0,2000}>", re.IGNORECASE)
 _TAGS = re.compile(r"<[/!?]?[a-zA-Z][^>]{0,2000}>")
 _LONE_SURROGATES = re.compile("[\ud800-\udfff]")
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -343,15 +343,8 @@ def _clean_value(value, depth: int = 0):
 
 
 def _metadata(found: dict) -> dict:
-    """The metadata values a file gives, cleaned; a URL only without a scheme or with
-    http(s) (never "javascript:" or "data:")."""
-    meta = {name: _clean_value(value) for name, value in found.items() if value is not None}
-    url = meta.pop("url", None)
-    if isinstance(url, str):
-        url = "".join(_CONTROL.sub("", url).split())   # as a browser reads it: "java\tscript:" too
-        scheme = _SCHEME.match(url)
-        if not scheme or scheme.group(1).lower() in ("http", "https"):
-            meta["url"] = url
+    """The metadata values a file gives, cleaned, the empty ones left out."""
+    meta = {name: _clean_value(value) for name, value in found.items()}
     return {name: value for name, value in meta.items() if value not in (None, "", [], {})}
 
 

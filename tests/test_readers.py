@@ -357,17 +357,6 @@ def test_a_hostile_page_gives_no_code_to_index(tmp_path):
     assert doc.meta["title"].startswith("Kharkiv shelling") and "url" not in doc.meta
 
 
-@pytest.mark.parametrize("url, kept", [
-    ("https://example.com/a", True), ("HTTP://example.com/b", True), ("example.com/c", True),
-    ("javascript:alert(1)", False), (" JavaScript:alert(1)", False), ("java\tscript:alert(1)", False),
-    ("data:text/html;base64,PHNjcmlwdD4=", False), ("vbscript:msgbox", False)])
-def test_only_web_urls_are_kept(tmp_path, url, kept):
-    path = tmp_path / "one.json"
-    path.write_text(json.dumps({"title": "T", "text": "Body.", "url": url}))
-    [doc] = read_all(path)
-    assert ("url" in doc.meta) == kept
-
-
 def test_printable_names_cannot_forge_output_lines():
     name = "/c/bad\udcff name\nfailed: forged\t\x1b[31m.txt"
     shown = printable(name)
