@@ -9,13 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections import Counter
+from pathlib import Path
 
 from web.serve import add_serve_arguments, run_serve  # imports Flask only when serving
 
-from .indexer import IndexError_, index_paths, last_report, open_index
-from .schema import to_article
+from .engine import Engine
+from .indexer import (REPORT, IndexError_, NothingToIndex, StopSignals, Terminated, damaged,
+                      index_paths, last_report, open_index)
+from .readers import UNSUPPORTED, printable
+from .request import parse_request
 from .searchcli import add_search_arguments, run_search
 
 DEFAULT_INDEX = "newsfacet-index"
@@ -30,44 +35,81 @@ def _add_index_option(parser: argparse.ArgumentParser) -> None:
                         help="index folder (default: $NEWSFACET_INDEX or ./%(default)s)")
 
 
-def _cmd_index(args) -> int:
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
     try:
-        report = index_paths(args.paths, args.index, rebuild=args.rebuild, prune=args.prune,
-                             workers=args.workers, progress=sys.stderr.isatty() and not args.quiet)
-    except (FileNotFoundError, IndexError_) as exc:
-        print(f"newsfacet index: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("newsfacet index: interrupted; the previous index is unchanged", file=sys.stderr)
-        return 130
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, not {text!r}")
+    return value
+
+
+def _error(command: str, message: str) -> None:
+    print(f"newsfacet {command}: error: {printable(message)}", file=sys.stderr)
+
+
+def _cmd_index(args) -> int:
+    with StopSignals() as signals:    # also while the report is shown: the build is complete then
+        try:
+            report = index_paths(args.paths, args.index, rebuild=args.rebuild, prune=args.prune,
+                                 workers=args.workers, progress=not args.quiet,
+                                 follow_symlinks=args.follow_symlinks)
+        except NothingToIndex as exc:
+            _error("index", str(exc))
+            return 1
+        except (FileNotFoundError, IndexError_) as exc:
+            _error("index", str(exc))
+            return 2
+        except KeyboardInterrupt as exc:
+            how, code = ("stopped (SIGTERM)", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
+            print(f"newsfacet index: {how}; the index in {printable(args.index)} is as it was "
+                  "before this run", file=sys.stderr)
+            return code
+        signals.finishing()
+        return _show_build(report, args)
+
+
+def _show_build(report, args) -> int:
+    """Print what a build did; its exit status."""
     for item in report.failed:
-        print(f"failed: {item['file']}: {item['reason']}", file=sys.stderr)
-    if report.skipped:
-        print(f"skipped {len(report.skipped)} files of other types "
-              f"(listed in {os.path.join(args.index, 'last-build.json')})", file=sys.stderr)
+        print(f"failed: {printable(item['file'])}: {printable(item['reason'])}", file=sys.stderr)
+    for item in report.skipped:
+        if item["reason"] != UNSUPPORTED:
+            print(f"skipped: {printable(item['file'])}: {item['reason']}", file=sys.stderr)
+    others = sum(item["reason"] == UNSUPPORTED for item in report.skipped)
+    if others:
+        print(f"skipped {others} files of other types "
+              f"(listed in {printable(os.path.join(args.index, REPORT))})", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {printable(note)}", file=sys.stderr)
     print(report.summary())
     if report.articles == 0:
-        print("newsfacet index: error: nothing could be indexed", file=sys.stderr)
+        left = "" if os.path.isdir(args.index) else "; no index folder was left behind"
+        _error("index", f"nothing could be indexed{left}")
         return 1
     if args.strict and report.failed:
         return 1
     return 0
 
 
-def _iter_articles(index_dir):
-    """Every indexed article, streamed in index order."""
-    ix = open_index(index_dir)
-    with ix.searcher() as searcher:
-        for stored in searcher.reader().all_stored_fields():
-            yield to_article(stored)
+def iter_records(index_dir):
+    """Every indexed article's export record, from the engine every front end uses
+    (one record per article, with every path it was found at)."""
+    open_index(index_dir).close()   # the folder's problems, worded as for every command
+    try:
+        yield from Engine(index_dir).iter_records(parse_request({}))
+    except Exception as exc:   # a damaged file shows only when read
+        raise damaged(Path(index_dir), exc) from None
 
 
 def _cmd_export(args) -> int:
     try:
-        for article in _iter_articles(args.index):
-            sys.stdout.write(json.dumps(article.to_record(), ensure_ascii=False) + "\n")
+        for record in iter_records(args.index):
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     except IndexError_ as exc:
-        print(f"newsfacet export: error: {exc}", file=sys.stderr)
+        _error("export", str(exc))
         return 2
     return 0
 
@@ -76,14 +118,14 @@ def collection_stats(index_dir, top: int = 10) -> dict:
     """Articles, outlets, date range, top places and people, and the last build's problems."""
     outlets, places, people, orgs = Counter(), Counter(), Counter(), Counter()
     dates, undated, total = [], 0, 0
-    for article in _iter_articles(index_dir):
+    for record in iter_records(index_dir):
         total += 1
-        outlets[article.outlet or "(unknown)"] += 1
-        places.update(article.places)
-        people.update(article.people)
-        orgs.update(article.organizations)
-        if article.published:
-            dates.append(article.published)
+        outlets[record["outlet"] or "(unknown)"] += 1
+        places.update(record["places"])
+        people.update(record["people"])
+        orgs.update(record["organizations"])
+        if record["published"]:
+            dates.append(record["published"])
         else:
             undated += 1
     build = last_report(index_dir) or {}
@@ -104,7 +146,7 @@ def _cmd_stats(args) -> int:
     try:
         stats = collection_stats(args.index, top=args.top)
     except IndexError_ as exc:
-        print(f"newsfacet stats: error: {exc}", file=sys.stderr)
+        _error("stats", str(exc))
         return 2
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=1))
@@ -115,10 +157,10 @@ def _cmd_stats(args) -> int:
     for label, key in (("outlets", "outlets"), ("places", "places"), ("people", "people"),
                        ("organizations", "organizations")):
         values = stats[key][: args.top]
-        print(f"{label + ':':<15}" + (", ".join(f"{v} ({n})" for v, n in values) or "-"))
+        print(f"{label + ':':<15}" + (", ".join(f"{printable(v)} ({n})" for v, n in values) or "-"))
     print(f"last build:    {len(stats['skipped'])} files skipped, {len(stats['failed'])} failed")
     for item in stats["failed"][: args.top]:
-        print(f"  failed: {item['file']}: {item['reason']}")
+        print(f"  failed: {printable(item['file'])}: {printable(item['reason'])}")
     return 0
 
 
@@ -133,9 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="start the index from scratch")
     p.add_argument("--prune", action="store_true", help="drop articles whose file is gone")
     p.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
-    p.add_argument("--workers", type=int, default=None,
+    p.add_argument("--workers", type=_positive_int, default=None,
                    help="worker processes that read, extract and index (default: one per core)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="follow symbolic links inside folders (each file is read once)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no progress (a bar on a terminal, otherwise a line every few seconds)")
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("export", help="print every indexed article as one JSON record a line")
@@ -163,7 +208,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     """Entry point of the ``newsfacet`` console script."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        code = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:   # e.g. `newsfacet export | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    if argv is None:   # the program itself: its work is done, Ctrl-C or SIGTERM now only cut its exit short
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+    return code
 
 
 if __name__ == "__main__":

@@ -4,128 +4,365 @@ Reading and extraction run in worker processes; one writer (this process) adds
 the articles to Whoosh. The build is incremental (new files are added, changed
 ones re-indexed, unchanged ones left alone) and atomic: Whoosh only switches
 readers to the new generation when ``commit`` writes its table of contents, so
-an interrupted build leaves the previous index as it was.
+an interrupted build leaves the previous index as it was. A build that changes
+nothing writes no new generation.
+
+One build at a time holds the index's write lock (Whoosh's ``MAIN_WRITELOCK``, an
+``flock``: the kernel releases it when its process ends, so a killed build never
+leaves the index locked). What a killed build leaves behind (its temporary folder,
+segment files that no table of contents names, a half-written table of contents) is
+removed by the next build, which says so. Ctrl-C and SIGTERM stop a build and leave
+the index as it was; once the commit has begun, they wait for it to be written.
 """
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import multiprocessing
 import os
 import queue
+import re
+import shlex
+import shutil
 import signal
 import sys
 import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
 from whoosh.writing import CLEAR, SegmentWriter
 
 from .extract import extract
-from .model import RawDocument
-from .readers import ReadProblem, file_kind, iter_files, read_file
-from .schema import SCHEMA_VERSION, build_schema, decode_state, to_document
+from .readers import ReadProblem, file_kind, iter_files, printable, read_file
+from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
 
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
 REPORT = "last-build.json"         # what the last build did, skipped and failed
+PARTIAL = ".partial"               # suffix of a file being written (then renamed into place)
+PROBE = ".write-test"              # written and removed to see that the folder is writable
 RECORDS_PER_TASK = 64              # records of a .json/.jsonl file sent to a worker at once
 WORKER_LIMIT_MB = 128              # memory each writer's posting pool may use before it spills to disk
 MULTI_RECORD = (".json", ".jsonl")
+PROGRESS_SECONDS = 5.0             # between progress lines when stderr is not a terminal
+
+# Whoosh's files in an index folder: the index name, its lock, tables of contents
+# (a finished one, and one being written), segment files and the writers' temporary folder.
+_NAME = "MAIN"
+_LOCK = f"{_NAME}_WRITELOCK"
+_TOC_FILE = re.compile(rf"^_{_NAME}_(\d+)\.toc$")
+_TOC_PARTIAL = re.compile(rf"^_{_NAME}_\d+\.toc\..+$")
+_SEGMENT_FILE = re.compile(rf"^({_NAME}_[0-9a-z]+)\.")
+_TEMP_FOLDER = f"{_NAME}.tmp"
+_OURS = {MARKER, REPORT, PROBE, _LOCK}    # what a folder may hold before its index is made
+
+# Why writing to the index folder failed, as a user reads it, and what to do about it.
+_SPACE = "free some space or choose another --index folder, then run again"
+_ACCESS = "make the folder writable or choose another --index folder"
+_WRITE_ERRORS = {
+    errno.ENOSPC: ("no space left on the device", _SPACE),
+    errno.EDQUOT: ("the disk quota is used up", _SPACE),
+    errno.EFBIG: ("a file grew past the size this process may write (ulimit -f)",
+                  "raise the limit or choose another --index folder, then run again"),
+    errno.EROFS: ("the file system is read-only", _ACCESS),
+    errno.EACCES: ("permission denied", _ACCESS),
+    errno.EPERM: ("permission denied", _ACCESS),
+}
 
 
 class IndexError_(Exception):
     """A problem that stops a build, with a message meant for the user."""
 
 
+class NothingToIndex(IndexError_):
+    """No file to index was found under the paths given."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: the build stops as it does on Ctrl-C."""
+
+
 @dataclass
 class BuildReport:
-    """What a build did: counts, and every skipped or failed input with why."""
+    """What a build did: counts, and every skipped or failed input with why.
+
+    File names are in display form (see ``schema.display_path``), so the report is
+    always valid UTF-8 JSON; print them with ``readers.printable``.
+    """
 
     indexed: int = 0
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
-    skipped: list = field(default_factory=list)   # files of other types
+    skipped: list = field(default_factory=list)   # [{"file": path, "reason": why}]
     failed: list = field(default_factory=list)    # [{"file": key, "path": file, "reason": why}]
-    articles: int = 0                             # in the index after the build
+    notes: list = field(default_factory=list)     # what else the user should know
+    articles: int = 0                             # in the index after the build (distinct ids)
+    documents: int = 0                            # files and records behind them
     seconds: float = 0.0
 
     def summary(self) -> str:
         """One line a user reads at the end of a build."""
+        copies = self.documents - self.articles
         return (f"indexed {self.indexed}, updated {self.updated}, unchanged {self.unchanged}, "
                 f"removed {self.removed}, skipped {len(self.skipped)}, failed {len(self.failed)} "
-                f"— {self.articles} articles in the index ({self.seconds:.1f} s)")
+                f"— {self.articles} articles in the index"
+                + (f" ({copies} more files or records hold the same text as another)" if copies else "")
+                + f" ({self.seconds:.1f} s)")
 
 
 # --- the index folder ------------------------------------------------------------
 
-def is_index(index_dir: Path) -> bool:
-    """True when ``index_dir`` holds a newsfacet index."""
-    return (Path(index_dir) / MARKER).is_file() and whoosh_index.exists_in(str(index_dir))
+def _command(index_dir: Path, rebuild: bool = False) -> str:
+    """The command that builds ``index_dir``, to quote in a message."""
+    return (f"newsfacet index PATH --index {shlex.quote(printable(index_dir))}"
+            + (" --rebuild" if rebuild else ""))
+
+
+def _problem(index_dir: Path, what: str) -> IndexError_:
+    """An IndexError_ about ``index_dir``, worded the same by every command."""
+    return IndexError_(f"index folder {printable(index_dir)} {what}")
+
+
+def damaged(index_dir: Path, exc: BaseException) -> IndexError_:
+    """The IndexError_ for an index folder whose files cannot be read (``exc`` says why)."""
+    detail = printable(f"{type(exc).__name__}: {exc}")[:300]
+    return _problem(index_dir, f"is damaged and cannot be read ({detail}); "
+                               f"build it anew with: {_command(index_dir, rebuild=True)}")
+
+
+def _write_failed(index_dir: Path, exc: OSError) -> IndexError_:
+    """The IndexError_ for a failed write to ``index_dir``: why, and what to do."""
+    why, todo = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),
+                                              "fix the folder or choose another --index folder"))
+    return _problem(index_dir, f"could not be written ({why}); {todo}; "
+                               "the index is as it was before this run")
+
+
+def _has_toc(index_dir: Path) -> bool:
+    return any(_TOC_FILE.match(name) for name in os.listdir(index_dir))
+
+
+def _marker_version(index_dir: Path) -> int | None:
+    """The index format named by the folder's marker (None: no marker)."""
+    marker = index_dir / MARKER
+    if not marker.is_file():
+        return None
+    try:
+        version = json.loads(marker.read_text(encoding="utf-8"))["schema_version"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise damaged(index_dir, exc) from None
+    if not isinstance(version, int):
+        raise damaged(index_dir, ValueError(f"{MARKER} names no index format"))
+    return version
+
+
+def _check_version(index_dir: Path, version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise _problem(index_dir, f"was made by a newer newsfacet (index format {version}; this one "
+                                  f"reads {SCHEMA_VERSION}); upgrade newsfacet, or replace the index "
+                                  f"with: {_command(index_dir, rebuild=True)}")
+    if version < SCHEMA_VERSION:
+        raise _problem(index_dir, f"was made by an older newsfacet (index format {version}; this one "
+                                  f"reads {SCHEMA_VERSION}); build it anew with: "
+                                  f"{_command(index_dir, rebuild=True)}")
+
+
+def _open_checked(index_dir: Path):
+    """The Whoosh index in ``index_dir`` after checking that all its segments open."""
+    try:
+        ix = whoosh_index.open_dir(str(index_dir))
+        ix.reader().close()
+        return ix
+    except Exception as exc:   # a garbled, cut or missing file: Whoosh raises many kinds
+        raise damaged(index_dir, exc) from None
 
 
 def open_index(index_dir: str | Path):
-    """Open an existing newsfacet index for reading, or say clearly why not."""
+    """Open an existing newsfacet index for reading, or say clearly why not and what to do."""
     index_dir = Path(index_dir)
+    if not index_dir.exists():
+        raise _problem(index_dir, f"does not exist; build it with: {_command(index_dir)}")
     if not index_dir.is_dir():
-        raise IndexError_(f"index folder {index_dir} does not exist; "
-                          f"build it with: newsfacet index PATH --index {index_dir}")
-    if not is_index(index_dir):
-        raise IndexError_(f"{index_dir} is not a newsfacet index; "
-                          f"build one with: newsfacet index PATH --index {index_dir}")
-    return whoosh_index.open_dir(str(index_dir))
+        raise _problem(index_dir, "is a file, not a folder; choose another --index folder")
+    version = _marker_version(index_dir)
+    if not _has_toc(index_dir):
+        raise _problem(index_dir, f"is not a newsfacet index; build one with: {_command(index_dir)}")
+    if version is None:
+        raise _problem(index_dir, "holds an index that newsfacet did not make; choose another --index folder")
+    _check_version(index_dir, version)
+    return _open_checked(index_dir)
 
 
-def _open_or_create(index_dir: Path, rebuild: bool):
+def _prepare_folder(index_dir: Path) -> str | None:
+    """Make sure ``index_dir`` can hold this build's index.
+
+    Returns None for a folder that holds an index, "made" for a folder made now and
+    "empty" for a folder that held no index, so a build that indexes nothing into a
+    new index can leave nothing behind.
+    """
     if index_dir.exists() and not index_dir.is_dir():
-        raise IndexError_(f"{index_dir} is a file, not an index folder")
+        raise _problem(index_dir, "is a file, not a folder; choose another --index folder")
+    fresh = "empty" if index_dir.exists() else "made"
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        probe = index_dir / ".write-test"
+        if _has_toc(index_dir):
+            fresh = None
+        elif any(not _ours(name) for name in os.listdir(index_dir)):
+            raise _problem(index_dir, "is not empty and is not a newsfacet index; "
+                                      "choose an empty or new --index folder")
+        probe = index_dir / PROBE
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise IndexError_(f"index folder {index_dir} is not writable: {exc.strerror or exc}") from exc
-    marker = index_dir / MARKER
-    if whoosh_index.exists_in(str(index_dir)):
-        if not marker.is_file():
-            raise IndexError_(f"{index_dir} holds an index that newsfacet did not make; "
-                              "choose another --index folder")
-        version = json.loads(marker.read_text()).get("schema_version")
-        if version != SCHEMA_VERSION and not rebuild:
-            raise IndexError_(f"{index_dir} was built by another version of newsfacet "
-                              f"(schema {version}, this one {SCHEMA_VERSION}); run again with --rebuild")
+        raise _write_failed(index_dir, exc) from None
+    return fresh
+
+
+def _ours(name: str) -> bool:
+    """True for a file a build puts in an index folder before (or instead of) an index."""
+    return name in _OURS or name.endswith(PARTIAL) or name == _TEMP_FOLDER or bool(_SEGMENT_FILE.match(name))
+
+
+def _take_lock(index_dir: Path):
+    """The index's write lock, held; a clear message when another build holds it."""
+    lock = FileStorage(str(index_dir)).lock(_LOCK)
+    try:
+        taken = lock.acquire()
+    except OSError as exc:
+        raise _write_failed(index_dir, exc) from None
+    if not taken:
+        raise _problem(index_dir, "is busy: another newsfacet index is writing to it; "
+                                  "wait for it to finish and run again")
+    return lock
+
+
+def _open_or_create(index_dir: Path, rebuild: bool):
+    """The index to update (under the write lock): checked, or made anew when there is
+    none, or when ``rebuild`` replaces one of another format or a damaged one."""
+    if _has_toc(index_dir):
+        version = _marker_version(index_dir)
+        if version is None:
+            raise _problem(index_dir, "holds an index that newsfacet did not make; "
+                                      "choose another --index folder")
+        if not rebuild:
+            _check_version(index_dir, version)
+            return _open_checked(index_dir)
         if version == SCHEMA_VERSION:
-            return whoosh_index.open_dir(str(index_dir))
-    elif any(p.name != REPORT for p in index_dir.iterdir()):
-        raise IndexError_(f"{index_dir} is not empty and is not a newsfacet index; "
-                          "choose an empty or new --index folder")
-    ix = whoosh_index.create_in(str(index_dir), build_schema())
-    marker.write_text(json.dumps({"schema_version": SCHEMA_VERSION}) + "\n")
-    return ix
+            try:
+                return _open_checked(index_dir)
+            except IndexError_:   # damaged: --rebuild makes it anew
+                pass
+    _write_atomic(index_dir / MARKER, json.dumps({"schema_version": SCHEMA_VERSION}) + "\n")
+    return whoosh_index.create_in(str(index_dir), build_schema())
 
 
-def _current_state(ix) -> dict:
-    """key -> (id, path, file_sig) of every article now in the index."""
-    state = {}
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
+def _remove_leftovers(index_dir: Path) -> tuple[int, int]:
+    """Remove what unfinished writers left in ``index_dir`` (under the write lock):
+    (files removed, bytes freed). Files of the current generation are kept."""
+    toc = TOC.read(FileStorage(str(index_dir)), _NAME)
+    live = {segment.segment_id() for segment in toc.segments}
+    files = size = 0
+    for entry in os.scandir(index_dir):
+        name = entry.name
+        toc_file, segment = _TOC_FILE.match(name), _SEGMENT_FILE.match(name)
+        if name == _TEMP_FOLDER:
+            inner = list(os.scandir(entry.path))
+            files += len(inner)
+            size += sum(e.stat().st_size for e in inner if e.is_file(follow_symlinks=False))
+            shutil.rmtree(entry.path, ignore_errors=True)
+        elif ((toc_file and int(toc_file.group(1)) != toc.generation) or _TOC_PARTIAL.match(name)
+              or (segment and segment.group(1) not in live) or name.endswith(PARTIAL)):
+            files += 1
+            size += entry.stat().st_size
+            os.unlink(entry.path)
+    return files, size
+
+
+def _size(count: int) -> str:
+    """A number of bytes as a user reads it: "3.1 kB", "12.4 MB"."""
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+
+
+def _clean_up(index_dir: Path, fresh: str | None) -> None:
+    """After a failed or stopped build: remove what it wrote, as far as possible (a
+    file left now is removed by the next build)."""
+    try:
+        if fresh:
+            _discard(index_dir, fresh)
+        else:
+            _remove_leftovers(index_dir)
+    except Exception:
+        pass
+
+
+def _discard(index_dir: Path, fresh: str) -> None:
+    """Remove the index this build began in a folder that held none."""
+    if fresh == "made":
+        shutil.rmtree(index_dir, ignore_errors=True)
+        return
+    for entry in os.scandir(index_dir):
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all: a reader never sees it half-written."""
+    partial = path.with_name(path.name + PARTIAL)
+    try:
+        with open(partial, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+class _Doc(NamedTuple):
+    """A document in the index, as the ``state`` column and its number describe it."""
+
+    docnum: int
+    id: str
+    path: str
+    sig: str | None
+
+
+def _current_state(writer) -> dict[str, _Doc]:
+    """key -> _Doc of every live document, read through the writer's own reader, so
+    that what the build compares with is what it holds the lock on."""
+    reader = writer.reader()
+    try:
         if reader.doc_count_all() == 0:
-            return state
+            return {}
         column = reader.column_reader("state")
+        state = {}
         for docnum in reader.all_doc_ids():
             key, path, art_id, sig = decode_state(column[docnum])
-            state[key] = (art_id, path, sig)
-    return state
+            state[key] = _Doc(docnum, art_id, path, sig)
+        return state
+    finally:
+        reader.close()
 
 
-def _file_sig(path: Path) -> str:
-    st = path.stat()
+def _file_sig(path: Path) -> str | None:
+    """Size and modification time of ``path``; None when it cannot be looked at (the read says why)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
@@ -153,8 +390,8 @@ def _read_and_extract(path: str) -> list:
         return [ReadProblem(path, f"could not be read: {type(exc).__name__}: {exc}")]
 
 
-def _tasks(files: list[Path]) -> Iterator[tuple[str, object, tuple]]:
-    """(path, task function, args) for the pool.
+def _tasks(files: list[Path]) -> Iterator[tuple[str, bool, object, tuple]]:
+    """(path, last task of the file?, task function, args) for the pool.
 
     Multi-record files are read here, in the writer process, and their records
     sent to the workers in batches, so that one large .jsonl file still keeps
@@ -167,13 +404,13 @@ def _tasks(files: list[Path]) -> Iterator[tuple[str, object, tuple]]:
                 for raw in read_file(path):
                     batch.append(raw)
                     if len(batch) >= RECORDS_PER_TASK:
-                        yield str(path), _extract_all, (batch,)
+                        yield str(path), False, _extract_all, (batch,)
                         batch = []
             except Exception as exc:
                 batch.append(ReadProblem(str(path), f"could not be read: {type(exc).__name__}: {exc}"))
-            yield str(path), _extract_all, (batch,)
+            yield str(path), True, _extract_all, (batch,)
         else:
-            yield str(path), _read_and_extract, (str(path),)
+            yield str(path), True, _read_and_extract, (str(path),)
 
 
 def _watch_parent(parent: int) -> None:
@@ -183,8 +420,11 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _add_all(writer, items: list, sig: str) -> list:
-    """Add the extracted articles to ``writer``: (key, id) for each, ReadProblems passed on."""
+def _add_all(writer, items: list, sig: str | None) -> list:
+    """Add the extracted articles to ``writer``: (key, id) for each, ReadProblems passed on.
+
+    An OSError is writing to the index folder failing (full, read-only): it ends the build.
+    """
     done = []
     for item in items:
         if isinstance(item, tuple):
@@ -192,6 +432,8 @@ def _add_all(writer, items: list, sig: str) -> list:
             try:
                 writer.add_document(**to_document(article, sig, key))
                 item = (key, article.id)
+            except OSError:
+                raise
             except Exception as exc:
                 item = ReadProblem(key, f"could not be indexed: {type(exc).__name__}: {exc}")
         done.append(item)
@@ -203,22 +445,28 @@ def _worker(index_dir: str, parent: int, tasks, results) -> None:
 
     The writer process holds the index lock, deletes replaced articles and commits;
     when told to stop, a worker hands over its finished segment, which the commit
-    adds to the index as it is. Ctrl-C is the writer's to handle.
+    adds to the index as it is. Ctrl-C and SIGTERM are the writer's to handle.
+    Messages to the writer: ("done", path, last, results), then ("segment", segment
+    or None), or ("error", OSError) when the index folder cannot be written.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=WORKER_LIMIT_MB)
-    added = False
-    while (task := tasks.get()) is not None:
-        path, sig, fn, args = task
-        done = _add_all(writer, fn(*args), sig)
-        added = added or any(isinstance(item, tuple) for item in done)
-        results.put((path, done))
-    if added:
-        results.put((None, writer._finalize_segment()))
-    else:   # not cancel(): that would remove the temporary folder the writer process shares
-        writer._close_segment()
-        results.put((None, None))
+    try:
+        writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=WORKER_LIMIT_MB)
+        added = False
+        while (task := tasks.get()) is not None:
+            path, sig, last, fn, args = task
+            done = _add_all(writer, fn(*args), sig)
+            added = added or any(isinstance(item, tuple) for item in done)
+            results.put(("done", path, last, done))
+        if added:
+            results.put(("segment", writer._finalize_segment()))
+        else:   # not cancel(): that would remove the temporary folder the writer process shares
+            writer._close_segment()
+            results.put(("segment", None))
+    except OSError as exc:
+        results.put(("error", exc))
 
 
 class _Workers:
@@ -227,6 +475,7 @@ class _Workers:
     def __init__(self, index_dir: Path, count: int):
         # "spawn": a worker must not inherit the writer's open lock file.
         ctx = multiprocessing.get_context("spawn")
+        self.index_dir = index_dir
         self.tasks, self.results = ctx.Queue(maxsize=count * 4), ctx.Queue()
         self.procs = [ctx.Process(target=_worker, daemon=True,
                                   args=(str(index_dir), os.getpid(), self.tasks, self.results))
@@ -236,25 +485,27 @@ class _Workers:
         self.segments: list = []
         self.stopped = 0
 
-    def _receive(self, timeout: float) -> Iterator[tuple[str, list]]:
-        """Finished tasks as (path, results); collects the workers' segments on the way."""
+    def _receive(self, timeout: float) -> Iterator[tuple[str, bool, list]]:
+        """Finished tasks as (path, last, results); collects the workers' segments on the way."""
         try:
             while True:
-                path, done = self.results.get(timeout=timeout)
-                if path is None:
+                kind, *message = self.results.get(timeout=timeout)
+                if kind == "error":
+                    raise _write_failed(self.index_dir, message[0])
+                if kind == "segment":
                     self.stopped += 1
-                    if done is not None:
-                        self.segments.append(done)
+                    if message[0] is not None:
+                        self.segments.append(message[0])
                 else:
-                    yield path, done
+                    yield tuple(message)
                 timeout = 0
         except queue.Empty:
             dead = [p.exitcode for p in self.procs if p.exitcode not in (None, 0)]
             if dead:
                 raise IndexError_(f"a worker process ended unexpectedly (exit code {dead[0]}); "
-                                  "the index is unchanged") from None
+                                  "the index is as it was before this run") from None
 
-    def run(self, tasks: Iterator) -> Iterator[tuple[str, list]]:
+    def run(self, tasks: Iterator) -> Iterator[tuple[str, bool, list]]:
         """Send every task, then the stop signals; yield results as they come."""
         for item in itertools.chain(tasks, [None] * len(self.procs)):
             while True:
@@ -275,14 +526,99 @@ class _Workers:
             proc.kill()
             proc.join()
 
+    def close(self) -> None:
+        """Close the queues (and their semaphores): nothing is sent or received any more."""
+        for q in (self.tasks, self.results):
+            q.cancel_join_thread()   # a killed worker reads nothing more: don't wait to flush to it
+            q.close()
+
 
 # --- the build ------------------------------------------------------------------------
 
-def _progress(enabled: bool):
-    if not enabled:
-        return None
-    from tqdm import tqdm
-    return tqdm(unit=" articles", desc="indexing", file=sys.stderr, dynamic_ncols=True)
+class _Progress:
+    """A build's progress on stderr: a bar on a terminal, otherwise a line every few
+    seconds ($NEWSFACET_PROGRESS_SECONDS, default PROGRESS_SECONDS) with files and
+    articles done and the rate; nothing when not ``enabled``."""
+
+    def __init__(self, files: int, workers: int, enabled: bool):
+        self.files, self.files_done, self.articles = files, 0, 0
+        self.started = self.shown = time.monotonic()
+        self.bar, self.every = None, None
+        if not enabled or not files:
+            return
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=files, unit="file", desc="indexing", file=sys.stderr,
+                            dynamic_ncols=True)
+        else:
+            self.every = float(os.environ.get("NEWSFACET_PROGRESS_SECONDS") or PROGRESS_SECONDS)
+            self._say(f"{files} files to read with {workers} worker process" + ("es" if workers > 1 else ""))
+
+    def _say(self, text: str) -> None:
+        print(f"indexing: {text}", file=sys.stderr, flush=True)
+
+    def update(self, articles: int, files: int) -> None:
+        """``articles`` more articles done, and ``files`` more files."""
+        self.files_done += files
+        self.articles += articles
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.articles} articles", refresh=False)
+            self.bar.update(files)
+        elif self.every is not None and time.monotonic() - self.shown >= self.every:
+            self.shown = time.monotonic()
+            rate = self.articles / max(self.shown - self.started, 1e-9)
+            self._say(f"{self.files_done} of {self.files} files, {self.articles} articles "
+                      f"({rate:.0f} articles/s)")
+
+    def committing(self) -> None:
+        """Say that the last step, writing the index, has begun."""
+        if self.bar is not None:
+            self.bar.set_description("writing the index")
+        elif self.every is not None:
+            self._say(f"{self.files_done} of {self.files} files, {self.articles} articles; "
+                      "writing the index")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class StopSignals:
+    """While a build runs, SIGTERM stops it as Ctrl-C does: ``Terminated`` (a
+    KeyboardInterrupt) is raised, the build cleans up and the index stays as it was.
+    Once ``finishing`` (the commit has begun, or the build is over and its report is
+    being shown), both signals only print a note: the build completes. A second signal
+    while the build is stopping is ignored (it cleans up first). Handlers can only be
+    set in the main thread: elsewhere this does nothing."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.finished = self.stopping = False
+        self.previous = {}
+
+    def __enter__(self):
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {sig: signal.signal(sig, self._handle) for sig in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc_info):
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+
+    def finishing(self) -> None:
+        """From now on the build completes whatever signal comes."""
+        self.finished = True
+
+    def _handle(self, signum, frame):
+        if self.finished:
+            print("newsfacet index: the build is finishing; it ends once the index is written",
+                  file=sys.stderr, flush=True)
+            return
+        if self.stopping:
+            return
+        self.stopping = True
+        raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 def _commit(writer, segments: list, rebuild: bool) -> None:
@@ -302,89 +638,181 @@ def _commit(writer, segments: list, rebuild: bool) -> None:
     writer._finish()
 
 
+def _cancel(writer) -> None:
+    """Drop what ``writer`` did; never raises, as the build is failing already (what
+    the writer could not remove is removed with the other leftovers)."""
+    if not writer.is_closed:
+        try:
+            writer.cancel()
+        except Exception:
+            pass
+
+
+def _entry(key: str, path: str, reason: str) -> dict:
+    return {"file": display_path(key), "path": display_path(path), "reason": reason}
+
+
+def _no_files(paths, skipped) -> NothingToIndex:
+    where = ", ".join(printable(p) for p in paths)
+    why = f" ({len(skipped)} skipped: {skipped[0][1]}{', …' if len(skipped) > 1 else ''})" if skipped else ""
+    return NothingToIndex(f"no files to index in {where}{why}; the index was not changed")
+
+
 def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
-                workers: int | None = None, progress: bool = False) -> BuildReport:
+                workers: int | None = None, progress: bool = False,
+                follow_symlinks: bool = False) -> BuildReport:
     """Build or update the index in ``index_dir`` from files and folders ``paths``.
 
-    Raises FileNotFoundError for a path that does not exist and IndexError_ for
-    an index folder that cannot be used; any problem with a single file or
-    record is reported in the returned BuildReport instead.
+    Raises FileNotFoundError for a path that does not exist, NothingToIndex when no
+    file to index is found, IndexError_ for an index folder that cannot be used, and
+    KeyboardInterrupt (``Terminated`` for SIGTERM) when stopped; the index is then as
+    it was. Any problem with a single file or record is reported in the returned
+    BuildReport instead. When nothing could be indexed into a new index, the folder
+    is left as it was found (``articles`` is 0). ``progress`` shows progress on stderr.
     """
     started = time.monotonic()
     index_dir = Path(index_dir)
-    files, skipped = iter_files([Path(p) for p in paths])
-    ix = _open_or_create(index_dir, rebuild)
-    report = BuildReport(skipped=[str(p) for p in skipped])
-    old = {} if rebuild else _current_state(ix)
-    by_path: dict[str, dict] = {}
-    for key, (art_id, path, sig) in old.items():
-        by_path.setdefault(path, {})[key] = (art_id, sig)
-
-    # A file left alone keeps the failures the last build found in it.
-    earlier_failures = ([] if rebuild else (last_report(index_dir) or {}).get("failed", []))
-    todo = []
-    for path in files:
-        known = by_path.get(str(path))
-        if known and all(sig == _file_sig(path) for _, sig in known.values()):
-            report.unchanged += len(known)
-            report.failed += [f for f in earlier_failures if f.get("path") == str(path)]
-        else:
-            todo.append(path)
-
-    try:
-        writer = ix.writer(limitmb=WORKER_LIMIT_MB)
-    except LockError:
-        raise IndexError_(f"another newsfacet index is writing to {index_dir}; "
-                          "wait for it to finish and run again") from None
-    pool = _Workers(index_dir, max(1, workers or os.cpu_count() or 1) if todo else 0)
-    bar = _progress(progress)
-    try:
-        for path, done in pool.run((p, _file_sig(Path(p)), fn, args) for p, fn, args in _tasks(todo)):
-            known = by_path.get(path, {})
-            for item in done:
-                if isinstance(item, ReadProblem):
-                    report.failed.append({"file": item.key, "path": path, "reason": item.reason})
-                    known.pop(item.key, None)   # a broken input keeps its last good version
-                    continue
-                key, art_id = item
-                previous = known.pop(key, None)
-                if previous is None:
-                    report.indexed += 1
-                else:                           # the new version is in a worker's segment
-                    writer.delete_by_term("key", key)
-                    if previous[0] == art_id:
-                        report.unchanged += 1
-                    else:
-                        report.updated += 1
-                if bar:
-                    bar.update(1)
-        for path in map(str, todo):             # records a re-read file no longer has
-            for key in by_path.pop(path, {}):
-                writer.delete_by_term("key", key)
-                report.removed += 1
-        if prune:
-            for path, known in by_path.items():
-                if not Path(path).exists():
-                    for key in known:
-                        writer.delete_by_term("key", key)
-                        report.removed += 1
-        _commit(writer, pool.segments, rebuild)
-    except BaseException:
-        pool.stop()
-        writer.cancel()
-        raise
-    finally:
-        if bar:
-            bar.close()
-
-    with ix.searcher() as searcher:
-        report.articles = searcher.doc_count()
-    report.seconds = time.monotonic() - started
-    (index_dir / REPORT).write_text(json.dumps(asdict(report), indent=1, ensure_ascii=False) + "\n")
+    with StopSignals() as signals:
+        files, skipped = iter_files([Path(p) for p in paths], follow_symlinks)
+        if not files:
+            raise _no_files(paths, skipped)
+        report = BuildReport(skipped=[{"file": display_path(str(p)), "reason": why} for p, why in skipped])
+        fresh = _prepare_folder(index_dir)
+        lock = _take_lock(index_dir)
+        try:
+            opened = False
+            try:
+                ix = _open_or_create(index_dir, rebuild)
+                opened = True     # from here on, what is in the folder is this build's to tidy
+                leftovers, size = _remove_leftovers(index_dir)
+                if leftovers:
+                    report.notes.append(f"an earlier build of this index did not finish (its lock ended "
+                                        f"with its process); removed the {leftovers} files it left "
+                                        f"({_size(size)})")
+                committed = _update(ix, index_dir, files, report, rebuild, prune, workers,
+                                    progress, signals, keep_empty=fresh is None)
+            except BaseException as exc:
+                if fresh or opened:
+                    _clean_up(index_dir, fresh)
+                if isinstance(exc, OSError):
+                    raise _write_failed(index_dir, exc) from None
+                raise
+            signals.finishing()   # the build is done: from here on it completes
+            if fresh and not report.articles:
+                _discard(index_dir, fresh)
+                return report
+            if not committed:
+                _remove_leftovers(index_dir)
+            report.seconds = time.monotonic() - started
+            _save_report(index_dir, report)
+        finally:
+            lock.release()
     return report
 
 
+def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild: bool,
+            prune: bool, workers: int | None, progress: bool, signals: StopSignals,
+            keep_empty: bool) -> bool:
+    """Read, extract and index what changed, delete what is gone, and commit; fills
+    ``report``. Returns whether a new generation was committed (not when nothing
+    changed, nor when it would leave a new index empty and not ``keep_empty``)."""
+    writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
+    pool, meter = None, None
+    try:
+        state = {} if rebuild else _current_state(writer)
+        by_path: dict[str, dict[str, _Doc]] = {}
+        for key, doc in state.items():
+            by_path.setdefault(doc.path, {})[key] = doc
+        final = {key: doc.id for key, doc in state.items()}   # key -> id after this build
+
+        # A file left alone keeps the failures the last build found in it.
+        earlier_failures = [] if rebuild else (last_report(index_dir) or {}).get("failed", [])
+        todo, sigs = [], {}
+        for path in files:
+            known, sig = by_path.get(str(path)), _file_sig(path)
+            if known and sig is not None and all(doc.sig == sig for doc in known.values()):
+                report.unchanged += len(known)
+                report.failed += [f for f in earlier_failures if f.get("path") == display_path(str(path))]
+            else:
+                todo.append(path)
+                sigs[str(path)] = sig
+
+        count = max(1, workers or os.cpu_count() or 1) if todo else 0
+        pool = _Workers(index_dir, count)
+        meter = _Progress(len(todo), count, progress)
+        deleted, incomplete = 0, set()
+        tasks = ((path, sigs[path], last, fn, args) for path, last, fn, args in _tasks(todo))
+        for path, last, done in pool.run(tasks):
+            known = by_path.get(path, {})
+            added = 0
+            for item in done:
+                if isinstance(item, ReadProblem):
+                    report.failed.append(_entry(item.key, path, item.reason))
+                    known.pop(item.key, None)   # a broken input keeps its last good version
+                    if item.key == path:        # ... and so do the records of a file read in part
+                        incomplete.add(path)
+                    continue
+                key, art_id = item
+                added += 1
+                final[key] = art_id
+                previous = known.pop(key, None)
+                if previous is None:
+                    report.indexed += 1
+                    continue
+                writer.delete_document(previous.docnum)   # the new version is in a worker's segment
+                deleted += 1
+                if previous.id == art_id:
+                    report.unchanged += 1
+                else:
+                    report.updated += 1
+            meter.update(added, int(last))
+
+        gone = [str(p) for p in todo if str(p) not in incomplete]    # records a re-read file no longer has
+        if prune:
+            gone += [path for path in by_path if not os.path.exists(path)]
+        for path in gone:
+            for key, doc in by_path.pop(path, {}).items():
+                writer.delete_document(doc.docnum)
+                final.pop(key, None)
+                deleted += 1
+                report.removed += 1
+
+        report.documents, report.articles = len(final), len(set(final.values()))
+        if not (rebuild or deleted or pool.segments) or not (report.articles or keep_empty):
+            writer.cancel()
+            return False
+        signals.finishing()
+        meter.committing()
+        _commit(writer, pool.segments, rebuild)
+        return True
+    except BaseException:
+        if pool is not None:
+            pool.stop()
+        _cancel(writer)
+        raise
+    finally:
+        if meter is not None:
+            meter.close()
+        if pool is not None:
+            pool.close()
+
+
+def _save_report(index_dir: Path, report: BuildReport) -> None:
+    """Write ``last-build.json`` atomically; if it cannot be written, remove the old one
+    (it would describe another build) and say so in the report."""
+    try:
+        _write_atomic(index_dir / REPORT, json.dumps(asdict(report), indent=1, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        (index_dir / REPORT).unlink(missing_ok=True)
+        why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
+        report.notes.append(f"{REPORT} could not be written ({why}); the build itself is complete")
+
+
 def last_report(index_dir: str | Path) -> dict | None:
-    """The report the last build wrote in the index folder, if any."""
+    """The report the last build wrote in the index folder, if any (None for none or an unreadable one)."""
     path = Path(index_dir) / REPORT
-    return json.loads(path.read_text()) if path.is_file() else None
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) else None

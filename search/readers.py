@@ -7,26 +7,43 @@ record or a list of records and ``.jsonl`` one record a line, streamed. Any of
 these may be gzipped (``.gz``). Bad content never raises: it becomes a
 ``ReadProblem`` that names the file (and the record) and says why, and reading
 goes on with the next record.
+
+Hostile files are read with bounded memory and time: a file is read up to a size
+cap, a line of a ``.jsonl`` file up to ``MAX_LINE_BYTES``, a gzip file that inflates
+far beyond its own size (a gzip bomb) is refused, and JSON nested too deeply is a
+problem of its record. What a web page gives is plain text (script and style elements,
+tags and comments removed, so that no code is indexed; trafilatura keeps a page's URL
+only when it is http(s)); a lone surrogate in a JSON record becomes U+FFFD. What a JSON
+record or a text file states is kept as written: front ends escape it when they show it.
 """
 
 from __future__ import annotations
 
 import codecs
 import gzip
+import html
 import json
+import os
 import re
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from .model import RawDocument
+from .schema import display_path
 
 SUPPORTED = {".txt", ".html", ".htm", ".json", ".jsonl"}
 
 MAX_TEXT_BYTES = 1_000_000     # of a text file or record: the rest is left out (meta["truncated"])
 MAX_HTML_BYTES = 10_000_000    # of a web page
 MAX_JSON_BYTES = 200_000_000   # of a whole .json file (a .jsonl file streams, any size)
+MAX_LINE_BYTES = 20_000_000    # of one line of a .jsonl file: a longer line is a problem, skipped
+MAX_GZIP_RATIO = 50            # a .gz file inflating to more than this many times its size is refused
+GZIP_FREE_BYTES = 128_000      # ... once it has inflated past this (small files may compress well)
+READ_CHUNK = 256_000           # bytes read at once, between checks of the gzip ratio
+MAX_NESTING = 10               # levels of lists and objects kept in a record's metadata values
 BINARY_PROBE = 8192            # bytes looked at for NUL bytes
 SITE_NAME_MAX = 40             # a longer "site name" from a page is its headline
 MIN_HTML_WORDS = 5             # less text than this from a page is navigation, not an article
@@ -50,6 +67,17 @@ _FRONT_MATTER = re.compile(
     re.IGNORECASE)
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([\w.:-]{2,40})""", re.IGNORECASE)
 
+# Markup in a value: elements whose content is code (an unclosed one runs to the end),
+# comments, block tags (a line break) and any other tag; a tag is at most 2,000 characters.
+_CODE_ELEMENTS = re.compile(r"<(script|style|noscript|template|iframe|object|embed|svg|math)\b"
+                            r".*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_COMMENTS = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_BLOCK_TAGS = re.compile(r"</?(?:p|br|div|li|h[1-6]|tr|blockquote|section|article|ul|ol|table|pre|hr)"
+                         r"\b[^>]{0,2000}>", re.IGNORECASE)
+_TAGS = re.compile(r"<[/!?]?[a-zA-Z][^>]{0,2000}>")
+_LONE_SURROGATES = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
 
 @dataclass
 class ReadProblem:
@@ -57,6 +85,17 @@ class ReadProblem:
 
     key: str      # the file, or file#n for record n
     reason: str
+
+
+class Refused(Exception):
+    """A file read no further, with the reason (a gzip bomb, say)."""
+
+
+def printable(name: str) -> str:
+    """``name`` (a file name, a message holding one) safe to print on one line: bytes that
+    are not UTF-8 as U+FFFD, line breaks, tabs and other control characters as escapes
+    (``\\n``, ``\\t``, ``\\x1b``), so that no name can forge an output line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], display_path(str(name)))
 
 
 # --- finding files ------------------------------------------------------------------
@@ -71,39 +110,164 @@ def file_kind(path: Path) -> str | None:
     return ".html" if suffixes[-1] == ".htm" else suffixes[-1]
 
 
-def iter_files(paths) -> tuple[list[Path], list[Path]]:
-    """(readable files, skipped files of other types) under ``paths``, each list sorted.
+UNSUPPORTED = "not a supported file type (" + ", ".join(sorted(SUPPORTED)) + ", optionally .gz)"
+
+
+def iter_files(paths, follow_symlinks: bool = False) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(readable files, [(skipped file, why)]) under ``paths``, each list sorted.
 
     Folders are walked recursively; hidden files and folders inside them (".git",
-    ".DS_Store") are passed over. A path that does not exist raises FileNotFoundError.
+    ".DS_Store") are passed over. A symbolic link inside a folder is skipped, unless
+    ``follow_symlinks``: then it is followed, each folder and file once (by its real
+    path), so a link back up the tree is no loop. A path named on the command line is
+    followed either way. Files are returned by their real paths. A path that does not
+    exist raises FileNotFoundError.
     """
-    found: set[Path] = set()
-    for given in paths:
-        given = Path(given)
+    walk = _Walk(follow_symlinks)
+    for given in map(Path, paths):
         if not given.exists():
-            raise FileNotFoundError(f"{given}: no such file or folder")
-        if given.is_dir():
-            root = given.resolve()
-            found.update(p for p in root.rglob("*")
-                         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
-        else:
-            found.add(given.resolve())
-    readable = sorted(p for p in found if file_kind(p))
-    skipped = sorted(p for p in found if not file_kind(p))
+            raise FileNotFoundError(f"{printable(given)}: no such file or folder")
+        walk.visit(given.resolve())
+    readable = sorted(p for p in walk.files if file_kind(p))
+    skipped = sorted([(p, UNSUPPORTED) for p in walk.files if not file_kind(p)] + walk.skipped)
     return readable, skipped
+
+
+class _Walk:
+    """The files found under some paths, and what was skipped on the way with why."""
+
+    def __init__(self, follow_symlinks: bool):
+        self.follow = follow_symlinks
+        self.files: set[Path] = set()
+        self.skipped: list[tuple[Path, str]] = []
+        self.folders: set[Path] = set()   # real paths of the folders walked
+
+    def visit(self, real: Path) -> None:
+        """Take in ``real``, a resolved path: a folder is walked, a regular file kept."""
+        mode = real.stat().st_mode
+        if stat.S_ISDIR(mode):
+            self._walk(real)
+        elif stat.S_ISREG(mode):
+            self.files.add(real)
+        else:
+            self.skipped.append((real, "not a regular file (a pipe, socket or device)"))
+
+    def _walk(self, root: Path) -> None:
+        folders = [root]
+        while folders:
+            folder = folders.pop()
+            if folder in self.folders:
+                continue
+            self.folders.add(folder)
+            try:
+                with os.scandir(folder) as entries:
+                    entries = [e for e in entries if not e.name.startswith(".")]
+            except OSError as exc:
+                self.skipped.append((folder, f"folder could not be read: {exc.strerror or exc}"))
+                continue
+            for entry in entries:
+                path = Path(entry.path)
+                if entry.is_symlink():
+                    self._link(path)
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append(path)
+                elif entry.is_file(follow_symlinks=False):
+                    self.files.add(path)
+                else:
+                    self.skipped.append((path, "not a regular file (a pipe, socket or device)"))
+
+    def _link(self, link: Path) -> None:
+        if not self.follow:
+            self.skipped.append((link, "symbolic link, not followed (--follow-symlinks follows it)"))
+            return
+        try:
+            real = link.resolve(strict=True)
+        except (OSError, RuntimeError):   # RuntimeError: a link that points at itself
+            self.skipped.append((link, "broken symbolic link"))
+            return
+        if real in self.folders:
+            self.skipped.append((link, f"symbolic link to a folder already read ({printable(real)})"))
+        else:
+            self.visit(real)
 
 
 # --- bytes and text -------------------------------------------------------------------
 
+class _Pieces:
+    """A file read in small pieces (to a gzip inflater, so its ratio is known as it goes)."""
+
+    SIZE = 1024
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def read(self, size=-1):
+        return self.raw.read(self.SIZE if size < 0 else min(size, self.SIZE))
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
+class _Gunzip(gzip.GzipFile):
+    """A gzip file that refuses to inflate far beyond its own size (a gzip bomb)."""
+
+    def __init__(self, path: Path):
+        self._raw = open(path, "rb")
+        super().__init__(fileobj=_Pieces(self._raw), mode="rb")
+
+    def close(self):
+        try:
+            super().close()
+        finally:
+            self._raw.close()
+
+    def _check(self) -> None:
+        inflated = self.tell()
+        if inflated > GZIP_FREE_BYTES and inflated > MAX_GZIP_RATIO * max(1, self._raw.tell()):
+            raise Refused(f"gzip data inflating more than {MAX_GZIP_RATIO} times its size "
+                          f"(a gzip bomb?): read no further than {inflated / 1e6:.1f} MB")
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self._check()
+        return data
+
+    def readline(self, size=-1):
+        line = super().readline(size)
+        self._check()
+        return line
+
+
 def _open(path: Path):
-    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+    return _Gunzip(path) if path.suffix.lower() == ".gz" else open(path, "rb", buffering=READ_CHUNK)
 
 
 def _read_head(path: Path, limit: int) -> tuple[bytes, bool]:
     """Up to ``limit`` bytes of the (unzipped) file, and whether there was more."""
+    chunks, size = [], 0
     with _open(path) as fh:
-        data = fh.read(limit + 1)
+        while size <= limit:
+            chunk = fh.read(min(READ_CHUNK, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    data = b"".join(chunks)
     return data[:limit], len(data) > limit
+
+
+def _lines(fh) -> Iterator[tuple[int, bytes | None]]:
+    """(number, line) of every line of ``fh``; None for a line longer than MAX_LINE_BYTES,
+    which is read past without being kept."""
+    number = 0
+    while line := fh.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) <= MAX_LINE_BYTES:
+            yield number, line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = fh.readline(READ_CHUNK)
+        yield number, None
 
 
 def _cut_at_line(data: bytes) -> bytes:
@@ -144,6 +308,46 @@ def decode(data: bytes, declared: str | None = None) -> str:
 
 # --- records --------------------------------------------------------------------------
 
+def plain_text(value: str) -> str:
+    """``value`` from a web page as plain text: code elements (script, style ...),
+    comments and tags removed and entities decoded, until no tag is left (an
+    entity-encoded "&lt;script&gt;" is a tag once decoded)."""
+    for _ in range(3):
+        if "<" not in value and "&" not in value:
+            break
+        stripped = _CODE_ELEMENTS.sub("", _COMMENTS.sub("", value))
+        stripped = html.unescape(_TAGS.sub("", _BLOCK_TAGS.sub("\n", stripped)))
+        if stripped == value:
+            break
+        value = stripped
+    return value
+
+
+def _valid_text(value: str) -> str:
+    """``value`` with lone surrogates (a JSON escape such as "\\ud800") as U+FFFD: text
+    that can be encoded, stored and printed."""
+    return _LONE_SURROGATES.sub("\ufffd", value)
+
+
+def _clean_value(value, depth: int = 0):
+    """A metadata value with every string in it valid text, nesting cut at MAX_NESTING."""
+    if isinstance(value, str):
+        return _valid_text(value)
+    if depth >= MAX_NESTING:
+        return None
+    if isinstance(value, list):
+        return [_clean_value(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean_value(v, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _metadata(found: dict) -> dict:
+    """The metadata values a file gives, cleaned, the empty ones left out."""
+    meta = {name: _clean_value(value) for name, value in found.items()}
+    return {name: value for name, value in meta.items() if value not in (None, "", [], {})}
+
+
 def _first(record: dict, names) -> object:
     for name in names:
         value = record.get(name)
@@ -172,9 +376,8 @@ def _record(obj, path: Path, key: str) -> RawDocument | ReadProblem:
     if not isinstance(obj, dict):
         return ReadProblem(key, f"expected a JSON object, found {type(obj).__name__}")
     fields = {str(k).lower(): v for k, v in obj.items()}
-    text, truncated = _truncate(_as_text(_first(fields, FIELDS["text"])))
-    meta = {name: value for name, names in FIELDS.items() if name != "text"
-            for value in [_first(fields, names)] if value is not None}
+    text, truncated = _truncate(_valid_text(_as_text(_first(fields, FIELDS["text"]))))
+    meta = _metadata({name: _first(fields, names) for name, names in FIELDS.items() if name != "text"})
     if not text.strip() and not (isinstance(meta.get("title"), str) and meta["title"].strip()):
         return ReadProblem(key, "no text: none of the fields " + ", ".join(FIELDS["text"])
                            + " holds text, and there is no title")
@@ -186,6 +389,18 @@ def _record(obj, path: Path, key: str) -> RawDocument | ReadProblem:
 def _json_problem(key: str, exc: json.JSONDecodeError, line: int | None = None) -> ReadProblem:
     where = f"line {line}" if line else f"line {exc.lineno} column {exc.colno}"
     return ReadProblem(key, f"invalid JSON at {where}: {exc.msg}")
+
+
+def _parse_json(text: str, key: str, line: int | None = None):
+    """The JSON value of ``text``, or a ReadProblem saying why there is none."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        return _json_problem(key, exc, line)
+    except RecursionError:
+        where = f" at line {line}" if line else ""
+        return ReadProblem(key, f"JSON nested too deeply{where}: lists or objects inside one "
+                                "another more levels deep than Python reads")
 
 
 # --- the readers ------------------------------------------------------------------------
@@ -211,6 +426,7 @@ def _read_txt(path: Path) -> Iterator[RawDocument | ReadProblem]:
         lines.pop(0)
     if meta:
         text = "\n".join(lines)
+        meta = _metadata(meta)
     if truncated:
         meta["truncated"] = True
     yield RawDocument(path=str(path), key=str(path), text=text, meta=meta, fmt="txt")
@@ -225,32 +441,34 @@ def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
         yield ReadProblem(str(path), "binary file (NUL bytes): not HTML")
         return
     declared = _DECLARED_CHARSET.search(data[:4096])
-    html = decode(data, declared.group(1).decode("ascii") if declared else None)
-    tree = trafilatura.load_html(html) if html.strip() else None
+    page = decode(data, declared.group(1).decode("ascii") if declared else None)
+    tree = trafilatura.load_html(page) if page.strip() else None
     if tree is None:
         yield ReadProblem(str(path), "empty or unparsable HTML")
         return
     # htmldate's extensive search would guess (a copyright year as January 1st): left off
     published = htmldate.find_date(tree, original_date=True, extensive_search=False)
     doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
-    text = (doc.text or "") if doc else ""
+    text = plain_text((doc.text or "") if doc else "")
     if len(text.split()) < MIN_HTML_WORDS:
         yield ReadProblem(str(path), "no article text found in the HTML (only navigation or nothing)")
         return
     text, truncated = _truncate(text)
-    site = (doc.sitename or "").split(" | ")[0].strip()
-    if not site or site == doc.title or len(site) > SITE_NAME_MAX:   # a headline, not a site name
+    title = plain_text(doc.title or "")
+    site = plain_text(doc.sitename or "").split(" | ")[0].strip()
+    if not site or site == title or len(site) > SITE_NAME_MAX:   # a headline, not a site name
         site = doc.hostname
-    meta = {"title": doc.title, "outlet": site, "authors": doc.author,
-            "published": published, "url": doc.url, "language": doc.language}
-    meta = {k: v for k, v in meta.items() if v}
+    meta = _metadata({"title": title, "outlet": site, "authors": plain_text(doc.author or ""),
+                      "published": published, "url": doc.url, "language": doc.language})
     if truncated:
         meta["truncated"] = True
     yield RawDocument(path=str(path), key=str(path), text=text, meta=meta, fmt="html")
 
 
 def _read_json(path: Path) -> Iterator[RawDocument | ReadProblem]:
-    data, too_big = _read_head(path, MAX_JSON_BYTES)
+    too_big = path.suffix.lower() != ".gz" and path.stat().st_size > MAX_JSON_BYTES
+    if not too_big:
+        data, too_big = _read_head(path, MAX_JSON_BYTES)
     if too_big:
         yield ReadProblem(str(path), f"larger than {MAX_JSON_BYTES // 1_000_000} MB: "
                                      "write it as .jsonl (one record a line) to stream it")
@@ -261,10 +479,9 @@ def _read_json(path: Path) -> Iterator[RawDocument | ReadProblem]:
     if not data.strip():
         yield ReadProblem(str(path), "empty file: no JSON")
         return
-    try:
-        obj = json.loads(decode(data))
-    except json.JSONDecodeError as exc:
-        yield _json_problem(str(path), exc)
+    obj = _parse_json(decode(data), str(path))
+    if isinstance(obj, ReadProblem):
+        yield obj
         return
     if isinstance(obj, dict):
         wrapped = next((obj[k] for k in LIST_KEYS if isinstance(obj.get(k), list)), None)
@@ -288,20 +505,21 @@ def _read_jsonl(path: Path) -> Iterator[RawDocument | ReadProblem]:
         return
     records = 0
     with _open(path) as fh:
-        for number, line in enumerate(fh, 1):
+        for number, line in _lines(fh):
+            key = f"{path}#{number}"
+            if line is None:
+                records += 1
+                yield ReadProblem(key, f"line {number} is longer than {MAX_LINE_BYTES // 1_000_000} MB: "
+                                       "left out")
+                continue
             if not line.strip():
                 continue
-            key = f"{path}#{number}"
             records += 1
             if b"\x00" in line:
                 yield ReadProblem(key, f"binary data (NUL bytes) at line {number}, not JSON")
                 continue
-            try:
-                obj = json.loads(decode(line))
-            except json.JSONDecodeError as exc:
-                yield _json_problem(key, exc, number)
-                continue
-            yield _record(obj, path, key)
+            obj = _parse_json(decode(line), key, number)
+            yield obj if isinstance(obj, ReadProblem) else _record(obj, path, key)
     if not records:
         yield ReadProblem(str(path), "empty file: no records")
 
@@ -314,11 +532,12 @@ def read_file(path: Path) -> Iterator[RawDocument | ReadProblem]:
     path = Path(path)
     kind = file_kind(path)
     if kind is None:
-        yield ReadProblem(str(path), f"unsupported file type (supported: {', '.join(sorted(SUPPORTED))}, "
-                                     "optionally .gz)")
+        yield ReadProblem(str(path), UNSUPPORTED)
         return
     try:
         yield from _READERS[kind](path)
+    except Refused as exc:
+        yield ReadProblem(str(path), str(exc))
     except (OSError, EOFError, zlib.error) as exc:   # unreadable file, corrupt or cut-off gzip
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__
         yield ReadProblem(str(path), f"could not be read: {reason}")

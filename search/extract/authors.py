@@ -63,22 +63,46 @@ def people_only(names: list[str], is_outlet) -> list[str]:
             if len(n.split()) > 1 and not _COMPANY.search(n) and not is_outlet(n)]
 
 
+def _inverted(name: str) -> str:
+    """ "Last, First" as "First Last" ("Roe, Jane" -> "Jane Roe", "de Almeida, Lucas" ->
+    "Lucas de Almeida"); any other name as it is."""
+    last, comma, first = name.partition(",")
+    last_words, first_words = last.split(), first.split()
+    if (not comma or "," in first or not 1 <= len(last_words) <= 3 or not 1 <= len(first_words) <= 3
+            or any(w.lower() not in _PARTICLES for w in last_words[:-1])
+            or not all(w[0].isupper() for w in [last_words[-1], *first_words])
+            or any(c.isdigit() for c in name)):
+        return name
+    return f"{' '.join(first_words)} {' '.join(last_words)}"
+
+
+def _one_author(value: str) -> str:
+    """One author's name as a metadata value gives it: "By " and extra spaces dropped,
+    "Last, First" turned round."""
+    value = " ".join(value.split())
+    if value.lower().startswith("by "):
+        value = value[3:]
+    return _inverted(value.strip(" .,:;"))
+
+
 def authors_from_value(value) -> list[str]:
-    """Author names from a metadata value: a string ("A; B", "A and B"), a list, or dicts with a name."""
+    """Author names from a metadata value: a string ("A; B", "A and B"), a list (each item
+    one author: "Roe, Jane" is Jane Roe), or dicts with a name."""
     if isinstance(value, dict):
         value = value.get("name") or ""
     if isinstance(value, (list, tuple)):
         names = []
         for item in value:
-            for name in authors_from_value(item):
-                if name not in names:
-                    names.append(name)
+            found = authors_from_value(item) if not isinstance(item, str) else [_one_author(item)]
+            names += [n for n in found if n and len(n) <= 80 and n not in names]
         return names
     if not isinstance(value, str):
         return []
     value = " ".join(value.split())
     if value.lower().startswith("by "):
         value = value[3:]
+    if ";" in value:    # "Roe, Jane; Doe, John": the semicolons part the authors
+        return authors_from_value(value.split(";"))
     names = []
     for part in _SPLIT.split(value):
         part = part.strip(" .,:")
