@@ -166,9 +166,14 @@ class Mix:
             return "article page", f"/articles/{rnd.choice(self.ids)}", {}, None
         if roll < 0.98:
             # a researcher's export: the articles naming someone (tens to a few thousand)
-            name = rnd.choice([n for n in ("person", "org") if n in self.facets] or ["outlet"])
-            return "export", "/api/export", {name: rnd.choice(self.facets[name]),
-                                             "format": rnd.choice(("csv", "jsonl"))}, None
+            names = [n for n in ("person", "org") if n in self.facets] or sorted(self.facets)
+            params = {"format": rnd.choice(("csv", "jsonl"))}
+            if names:
+                name = rnd.choice(names)
+                params[name] = rnd.choice(self.facets[name])
+            else:
+                params["q"] = rnd.choice(WORDS)
+            return "export", "/api/export", params, None
         return self.pathological(rnd)
 
     @staticmethod

@@ -18,7 +18,7 @@ from web.serve import add_serve_arguments, run_serve  # imports Flask only when 
 
 from .engine import Engine
 from .indexer import (REPORT, IndexError_, NothingToIndex, StopSignals, Terminated, damaged,
-                      index_paths, last_report, open_index)
+                      index_paths, last_report)
 from .readers import UNSUPPORTED, printable
 from .request import parse_request
 from .searchcli import add_search_arguments, run_search
@@ -97,9 +97,9 @@ def _show_build(report, args) -> int:
 def iter_records(index_dir):
     """Every indexed article's export record, from the engine every front end uses
     (one record per article, with every path it was found at)."""
-    open_index(index_dir).close()   # the folder's problems, worded as for every command
+    engine = Engine(index_dir)   # the folder's problems, worded as for every command
     try:
-        yield from Engine(index_dir).iter_records(parse_request({}))
+        yield from engine.iter_records(parse_request({}))
     except Exception as exc:   # a damaged file shows only when read
         raise damaged(Path(index_dir), exc) from None
 

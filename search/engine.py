@@ -26,6 +26,7 @@ from whoosh import query as wq
 from .facets import UNKNOWN
 from .generation import Generation, Generations
 from .highlight import Highlighter, query_words
+from .indexer import check_index, damaged
 from .query import canonical_names, evaluate, parse_query
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
@@ -34,7 +35,6 @@ from .schema import to_article
 MAX_RELEVANCE_WINDOW = 10_000
 SIMILAR = 5
 SUGGESTION_CANDIDATES = 50   # index words within two edits looked at for a did-you-mean
-_REQUIRED_FIELDS = {"id", "title", "text", "meta", "published", "dated"}
 _HIT_FIELDS = ("outlet", "source_outlet", "published", "date_source", "authors", "places",
                "people", "organizations", "url")
 
@@ -143,27 +143,17 @@ class Engine:
     """Answers searches and article look-ups on one newsfacet index directory."""
 
     def __init__(self, index_dir: str | Path):
+        """Open the index in ``index_dir``; ``IndexError_`` says why it cannot be used and
+        what to do (no folder, not an index, another version, damaged files)."""
         path = Path(index_dir)
-        if not path.is_dir():
-            raise FileNotFoundError(f"no index at {path}: build one with "
-                                    f"`newsfacet index PATH... --index {path}`")
-        if not windex.exists_in(str(path)):
-            raise ValueError(f"{path} is not a newsfacet index (it holds no Whoosh index); "
-                             f"build one with `newsfacet index PATH... --index {path}`")
-        try:
-            self._ix = windex.open_dir(str(path))
-        except Exception as exc:   # a damaged or foreign index
-            raise ValueError(f"{path} holds an index that cannot be opened: {exc}") from exc
-        missing = _REQUIRED_FIELDS - set(self._ix.schema.names())
-        if missing:
-            raise ValueError(f"{path} is a Whoosh index but not a newsfacet one "
-                             f"(no fields {', '.join(sorted(missing))})")
-        self.path = path
+        check_index(path)
         canonical_names("warm up")   # load the alias tables now, not on the first search
         try:
+            self._ix = windex.open_dir(str(path))
             self._generations = Generations(self._ix)
-        except Exception as exc:
-            raise ValueError(f"{path} holds an index that cannot be read: {exc}") from exc
+        except Exception as exc:   # a garbled, cut or missing file: Whoosh raises many kinds
+            raise damaged(path, exc) from None
+        self.path = path
 
     def close(self) -> None:
         """Close the index once the requests running on it are done."""

@@ -184,8 +184,9 @@ def _open_checked(index_dir: Path):
         raise damaged(index_dir, exc) from None
 
 
-def open_index(index_dir: str | Path):
-    """Open an existing newsfacet index for reading, or say clearly why not and what to do."""
+def check_index(index_dir: str | Path) -> None:
+    """Raise IndexError_, saying why and what to do, unless ``index_dir`` holds a newsfacet
+    index of this version (its files are not opened: ``open_index`` does that too)."""
     index_dir = Path(index_dir)
     if not index_dir.exists():
         raise _problem(index_dir, f"does not exist; build it with: {_command(index_dir)}")
@@ -197,7 +198,12 @@ def open_index(index_dir: str | Path):
     if version is None:
         raise _problem(index_dir, "holds an index that newsfacet did not make; choose another --index folder")
     _check_version(index_dir, version)
-    return _open_checked(index_dir)
+
+
+def open_index(index_dir: str | Path):
+    """Open an existing newsfacet index for reading, or say clearly why not and what to do."""
+    check_index(index_dir)
+    return _open_checked(Path(index_dir))
 
 
 def _prepare_folder(index_dir: Path) -> str | None:

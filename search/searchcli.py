@@ -14,6 +14,7 @@ import sys
 from html import unescape
 
 from .engine import Engine
+from .indexer import IndexError_
 from .request import FILTER_PARAMS, SORTS, SearchError, parse_request
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -103,7 +104,7 @@ def run_search(args) -> int:
         where = f" ({exc.param})" if exc.param else ""
         print(f"newsfacet search: error{where}: {exc.message}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, ValueError) as exc:
+    except IndexError_ as exc:
         print(f"newsfacet search: error: {exc}", file=sys.stderr)
         return 2
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())

@@ -17,7 +17,7 @@ def article(n: int, town: str, version: str = "first") -> str:
     rnd = random.Random(n)
     subject = rnd.choice(SUBJECTS)
     outlet = OUTLETS[n % len(OUTLETS)]
-    lines = [f"{town} council debates {subject}", ""]
+    lines = [f"Title: {town} council debates {subject}"]
     if n % 5:   # one in five has no date at all
         lines.append(f"Date: 2020-{1 + n % 12:02d}-{1 + n % 28:02d}")
     if outlet:

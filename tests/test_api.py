@@ -135,7 +135,8 @@ def test_missing_index_is_a_clear_json_error(tmp_path):
     app.register_blueprint(api)
     response = app.test_client().get("/api/search?q=x")
     assert response.status_code == 503
-    assert "no index" in response.get_json()["error"]["message"]
+    error = response.get_json()["error"]
+    assert error["type"] == "no_index" and "does not exist; build it with" in error["message"]
 
 
 def test_cli_prints_results_and_errors(index_dir, capsys):

@@ -608,17 +608,23 @@ def test_engine_picks_up_a_new_index_generation(tmp_path):
     assert run(engine, q="odesa")["total"] == 1
 
 
-def test_engine_refuses_a_missing_or_foreign_folder(tmp_path):
-    with pytest.raises(FileNotFoundError, match="no index"):
+def test_engine_refuses_a_missing_foreign_or_damaged_folder(tmp_path):
+    from search.indexer import IndexError_
+    with pytest.raises(IndexError_, match="does not exist; build it with"):
         Engine(tmp_path / "nowhere")
-    with pytest.raises(ValueError, match="not a newsfacet index"):
+    with pytest.raises(IndexError_, match="is not a newsfacet index"):
         Engine(tmp_path)
     from whoosh import fields, index
     other = tmp_path / "other"
     other.mkdir()
     index.create_in(str(other), fields.Schema(body=fields.TEXT))
-    with pytest.raises(ValueError, match="not a newsfacet one"):
+    with pytest.raises(IndexError_, match="newsfacet did not make"):
         Engine(other)
+    index_dir = build_index(tmp_path / "damaged")
+    for segment in index_dir.glob("*.seg"):
+        segment.write_bytes(b"not a segment")
+    with pytest.raises(IndexError_, match="is damaged and cannot be read"):
+        Engine(index_dir)
 
 
 # --- the sample corpus --------------------------------------------------------------------

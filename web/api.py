@@ -12,6 +12,7 @@ import threading
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from search.engine import Engine
+from search.indexer import IndexError_
 from search.request import SearchError, parse_request
 
 from .openapi import openapi_document
@@ -33,7 +34,7 @@ def get_engine() -> Engine:
                                       type="no_index", status=503)
                 try:
                     engine = Engine(index_dir)
-                except (FileNotFoundError, ValueError) as exc:
+                except IndexError_ as exc:
                     raise SearchError(str(exc), None, type="no_index", status=503) from None
                 current_app.extensions["newsfacet_engine"] = engine
     return engine

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from search.indexer import IndexError_, open_index
+from search.request import SearchError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -31,14 +31,6 @@ class ServeError(Exception):
     """The server cannot start; the message says why and what to do."""
 
 
-def check_index(index_dir) -> None:
-    """Raise ServeError unless ``index_dir`` holds a newsfacet index."""
-    try:
-        open_index(index_dir).close()
-    except IndexError_ as exc:
-        raise ServeError(str(exc)) from None
-
-
 def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
     """A waitress server for the app on ``index_dir``, bound but not yet serving.
 
@@ -50,10 +42,12 @@ def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
     from .app import create_app
     from .limits import MAX_QUERY_STRING
 
-    check_index(index_dir)
     app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
     with app.app_context():
-        get_engine()            # open and warm the index before the first request
+        try:
+            get_engine()        # open and warm the index before the first request
+        except SearchError as exc:
+            raise ServeError(exc.message) from None
     # The app refuses what is too large once a request reaches it; waitress
     # refuses it before buffering it: a body past the app's limit (413), a
     # request line and headers past what the longest query string needs (431).
