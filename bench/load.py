@@ -165,14 +165,12 @@ class Mix:
         if roll < 0.95:
             return "article page", f"/articles/{rnd.choice(self.ids)}", {}, None
         if roll < 0.98:
-            # a researcher's export: the articles naming someone (tens to a few thousand)
+            # a researcher's export: the articles on a subject naming someone
             names = [n for n in ("person", "org") if n in self.facets] or sorted(self.facets)
-            params = {"format": rnd.choice(("csv", "jsonl"))}
+            params = {"q": rnd.choice(WORDS), "format": rnd.choice(("csv", "jsonl"))}
             if names:
                 name = rnd.choice(names)
                 params[name] = rnd.choice(self.facets[name])
-            else:
-                params["q"] = rnd.choice(WORDS)
             return "export", "/api/export", params, None
         return self.pathological(rnd)
 
