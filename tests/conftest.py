@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
+
+
+@contextmanager
+def running_server(index_dir):
+    """A real waitress server for ``index_dir`` on a free port of 127.0.0.1, serving in a
+    thread for the block: ``with running_server(index) as server:`` (its port is
+    ``server.effective_port``)."""
+    from web.serve import make_server
+
+    server = make_server(index_dir, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.close()
+        thread.join(timeout=10)
 
 
 def shared_dir() -> Path:

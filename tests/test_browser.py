@@ -14,14 +14,13 @@ Without chromium these tests fail, on purpose: CI installs it
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from conftest import running_server
 from search.indexer import index_paths
-from web.serve import make_server
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CHROMIUM = "/usr/bin/chromium"
@@ -48,12 +47,8 @@ def base_url(tmp_path_factory):
     _require_browser()
     index = tmp_path_factory.mktemp("browser") / "index"
     index_paths([CORPUS], index, workers=1)
-    server = make_server(index, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=10)
+    with running_server(index) as server:
+        yield f"http://127.0.0.1:{server.effective_port}"
 
 
 @pytest.fixture(scope="module")
@@ -268,12 +263,8 @@ def hostile_url(tmp_path_factory):
     (corpus / "page.html").write_text(HOSTILE_PAGE, encoding="utf-8")
     report = index_paths([corpus], root / "index", workers=1)
     assert report.articles == 2, report.failed
-    server = make_server(root / "index", "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=10)
+    with running_server(root / "index") as server:
+        yield f"http://127.0.0.1:{server.effective_port}"
 
 
 #: The page's DOM as a test sees it: scripts, event-handler attributes, links that are not

@@ -14,17 +14,16 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
+from conftest import running_server
 from search.indexer import index_paths
 from search.model import RECORD_FIELDS
 from search.request import FILTER_PARAMS, PARAMS
 from web.app import create_app
 from web.openapi import openapi_document
-from web.serve import make_server
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 PATHS = ("/api/search", "/api/articles/{id}", "/api/export")
@@ -116,12 +115,8 @@ def test_a_missing_index_is_a_described_503(tmp_path):
 
 @pytest.fixture(scope="module")
 def base_url(index_dir):
-    server = make_server(index_dir, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=10)
+    with running_server(index_dir) as server:
+        yield f"http://127.0.0.1:{server.effective_port}"
 
 
 # positive_data_acceptance expects a schema-valid request to succeed. Some cannot:

@@ -23,9 +23,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+from conftest import running_server
 from newsitems import OUTLETS, write
 from search.indexer import index_paths
-from web.serve import make_server
 
 CLIENTS = 4
 
@@ -67,79 +67,77 @@ def test_a_server_answers_through_a_build_that_adds_changes_and_prunes(tmp_path)
     write(corpus, range(0, 1500), "Amberley")
     index_paths([corpus], index_dir, workers=2)
 
-    server = make_server(index_dir, "127.0.0.1", 0)
-    # Small buffers between the server and the slow export client below, so that the export
-    # is still being produced, from the first generation, while the builds run.
-    server.adj.outbuf_high_watermark = 64 * 1024
-    server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16 * 1024)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
-    failures: list[str] = []
-    served = {"searches": 0, "pages": 0, "articles": 0}
-    stop = threading.Event()
+    with running_server(index_dir) as server:
+        # Small buffers between the server and the slow export client below, so that the export
+        # is still being produced, from the first generation, while the builds run.
+        server.adj.outbuf_high_watermark = 64 * 1024
+        server.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16 * 1024)
+        base = f"http://127.0.0.1:{server.effective_port}"
+        failures: list[str] = []
+        served = {"searches": 0, "pages": 0, "articles": 0}
+        stop = threading.Event()
 
-    status, body = get(base, "/api/search", {"q": "n1200q"})
-    assert status == 200
-    stable_id = json.loads(body)["hits"][0]["id"]
+        status, body = get(base, "/api/search", {"q": "n1200q"})
+        assert status == 200
+        stable_id = json.loads(body)["hits"][0]["id"]
 
-    def client(seed: int) -> None:
-        rnd = random.Random(seed)
-        while not stop.is_set():
-            params = {"q": rnd.choice(["council", "bridge OR harbour", "amberley", "residents",
-                                       "brockton", ""]), "facet_size": 100}
-            if rnd.random() < 0.3:
-                params["outlet"] = rnd.choice(OUTLETS[:3])
-            status, body = get(base, "/api/search", params)
-            if status != 200:
-                failures.append(f"/api/search {params}: {status} {body[:200]!r}")
-                continue
-            result = json.loads(body)
-            histogram = sum(b["count"] for b in result["facets"]["published"])
-            if histogram != result["total"]:
-                failures.append(f"mixed generations: total {result['total']}, "
-                                f"date buckets {histogram} for {params}")
-            served["searches"] += 1
-            status, body = get(base, "/search", params)
-            if status != 200:
-                failures.append(f"/search {params}: {status}")
-            served["pages"] += 1
-            status, body = get(base, f"/articles/{stable_id}")
-            if status != 200:
-                failures.append(f"/articles/{stable_id}: {status}")
-            served["articles"] += 1
+        def client(seed: int) -> None:
+            rnd = random.Random(seed)
+            while not stop.is_set():
+                params = {"q": rnd.choice(["council", "bridge OR harbour", "amberley", "residents",
+                                           "brockton", ""]), "facet_size": 100}
+                if rnd.random() < 0.3:
+                    params["outlet"] = rnd.choice(OUTLETS[:3])
+                status, body = get(base, "/api/search", params)
+                if status != 200:
+                    failures.append(f"/api/search {params}: {status} {body[:200]!r}")
+                    continue
+                result = json.loads(body)
+                histogram = sum(b["count"] for b in result["facets"]["published"])
+                if histogram != result["total"]:
+                    failures.append(f"mixed generations: total {result['total']}, "
+                                    f"date buckets {histogram} for {params}")
+                served["searches"] += 1
+                status, body = get(base, "/search", params)
+                if status != 200:
+                    failures.append(f"/search {params}: {status}")
+                served["pages"] += 1
+                status, body = get(base, f"/articles/{stable_id}")
+                if status != 200:
+                    failures.append(f"/articles/{stable_id}: {status}")
+                served["articles"] += 1
 
-    status, body = get(base, "/api/search", {"facet_size": 0})
-    exported_total = json.loads(body)["total"]
-    export = slow_download(int(server.effective_port), "/api/export?format=jsonl")
-    exported = [export.readline()]   # the export has started on the first generation
+        status, body = get(base, "/api/search", {"facet_size": 0})
+        exported_total = json.loads(body)["total"]
+        export = slow_download(int(server.effective_port), "/api/export?format=jsonl")
+        exported = [export.readline()]   # the export has started on the first generation
 
-    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    try:
-        write(corpus, range(1500, 2700), "Brockton")             # 1,200 new
-        write(corpus, range(500, 1000), "Carrow", "second")      # 500 changed
-        for n in range(0, 500):                                  # 500 gone
-            (corpus / f"item-{n:05d}.txt").unlink()
-        update = index(corpus, index_dir, "--prune")
-        assert "indexed 1200, updated 500" in update and "removed 500" in update
-        # A rebuild replaces every segment the export reads from.
-        assert "indexed 2200" in index(corpus, index_dir, "--rebuild")
-
-        while True:   # the slow reader finishes its export after the build
-            chunk = export.read(64 * 1024)
-            if not chunk:
-                break
-            exported.append(chunk)
-            time.sleep(0.01)
-        time.sleep(1)   # the clients go on a while on the new generation
-    finally:
-        stop.set()
+        threads = [threading.Thread(target=client, args=(seed,)) for seed in range(CLIENTS)]
         for thread in threads:
-            thread.join(timeout=120)
-        export.close()
+            thread.start()
+        try:
+            write(corpus, range(1500, 2700), "Brockton")             # 1,200 new
+            write(corpus, range(500, 1000), "Carrow", "second")      # 500 changed
+            for n in range(0, 500):                                  # 500 gone
+                (corpus / f"item-{n:05d}.txt").unlink()
+            update = index(corpus, index_dir, "--prune")
+            assert "indexed 1200, updated 500" in update and "removed 500" in update
+            # A rebuild replaces every segment the export reads from.
+            assert "indexed 2200" in index(corpus, index_dir, "--rebuild")
 
-    try:
+            while True:   # the slow reader finishes its export after the build
+                chunk = export.read(64 * 1024)
+                if not chunk:
+                    break
+                exported.append(chunk)
+                time.sleep(0.01)
+            time.sleep(1)   # the clients go on a while on the new generation
+        finally:
+            stop.set()
+            for thread in threads:
+                thread.join(timeout=120)
+            export.close()
+
         assert failures == [], failures[:5]
         assert served["searches"] >= CLIENTS and served["articles"] >= CLIENTS
         records = [json.loads(line) for line in b"".join(exported).splitlines() if line.strip()]
@@ -151,5 +149,3 @@ def test_a_server_answers_through_a_build_that_adds_changes_and_prunes(tmp_path)
         assert json.loads(body)["total"] == 500
         status, body = get(base, "/api/search", {})
         assert json.loads(body)["total"] == 1500 + 1200 - 500
-    finally:
-        server.close()

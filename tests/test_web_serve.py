@@ -6,14 +6,14 @@ import argparse
 import http.client
 import json
 import socket
-import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from conftest import running_server
 from search.indexer import index_paths
-from web.serve import add_serve_arguments, make_server, run_serve
+from web.serve import add_serve_arguments, run_serve
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -48,12 +48,8 @@ def port(tmp_path_factory):
     """The port of a waitress server on an index of the sample corpus, for this module."""
     index = tmp_path_factory.mktemp("serve") / "index"
     index_paths([CORPUS], index, workers=1)
-    server = make_server(index, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield server.effective_port
-    server.close()
-    thread.join(timeout=10)
+    with running_server(index) as server:
+        yield server.effective_port
 
 
 def _get(port, path, content_length=None):
