@@ -188,3 +188,46 @@ def test_an_outlet_name_with_commas_is_the_same_in_hits_facets_and_filters(tmp_p
         "Harbour Press, Inc.": 2, "Valley Voice": 1}
     assert run(engine, outlet="Harbour Press, Inc.")["total"] == 2
     assert run(engine, q='outlet:"Harbour Press, Inc."')["total"] == 2
+
+
+def test_postings_read_by_many_threads_at_once_are_read_right(tmp_path):
+    """Whoosh moves one read position per postings file: threads reading at once must
+    each read their own blocks (a server answers requests in threads)."""
+    import sys
+    import threading
+
+    from newsitems import TOWNS, write
+    from search.facets import posting_weights
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, town in enumerate(TOWNS):
+        write(corpus, range(i * 60, i * 60 + 60), town)
+    index_paths([corpus], tmp_path / "ix", workers=1)
+    engine = Engine(tmp_path / "ix")
+    with engine.generation() as gen:
+        reader = gen.searcher.reader()
+        words = gen.columns.lexicon("text").words
+        alone = {w: posting_weights(reader, "text", w)[0].tolist() for w in words}
+        assert max(len(ids) for ids in alone.values()) > 100   # postings of several blocks
+        wrong = []
+
+        def read_all(start: int) -> None:
+            for word in words[start:] + words[:start]:
+                try:
+                    if posting_weights(reader, "text", word)[0].tolist() != alone[word]:
+                        wrong.append(word)
+                except Exception as exc:   # what a mixed-up read raises
+                    wrong.append(f"{word}: {type(exc).__name__}")
+
+        before = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)   # threads take turns as often as they can
+        try:
+            threads = [threading.Thread(target=read_all, args=(n * 7,)) for n in range(6)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            sys.setswitchinterval(before)
+        assert wrong == []
