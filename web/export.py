@@ -60,31 +60,6 @@ def csv_lines(records):
         yield flush()
 
 
-def started(records):
-    """The records, with the search already run up to its first one.
-
-    An error in the request (a ``q`` the engine cannot parse) is raised here,
-    while the view can still answer 400, and not after the response's first
-    byte has gone, whether the engine checks the request when asked or only
-    when its first record is drawn.
-    """
-    records = iter(records)
-    try:
-        first = next(records)
-    except StopIteration:
-        return iter(())
-    return _resumed(first, records)
-
-
-def _resumed(first, records):
-    """``first``, then the rest of ``records``; closing this (a client gone) closes them too."""
-    try:
-        yield first
-        yield from records
-    finally:
-        getattr(records, "close", lambda: None)()
-
-
 def jsonl_lines(records):
     """One JSON object per line, per record, as an iterator."""
     for record in records:
@@ -98,9 +73,10 @@ def export_results():
     if fmt not in FORMATS:
         raise SearchError(f"'format' must be one of {', '.join(FORMATS)}, not {fmt!r}", "format")
     req = parse_request(request.args, ignore=("format",))
-    records = started(get_engine().iter_records(req))
+    records = get_engine().iter_records(req)   # a bad request is refused here, before any byte
     body = csv_lines(records) if fmt == "csv" else jsonl_lines(records)
     response = Response(stream_with_context(body), mimetype=FORMATS[fmt].split(";")[0])
+    response.call_on_close(records.close)      # a client gone lets the index generation go
     response.headers["Content-Type"] = FORMATS[fmt]
     response.headers["Content-Disposition"] = f'attachment; filename="newsfacet-export.{fmt}"'
     return response
