@@ -732,13 +732,15 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
         final = {key: doc.id for key, doc in state.items()}   # key -> id after this build
 
         # A file left alone keeps the failures the last build found in it.
-        earlier_failures = [] if rebuild else (last_report(index_dir) or {}).get("failed", [])
+        earlier_failures: dict[str, list[dict]] = {}
+        for failure in [] if rebuild else (last_report(index_dir) or {}).get("failed", []):
+            earlier_failures.setdefault(failure.get("path"), []).append(failure)
         todo, sigs = [], {}
         for path in files:
             known, sig = by_path.get(str(path)), _file_sig(path)
             if known and sig is not None and all(doc.sig == sig for doc in known.values()):
                 report.unchanged += len(known)
-                report.failed += [f for f in earlier_failures if f.get("path") == display_path(str(path))]
+                report.failed += earlier_failures.get(display_path(str(path)), [])
             else:
                 todo.append(path)
                 sigs[str(path)] = sig
