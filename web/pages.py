@@ -78,11 +78,12 @@ DATED_VALUES = {"unknown": "date unknown", "yes": "date known"}
 def _relaxations(result: dict, links: SearchLinks) -> list[dict]:
     """For an empty result: the filters whose removal alone would bring articles back.
 
-    The engine counts them (``result["relaxations"]``: param, value and the total
-    without that one value); each becomes a link to the search without it.
+    The engine counts them for a search without hits (``result["relaxations"]``: param,
+    value and the total without that one value); each becomes a link to the search
+    without it.
     """
     out = []
-    for item in result.get("relaxations", []):
+    for item in result["relaxations"]:
         name, value, total = item["param"], item["value"], item["total"]
         if not total:
             continue
@@ -139,7 +140,7 @@ def search():
         facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
         histogram=build_histogram(result.get("facets", {}).get("published", []), links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
-        relaxations=_relaxations(result, links) if not result["total"] else [],
+        relaxations=_relaxations(result, links),
         any_words=" OR ".join(words) if len(words) > 1 and all(w.isalnum() for w in words) else None,
         error=None)
 

@@ -76,13 +76,16 @@ def _inverted(name: str) -> str:
     return f"{' '.join(first_words)} {' '.join(last_words)}"
 
 
+def _without_by(value: str) -> str:
+    """A metadata value's names without extra spaces and a leading "By "."""
+    value = " ".join(value.split())
+    return value[3:] if value.lower().startswith("by ") else value
+
+
 def _one_author(value: str) -> str:
     """One author's name as a metadata value gives it: "By " and extra spaces dropped,
     "Last, First" turned round."""
-    value = " ".join(value.split())
-    if value.lower().startswith("by "):
-        value = value[3:]
-    return _inverted(value.strip(" .,:;"))
+    return _inverted(_without_by(value).strip(" .,:;"))
 
 
 def authors_from_value(value) -> list[str]:
@@ -98,9 +101,7 @@ def authors_from_value(value) -> list[str]:
         return names
     if not isinstance(value, str):
         return []
-    value = " ".join(value.split())
-    if value.lower().startswith("by "):
-        value = value[3:]
+    value = _without_by(value)
     if ";" in value:    # "Roe, Jane; Doe, John": the semicolons part the authors
         return authors_from_value(value.split(";"))
     names = []
