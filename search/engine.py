@@ -155,10 +155,6 @@ class Engine:
             raise damaged(path, exc) from None
         self.path = path
 
-    def close(self) -> None:
-        """Close the index once the requests running on it are done."""
-        self._generations.close()
-
     def generation(self):
         """``with engine.generation() as gen:`` the current generation (its searcher and value
         columns), held open for the block: for benchmarks and tests that look below a response."""

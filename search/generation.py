@@ -201,8 +201,3 @@ class Generations:
             yield gen
         finally:
             gen.release()
-
-    def close(self) -> None:
-        """Close the current generation once its running requests are done."""
-        with self._lock:
-            self._current.retire()
