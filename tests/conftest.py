@@ -27,8 +27,12 @@ def running_server(index_dir):
     try:
         yield server
     finally:
-        server.close()
+        # Closed from inside its own loop: closing its sockets from this thread while the
+        # loop polls them made the loop fail on a closed file descriptor.
+        from waitress import wasyncore
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
 
 
 def shared_dir() -> Path:
