@@ -93,12 +93,30 @@ def _wait(browser, condition):
     return WebDriverWait(browser, WAIT).until(condition)
 
 
+def _replaced(old):
+    """A wait condition: true once ``old``, an element of the page before, is gone. While a
+    page is being replaced Chromium says so either as a stale element or as an "unknown
+    error" that the node "does not belong to the document"."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def gone(browser) -> bool:
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if "does not belong to the document" not in str(exc):
+                raise
+            return True
+        return False
+    return gone
+
+
 def _click_and_load(browser, element):
     """Click a link or button and wait for the next page to replace this one."""
-    from selenium.webdriver.support import expected_conditions as ec
     old = browser.find_element(*_by("html"))
     element.click()
-    _wait(browser, ec.staleness_of(old))
+    _wait(browser, _replaced(old))
     _wait(browser, lambda b: b.execute_script("return document.readyState") == "complete")
 
 
