@@ -56,6 +56,8 @@ def is_demonym(word: str) -> bool:
         for ending, restore in DEMONYM_ENDINGS:
             if w.endswith(ending):
                 base = w[: len(w) - len(ending)] + restore if ending else w + restore
+                if len(base) < 4:
+                    continue  # "Alan" is no demonym of "Ala"
                 entries = table.lookup(base)
                 if entries and entries[0].type == "place" and entries[0].kind in (
                         "country", "continent", "region", "alias"):
