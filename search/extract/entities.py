@@ -78,6 +78,23 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 may june july august september october november december
 tue tues thu thur thurs fri feb apr jun jul aug sep sept oct nov dec
 """.split())
+# Words that make an article sports copy, where city names also name clubs and number
+# tables are results: a headline's sport ("SOCCER - ...") or the words of results.
+SPORTS_CONTEXT = re.compile(
+    r"\b(?i:soccer|football|cricket|rugby|tennis|golf|baseball|basketball|ice hockey|hockey|"
+    r"athletics|cycling|motor racing|formula one|boxing|skiing|bobsleigh|volleyball|handball|"
+    r"innings|wickets?|halftime|half-time|scorers?|standings|goalkeeper|striker|midfielder|"
+    r"first division|second division|premier league|seeded|quarter-finals?|semi-finals?)\b")
+# A line of a fixtures list in capitals: "VISITORS AT HOSTS".
+SCHEDULE_LINE = re.compile(r" *[A-Z][A-Z .'’&-]+ AT (?P<host>[A-Z][A-Z .'’&-]+?) *")
+# Qualifiers that make a bigger or smaller place of a known one: "East Jerusalem",
+# "Greater London", "Southeast Asia", "Northern Ireland".
+COMPASS = frozenset("north south east west northern southern eastern western central upper lower "
+                    "greater northeast northwest southeast southwest north-east north-west "
+                    "south-east south-west northeastern northwestern southeastern southwestern "
+                    "far middle inner outer".split())
+# The numbered crews and teams of one country ("Germany I", "Switzerland II").
+CREW_NUMBERS = frozenset("I II III IV".split())
 CAPS_LINE_MIN_POPULATION = 100_000
 MID_CITY = 100_000
 MAX_NAME_WORDS = 8
@@ -221,6 +238,7 @@ class _Document:
         self.in_table = False         # is the line read a row of a results table?
         self.line_has_bracket = False  # has it a "(" (a quick test for DEFINED_ACRONYM)?
         self.acronyms: dict[str, str] = {}  # "CSA" -> "Conseil Superieur de l'Audiovisuel"
+        self.sports = SPORTS_CONTEXT.search(self.text) is not None
 
     # -- helpers over tokens -------------------------------------------------
     def span_text(self, tokens: list[Token], i: int, j: int) -> str:
@@ -255,17 +273,19 @@ class _Document:
         caps_lines = []
         for line in LINE.finditer(self.text):
             if _is_caps_line(line.group()):
-                caps_lines.append(_tokens(self.text, line.start(), line.end(), every_kept=True))
+                host = SCHEDULE_LINE.fullmatch(line.group()) if self.sports else None
+                caps_lines.append((_tokens(self.text, line.start(), line.end(), every_kept=True),
+                                   line.start() + host.start("host") if host else -1))
             else:
                 tokens = _tokens(self.text, line.start(), line.end())
                 self.line_has_bracket = "(" in line.group()
-                self.in_table = line.group().rstrip()[-1:].isdigit() and bool(
+                self.in_table = self.sports and line.group().rstrip()[-1:].isdigit() and bool(
                     TABLE_ROW.fullmatch(line.group()))
                 for i, j in _runs(self.text, tokens):
                     self.read_run(tokens, i, j)
         self.resolve_lone_words()
-        for tokens in caps_lines:
-            self.read_caps_line(tokens)
+        for tokens, host_start in caps_lines:
+            self.read_caps_line(tokens, host_start)
         return self.mentions()
 
     def read_run(self, tokens: list[Token], i: int, j: int) -> None:
@@ -333,6 +353,16 @@ class _Document:
                 end += 1  # "First Albany Corp."
             self.found.append((start, end, "organization", name))
             return org_end
+        club_end = self.club_end(tokens, i, j, known) if self.sports else None
+        if club_end:
+            self.add(tokens, i, club_end, "organization", self.span_text(tokens, i, club_end))
+            return club_end
+        if not known and tokens[i].word.lower() in COMPASS and i + 1 < j:
+            inner = self.known_match(tokens, i + 1, j)
+            if inner and self.table.lookup(inner[1])[0].type == "place":
+                written = self.span_text(tokens, i, inner[0])
+                self.add(tokens, i, inner[0], "place", written)
+                return inner[0]   # "East Jerusalem", "Greater London"
         feature_end = _feature_end(tokens, i, j)
         if feature_end and (not known or feature_end > known[0]):
             written = self.span_text(tokens, i, feature_end)
@@ -372,11 +402,42 @@ class _Document:
             self.lone.append((tokens[i], _is_team(tokens, i, i + 1)))
         return i + 1
 
+    def club_end(self, tokens: list[Token], i: int, j: int, known):
+        """End of a sports club named after a place, in sports copy: a word that is no
+        name of a person before a city of 100,000+ ("Real Madrid", "Dinamo Bucharest"),
+        or a country and a crew number ("Germany I"); None for anything else."""
+        end = min(j, i + 3)
+        if end - i < 2 or (known and known[0] >= end):
+            return None
+        if known and known[0] == end - 1 and tokens[end - 1].word in CREW_NUMBERS \
+                and self.table.lookup(known[1])[0].kind == "country":
+            return end
+        tail = next((k for k in range(i + 1, end) if self._big_place(tokens, k, end, MID_CITY)
+                     and self.known_match(tokens, k, end)[0] == end), None)
+        if tail is None or any(
+                not t.cap or len(t.word) < 3 or t.word.lower() in COMPASS or t.word.lower() in CONNECTORS
+                or people.is_title(t.word) or people.is_first_name(t.word) or places.is_feature_word(t.word)
+                or places.is_demonym(t.word) or people.is_event_word(t.word) or organizations.is_acronym(t.word)
+                for t in tokens[i:tail]):
+            return None
+        return end
+
     def person_end(self, tokens: list[Token], i: int, j: int, cue: bool):
         """End of a person's name starting at token i, or None if it is not one."""
         end = i
         while end < min(j, i + MAX_NAME_WORDS) and _name_word(tokens[end].word):
             end += 1
+        if i < end < j and people.is_first_name(tokens[end - 1].word) and people.is_title(tokens[end].word) \
+                and people.is_surname(tokens[end].word) and (end + 1 >= j or not tokens[end + 1].cap):
+            end += 1   # "John Major", "Ann Bishop": a title word that is the surname
+        for k in range(i + 2, end):
+            inner = self.known_match(tokens, k, end)
+            if inner and self.table.lookup(inner[1])[0].kind in ("country", "continent"):
+                end = k   # "Stephen Frater Australia": a name, then a country
+                break
+        if end > i and places.is_demonym(tokens[end - 1].word) and not (
+                people.is_first_name(tokens[i].word) or len(tokens[i].word) == 1):
+            return None   # "Latin American", but "Ronnie Irani"
         while end > i and (tokens[end - 1].word.lower() in CONNECTORS or (
                 len(tokens[end - 1].word) == 1 and not self.text.startswith(".", tokens[end - 1].end))
                 or (end - i > 2 and organizations.is_acronym(tokens[end - 1].word))):
@@ -502,19 +563,28 @@ class _Document:
             if tok.word in companies and (tok.start, tok.end) not in known:
                 self.found.append((tok.start, tok.end, "organization", tok.word))
 
-    def read_caps_line(self, tokens: list[Token]) -> None:
-        """A line in capitals: keep names the body has, countries and big cities."""
+    def read_caps_line(self, tokens: list[Token], host_start: int = -1) -> None:
+        """A line in capitals: keep names the body has, countries and big cities.
+
+        On a fixtures line ("VISITORS AT HOSTS", `host_start` where the hosts begin)
+        the visitors are a team and the place after AT is where the game is played.
+        """
         seen = {self.low[s:e]: (t, n) for s, e, t, n in self.found}
         i = 0
         while i < len(tokens):
             for k in range(min(len(tokens), i + 5), i, -1):
                 written = self.span_text(tokens, i, k)
-                hit = seen.get(written.lower()) or _caps_line_place(self.table.lookup(written), written)
+                entries = self.table.lookup(written)
+                if host_start >= 0 and entries and entries[0].type == "place" and not is_common_word(written):
+                    at_host = tokens[i].start >= host_start
+                    self.add(tokens, i, k, *(("place", entries[0].name) if at_host else ("organization", written)))
+                    i = k
+                    break
+                hit = seen.get(written.lower()) or _caps_line_place(entries, written)
                 if hit is None and k == i + 1:
                     name = self.registry.resolve(written)
                     hit = ("person", name) if name else None
-                entries = self.table.lookup(written)
-                if _score_follows(tokens, k) and entries and entries[0].type == "place" \
+                if self.sports and _score_follows(tokens, k) and entries and entries[0].type == "place" \
                         and entries[0].kind in ("city", "region"):
                     hit = ("organization", written)  # a standings table: "CLEVELAND 80 53"
                 if hit:
@@ -632,13 +702,16 @@ def _org_end(tokens: list[Token], i: int, j: int):
             end = k + 1
     head = end - 1 if end else i
     if (end or organizations.is_org_head(tokens[i].word)) and head + 2 < j \
-            and tokens[head + 1].word in ("of", "for"):
+            and tokens[head + 1].word in ("of", "for") and not organizations.is_abbreviation(tokens[head].word):
         end = _stop_at_and(tokens, head + 2, j)  # "National Bank of Poland", "Ministry of Defence"
     return end
 
 
 def _feature_end(tokens: list[Token], i: int, j: int):
-    """End of a street, venue or landscape name starting at token i ("Grace Road")."""
+    """End of a street, venue or landscape name starting at token i ("Grace Road",
+    "Gulf of Mexico")."""
+    if places.is_feature_head(tokens[i].word) and i + 2 < j and tokens[i + 1].word == "of":
+        return _stop_at_and(tokens, i + 2, j)
     end = None
     for k in range(i + 1, min(j, i + MAX_KNOWN_WORDS)):
         if tokens[k].word == "and":

@@ -25,8 +25,12 @@ GENERIC_WORDS = frozenset("oblast region province republic city county state dis
 # "Trent Bridge", "Tiananmen Square", "Lake Geneva" is left to the gazetteer.
 FEATURE_WORDS = frozenset("street st road avenue square park bridge stadium airport lane "
                           "boulevard highway river lake mountains mountain valley bay sea "
-                          "ocean gulf strait harbour harbor peninsula island islands desert "
-                          "canal coast heights hills".split())
+                          "ocean gulf strait straits harbour harbor peninsula island islands desert "
+                          "canal coast heights hills oval arena ground course circuit racecourse "
+                          "velodrome speedway raceway".split())
+# Words that head "<word> of <Name>" names of natural features: "Gulf of Mexico", "Bay of Biscay".
+FEATURE_HEADS = frozenset("gulf bay sea strait straits isle isles cape lake sound "
+                          "bight mouth".split())
 BIG_CITY = 1_000_000
 SMALL_TOWN = 100_000
 
@@ -68,6 +72,11 @@ def is_demonym(word: str) -> bool:
 def is_feature_word(word: str) -> bool:
     """True for a word that ends street, venue and landscape names ("Street", "Bridge")."""
     return word.lower() in FEATURE_WORDS
+
+
+def is_feature_head(word: str) -> bool:
+    """True for a word that heads "<word> of <Name>" feature names ("Gulf", "Bay")."""
+    return word.lower() in FEATURE_HEADS
 
 
 def accept(entry: Entry, written: str, *, canonical_spelling: bool, common_word: bool,
