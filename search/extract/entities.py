@@ -509,7 +509,9 @@ class _Document:
                 if end - i == 1:
                     self.lone.append((tok, _is_team(tokens, i, end)))
                 return end
-            if entry.kind in ("city", "region") and _is_team(tokens, i, end):
+            if entry.kind in ("city", "region") and (_is_team(tokens, i, end) or (
+                    self.sports and entry.kind == "region" and end - i == 1
+                    and prev.lower() not in places.LOCATIVES)):  # "Surrey", "Texas" as teams
                 self.add(tokens, i, end, "organization", written)
                 return end
         self.add(tokens, i, end, entry.type, entry.name)
