@@ -150,7 +150,7 @@ def test_initials_and_organisation_abbreviations():
 
 
 def test_city_in_a_results_line_is_a_team_not_a_place():
-    text = "Results: Seattle 5 Baltimore 3. Fans in Seattle cheered."
+    text = "BASEBALL - Results: Seattle 5 Baltimore 3. Fans in Seattle cheered."
     mentions = find_mentions(text)
     kinds = [(m.type, m.text) for m in mentions]
     assert kinds == [("organization", "Seattle"), ("organization", "Baltimore"), ("place", "Seattle")]
@@ -237,3 +237,47 @@ def test_names_the_article_treats_as_companies_are_organisations():
             ("organization", "Sony")} <= found
     assert ("place", "London") in found
     assert not any(t in ("person", "place") and w in ("Krispy Kreme", "Nokia") for t, w in found)
+
+
+def _found(text: str) -> set:
+    return {(m.type, m.text, m.name) for m in find_mentions(text)}
+
+
+def test_gazetteer_knows_former_names_short_region_forms_and_abbreviations():
+    found = _found("Trade with Yugoslavia and Burma resumed. Floods hit Guangdong and Michoacan. "
+                   "The convention opens in St Louis. The plant in Fresno, Calif., closed.")
+    assert ("place", "Burma", "Myanmar") in found                     # ISO 3166-3 successor
+    assert any(t == "place" and w == "Yugoslavia" for t, w, _ in found)  # a former country
+    assert ("place", "Guangdong", "Guangdong") in found               # ISO: Guangdong Sheng
+    assert ("place", "Michoacan", "Michoacán") in found               # accents folded
+    assert ("place", "St Louis", "St. Louis") in found
+    assert ("place", "Calif", "California") in found
+
+
+def test_qualified_places_and_features_are_one_place():
+    found = _found("Rockets fell on East Jerusalem overnight. Tankers crossed the Gulf of Oman at dawn.")
+    assert ("place", "East Jerusalem", "East Jerusalem") in found
+    assert ("place", "Gulf of Oman", "Gulf of Oman") in found
+
+
+def test_sports_copy_clubs_fixtures_and_scorers():
+    found = _found("SOCCER - LEAGUE ROUND-UP .\nDinamo Bucharest beat the visitors 2-1 in the first division .\n"
+                   "Scorers : Okafor 46th , Lindqvist 80th .\nTEXAS AT SEATTLE\nEssex beat Kent by six wickets .\n")
+    assert ("organization", "Dinamo Bucharest", "Dinamo Bucharest") in found
+    assert {("person", "Okafor", "Okafor"), ("person", "Lindqvist", "Lindqvist")} <= found
+    assert ("place", "SEATTLE", "Seattle") in found and ("organization", "TEXAS", "TEXAS") in found
+    assert {("organization", "Essex", "Essex"), ("organization", "Kent", "Kent")} <= found
+
+
+def test_number_tables_outside_sports_keep_their_places():
+    found = _found("Grain shipments in tonnes :\nRotterdam 120 130\nHamburg 90 85\n")
+    assert found == {("place", "Rotterdam", "Rotterdam"), ("place", "Hamburg", "Hamburg")}
+
+
+def test_people_spans_surname_title_words_demonyms_and_company_cues():
+    found = _found("Prime Minister John Major met Ann Bishop. Latin American markets fell. "
+                   "Bond prices rose, said Ruth Abbey, an analyst at Harlow Keating.")
+    assert {("person", "John Major", "John Major"), ("person", "Ann Bishop", "Ann Bishop")} <= found
+    assert not any("Latin" in w for _, w, _ in found)
+    assert ("organization", "Harlow Keating", "Harlow Keating") in found
+    assert ("person", "Ruth Abbey", "Ruth Abbey") in found

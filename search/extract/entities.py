@@ -56,7 +56,7 @@ TABLE_ROW = re.compile(r" *(?:[A-Z][\w'’.&-]*|of|'s|\d+)(?: +(?:[A-Z][\w'’.&
 # "Conseil Superieur de l'Audiovisuel (CSA)", "Securities and Exchange Commission ( SEC )".
 DEFINED_ACRONYM = re.compile(r"((?: [\w'’-]+){0,3}) \( ?((?:[A-Z]\.?){2,8}) ?\)")
 # What news says of companies: "shares in Krispy Kreme", "Krispy Kreme shares fell",
-# "companies such as Nokia, Sagem and Sony".
+# "an analyst at Acme Securities", "companies such as Nokia, Sagem and Sony".
 COMPANY_NAME = r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3}"
 # Each with the strings one of which a text needs for the pattern to match (a quick test).
 COMPANY_CUES = (
@@ -66,6 +66,9 @@ COMPANY_CUES = (
      re.compile(rf"({COMPANY_NAME})(?:['’]s)? (?:shares|stock|share price) (?:rose|fell|jumped|slipped|"
                 r"dropped|climbed|gained|lost|closed|ended|were|have|had|hit|sank|soared|surged|"
                 r"slumped|tumbled|plunged|rallied|edged|eased|are)\b")),
+    ((" at ", " with "),
+     re.compile(r"\b(?:analysts?|economists?|strategists?|traders?|dealers?|brokers?|fund managers?|"
+                rf"spokes(?:man|woman|person)) (?:at|with) ({COMPANY_NAME})")),
     ((" such as ", " including ", " like "),
      re.compile(r"\b(?i:companies|firms|makers|manufacturers|brands|banks|carriers|airlines|"
                 r"retailers|rivals|operators) (?:such as|including|like) "
@@ -258,11 +261,13 @@ class _Document:
                 self.text[tokens[limit - 1].end:tokens[limit].start] == " ":
             ends.insert(0, limit + 1)
         for k in ends:
-            entries = self.table.by_key.get(self.low[start:tokens[k - 1].end])
-            if entries:
-                written = self.text[start:tokens[k - 1].end]
-                if _capitalised_as_known(written, self.table.spellings, entries):
-                    return k, written
+            end = tokens[k - 1].end
+            for stop in (end + 1, end) if self.text.startswith(".", end) else (end,):
+                entries = self.table.by_key.get(self.low[start:stop])   # "Calif." keeps its dot
+                if entries:
+                    written = self.text[start:stop]
+                    if _capitalised_as_known(written, self.table.spellings, entries):
+                        return k, written
         return None
 
     def add(self, tokens: list[Token], i: int, j: int, type_: str, name: str) -> None:
@@ -372,7 +377,8 @@ class _Document:
             return self.add_known(tokens, i, known[0], known[1], cue)
         if places.is_demonym(tokens[i].word):
             return i + 1  # "Australian Tom Moody": the adjective is no part of the name
-        person_end = self.person_end(tokens, i, j, cue)
+        person_end = self.person_end(tokens, i, j, cue) or (
+            self.sports and not known and _minute_follows(tokens, j) and j - i <= 3 and j)
         if person_end:
             written = self.span_text(tokens, i, person_end)
             entries = [e for e in self.table.lookup(written) if e.type == "person"]
@@ -399,7 +405,7 @@ class _Document:
                 and tokens[i - 1].end + 1 == tokens[i].start:
             self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
         elif not is_common_word(word) and not _has_digit(word):
-            self.lone.append((tokens[i], _is_team(tokens, i, i + 1)))
+            self.lone.append((tokens[i], self.sports and _is_team(tokens, i, i + 1)))
         return i + 1
 
     def club_end(self, tokens: list[Token], i: int, j: int, known):
@@ -507,10 +513,10 @@ class _Document:
                 sentence_start=tok.sentence_start, prev_word=prev)
             if not ok:
                 if end - i == 1:
-                    self.lone.append((tok, _is_team(tokens, i, end)))
+                    self.lone.append((tok, self.sports and _is_team(tokens, i, end)))
                 return end
-            if entry.kind in ("city", "region") and (_is_team(tokens, i, end) or (
-                    self.sports and entry.kind == "region" and end - i == 1
+            if entry.kind in ("city", "region") and self.sports and (_is_team(tokens, i, end) or (
+                    entry.kind == "region" and end - i == 1
                     and prev.lower() not in places.LOCATIVES)):  # "Surrey", "Texas" as teams
                 self.add(tokens, i, end, "organization", written)
                 return end
@@ -550,7 +556,8 @@ class _Document:
         for needs, cue in COMPANY_CUES:
             if any(need in self.text for need in needs):
                 for m in cue.finditer(self.text):
-                    companies.update(LIST_SEPARATOR.split(m.group(1)))
+                    names = LIST_SEPARATOR.split(m.group(1))
+                    companies.update(names + [n.rstrip(".") for n in names])  # "... at Acme Corp."
         for n, (s, e, type_, name) in enumerate(self.found):
             written = self.text[s:e]
             if type_ == "organization" and written in self.acronyms:
@@ -627,6 +634,15 @@ def _score_follows(tokens: list[Token], end: int) -> bool:
     return not dated
 
 
+MINUTE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
+
+
+def _minute_follows(tokens: list[Token], end: int) -> bool:
+    """Is tokens[end] the minute of a goal in a scorers list ("Becerril 46th")?"""
+    return end < len(tokens) and tokens[end].start == tokens[end - 1].end + 1 \
+        and MINUTE.fullmatch(tokens[end].word) is not None
+
+
 def _has_digit(word: str) -> bool:
     return not word.isalpha() and any(c.isdigit() for c in word)  # letters only: no digit
 
@@ -676,7 +692,7 @@ def _runs(text: str, tokens: list[Token]):
         while j < n:
             gap = text[tokens[j - 1].end:tokens[j].start]
             joined = gap in (" ", "-", " & ") or (gap == ". " and len(tokens[j - 1].word) == 1) or (
-                gap == ". " and people.is_title(tokens[j - 1].word))
+                gap == ". " and len(tokens[j - 1].word) <= 4 and people.is_title(tokens[j - 1].word))  # "Gen. X"
             if not joined:
                 break
             if tokens[j].cap and tokens[j].word.lower() not in CALENDAR:
