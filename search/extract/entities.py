@@ -506,6 +506,14 @@ class _Document:
         if entry.type == "place":
             tok = tokens[i]
             prev = tokens[i - 1].word if i > 0 and tokens[i - 1].end + 2 >= tok.start else ""
+            if end - i == 1 and people.is_event_word(written):
+                return end  # "Olympic" champion
+            if self.sports and end - i == 1 and any(e.kind == "region" for e in entries) and not any(
+                    e.kind in ("country", "continent") or e.population >= places.BIG_CITY for e in entries) \
+                    and prev.lower() not in places.LOCATIVES and not self.text[:tok.start].rstrip().endswith(",") \
+                    and not (tok.sentence_start and is_common_word(written)):
+                self.add(tokens, i, end, "organization", written)
+                return end  # county and state sides: "Surrey", "Texas"; not "Milwaukee, Wisconsin"
             ok = not cue and places.accept(
                 entry, written, canonical_spelling=written.lower() == entry.name.lower(),
                 common_word=is_common_word(written), given_name=people.is_first_name(written),
@@ -515,9 +523,7 @@ class _Document:
                 if end - i == 1:
                     self.lone.append((tok, self.sports and _is_team(tokens, i, end)))
                 return end
-            if entry.kind in ("city", "region") and self.sports and (_is_team(tokens, i, end) or (
-                    entry.kind == "region" and end - i == 1
-                    and prev.lower() not in places.LOCATIVES)):  # "Surrey", "Texas" as teams
+            if entry.kind in ("city", "region") and self.sports and _is_team(tokens, i, end):
                 self.add(tokens, i, end, "organization", written)
                 return end
         self.add(tokens, i, end, entry.type, entry.name)
@@ -734,8 +740,8 @@ def _feature_end(tokens: list[Token], i: int, j: int):
     for k in range(i + 1, min(j, i + MAX_KNOWN_WORDS)):
         if tokens[k].word == "and":
             break
-        if places.is_feature_word(tokens[k].word):
-            end = k + 1
+        if places.is_feature_word(tokens[k].word) and not (tokens[k].word == "St" and k + 1 < j):
+            end = k + 1   # "Grace Road", "Baker St"; but "Paris St Germain" is no street
     return end
 
 
