@@ -347,6 +347,8 @@ class _Document:
 
     def read_name(self, tokens: list[Token], i: int, j: int, cue: bool) -> int:
         """Name the entity starting at token i (before j); return where the next starts."""
+        if j - i >= 2 and people.is_event_word(tokens[j - 1].word) and not _org_end(tokens, i, j):
+            return j   # an event's name ("Fed Cup", "Greater Milwaukee Open") names no place
         known = self.known_match(tokens, i, j)
         org_end = _org_end(tokens, i, j)
         if org_end and (not known or org_end > known[0]):
