@@ -19,7 +19,7 @@ Sources (facts only; both are build-time tools, not runtime dependencies):
 - ``scripts/data/m49_regions.txt``: the geographic regions of the UN Statistics
   Division's M49 standard ("Western Europe", "South-eastern Asia"), public.
 
-Every spelling also gets its accent-free form (Michoacán -> Michoacan) and each of
+A country named "X and Y" is also X (Trinidad, Bosnia). Every spelling also gets its accent-free form (Michoacán -> Michoacan) and each of
 "St." / "St" / "Saint" for the others (St. Louis, St Louis, Saint Louis). A
 first-level region's administrative suffix is cut for a short form (Guangdong Sheng
 -> Guangdong, Michoacán de Ocampo -> Michoacán), as news writes them.
@@ -226,6 +226,9 @@ def build() -> list[tuple]:
             variants += [getattr(iso, a, "") for a in ("name", "official_name", "common_name")]
         variants = [v for v in variants if v and "," not in v]
         variants += [name for name, successor in former if successor == code]
+        first, joined, _ = country["name"].partition(" and ")
+        if joined and len(first) >= 4:
+            variants.append(first)   # "Trinidad", "Bosnia", "Antigua"
         places.append((country["name"], "country", code, int(country["population"] or 0),
                        latin_variants(variants)))
     names = {c["name"] for c in countries.values()}

@@ -251,7 +251,7 @@ def test_gazetteer_knows_former_names_short_region_forms_and_abbreviations():
     assert ("place", "Guangdong", "Guangdong") in found               # ISO: Guangdong Sheng
     assert ("place", "Michoacan", "Michoacán") in found               # accents folded
     assert ("place", "St Louis", "St. Louis") in found
-    assert ("place", "Calif", "California") in found
+    assert ("place", "Calif.", "California") in found
 
 
 def test_qualified_places_and_features_are_one_place():

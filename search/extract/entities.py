@@ -96,6 +96,8 @@ COMPASS = frozenset("north south east west northern southern eastern western cen
                     "greater northeast northwest southeast southwest north-east north-west "
                     "south-east south-west northeastern northwestern southeastern southwestern "
                     "far middle inner outer".split())
+# Abbreviated first words of place names, written with a full stop.
+PLACE_ABBREVIATIONS = frozenset("St Ste Mt Ft Pt".split())
 # The numbered crews and teams of one country ("Germany I", "Switzerland II").
 CREW_NUMBERS = frozenset("I II III IV".split())
 CAPS_LINE_MIN_POPULATION = 100_000
@@ -528,7 +530,7 @@ class _Document:
             if entry.kind in ("city", "region") and self.sports and _is_team(tokens, i, end):
                 self.add(tokens, i, end, "organization", written)
                 return end
-        self.add(tokens, i, end, entry.type, entry.name)
+        self.found.append((tokens[i].start, tokens[i].start + len(written), entry.type, entry.name))
         if entry.type == "person":
             self.registry.add(written.split(), entry.name)
         return end
@@ -700,7 +702,8 @@ def _runs(text: str, tokens: list[Token]):
         while j < n:
             gap = text[tokens[j - 1].end:tokens[j].start]
             joined = gap in (" ", "-", " & ") or (gap == ". " and len(tokens[j - 1].word) == 1) or (
-                gap == ". " and len(tokens[j - 1].word) <= 4 and people.is_title(tokens[j - 1].word))  # "Gen. X"
+                gap == ". " and len(tokens[j - 1].word) <= 4 and people.is_title(tokens[j - 1].word)) or (
+                gap == ". " and tokens[j - 1].word in PLACE_ABBREVIATIONS)  # "Gen. X", "St. Petersburg"
             if not joined:
                 break
             if tokens[j].cap and tokens[j].word.lower() not in CALENDAR:
