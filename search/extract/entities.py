@@ -415,22 +415,20 @@ class _Document:
     def club_end(self, tokens: list[Token], i: int, j: int, known):
         """End of a sports club named after a place, in sports copy: a word that is no
         name of a person before a city of 100,000+ ("Real Madrid", "Dinamo Bucharest"),
-        or a country and a crew number ("Germany I"); None for anything else."""
+        such a city before a plural nickname ("Boston Red Sox"), or a country and a crew
+        number ("Germany I"); None for anything else."""
         end = min(j, i + 3)
         if end - i < 2 or (known and known[0] >= end):
             return None
         if known and known[0] == end - 1 and tokens[end - 1].word in CREW_NUMBERS \
                 and self.table.lookup(known[1])[0].kind == "country":
             return end
+        if known and tokens[end - 1].word.endswith("s") and _club_words(tokens[known[0]:end]) \
+                and self._big_place(tokens, i, known[0], MID_CITY):
+            return end
         tail = next((k for k in range(i + 1, end) if self._big_place(tokens, k, end, MID_CITY)
                      and self.known_match(tokens, k, end)[0] == end), None)
-        if tail is None or any(
-                not t.cap or len(t.word) < 3 or t.word.lower() in COMPASS or t.word.lower() in CONNECTORS
-                or people.is_title(t.word) or people.is_first_name(t.word) or places.is_feature_word(t.word)
-                or places.is_demonym(t.word) or people.is_event_word(t.word) or organizations.is_acronym(t.word)
-                for t in tokens[i:tail]):
-            return None
-        return end
+        return end if tail is not None and _club_words(tokens[i:tail]) else None
 
     def person_end(self, tokens: list[Token], i: int, j: int, cue: bool):
         """End of a person's name starting at token i, or None if it is not one."""
@@ -645,6 +643,16 @@ def _score_follows(tokens: list[Token], end: int) -> bool:
 
 
 MINUTE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
+
+
+def _club_words(words: list[Token]) -> bool:
+    """Can these capitalised words name a club beside its town ("Real", "Red Sox")?"""
+    return len(words) <= 2 and all(
+        t.cap and len(t.word) > 2 and t.word.lower() not in COMPASS and t.word.lower() not in CONNECTORS
+        and not (people.is_first_name(t.word) or people.is_title(t.word) or people.is_event_word(t.word)
+                 or organizations.is_org_word(t.word) or organizations.is_acronym(t.word)
+                 or places.is_feature_word(t.word) or places.is_demonym(t.word))
+        for t in words)
 
 
 def _minute_follows(tokens: list[Token], end: int) -> bool:
