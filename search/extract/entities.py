@@ -353,7 +353,9 @@ class _Document:
             return j   # an event's name ("Fed Cup", "Greater Milwaukee Open") names no place
         known = self.known_match(tokens, i, j)
         org_end = _org_end(tokens, i, j)
-        if org_end and (not known or org_end > known[0]):
+        feature_end = _feature_end(tokens, i, j)
+        if org_end and (not known or org_end > known[0]) and not (
+                feature_end and places.is_venue([t.word for t in tokens[i:feature_end]])):
             written = self.span_text(tokens, i, org_end)
             entries = self.table.lookup(written)
             name = entries[0].name if entries and entries[0].type == "organization" else written
@@ -372,7 +374,6 @@ class _Document:
                 written = self.span_text(tokens, i, inner[0])
                 self.add(tokens, i, inner[0], "place", written)
                 return inner[0]   # "East Jerusalem", "Greater London"
-        feature_end = _feature_end(tokens, i, j)
         if feature_end and (not known or feature_end > known[0]):
             written = self.span_text(tokens, i, feature_end)
             self.add(tokens, i, feature_end, "place", written)
@@ -393,6 +394,9 @@ class _Document:
         if self.in_table and (j - i >= 2 or not known) and _score_follows(tokens, j):
             self.add(tokens, i, j, "organization", self.span_text(tokens, i, j))
             return j  # a team in a results table: "Crystal Palace 4 1 2 1 4 3 5"
+        if j - i == 1 and places.is_feature_head(tokens[i].word) and _after_the(tokens, i):
+            self.add(tokens, i, j, "place", tokens[i].word)
+            return j  # "the Gulf"
         if known:
             return self.add_known(tokens, i, known[0], known[1], cue)
         if j - i >= 2 and _score_follows(tokens, j) and not any(
@@ -405,8 +409,7 @@ class _Document:
         if organizations.is_acronym(word) and not (len(word) > 3 and is_common_word(word)) \
                 and not self.text.startswith("-", tokens[i].end):  # "RM-70" is a model
             self.add(tokens, i, i + 1, "organization", word)
-        elif organizations.is_org_word(word) and i > 0 and tokens[i - 1].word == "the" \
-                and tokens[i - 1].end + 1 == tokens[i].start:
+        elif organizations.is_org_word(word) and _after_the(tokens, i):
             self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
         elif not is_common_word(word) and not _has_digit(word):
             self.lone.append((tokens[i], self.sports and _is_team(tokens, i, i + 1)))
@@ -645,6 +648,11 @@ def _score_follows(tokens: list[Token], end: int) -> bool:
 MINUTE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 
 
+def _after_the(tokens: list[Token], i: int) -> bool:
+    """Does "the" stand right before tokens[i] ("the Treasury", "the Gulf")?"""
+    return i > 0 and tokens[i - 1].word == "the" and tokens[i - 1].end + 1 == tokens[i].start
+
+
 def _club_words(words: list[Token]) -> bool:
     """Can these capitalised words name a club beside its town ("Real", "Red Sox")?"""
     return len(words) <= 2 and all(
@@ -753,7 +761,9 @@ def _feature_end(tokens: list[Token], i: int, j: int):
     for k in range(i + 1, min(j, i + MAX_KNOWN_WORDS)):
         if tokens[k].word == "and":
             break
-        if places.is_feature_word(tokens[k].word) and not (tokens[k].word == "St" and k + 1 < j):
+        if places.is_venue([t.word for t in tokens[i:k + 1]]):
+            end = k + 1
+        elif places.is_feature_word(tokens[k].word) and not (tokens[k].word == "St" and k + 1 < j):
             end = k + 1   # "Grace Road", "Baker St"; but "Paris St Germain" is no street
     return end
 

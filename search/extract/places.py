@@ -28,6 +28,10 @@ FEATURE_WORDS = frozenset("street st road avenue square park bridge stadium airp
                           "ocean gulf strait straits harbour harbor peninsula island islands desert "
                           "canal coast heights hills oval arena ground course circuit racecourse "
                           "velodrome speedway raceway".split())
+# Words before "Centre"/"Center" that make it a venue, not an organisation:
+# "National Tennis Centre", "Convention Center".
+VENUE_KINDS = frozenset("tennis sports sport aquatic aquatics convention exhibition shopping trade "
+                        "conference leisure equestrian arts congress".split())
 # Words that head "<word> of <Name>" names of natural features: "Gulf of Mexico", "Bay of Biscay".
 FEATURE_HEADS = frozenset("gulf bay sea strait straits isle isles cape lake sound "
                           "bight mouth".split())
@@ -72,6 +76,11 @@ def is_demonym(word: str) -> bool:
 def is_feature_word(word: str) -> bool:
     """True for a word that ends street, venue and landscape names ("Street", "Bridge")."""
     return word.lower() in FEATURE_WORDS
+
+
+def is_venue(words: list[str]) -> bool:
+    """True for a name ending in a venue's "Centre" ("National Tennis Centre")."""
+    return len(words) >= 2 and words[-1].lower() in ("centre", "center") and words[-2].lower() in VENUE_KINDS
 
 
 def is_feature_head(word: str) -> bool:
