@@ -281,3 +281,21 @@ def test_people_spans_surname_title_words_demonyms_and_company_cues():
     assert not any("Latin" in w for _, w, _ in found)
     assert ("organization", "Harlow Keating", "Harlow Keating") in found
     assert ("person", "Ruth Abbey", "Ruth Abbey") in found
+
+
+def test_events_venues_and_short_company_names():
+    found = _found("BASEBALL - ROUND-UP .\nThe Denver Night Hawks lost at home. Play resumed at the National Tennis "
+                   "Centre after the Fed Cup draw. Tankers waited in the Gulf.\n")
+    assert ("organization", "Denver Night Hawks", "Denver Night Hawks") in found
+    assert ("place", "National Tennis Centre", "National Tennis Centre") in found
+    assert not any("Fed" in w for _, w, _ in found)           # an event's name, not the Federal Reserve
+    assert ("place", "Gulf", "Gulf") in found
+    found = _found("Keystone Bancorp Inc. said it would buy a rival. Analysts said Keystone paid too much.")
+    assert ("organization", "Keystone", "Keystone Bancorp Inc") in found
+
+
+def test_sports_region_after_a_comma_is_the_dateline_place():
+    found = _found("GOLF - OPEN SCORES .\nMILWAUKEE , Wisconsin 1996-08-29\nLeaders after the first round "
+                   "of the tournament played in Wisconsin . Surrey beat Kent by four wickets .\n")
+    assert ("place", "Wisconsin", "Wisconsin") in found
+    assert ("organization", "Surrey", "Surrey") in found

@@ -240,6 +240,7 @@ class _Document:
         self.registry = people.PersonRegistry()
         self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
         self.lone: list[tuple] = []   # (unknown single capitalised word, named as a team)
+        self.plain: list[Token] = []  # capitalised common words inside sentences, left unnamed
         self.in_table = False         # is the line read a row of a results table?
         self.line_has_bracket = False  # has it a "(" (a quick test for DEFINED_ACRONYM)?
         self.acronyms: dict[str, str] = {}  # "CSA" -> "Conseil Superieur de l'Audiovisuel"
@@ -413,12 +414,14 @@ class _Document:
             self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
         elif not is_common_word(word) and not _has_digit(word):
             self.lone.append((tokens[i], self.sports and _is_team(tokens, i, i + 1)))
+        elif not tokens[i].sentence_start:
+            self.plain.append(tokens[i])   # "Commerce": maybe a company's short name
         return i + 1
 
     def club_end(self, tokens: list[Token], i: int, j: int, known):
         """End of a sports club named after a place, in sports copy: a word that is no
         name of a person before a city of 100,000+ ("Real Madrid", "Dinamo Bucharest"),
-        such a city before a plural nickname ("Boston Red Sox"), or a country and a crew
+        such a city before a plural nickname ("Denver Night Hawks"), or a country and a crew
         number ("Germany I"); None for anything else."""
         end = min(j, i + 3)
         if end - i < 2 or (known and known[0] >= end):
@@ -426,9 +429,10 @@ class _Document:
         if known and known[0] == end - 1 and tokens[end - 1].word in CREW_NUMBERS \
                 and self.table.lookup(known[1])[0].kind == "country":
             return end
-        if known and tokens[end - 1].word.endswith("s") and _club_words(tokens[known[0]:end]) \
-                and self._big_place(tokens, i, known[0], MID_CITY):
-            return end
+        nickname = tokens[known[0]:end] if known else []
+        if nickname and tokens[end - 1].word.endswith("s") and self._big_place(tokens, i, known[0], MID_CITY) \
+                and _club_words(nickname, given_names=not people.is_surname(nickname[-1].word)):
+            return end   # "Denver Night Hawks", but not "Denver Chris Evans"
         tail = next((k for k in range(i + 1, end) if self._big_place(tokens, k, end, MID_CITY)
                      and self.known_match(tokens, k, end)[0] == end), None)
         return end if tail is not None and _club_words(tokens[i:tail]) else None
@@ -513,7 +517,8 @@ class _Document:
             prev = tokens[i - 1].word if i > 0 and tokens[i - 1].end + 2 >= tok.start else ""
             if end - i == 1 and people.is_event_word(written):
                 return end  # "Olympic" champion
-            if self.sports and end - i == 1 and any(e.kind == "region" for e in entries) and not any(
+            if self.sports and end - i == 1 and written.lower() not in COMPASS \
+                    and any(e.kind == "region" for e in entries) and not any(
                     e.kind in ("country", "continent") or e.population >= places.BIG_CITY for e in entries) \
                     and prev.lower() not in places.LOCATIVES and not self.text[:tok.start].rstrip().endswith(",") \
                     and not (tok.sentence_start and is_common_word(written)):
@@ -540,12 +545,18 @@ class _Document:
         """Single words left over: the surname of someone named in full is that person;
         a word named as a team once ("Surrey 429") is that team everywhere in the article."""
         teams = {tok.word for tok, team in self.lone if team}
+        short_names = self.company_short_names()
         for tok, _ in self.lone:
             name = self.registry.resolve(tok.word)
             if name:
                 self.found.append((tok.start, tok.end, "person", name))
             elif tok.word in teams:
                 self.found.append((tok.start, tok.end, "organization", tok.word))
+            elif tok.word in short_names:
+                self.found.append((tok.start, tok.end, "organization", short_names[tok.word]))
+        for tok in self.plain:
+            if tok.word in short_names:
+                self.found.append((tok.start, tok.end, "organization", short_names[tok.word]))
         for n, (s, e, type_, name) in enumerate(self.found):
             if type_ == "person" and " " not in name:
                 full = self.registry.resolve(name, surname_only=True)
@@ -558,6 +569,19 @@ class _Document:
                 name = self.registry.resolve(self.text[s:e], surname_only=True)
                 if name and not any(p[0] <= s and e <= p[1] for p in persons):
                     self.found[n] = (s, e, "person", name)
+
+    def company_short_names(self) -> dict[str, str]:
+        """The one-word short names of the companies named in full in the article:
+        "Commerce" for "Commerce Bancshares Inc.", "Mercantile" for "Mercantile Bank"."""
+        out: dict[str, str] = {}
+        for s, e, type_, name in self.found:
+            words = self.text[s:e].rstrip(".").split()
+            if type_ == "organization" and 2 <= len(words) <= 3 and words[0][:1].isupper() and len(words[0]) > 2 \
+                    and (organizations.is_org_word(words[-1]) or organizations.is_abbreviation(words[-1])) \
+                    and not (organizations.is_org_word(words[0]) or organizations.is_org_head(words[0])
+                             or places.is_demonym(words[0]) or words[0].lower() in COMPASS):
+                out.setdefault(words[0], name)
+        return out
 
     def resolve_companies(self) -> None:
         """Names the article treats as companies ("shares in Krispy Kreme") are
@@ -653,11 +677,13 @@ def _after_the(tokens: list[Token], i: int) -> bool:
     return i > 0 and tokens[i - 1].word == "the" and tokens[i - 1].end + 1 == tokens[i].start
 
 
-def _club_words(words: list[Token]) -> bool:
-    """Can these capitalised words name a club beside its town ("Real", "Red Sox")?"""
+def _club_words(words: list[Token], given_names: bool = False) -> bool:
+    """Can these capitalised words name a club beside its town ("Real", "Red Sox")?
+    Given names only with `given_names` (the words are no given name and surname)."""
     return len(words) <= 2 and all(
         t.cap and len(t.word) > 2 and t.word.lower() not in COMPASS and t.word.lower() not in CONNECTORS
-        and not (people.is_first_name(t.word) or people.is_title(t.word) or people.is_event_word(t.word)
+        and not (people.is_first_name(t.word) and not given_names)
+        and not (people.is_title(t.word) or people.is_event_word(t.word)
                  or organizations.is_org_word(t.word) or organizations.is_acronym(t.word)
                  or places.is_feature_word(t.word) or places.is_demonym(t.word))
         for t in words)

@@ -30,7 +30,7 @@ official officer commissioner chancellor founder president-elect dictator mp
 # Words that end names of events and prizes, not people: "Davis Cup", "Golden Globe".
 EVENT_WORDS = frozenset("cup cups olympics olympic games championship championships premiership "
                         "open trophy prize award awards globe festival tournament series "
-                        "grand prix final finals derby marathon".split())
+                        "grand prix final finals derby marathon tour".split())
 # Lower-case words that may sit between such a title and a name ("Foreign Minister X").
 TITLE_FILLERS = frozenset("foreign defence defense finance interior prime former acting "
                           "first deputy vice chief state trade economy justice health".split())
