@@ -26,7 +26,7 @@ first-level region's administrative suffix is cut for a short form (Guangdong Sh
 
 Only Latin-script spellings are kept. Cities under 50,000 people keep only their main
 name, larger ones keep those alternate names that read like a spelling of the name
-(that is where Kharkov, Nikolaev and Kiev come from; see plausible_spelling). Oblasts are also named the English way news writes them,
+(that is where Kharkov, Nikolaev, Kiev and Artyomovsk come from; see plausible_spelling). Oblasts are also named the English way news writes them,
 "<capital> Oblast" / "<capital> region" (Belgorodskaya oblast' -> Belgorod Oblast),
 matched to the city whose name the oblast's stem begins with.
 
@@ -89,20 +89,27 @@ def latin_variants(names) -> list[str]:
     return out
 
 
-def plausible_spelling(alt: str, city: dict) -> bool:
+def plausible_spelling(alt: str, city: dict, others: list[str]) -> bool:
     """Keep an alternate name of a city that reads like a spelling of its name.
 
     GeoNames alternate names also hold nicknames and one-off names ("Google" for
     Topeka, "Twickenham" for Huntsville). Only cities of a million people keep names
-    unlike their own, and no city keeps one of three letters or fewer. Renamings of smaller places
-    (Artyomovsk -> Bakhmut) are listed in search/data/aliases.tsv.
+    unlike their own, and no city keeps one of three letters or fewer. A smaller
+    city keeps an unlike name only when GeoNames spells that name in two more ways
+    among the city's `others` (Artyomovsk, Artemovsk, Artemivsk for Bakhmut): a
+    former name, where a nickname is spelled once.
     """
     if len(alt) < 4:
         return False  # "Vin" for Vienna
     if city["population"] >= BIG_CITY:
         return True
-    similar = difflib.SequenceMatcher(None, alt.lower(), city["name"].lower()).ratio() >= 0.5
-    return similar and len(alt) > 4
+    if len(alt) > 4 and _similar(alt, city["name"], 0.5):
+        return True
+    return len(alt) >= 6 and sum(o != alt and _similar(alt, o, 0.75) for o in others) >= 2
+
+
+def _similar(a: str, b: str, ratio: float) -> bool:
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= ratio
 
 
 def clean_subdivision_name(name: str) -> list[str]:
@@ -239,7 +246,8 @@ def build() -> list[tuple]:
     cities = sorted(gc.get_cities().values(), key=lambda c: -c["population"])
     for city in cities:
         alts = city["alternatenames"] if city["population"] >= MIN_POP_FOR_ALTERNATES else []
-        alts = [a for a in latin_variants(alts) if plausible_spelling(a, city)]
+        latin = latin_variants(alts)
+        alts = [a for a in latin if plausible_spelling(a, city, latin)]
         places.append((city["name"], "city", city["countrycode"], int(city["population"]), alts))
 
     abbreviations = read_state_abbreviations()
