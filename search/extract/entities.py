@@ -66,7 +66,7 @@ COMPANY_CUES = (
      re.compile(rf"({COMPANY_NAME})(?:['’]s)? (?:shares|stock|share price) (?:rose|fell|jumped|slipped|"
                 r"dropped|climbed|gained|lost|closed|ended|were|have|had|hit|sank|soared|surged|"
                 r"slumped|tumbled|plunged|rallied|edged|eased|are)\b")),
-    ((" at ", " with "),
+    (("analyst", "economist", "strategist", "trader", "dealer", "broker", "fund manager", "spokes"),
      re.compile(r"\b(?:analysts?|economists?|strategists?|traders?|dealers?|brokers?|fund managers?|"
                 rf"spokes(?:man|woman|person)) (?:at|with) ({COMPANY_NAME})")),
     ((" such as ", " including ", " like "),
@@ -83,11 +83,13 @@ tue tues thu thur thurs fri feb apr jun jul aug sep sept oct nov dec
 """.split())
 # Words that make an article sports copy, where city names also name clubs and number
 # tables are results: a headline's sport ("SOCCER - ...") or the words of results.
-SPORTS_CONTEXT = re.compile(
-    r"\b(?i:soccer|football|cricket|rugby|tennis|golf|baseball|basketball|ice hockey|hockey|"
-    r"athletics|cycling|motor racing|formula one|boxing|skiing|bobsleigh|volleyball|handball|"
-    r"innings|wickets?|halftime|half-time|scorers?|standings|goalkeeper|striker|midfielder|"
-    r"first division|second division|premier league|seeded|quarter-finals?|semi-finals?)\b")
+# Looked for as parts of the lower-cased text (a few plain substring tests are far
+# cheaper than one regular expression over every article).
+SPORTS_CONTEXT = ("soccer", "football", "cricket", "rugby", "tennis", " golf", "baseball", "basketball",
+                  "hockey", "athletics", " cycling", "motor racing", "formula one", " boxing", "skiing",
+                  "bobsleigh", "volleyball", "handball", "innings", "wicket", "halftime", "half-time",
+                  "scorers", "standings", "goalkeeper", "midfielder", "first division", "second division",
+                  "premier league", "seeded", "quarter-final", "semi-final")
 # A line of a fixtures list in capitals: "VISITORS AT HOSTS".
 SCHEDULE_LINE = re.compile(r" *[A-Z][A-Z .'’&-]+ AT (?P<host>[A-Z][A-Z .'’&-]+?) *")
 # Qualifiers that make a bigger or smaller place of a known one: "East Jerusalem",
@@ -244,7 +246,7 @@ class _Document:
         self.in_table = False         # is the line read a row of a results table?
         self.line_has_bracket = False  # has it a "(" (a quick test for DEFINED_ACRONYM)?
         self.acronyms: dict[str, str] = {}  # "CSA" -> "Conseil Superieur de l'Audiovisuel"
-        self.sports = SPORTS_CONTEXT.search(self.text) is not None
+        self.sports = any(word in self.low for word in SPORTS_CONTEXT)
 
     # -- helpers over tokens -------------------------------------------------
     def span_text(self, tokens: list[Token], i: int, j: int) -> str:
@@ -356,7 +358,7 @@ class _Document:
         org_end = _org_end(tokens, i, j)
         feature_end = _feature_end(tokens, i, j)
         if org_end and (not known or org_end > known[0]) and not (
-                feature_end and places.is_venue([t.word for t in tokens[i:feature_end]])):
+                feature_end and places.is_venue(tokens[feature_end - 2].word, tokens[feature_end - 1].word)):
             written = self.span_text(tokens, i, org_end)
             entries = self.table.lookup(written)
             name = entries[0].name if entries and entries[0].type == "organization" else written
@@ -450,8 +452,8 @@ class _Document:
             if inner and self.table.lookup(inner[1])[0].kind in ("country", "continent"):
                 end = k   # "Stephen Frater Australia": a name, then a country
                 break
-        if end > i and places.is_demonym(tokens[end - 1].word) and not (
-                people.is_first_name(tokens[i].word) or len(tokens[i].word) == 1):
+        if end > i and not (people.is_first_name(tokens[i].word) or len(tokens[i].word) == 1) \
+                and places.is_demonym(tokens[end - 1].word):
             return None   # "Latin American", but "Ronnie Irani"
         while end > i and (tokens[end - 1].word.lower() in CONNECTORS or (
                 len(tokens[end - 1].word) == 1 and not self.text.startswith(".", tokens[end - 1].end))
@@ -787,7 +789,7 @@ def _feature_end(tokens: list[Token], i: int, j: int):
     for k in range(i + 1, min(j, i + MAX_KNOWN_WORDS)):
         if tokens[k].word == "and":
             break
-        if places.is_venue([t.word for t in tokens[i:k + 1]]):
+        if places.is_venue(tokens[k - 1].word, tokens[k].word):
             end = k + 1
         elif places.is_feature_word(tokens[k].word) and not (tokens[k].word == "St" and k + 1 < j):
             end = k + 1   # "Grace Road", "Baker St"; but "Paris St Germain" is no street

@@ -78,9 +78,9 @@ def is_feature_word(word: str) -> bool:
     return word.lower() in FEATURE_WORDS
 
 
-def is_venue(words: list[str]) -> bool:
-    """True for a name ending in a venue's "Centre" ("National Tennis Centre")."""
-    return len(words) >= 2 and words[-1].lower() in ("centre", "center") and words[-2].lower() in VENUE_KINDS
+def is_venue(before: str, last: str) -> bool:
+    """True for the last two words of a venue's name ("Tennis Centre")."""
+    return last.lower() in ("centre", "center") and before.lower() in VENUE_KINDS
 
 
 def is_feature_head(word: str) -> bool:
