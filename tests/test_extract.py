@@ -183,7 +183,7 @@ def test_find_dates_resolves_years_only_from_publication_date():
 
 
 def test_authors():
-    assert authors_from_byline("By Lucas Leiroz de Almeida") == ["Lucas Leiroz de Almeida"]
+    assert authors_from_byline("By Joana Ferreira da Costa") == ["Joana Ferreira da Costa"]
     assert authors_from_byline("By Jane Roe and John Doe | May 5, 2023") == ["Jane Roe", "John Doe"]
     assert authors_from_byline("By the way, this is a sentence") == []
     assert authors_from_value("A. Smith; B. Jones") == ["A. Smith", "B. Jones"]

@@ -3,7 +3,7 @@
 A run of capitalised words is taken for a person when a title precedes it
 ("President", "Mr", "ambassador"), or when it starts with a known given name
 (data/first_names.txt, see scripts/build_names.py for its sources) followed by a
-word that is not an ordinary English word. Once "Brian Lara" is found, a lone "Lara"
+word that is not an ordinary English word. Once "Carla Soria" is found, a lone "Soria"
 later (or earlier) in the same article is that person (``PersonRegistry``).
 """
 

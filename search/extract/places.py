@@ -22,14 +22,14 @@ LOCATIVES = frozenset("in at from to near outside around across via into towards
 GENERIC_WORDS = frozenset("oblast region province republic city county state district krai "
                           "kray governorate prefecture territory".split())
 # Words that end the names of streets, venues and natural features: "Wall Street",
-# "Trent Bridge", "Tiananmen Square", "Lake Geneva" is left to the gazetteer.
+# "Kestrel Bridge", "Harbour Square", "Lake Geneva" is left to the gazetteer.
 FEATURE_WORDS = frozenset("street st road avenue square park bridge stadium airport lane "
                           "boulevard highway river lake mountains mountain valley bay sea "
                           "ocean gulf strait straits harbour harbor peninsula island islands desert "
                           "canal coast heights hills oval arena ground course circuit racecourse "
                           "velodrome speedway raceway".split())
 # Words before "Centre"/"Center" that make it a venue, not an organisation:
-# "National Tennis Centre", "Convention Center".
+# "Riverside Tennis Centre", "Convention Center".
 VENUE_KINDS = frozenset("tennis sports sport aquatic aquatics convention exhibition shopping trade "
                         "conference leisure equestrian arts congress".split())
 # Words that head "<word> of <Name>" names of natural features: "Gulf of Mexico", "Bay of Biscay".
@@ -79,7 +79,7 @@ def is_feature_word(word: str) -> bool:
 
 
 def is_venue(before: str, last: str) -> bool:
-    """True for the last two words of a venue's name ("Tennis Centre")."""
+    """True for the last two words of a venue's name ("Tennis Centre" of "Riverside Tennis Centre")."""
     return last.lower() in ("centre", "center") and before.lower() in VENUE_KINDS
 
 
