@@ -10,6 +10,7 @@ from search.extract.outlet import (canonical_outlet, copyright_holder, outlet_fo
                                    outlet_from_credit, outlet_from_notes, registrable_domain,
                                    site_of_url, source_from_notes)
 from search.model import RawDocument
+from search.readers import read_file
 
 BODY = "The harbour authority reopened the northern pier on Tuesday after repairs to its crane."
 
@@ -48,7 +49,6 @@ def test_a_site_name_beats_an_unlisted_domain_and_a_listed_domain_beats_a_site_n
             '<meta property="og:site_name" content="Harbour Gazette">'
             '<link rel="canonical" href="https://www.harbour-gazette.com/pier"></head>'
             f"<body><article><h1>Pier reopens</h1><p>{BODY}</p><p>{BODY}</p></article></body></html>")
-    from search.readers import read_file
     path = tmp_path / "pier.html"
     path.write_text(page)
     [raw] = read_file(path)
