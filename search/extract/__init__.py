@@ -19,7 +19,7 @@ from .dates import date_in_line, find_dates, parse_date_value
 from .entities import find_mentions
 from .language import detect_language
 from .outlet import (canonical_outlet, host_of, known_outlet, outlet_for_url, outlet_from_credit,
-                     outlet_from_dateline, outlet_from_notes, source_from_notes)
+                     outlet_from_dateline, outlet_from_notes, site_of_url, source_from_notes)
 from .text import Cleaned, clean, is_dateline, normalize, strip_site_name
 
 MAX_TEXT_CHARS = 1_000_000   # a longer text is cut (readers already cut files at this size)
@@ -93,15 +93,15 @@ def _publication_date(meta: dict, parts: Cleaned, body_lines: list[str]):
 def _outlets(raw: RawDocument, parts: Cleaned, body_lines: list[str], dateline_outlet):
     """(outlet, source_outlet): given metadata first, then the cues in the text."""
     meta = raw.meta or {}
-    # a web page's site name is the extractor's guess: a known domain is surer
-    page_outlet = outlet_for_url(meta.get("url")) if raw.fmt == "html" else None
-    outlet = (page_outlet or canonical_outlet(meta.get("outlet")) or outlet_for_url(meta.get("url"))
-              or dateline_outlet
-              or (outlet_from_credit(body_lines[0]) if body_lines else None)
-              or outlet_from_notes(parts.header + parts.notes))
     source = canonical_outlet(meta.get("source_outlet")) or source_from_notes(parts.notes)
     if not source and parts.source_link:
-        source = known_outlet(parts.source_link) or parts.source_link
+        source = canonical_outlet(parts.source_link)
+    # a web page's site name is the extractor's guess: a listed domain is surer
+    page_outlet = outlet_for_url(meta.get("url")) if raw.fmt == "html" else None
+    outlet = (page_outlet or canonical_outlet(meta.get("outlet")) or site_of_url(meta.get("url"))
+              or dateline_outlet
+              or (outlet_from_credit(body_lines[0]) if body_lines else None)
+              or outlet_from_notes(parts.header + parts.notes, source))
     return outlet, (None if source == outlet else source)
 
 
