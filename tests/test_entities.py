@@ -204,9 +204,9 @@ def test_general_as_an_adjective_makes_no_person():
 
 
 def test_teams_in_a_results_table_are_organisations():
-    text = "Standings:\nCorvin Heath 5 3 1 1 9 4 10\nDeal 31 Hornets 33\nFans of Heath cheered Simon Darby."
+    text = "Standings:\nMillbrook Heath 5 3 1 1 9 4 10\nDeal 31 Hornets 33\nFans of Heath cheered Simon Darby."
     found = {(m.type, m.text) for m in find_mentions(text)}
-    assert {("organization", "Corvin Heath"), ("organization", "Deal"),
+    assert {("organization", "Millbrook Heath"), ("organization", "Deal"),
             ("organization", "Hornets")} <= found
     assert ("person", "Simon Darby") in found
 

@@ -242,7 +242,6 @@ class _Document:
         self.registry = people.PersonRegistry()
         self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
         self.lone: list[tuple] = []   # (unknown single capitalised word, named as a team)
-        self.plain: list[Token] = []  # capitalised common words inside sentences, left unnamed
         self.in_table = False         # is the line read a row of a results table?
         self.line_has_bracket = False  # has it a "(" (a quick test for DEFINED_ACRONYM)?
         self.acronyms: dict[str, str] = {}  # "CTA" -> "Conseil Technique de l'Aviation"
@@ -300,6 +299,9 @@ class _Document:
 
     def read_run(self, tokens: list[Token], i: int, j: int) -> None:
         """Name the parts of one run of capitalised words tokens[i:j]."""
+        if self.in_table and people.is_title(tokens[i].word) and _score_follows(tokens, j):
+            self.add(tokens, i, j, "organization", self.span_text(tokens, i, j))
+            return   # a team named with a title word in a results table: "Queen of Hearts 3"
         adjacent = i > 0 and not tokens[i - 1].cap and tokens[i].start == tokens[i - 1].end + 1
         cue = adjacent and people.is_title(tokens[i - 1].word)
         if adjacent and organizations.is_org_cue(tokens[i - 1].word) and not tokens[i].sentence_start:
@@ -416,8 +418,6 @@ class _Document:
             self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
         elif not is_common_word(word) and not _has_digit(word):
             self.lone.append((tokens[i], self.sports and _is_team(tokens, i, i + 1)))
-        elif not tokens[i].sentence_start:
-            self.plain.append(tokens[i])   # "Pioneer": maybe a company's short name
         return i + 1
 
     def club_end(self, tokens: list[Token], i: int, j: int, known):
@@ -555,9 +555,6 @@ class _Document:
             elif tok.word in teams:
                 self.found.append((tok.start, tok.end, "organization", tok.word))
             elif tok.word in short_names:
-                self.found.append((tok.start, tok.end, "organization", short_names[tok.word]))
-        for tok in self.plain:
-            if tok.word in short_names:
                 self.found.append((tok.start, tok.end, "organization", short_names[tok.word]))
         for n, (s, e, type_, name) in enumerate(self.found):
             if type_ == "person" and " " not in name:
@@ -764,7 +761,8 @@ def _runs(text: str, tokens: list[Token]):
 def _org_end(tokens: list[Token], i: int, j: int):
     """End of an organisation name starting at token i: its last organisation word
     ("Russian Volunteer Corps"), or the end of "<Head> of <Name>" ("Ministry of Defence")."""
-    if people.is_first_name(tokens[i].word) and any(t.word == "of" for t in tokens[i + 2:j]):
+    if people.is_first_name(tokens[i].word) and any(t.word == "of" for t in tokens[i + 2:j]) \
+            and not organizations.is_org_word(tokens[i + 1].word):
         return None  # "Helen Marsh of Northgate Trust": a person, then the organisation
     end = None
     for k in range(i + 1, min(j, i + MAX_NAME_WORDS)):
