@@ -296,3 +296,10 @@ def test_sports_region_after_a_comma_is_the_dateline_place():
                    "of the tournament played in Nebraska . Surrey beat Kent by four wickets .\n")
     assert ("place", "Nebraska", "Nebraska") in found
     assert ("organization", "Surrey", "Surrey") in found
+
+
+def test_plans_and_common_abbreviations_name_no_one():
+    found = _found("The Halvorsen Plan was signed. Sales of DVD players and IT services grew, the WHO said.")
+    assert not any(w.startswith("Halvorsen") for _, w, _ in found)
+    assert not any(w in ("DVD", "IT") for _, w, _ in found)
+    assert ("organization", "WHO", "World Health Organization") in found

@@ -411,7 +411,7 @@ class _Document:
         word = tokens[i].word
         if CONTRACTION.search(word):
             return i + 1  # "I'm", "Don't", but not "O'Brien"
-        if organizations.is_acronym(word) and not (len(word) > 3 and is_common_word(word)) \
+        if organizations.is_acronym(word) and not (len(word) != 3 and is_common_word(word)) \
                 and not self.text.startswith("-", tokens[i].end):  # "RM-70" is a model
             self.add(tokens, i, i + 1, "organization", word)
         elif organizations.is_org_word(word) and _after_the(tokens, i):

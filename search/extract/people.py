@@ -27,10 +27,12 @@ defender goalkeeper captain batsman bowler skipper champion leader deputy
 correspondent reporter journalist analyst economist lawyer attorney prosecutor
 official officer commissioner chancellor founder president-elect dictator mp
 """.split())
-# Words that end names of events and prizes, not people: "Davis Cup", "Golden Globe".
+# Words that end names of events and prizes, plans, laws and treaties, not of people:
+# "Davis Cup", "Golden Globe", "Marshall Plan".
 EVENT_WORDS = frozenset("cup cups olympics olympic games championship championships premiership "
                         "open trophy prize award awards globe festival tournament series "
-                        "grand prix final finals derby marathon tour".split())
+                        "grand prix final finals derby marathon tour "
+                        "plan act treaty accord accords doctrine protocol charter declaration".split())
 # Lower-case words that may sit between such a title and a name ("Foreign Minister X").
 TITLE_FILLERS = frozenset("foreign defence defense finance interior prime former acting "
                           "first deputy vice chief state trade economy justice health".split())
