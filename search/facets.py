@@ -19,7 +19,7 @@ from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from .lexicon import Lexicon, NameSpellings
+from .lexicon import Lexicon, NameSpellings, accent_free
 
 #: Public facet name -> index field.
 FACET_FIELDS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
@@ -228,10 +228,40 @@ def live_mask(reader) -> np.ndarray:
     return mask
 
 
-class ValueColumn:
-    """The values of one multi-valued keyword field for every document, as ordinals."""
+def person_names_folded(values: list[str], sizes: list[int]) -> list[int]:
+    """For each person name of a collection, the index of the name it counts as.
 
-    def __init__(self, reader, fieldname: str):
+    Spellings that differ only by accents or letter case are one person, under the
+    commonest ("Garzon" counts as "Garzón" when that is more frequent); a lone word is the
+    one person of the collection whose full name ends in it ("Blair" is "Tony Blair"),
+    and stays itself when several do ("Blair" beside "Tony Blair" and "Cherie Blair").
+    """
+    keys = [accent_free(v).casefold() for v in values]
+    best: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key not in best or sizes[i] > sizes[best[key]]:
+            best[key] = i
+    target = [best[key] for key in keys]
+    by_last: dict[str, set[int]] = {}
+    for i in set(target):
+        words = keys[i].split()
+        if len(words) > 1:
+            by_last.setdefault(words[-1], set()).add(i)
+    for i, key in enumerate(keys):
+        full = by_last.get(key) if " " not in key else None
+        if full and len(full) == 1:
+            target[i] = next(iter(full))
+    return target
+
+
+class ValueColumn:
+    """The values of one multi-valued keyword field for every document, as ordinals.
+
+    With ``fold`` (a function like ``person_names_folded``) a value may count as another:
+    its documents are counted and filtered under that one, and it shows no count of its own.
+    """
+
+    def __init__(self, reader, fieldname: str, fold=None):
         self.fieldname = fieldname
         per_value: dict[bytes, list[np.ndarray]] = {}
         for leaf, offset in reader.leaf_readers():
@@ -243,6 +273,16 @@ class ValueColumn:
         self.docs = np.concatenate(doc_parts) if doc_parts else np.empty(0, np.int64)
         self.ords = np.repeat(np.arange(len(ordered), dtype=np.int32),
                               [len(d) for d in doc_parts])
+        target = np.arange(len(ordered), dtype=np.int32)
+        if fold is not None and len(ordered):
+            target = np.asarray(fold(self.values, [len(d) for d in doc_parts]), dtype=np.int32)
+            pairs = np.unique(np.stack([self.docs, target[self.ords].astype(np.int64)]), axis=1)
+            self.docs, self.ords = pairs[0], pairs[1].astype(np.int32)
+        #: value -> the index values counted under it (itself first)
+        self.members: dict[str, list[str]] = {}
+        for i in np.flatnonzero(target != np.arange(len(ordered))).tolist():
+            self.members.setdefault(self.values[target[i]], [self.values[target[i]]]).append(self.values[i])
+        self.counted_as = {m: v for v, ms in self.members.items() for m in ms}
         # The same pairs by document (CSR): cheap counting when few documents match.
         size = reader.doc_count_all()
         order = np.argsort(self.docs, kind="stable")
@@ -279,13 +319,19 @@ class ValueColumn:
         return mask
 
     def resolve(self, value: str, canonical_names=()) -> list[str]:
-        """The index values a user-typed value stands for: exact, then any case, then aliases."""
+        """The values a user-typed value stands for: exact, then any case, then aliases;
+        each as the value it is counted as."""
         if value in self.ordinal:
-            return [value]
-        found = list(self.by_lower.get(value.casefold(), []))
-        for name in canonical_names:
-            found.extend(v for v in self.by_lower.get(name.casefold(), []) if v not in found)
-        return found
+            found = [value]
+        else:
+            found = list(self.by_lower.get(value.casefold(), []))
+            for name in canonical_names:
+                found.extend(v for v in self.by_lower.get(name.casefold(), []) if v not in found)
+        return list(dict.fromkeys(self.counted_as.get(v, v) for v in found))
+
+    def index_values(self, values) -> list[str]:
+        """The index values counted under ``values`` ("Tony Blair": also "Blair")."""
+        return list(dict.fromkeys(m for v in values for m in self.members.get(v, [v])))
 
     def top(self, counts: np.ndarray, size: int, selected=()) -> list[dict]:
         """The ``size`` most frequent values (count, then value), plus every selected value."""
@@ -371,7 +417,7 @@ class Columns:
     def __init__(self, reader):
         self.size = reader.doc_count_all()
         self.live, self.copies = one_per_article(reader, live_mask(reader))
-        self.fields = {name: ValueColumn(reader, fieldname)
+        self.fields = {name: ValueColumn(reader, fieldname, person_names_folded if name == "person" else None)
                        for name, fieldname in FACET_FIELDS.items() if fieldname in reader.schema}
         self.lengths = {name: field_lengths(reader, name) for name in ("title", "text", "aliases")
                         if name in reader.schema}

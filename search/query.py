@@ -314,7 +314,7 @@ def _rewrite_keywords(q, columns):
     values = column.resolve(typed, names)
     if not values:
         return wq.NullQuery
-    terms = [wq.Term(fieldname, v) for v in values]
+    terms = [wq.Term(fieldname, v) for v in column.index_values(values)]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
