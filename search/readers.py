@@ -28,9 +28,12 @@ import re
 import stat
 import zlib
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
+from .extract.dates import page_date
+from .extract.text import page_title, same_words
 from .model import RawDocument
 from .schema import display_path
 
@@ -46,6 +49,7 @@ READ_CHUNK = 256_000           # bytes read at once, between checks of the gzip 
 MAX_NESTING = 10               # levels of lists and objects kept in a record's metadata values
 BINARY_PROBE = 8192            # bytes looked at for NUL bytes
 SITE_NAME_MAX = 40             # a longer "site name" from a page is its headline
+MAX_HEADLINES = 10             # h1 elements of a page looked at for its headline
 MIN_HTML_WORDS = 5             # less text than this from a page is navigation, not an article
 
 # Record field names understood, by the article record name they fill (first present wins).
@@ -433,7 +437,6 @@ def _read_txt(path: Path) -> Iterator[RawDocument | ReadProblem]:
 
 
 def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
-    import htmldate
     import trafilatura
 
     data, _ = _read_head(path, MAX_HTML_BYTES)
@@ -446,18 +449,25 @@ def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
     if tree is None:
         yield ReadProblem(str(path), "empty or unparsable HTML")
         return
-    # htmldate's extensive search would guess (a copyright year as January 1st): left off
-    published = htmldate.find_date(tree, original_date=True, extensive_search=False)
-    doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
+    published = page_date(page, tree)
+    headlines = [" ".join(h.text_content().split()) for h in islice(tree.iter("h1"), MAX_HEADLINES)]
+    title_tag = tree.find(".//title")
+    og_title = tree.xpath('string(.//meta[@property="og:title"]/@content)')
+    # trafilatura's own date (htmldate on a tree without comments) is not used: its fast pass will do
+    doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,
+                                      date_extraction_params={"original_date": True,
+                                                              "extensive_search": False})
     text = plain_text((doc.text or "") if doc else "")
     if len(text.split()) < MIN_HTML_WORDS:
         yield ReadProblem(str(path), "no article text found in the HTML (only navigation or nothing)")
         return
     text, truncated = _truncate(text)
-    title = plain_text(doc.title or "")
     site = plain_text(doc.sitename or "").split(" | ")[0].strip()
-    if not site or site == title or len(site) > SITE_NAME_MAX:   # a headline, not a site name
-        site = doc.hostname
+    if not site or len(site) > SITE_NAME_MAX or same_words(site, doc.title or ""):
+        site = doc.hostname   # a headline, not a site name
+    title = page_title(title_tag.text_content() if title_tag is not None else doc.title, og_title,
+                       headlines, [site, doc.hostname])
+    title = plain_text(title or doc.title or "")
     meta = _metadata({"title": title, "outlet": site, "authors": plain_text(doc.author or ""),
                       "published": published, "url": doc.url, "language": doc.language})
     if truncated:

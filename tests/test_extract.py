@@ -228,7 +228,7 @@ def test_header_lines_feed_metadata_and_leave_the_text():
 
 def test_given_title_repeated_as_first_line_is_left_out():
     raw = RawDocument(path="p.html", key="p.html", fmt="html", text="A Letter on Justice\nJuly 7, 2020\nThe letter.",
-                      meta={"title": "A Letter on Justice | Harper's Magazine", "outlet": "Harper's Magazine",
+                      meta={"title": "A Letter on Justice", "outlet": "Harper's Magazine",
                             "authors": "Harper's Magazine; Jane Roe; Hamburg"})
     art = extract(raw)
     assert art.title == "A Letter on Justice" and art.text == "The letter."

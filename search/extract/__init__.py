@@ -125,11 +125,7 @@ def _authors(raw: RawDocument, parts: Cleaned, outlet: str | None) -> list[str]:
 def extract(raw: RawDocument) -> Article:
     """The Article of one RawDocument: cleaned text and every field extracted from it."""
     meta = raw.meta or {}
-    given_title = _one_line(meta.get("title"))
-    if given_title and raw.fmt == "html":
-        site = meta.get("outlet")
-        given_title = strip_site_name(given_title, [site if isinstance(site, str) else None,
-                                                    host_of(meta.get("url"))])
+    given_title = _one_line(meta.get("title"))   # a web page's is its headline, site name left off
     parts = clean(normalize(raw.text[:MAX_TEXT_CHARS]), take_title=raw.fmt == "txt" and not given_title,
                   known_title=given_title)
     title = given_title or parts.title

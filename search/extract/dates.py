@@ -4,6 +4,10 @@
 Unix timestamps) into an ISO date, refusing values that lack a day or a year:
 a date is never invented, so an unknown date stays ``None``.
 
+``page_date`` gives a saved web page's publication day: htmldate's fast pass on
+the raw page, checked against the publication and modification times the page's
+metadata states (meta tags, JSON-LD), then htmldate's extensive search.
+
 ``find_dates`` scans text for written dates ("December 30, 2023", "30 Dec 2023",
 "March 2024", "On May 12", "in November"). A date without a year takes its year
 from the article's own publication date (the nearest such date not after it);
@@ -12,6 +16,7 @@ with no publication date it is dropped.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, timezone
 
@@ -81,7 +86,8 @@ def parse_date_value(value) -> str | None:
         found = _valid(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
         return found.isoformat() if found else None
     try:
-        first, second = (dateutil_parser.parse(text, default=d, fuzzy=False) for d in _DEFAULTS)
+        first, second = (dateutil_parser.parse(text, default=d, fuzzy=False, ignoretz=True)
+                         for d in _DEFAULTS)
     except (ValueError, OverflowError, TypeError):
         return None
     if (first.year, first.day) != (second.year, second.day) or first.month != second.month:
@@ -145,3 +151,111 @@ def date_in_line(line: str) -> tuple[str, int] | None:
         if found and len(found) == 10:
             return found, m.start()
     return None
+
+
+# --- web pages ----------------------------------------------------------------------
+
+# Metadata names (meta name/property/itemprop, JSON-LD keys; lower case) that state when
+# a page was first published, and when it was last changed.
+_PUBLISHED_NAMES = {"datepublished", "article:published_time", "og:article:published_time",
+                    "og:published_time", "published_time", "pubdate", "publishdate", "publish-date",
+                    "dc.date.issued", "dcterms.issued"}
+_MODIFIED_NAMES = {"datemodified", "article:modified_time", "og:article:modified_time",
+                   "og:updated_time", "last-modified", "lastmod", "dc.date.modified", "dcterms.modified"}
+MAX_JSON_LD_CHARS = 200_000   # a longer JSON-LD script is not read for dates
+_NEW_YEAR_NUMERIC = r"(?<!\d)(?:{y}[-/.]0?1[-/.]0?1|0?1[-/.]0?1[-/.]{y})(?!\d)"
+
+
+def _utc_day(value: str) -> str | None:
+    """The UTC day of an ISO timestamp that carries an offset other than UTC; None otherwise."""
+    try:
+        stamp = dateutil_parser.isoparse(value)
+    except (ValueError, OverflowError):
+        return None
+    offset = stamp.utcoffset()
+    return stamp.astimezone(timezone.utc).date().isoformat() if offset else None
+
+
+def _json_ld_items(tree):
+    """The top-level objects of a page's JSON-LD scripts (members of an "@graph" too);
+    nested objects (related articles, say) are not the page's own."""
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        text = script.text or ""
+        if len(text) > MAX_JSON_LD_CHARS:
+            continue
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                graph = item.get("@graph")
+                yield from (g for g in graph if isinstance(g, dict)) if isinstance(graph, list) else [item]
+
+
+def _stated_times(tree) -> tuple[list[str], set[str]]:
+    """(publication timestamps, modification days) a page's metadata states, in page order."""
+    published, modified = [], set()
+
+    def take(name, value):
+        name = name.strip().lower()
+        if not isinstance(value, str) or name not in _PUBLISHED_NAMES | _MODIFIED_NAMES:
+            return
+        if name in _PUBLISHED_NAMES:
+            published.append(value.strip())
+        elif day := parse_date_value(value):
+            modified.add(day)
+
+    for meta in tree.iterfind(".//meta"):
+        name = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+        take(name, meta.get("content"))
+    for item in _json_ld_items(tree):
+        for key, value in item.items():
+            take(key, value)
+    for element in tree.xpath('.//*[@itemprop="datePublished" or @itemprop="dateModified"]'):
+        if element.tag != "meta":
+            take(element.get("itemprop"), element.get("datetime") or element.get("content"))
+    return published, modified
+
+
+def _states_new_year(page: str, year: str) -> bool:
+    """True when a page writes January 1 of ``year`` in full (numbers or words), not a bare year."""
+    return (re.search(_NEW_YEAR_NUMERIC.format(y=year), page) is not None
+            or f"{year}-01-01" in find_dates(page))
+
+
+def _visible_text(tree) -> str:
+    """The text a page's reader sees: its body without scripts and styles."""
+    return " ".join(tree.xpath(".//body//text()[not(ancestor::script or ancestor::style)]"))
+
+
+def page_date(page: str, tree) -> str | None:
+    """The publication day (ISO) of a web page, from its raw HTML ``page`` and its parsed ``tree``.
+
+    htmldate reads the raw page (comments and scripts carry dates). Its answer gives way to
+    the publication time the page's metadata states when that is the same moment on the
+    local day (a timestamp with an offset is the local publication day, its UTC day is not)
+    or when htmldate took the page's modification day, publication came earlier and the
+    page does not show the modification day to its readers as its date. With no
+    answer from either, htmldate's extensive search is taken, except a January 1 guessed
+    from a bare year (a copyright line).
+    """
+    import htmldate
+
+    stamps, modified = _stated_times(tree)
+    stated = [(day, stamp) for stamp in stamps if (day := parse_date_value(stamp))]
+    found = htmldate.find_date(page, original_date=True, extensive_search=False)
+    if found is None:
+        if stated:
+            return stated[0][0]
+        found = htmldate.find_date(page, original_date=True)
+        if found and found.endswith("-01-01") and not _states_new_year(page, found[:4]):
+            return None
+        return found
+    for day, stamp in stated:
+        if day != found and found == _utc_day(stamp):
+            return day
+    if (stated and found in modified and stated[0][0] < found
+            and found not in find_dates(_visible_text(tree))):
+        return stated[0][0]
+    return found

@@ -1,0 +1,134 @@
+"""Web pages' publication dates and headlines, on small pages written here."""
+
+from __future__ import annotations
+
+import trafilatura
+
+from search.extract.dates import page_date
+from search.extract.text import page_title
+from search.model import RawDocument
+from search.readers import read_file
+
+BODY = ("<p>The harbour committee met on a wet evening to argue about the new ferry timetable, "
+        "and most of the town seemed to have an opinion about it.</p>"
+        "<p>After two hours the members agreed to try the later sailings for one season and "
+        "to count the passengers before deciding anything for good.</p>")
+GERMAN_BODY = ("<p>Der Stadtrat hat am Abend lange über den neuen Fahrplan der Fähre gestritten, "
+               "und fast alle im Ort hatten dazu eine Meinung.</p>"
+               "<p>Nach zwei Stunden einigten sich die Mitglieder darauf, die späteren Fahrten "
+               "eine Saison lang zu erproben.</p>")
+
+
+def page(head: str = "", body: str = BODY, lang: str = "en", before: str = "", after: str = "") -> str:
+    return (f'<html lang="{lang}"><head><meta charset="utf-8">{head}</head>'
+            f"<body>{before}<article>{body}</article>{after}</body></html>")
+
+
+def date_of(html: str) -> str | None:
+    return page_date(html, trafilatura.load_html(html))
+
+
+def read_page(tmp_path, html: str) -> RawDocument:
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    [doc] = read_file(path)
+    assert isinstance(doc, RawDocument)
+    return doc
+
+
+# --- dates ---------------------------------------------------------------------------
+
+def test_date_in_a_comment_of_the_raw_page_is_read():
+    # a parser that drops comments would find no date at all here
+    assert date_of(page("<!-- page built 2021-03-04T10:15:00 -->")) == "2021-03-04"
+
+
+def test_json_ld_date_is_read_when_htmldate_finds_none():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "20210304T101500+0100"}</script>'
+    assert date_of(page(ld)) == "2021-03-04"
+
+
+def test_json_ld_inside_a_graph_is_read_but_not_nested_items():
+    ld = ('<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle", '
+          '"datePublished": "20220709T080000+0200", "hasPart": {"datePublished": "20010101T000000Z"}}]}</script>')
+    assert date_of(page(ld)) == "2022-07-09"
+
+
+def test_january_first_guessed_from_a_bare_year_is_discarded():
+    assert date_of(page(after="<footer>© 2019 The Harbour Gazette</footer>")) is None
+
+
+def test_january_first_written_in_full_is_kept():
+    assert date_of(page(before="<p>Posted 2019-01-01</p>",
+                        after="<footer>© 2019 The Harbour Gazette</footer>")) == "2019-01-01"
+
+
+def test_local_offset_beats_utc_for_the_same_moment():
+    # 01:30 in Tokyo on 5 March is 16:30 UTC on 4 March: the local day is the publication day
+    head = ('<meta property="article:published_time" content="2021-03-04T16:30:00Z">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", '
+            '"datePublished": "2021-03-05T01:30:00+09:00"}</script>')
+    assert date_of(page(head)) == "2021-03-05"
+
+
+def test_stated_publication_beats_a_modification_day_the_page_does_not_show():
+    head = ('<meta name="date" content="2020-02-11T08:00:00Z">'
+            '<meta property="og:article:published_time" content="2020-02-09T12:00:00Z">'
+            '<meta property="og:article:modified_time" content="2020-02-11T08:00:00Z">')
+    assert date_of(page(head)) == "2020-02-09"
+
+
+def test_modification_day_shown_as_the_page_date_is_kept():
+    head = ('<meta name="date" content="2020-02-11T08:00:00Z">'
+            '<meta property="article:published_time" content="2020-02-09T12:00:00Z">'
+            '<meta property="article:modified_time" content="2020-02-11T08:00:00Z">')
+    assert date_of(page(head, before="<p>Tuesday, 11 February 2020</p>")) == "2020-02-11"
+
+
+def test_german_page_date_written_in_words():
+    assert date_of(page(body="<p>Veröffentlicht am 4. März 2021</p>" + GERMAN_BODY, lang="de")) == "2021-03-04"
+
+
+def test_reader_gives_the_page_date(tmp_path):
+    ld = '<script type="application/ld+json">{"datePublished": "2023-08-30T23:40:00-05:00"}</script>'
+    assert read_page(tmp_path, page(ld)).meta["published"] == "2023-08-30"
+
+
+# --- titles ----------------------------------------------------------------------------
+
+SITES = ["Harbour Gazette", "harbourgazette.example"]
+
+
+def test_h1_matching_the_title_without_site_name_is_taken():
+    assert page_title("Ferry timetable splits the town | Harbour Gazette", "Ferry row",
+                      ["Harbour Gazette", "Ferry Timetable Splits the Town"], SITES) \
+        == "Ferry Timetable Splits the Town"
+
+
+def test_title_is_taken_over_an_h1_with_a_section_name_before_it():
+    assert page_title("Ferry timetable splits the town - Harbour Gazette", None,
+                      ["Local | Ferry timetable splits the town"], SITES) == "Ferry timetable splits the town"
+
+
+def test_og_title_when_no_h1_matches():
+    assert page_title("Harbour Gazette", "Ferry timetable splits the town",
+                      ["Menu", "Weather"], SITES) == "Ferry timetable splits the town"
+
+
+def test_only_h1_on_the_subject_is_the_headline():
+    assert page_title("Town argues over ferry timetable", "Town argues over ferry timetable",
+                      ["Ferry timetable trial agreed after long town meeting"], SITES) \
+        == "Ferry timetable trial agreed after long town meeting"
+
+
+def test_only_h1_on_another_subject_is_not_the_headline():
+    assert page_title("Town argues over ferry timetable", None,
+                      ["Your local news since eighteen ninety"], SITES) == "Town argues over ferry timetable"
+
+
+def test_reader_gives_the_headline(tmp_path):
+    head = ("<title>Ferry timetable splits the town | Harbour Gazette</title>"
+            '<meta property="og:site_name" content="Harbour Gazette">'
+            '<meta property="og:title" content="Ferry row: what happens next">')
+    doc = read_page(tmp_path, page(head, before="<h1>Ferry timetable splits the town</h1>"))
+    assert doc.meta["title"] == "Ferry timetable splits the town"
