@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import trafilatura
 
+from search.extract import extract
 from search.extract.dates import page_date
-from search.extract.text import page_title
+from search.extract.text import is_boilerplate, page_title
 from search.model import RawDocument
 from search.readers import read_file
 
@@ -132,3 +133,23 @@ def test_reader_gives_the_headline(tmp_path):
             '<meta property="og:title" content="Ferry row: what happens next">')
     doc = read_page(tmp_path, page(head, before="<h1>Ferry timetable splits the town</h1>"))
     assert doc.meta["title"] == "Ferry timetable splits the town"
+
+
+# --- boilerplate ------------------------------------------------------------------------
+
+def test_newsletter_promo_and_letters_prompt_leave_the_text():
+    text = ("The ferry will run later on Sundays from June.\n\n"
+            "Sign up for the Morning Tide newsletter to get local stories in your inbox.\n\n"
+            "Get our best reporting delivered straight to your inbox.\n\n"
+            "Tags: [Ferries](/t/ferries), [Harbour](/t/harbour)\n\n"
+            "The committee will review the numbers in October.\n\n"
+            "We want to hear what you think about this story. Send a note to the editors.\n\n"
+            "Submit a letter to the editor about the timetable.")
+    art = extract(RawDocument(path="p.html", key="p.html", fmt="html", text=text, meta={}))
+    assert art.text == ("The ferry will run later on Sundays from June.\n\n"
+                        "The committee will review the numbers in October.")
+
+
+def test_sentence_about_signing_up_is_kept():
+    assert not is_boilerplate("Sign up for the ferry pass was slow, the operator said, with few takers.")
+    assert not is_boilerplate("We would like to hear from the minister, the councillor said.")

@@ -37,6 +37,8 @@ _WORDS = re.compile(r"\w+")
 _HEADING = re.compile(r"^#{1,6}\s+")
 _LINK = re.compile(r"(!?)\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)")
 _LINK_ONLY = re.compile(r"^(?:\s*!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\s*[,|/·•]?)+\s*$")
+# A short label followed only by links ("Tags: [a](..), [b](..)"): a list of links, not text.
+_LABELLED_LINKS = re.compile(r"^[\w’'& -]{1,30}:\s*(?:!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\s*[,|/·•]?\s*)+$")
 _SINGLE_LINK = re.compile(r"^\s*\[([^\]\n]{1,80})\]\([^)\n]{0,1000}\)\s*$")
 
 
@@ -162,6 +164,11 @@ def is_boilerplate(line: str) -> bool:
     return _BOILERPLATE_LINE.match(line) is not None
 
 
+def _is_link_list(raw: str) -> bool:
+    """True for a line that is only links, perhaps after a short label: navigation, not text."""
+    return "](" in raw and (_LINK_ONLY.match(raw) is not None or _LABELLED_LINKS.match(raw) is not None)
+
+
 def _is_header_line(line: str, raw: str) -> bool:
     """A byline, a dateline, or a bare source link: lines that feed metadata, not the body."""
     if len(line) > HEADER_LINE_MAX:
@@ -233,9 +240,9 @@ def clean(text: str, take_title: bool, known_title: str | None = None) -> Cleane
                     out.source_link = single.group(1).strip()
                 out.header.append(line)
                 continue
-            elif not is_boilerplate(line):
+            elif not (is_boilerplate(line) or _is_link_list(raw)):
                 in_header = False
-        if not line or is_boilerplate(line) or _LINK_ONLY.match(raw):
+        if not line or is_boilerplate(line) or _is_link_list(raw):
             out.notes.append(line)
             continue
         cut = _BOILERPLATE_CUT.search(line)
