@@ -49,6 +49,8 @@ READ_CHUNK = 256_000           # bytes read at once, between checks of the gzip 
 MAX_NESTING = 10               # levels of lists and objects kept in a record's metadata values
 BINARY_PROBE = 8192            # bytes looked at for NUL bytes
 SITE_NAME_MAX = 40             # a longer "site name" from a page is its headline
+# Meta tags naming the company that owns a page (not its writer): "Copyright (c) Example Media 2023".
+OWNER_NAMES = {"copyright", "publisher", "rights", "dc.rights", "dcterms.rightsholder"}
 MAX_HEADLINES = 10             # h1 elements of a page looked at for its headline
 MIN_HTML_WORDS = 5             # less text than this from a page is navigation, not an article
 
@@ -468,7 +470,9 @@ def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
     title = page_title(title_tag.text_content() if title_tag is not None else doc.title, og_title,
                        headlines, [site, doc.hostname])
     title = plain_text(title or doc.title or "")
-    meta = _metadata({"title": title, "outlet": site, "authors": plain_text(doc.author or ""),
+    owner = "; ".join(m.get("content") or "" for m in tree.iterfind(".//meta")
+                      if (m.get("name") or "").lower() in OWNER_NAMES)
+    meta = _metadata({"title": title, "outlet": site, "authors": plain_text(doc.author or ""), "owner": owner,
                       "published": published, "url": doc.url, "language": doc.language})
     if truncated:
         meta["truncated"] = True

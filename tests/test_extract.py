@@ -64,6 +64,7 @@ def test_seed_000_reprint_credits():
     assert art.outlet == "Global Research"         # "He is a regular contributor to Global Research"
     assert art.source_outlet == "InfoBrics"        # "originally published on InfoBrics"
     assert art.published is None and art.date_source is None
+    assert art.authors == ["Lucas Leiroz"]         # no byline: the closing bio paragraph names him
     assert art.mentioned_dates == []               # "On May 12": no year and no publication date
     for boilerplate in ("originally published", "Featured image", "You can follow", "regular contributor"):
         assert boilerplate not in art.text

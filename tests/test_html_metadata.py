@@ -153,3 +153,40 @@ def test_newsletter_promo_and_letters_prompt_leave_the_text():
 def test_sentence_about_signing_up_is_kept():
     assert not is_boilerplate("Sign up for the ferry pass was slow, the operator said, with few takers.")
     assert not is_boilerplate("We would like to hear from the minister, the councillor said.")
+
+
+# --- authors ----------------------------------------------------------------------------
+
+def test_closing_bio_paragraph_names_the_author():
+    art = extract(RawDocument(path="a.txt", key="a.txt", fmt="txt", meta={}, text=(
+        "Ferry timetable trial agreed\n\nThe committee agreed to try later sailings.\n\n"
+        "Passengers will be counted all summer.\n\n"
+        "Maria Lindqvist is a freelance reporter who covers coastal towns.")))
+    assert art.authors == ["Maria Lindqvist"]
+
+
+def test_bio_of_several_writers_gives_each_of_them():
+    art = extract(RawDocument(path="a.txt", key="a.txt", fmt="txt", meta={}, text=(
+        "Ferry timetable trial agreed\n\nThe committee agreed to try later sailings.\n\n"
+        "Maria Lindqvist and Thomas Berg are researchers at a maritime institute.")))
+    assert art.authors == ["Maria Lindqvist", "Thomas Berg"]
+
+
+def test_closing_paragraph_about_someone_else_names_no_author():
+    art = extract(RawDocument(path="a.txt", key="a.txt", fmt="txt", meta={}, text=(
+        "Ferry timetable trial agreed\n\nThe committee agreed to try later sailings.\n\n"
+        "Maria Lindqvist is a deckhand on the morning boat.")))
+    assert art.authors == []
+
+
+def test_company_owning_the_page_is_not_an_author(tmp_path):
+    head = ('<meta name="author" content="Harbour Media Group; Maria Lindqvist">'
+            '<meta name="copyright" content="Copyright (c) Harbour Media Group 2024">')
+    raw = read_page(tmp_path, page(head))
+    assert extract(raw).authors == ["Maria Lindqvist"]
+
+
+def test_contributors_listed_in_metadata_stay_separate_people():
+    raw = RawDocument(path="p.html", key="p.html", fmt="html", text="The committee met.",
+                      meta={"authors": ["Maria Lindqvist", "Thomas Berg", "Ann Lee"]})
+    assert extract(raw).authors == ["Maria Lindqvist", "Thomas Berg", "Ann Lee"]
