@@ -438,15 +438,23 @@ def _read_txt(path: Path) -> Iterator[RawDocument | ReadProblem]:
     yield RawDocument(path=str(path), key=str(path), text=text, meta=meta, fmt="txt")
 
 
+def page_text(path: Path) -> str | None:
+    """The text of a saved web page (up to MAX_HTML_BYTES, in its declared charset); None
+    for a binary file."""
+    data, _ = _read_head(path, MAX_HTML_BYTES)
+    if is_binary(data):
+        return None
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    return decode(data, declared.group(1).decode("ascii") if declared else None)
+
+
 def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
     import trafilatura
 
-    data, _ = _read_head(path, MAX_HTML_BYTES)
-    if is_binary(data):
+    page = page_text(path)
+    if page is None:
         yield ReadProblem(str(path), "binary file (NUL bytes): not HTML")
         return
-    declared = _DECLARED_CHARSET.search(data[:4096])
-    page = decode(data, declared.group(1).decode("ascii") if declared else None)
     tree = trafilatura.load_html(page) if page.strip() else None
     if tree is None:
         yield ReadProblem(str(path), "empty or unparsable HTML")
