@@ -450,12 +450,15 @@ def page_text(path: Path) -> str | None:
 
 def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
     import trafilatura
+    from htmldate.utils import load_html as htmldate_load_html
+    from lxml import etree
 
     page = page_text(path)
     if page is None:
         yield ReadProblem(str(path), "binary file (NUL bytes): not HTML")
         return
-    tree = trafilatura.load_html(page) if page.strip() else None
+    # parsed once, as htmldate parses a page (comments kept: they may carry its date)
+    tree = htmldate_load_html(page) if page.strip() else None
     if tree is None:
         yield ReadProblem(str(path), "empty or unparsable HTML")
         return
@@ -463,7 +466,8 @@ def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
     headlines = [" ".join(h.text_content().split()) for h in islice(tree.iter("h1"), MAX_HEADLINES)]
     title_tag = tree.find(".//title")
     og_title = tree.xpath('string(.//meta[@property="og:title"]/@content)')
-    # trafilatura's own date (htmldate on a tree without comments) is not used: its fast pass will do
+    etree.strip_elements(tree, etree.Comment, with_tail=False)   # as trafilatura parses a page
+    # trafilatura's own date (htmldate without comments) is not used: its fast pass will do
     doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,
                                       date_extraction_params={"original_date": True,
                                                               "extensive_search": False})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import trafilatura
+from htmldate.utils import load_html
 
 from search.extract import extract
 from search.extract.dates import page_date
@@ -26,7 +26,7 @@ def page(head: str = "", body: str = BODY, lang: str = "en", before: str = "", a
 
 
 def date_of(html: str) -> str | None:
-    return page_date(html, trafilatura.load_html(html))
+    return page_date(html, load_html(html))
 
 
 def read_page(tmp_path, html: str) -> RawDocument:

@@ -5,7 +5,7 @@ Unix timestamps) into an ISO date, refusing values that lack a day or a year:
 a date is never invented, so an unknown date stays ``None``.
 
 ``page_date`` gives a saved web page's publication day: htmldate's fast pass on
-the raw page, checked against the publication and modification times the page's
+the whole page, comments and scripts included, checked against the publication and modification times the page's
 metadata states (meta tags, JSON-LD), then htmldate's extensive search.
 
 ``find_dates`` scans text for written dates ("December 30, 2023", "30 Dec 2023",
@@ -230,9 +230,11 @@ def _visible_text(tree) -> str:
 
 
 def page_date(page: str, tree) -> str | None:
-    """The publication day (ISO) of a web page, from its raw HTML ``page`` and its parsed ``tree``.
+    """The publication day (ISO) of a web page, from its raw HTML ``page`` and ``tree``, the
+    page as htmldate parses it (comments and scripts kept: they carry dates); the tree is
+    not changed.
 
-    htmldate reads the raw page (comments and scripts carry dates). Its answer gives way to
+    htmldate reads the tree first. Its answer gives way to
     the publication time the page's metadata states when that is the same moment on the
     local day (a timestamp with an offset is the local publication day, its UTC day is not)
     or when htmldate took the page's modification day, publication came earlier and the
@@ -244,11 +246,11 @@ def page_date(page: str, tree) -> str | None:
 
     stamps, modified = _stated_times(tree)
     stated = [(day, stamp) for stamp in stamps if (day := parse_date_value(stamp))]
-    found = htmldate.find_date(page, original_date=True, extensive_search=False)
+    found = htmldate.find_date(tree, original_date=True, extensive_search=False)
     if found is None:
         if stated:
             return stated[0][0]
-        found = htmldate.find_date(page, original_date=True)
+        found = htmldate.find_date(tree, original_date=True)
         if found and found.endswith("-01-01") and not _states_new_year(page, found[:4]):
             return None
         return found
