@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .extract.dates import page_date
-from .extract.text import page_title, same_words
+from .extract.text import MAX_HEADLINES, page_title, same_words
 from .model import RawDocument
 from .schema import display_path
 
@@ -51,7 +51,6 @@ BINARY_PROBE = 8192            # bytes looked at for NUL bytes
 SITE_NAME_MAX = 40             # a longer "site name" from a page is its headline
 # Meta tags naming the company that owns a page (not its writer): "Copyright (c) Example Media 2023".
 OWNER_NAMES = {"copyright", "publisher", "rights", "dc.rights", "dcterms.rightsholder"}
-MAX_HEADLINES = 10             # h1 elements of a page looked at for its headline
 MIN_HTML_WORDS = 5             # less text than this from a page is navigation, not an article
 
 # Record field names understood, by the article record name they fill (first present wins).

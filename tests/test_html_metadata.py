@@ -190,3 +190,13 @@ def test_contributors_listed_in_metadata_stay_separate_people():
     raw = RawDocument(path="p.html", key="p.html", fmt="html", text="The committee met.",
                       meta={"authors": ["Maria Lindqvist", "Thomas Berg", "Ann Lee"]})
     assert extract(raw).authors == ["Maria Lindqvist", "Thomas Berg", "Ann Lee"]
+
+
+def test_date_under_the_headline_beats_dates_in_other_teasers():
+    # no date in the metadata: the byline under the headline says when the story appeared
+    # (htmldate alone takes the first teaser's date here)
+    before = ('<h1>Harbour Gazette</h1><h1>Committee agrees to a ferry timetable trial</h1>'
+              '<p class="date">Written: 2023-04-12 09:30 / Updated: 2023-04-12 10:05</p>')
+    after = ('<aside><p class="date">2023-04-02</p><h3>Older story</h3>'
+             '<p class="date">2023-03-28</p><h3>Another story</h3></aside>')
+    assert date_of(page(before=before, after=after)) == "2023-04-12"

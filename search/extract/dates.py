@@ -4,9 +4,11 @@
 Unix timestamps) into an ISO date, refusing values that lack a day or a year:
 a date is never invented, so an unknown date stays ``None``.
 
-``page_date`` gives a saved web page's publication day: htmldate's fast pass on
-the whole page, comments and scripts included, checked against the publication and modification times the page's
-metadata states (meta tags, JSON-LD), then htmldate's extensive search.
+``page_date`` gives a saved web page's publication day: the date under its
+headline when its metadata states none, else htmldate's fast pass on the whole
+page (comments and scripts included) checked against the publication and
+modification times the metadata states (meta tags, JSON-LD), then htmldate's
+extensive search.
 
 ``find_dates`` scans text for written dates ("December 30, 2023", "30 Dec 2023",
 "March 2024", "On May 12", "in November"). A date without a year takes its year
@@ -19,8 +21,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime, timezone
+from itertools import islice
 
 from dateutil import parser as dateutil_parser
+
+from .text import HEADLINE_MIN_WORDS, MAX_HEADLINES
 
 MIN_YEAR, MAX_YEAR = 1800, 2100
 
@@ -163,6 +168,7 @@ _PUBLISHED_NAMES = {"datepublished", "article:published_time", "og:article:publi
 _MODIFIED_NAMES = {"datemodified", "article:modified_time", "og:article:modified_time",
                    "og:updated_time", "last-modified", "lastmod", "dc.date.modified", "dcterms.modified"}
 MAX_JSON_LD_CHARS = 200_000   # a longer JSON-LD script is not read for dates
+HEADLINE_FOLLOWING_LINES = 6  # text pieces after a headline that may hold its byline date
 _NEW_YEAR_NUMERIC = r"(?<!\d)(?:{y}[-/.]0?1[-/.]0?1|0?1[-/.]0?1[-/.]{y})(?!\d)"
 
 
@@ -224,6 +230,20 @@ def _states_new_year(page: str, year: str) -> bool:
             or f"{year}-01-01" in find_dates(page))
 
 
+def _date_below_headline(tree) -> str | None:
+    """The first full date written in the few lines that follow a page's headline (an h1 of
+    some words: a logo's is shorter), where a byline shows when the article appeared."""
+    for head in islice(tree.iter("h1"), MAX_HEADLINES):
+        if len(head.text_content().split()) < HEADLINE_MIN_WORDS:
+            continue
+        following = head.xpath("following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+                               f"[position() <= {HEADLINE_FOLLOWING_LINES}]")
+        found = date_in_line(" ".join(following))
+        if found:
+            return found[0]
+    return None
+
+
 def _visible_text(tree) -> str:
     """The text a page's reader sees: its body without scripts and styles."""
     return " ".join(tree.xpath(".//body//text()[not(ancestor::script or ancestor::style)]"))
@@ -234,7 +254,8 @@ def page_date(page: str, tree) -> str | None:
     page as htmldate parses it (comments and scripts kept: they carry dates); the tree is
     not changed.
 
-    htmldate reads the tree first. Its answer gives way to
+    A page whose metadata states no publication time has the date its headline's byline
+    shows, if it shows one. Otherwise htmldate reads the tree. Its answer gives way to
     the publication time the page's metadata states when that is the same moment on the
     local day (a timestamp with an offset is the local publication day, its UTC day is not)
     or when htmldate took the page's modification day, publication came earlier and the
@@ -246,6 +267,9 @@ def page_date(page: str, tree) -> str | None:
 
     stamps, modified = _stated_times(tree)
     stated = [(day, stamp) for stamp in stamps if (day := parse_date_value(stamp))]
+    shown = None if stated else _date_below_headline(tree)
+    if shown:
+        return shown
     found = htmldate.find_date(tree, original_date=True, extensive_search=False)
     if found is None:
         if stated:

@@ -120,7 +120,8 @@ def strip_site_name(title: str, site_names) -> str:
         title = head
 
 
-HEADLINE_MIN_WORDS = 4   # a page's only h1 shorter than this is a site or section name
+HEADLINE_MIN_WORDS = 4   # an h1 shorter than this is a site or section name, not a headline
+MAX_HEADLINES = 10       # h1 elements of a page looked at for its headline
 SHARED_WORD_MIN = 4      # letters of a word that ties an h1 to a page's titles
 
 
