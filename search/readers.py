@@ -483,8 +483,8 @@ def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
     title = plain_text(title or doc.title or "")
     owner = "; ".join(m.get("content") or "" for m in tree.iterfind(".//meta")
                       if (m.get("name") or "").lower() in OWNER_NAMES)
-    meta = _metadata({"title": title, "outlet": site, "authors": plain_text(doc.author or ""), "owner": owner,
-                      "published": published, "url": doc.url, "language": doc.language})
+    meta = _metadata({"title": title, "outlet": site, "authors": plain_text(doc.author or ""),
+                      "owner": owner, "published": published, "url": doc.url, "language": doc.language})
     if truncated:
         meta["truncated"] = True
     yield RawDocument(path=str(path), key=str(path), text=text, meta=meta, fmt="html")

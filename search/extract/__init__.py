@@ -18,9 +18,9 @@ from .authors import authors_from_bio, authors_from_byline, authors_from_value, 
 from .dates import date_in_line, find_dates, parse_date_value
 from .entities import find_mentions
 from .language import detect_language
-from .outlet import (canonical_outlet, host_of, known_outlet, outlet_for_url, outlet_from_credit,
+from .outlet import (canonical_outlet, known_outlet, outlet_for_url, outlet_from_credit,
                      outlet_from_dateline, outlet_from_notes, source_from_notes)
-from .text import Cleaned, clean, normalize, strip_site_name
+from .text import Cleaned, clean, normalize
 
 MAX_TEXT_CHARS = 1_000_000   # a longer text is cut (readers already cut files at this size)
 FOOTER_LINES = 5             # last body lines searched for a publication statement
