@@ -200,3 +200,10 @@ def test_date_under_the_headline_beats_dates_in_other_teasers():
     after = ('<aside><p class="date">2023-04-02</p><h3>Older story</h3>'
              '<p class="date">2023-03-28</p><h3>Another story</h3></aside>')
     assert date_of(page(before=before, after=after)) == "2023-04-12"
+
+
+def test_date_in_a_sentence_under_the_headline_is_not_its_byline_date():
+    before = ('<h1>Committee agrees to a ferry timetable trial</h1>'
+              '<p>The old timetable, first printed on March 3, 2009, had not changed in years.</p>'
+              '<p>April 12, 2023</p>')
+    assert date_of(page(before=before)) == "2023-04-12"

@@ -169,6 +169,7 @@ _MODIFIED_NAMES = {"datemodified", "article:modified_time", "og:article:modified
                    "og:updated_time", "last-modified", "lastmod", "dc.date.modified", "dcterms.modified"}
 MAX_JSON_LD_CHARS = 200_000   # a longer JSON-LD script is not read for dates
 HEADLINE_FOLLOWING_LINES = 6  # text pieces after a headline that may hold its byline date
+BYLINE_DATE_MAX_CHARS = 60    # a longer text piece is a sentence or a caption, not a byline date
 _NEW_YEAR_NUMERIC = r"(?<!\d)(?:{y}[-/.]0?1[-/.]0?1|0?1[-/.]0?1[-/.]{y})(?!\d)"
 
 
@@ -231,16 +232,17 @@ def _states_new_year(page: str, year: str) -> bool:
 
 
 def _date_below_headline(tree) -> str | None:
-    """The first full date written in the few lines that follow a page's headline (an h1 of
-    some words: a logo's is shorter), where a byline shows when the article appeared."""
+    """The first full date on a short line among the few that follow a page's headline (an
+    h1 of some words: a logo's is shorter), where a byline shows when the article appeared;
+    a caption or a sentence that mentions a date is longer."""
     for head in islice(tree.iter("h1"), MAX_HEADLINES):
         if len(head.text_content().split()) < HEADLINE_MIN_WORDS:
             continue
-        following = head.xpath("following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
-                               f"[position() <= {HEADLINE_FOLLOWING_LINES}]")
-        found = date_in_line(" ".join(following))
-        if found:
-            return found[0]
+        for piece in head.xpath("following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+                                f"[position() <= {HEADLINE_FOLLOWING_LINES}]"):
+            found = date_in_line(piece) if len(piece.strip()) <= BYLINE_DATE_MAX_CHARS else None
+            if found:
+                return found[0]
     return None
 
 
