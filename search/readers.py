@@ -32,8 +32,6 @@ from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
-from .extract.dates import page_date
-from .extract.text import MAX_HEADLINES, page_title, same_words
 from .model import RawDocument
 from .schema import display_path
 
@@ -451,6 +449,9 @@ def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
     import trafilatura
     from htmldate.utils import load_html as htmldate_load_html
     from lxml import etree
+
+    from .extract.dates import page_date
+    from .extract.text import MAX_HEADLINES, page_title, same_words
 
     page = page_text(path)
     if page is None:

@@ -167,6 +167,7 @@ _PUBLISHED_NAMES = {"datepublished", "article:published_time", "og:article:publi
                     "dc.date.issued", "dcterms.issued"}
 _MODIFIED_NAMES = {"datemodified", "article:modified_time", "og:article:modified_time",
                    "og:updated_time", "last-modified", "lastmod", "dc.date.modified", "dcterms.modified"}
+_STATED_NAMES = _PUBLISHED_NAMES | _MODIFIED_NAMES
 MAX_JSON_LD_CHARS = 200_000   # a longer JSON-LD script is not read for dates
 HEADLINE_FOLLOWING_LINES = 6  # text pieces after a headline that may hold its byline date
 BYLINE_DATE_MAX_CHARS = 60    # a longer text piece is a sentence or a caption, not a byline date
@@ -206,7 +207,7 @@ def _stated_times(tree) -> tuple[list[str], set[str]]:
 
     def take(name, value):
         name = name.strip().lower()
-        if not isinstance(value, str) or name not in _PUBLISHED_NAMES | _MODIFIED_NAMES:
+        if not isinstance(value, str) or name not in _STATED_NAMES:
             return
         if name in _PUBLISHED_NAMES:
             published.append(value.strip())
