@@ -1,8 +1,9 @@
 """Readers: files in, ``RawDocument`` objects out, one reader per format.
 
 ``.txt`` holds one article (an optional "Title: ..." / "Date: ..." block at the
-top says what the file knows about it); ``.html``/``.htm`` is a saved web page
-whose main text and metadata trafilatura and htmldate read; ``.json`` holds one
+top says what the file knows about it); ``.html``/``.htm`` is a saved web page,
+parsed once, whose main text and metadata trafilatura reads, its publication day
+``extract.dates.page_date`` and its headline ``extract.text.page_title``; ``.json`` holds one
 record or a list of records and ``.jsonl`` one record a line, streamed. Any of
 these may be gzipped (``.gz``). Bad content never raises: it becomes a
 ``ReadProblem`` that names the file (and the record) and says why, and reading
