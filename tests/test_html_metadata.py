@@ -153,6 +153,9 @@ def test_newsletter_promo_and_letters_prompt_leave_the_text():
 def test_sentence_about_signing_up_is_kept():
     assert not is_boilerplate("Sign up for the ferry pass was slow, the operator said, with few takers.")
     assert not is_boilerplate("We would like to hear from the minister, the councillor said.")
+    assert not is_boilerplate("Voters who register before May will get alerts about polling stations.")
+    assert not is_boilerplate("Newsletter sales rose by a third last year, the publisher said.")
+    assert not is_boilerplate("What do you think of that, asked the judge.")
 
 
 # --- authors ----------------------------------------------------------------------------
