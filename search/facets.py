@@ -19,7 +19,7 @@ from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from .lexicon import Lexicon
+from .lexicon import Lexicon, NameSpellings
 
 #: Public facet name -> index field.
 FACET_FIELDS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
@@ -380,6 +380,7 @@ class Columns:
         self.dates = DateColumn(reader, self.live & ~unknown)
         self._reader = reader
         self._lexicons: dict[str, Lexicon] = {}
+        self._name_spellings: NameSpellings | None = None
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
@@ -411,6 +412,15 @@ class Columns:
             if found is None:
                 found = self._lexicons[fieldname] = Lexicon(self._reader, fieldname)
         return found
+
+    def name_spellings(self) -> NameSpellings:
+        """The spellings of people's name words in this generation (made on first use)."""
+        if self._name_spellings is None:
+            made = NameSpellings(self.lexicon("people").words)
+            with self._cache_lock:
+                if self._name_spellings is None:
+                    self._name_spellings = made
+        return self._name_spellings
 
     def postings(self, fieldname: str, text, weights: bool = False):
         """A term's document numbers (and with ``weights``, its weights), cached."""

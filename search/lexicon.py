@@ -14,6 +14,8 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 
+import unicodedata
+
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -84,3 +86,48 @@ class Lexicon:
             found.sort(key=lambda item: (item[1], item[0]))
             return [(word, int(distance)) for word, distance, _ in found[:limit]]
         return self._remember(("fuzzy", text, maxdist, prefix_chars, limit), compute)
+
+
+def accent_free(word: str) -> str:
+    """The word without accents: "garzón" -> "garzon"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+class NameSpellings:
+    """Other spellings, in this collection, of the words of people's names.
+
+    Transliterations and typing vary a name by a letter ("Nebenzya", "Nabenzya";
+    "Zelensky", "Zelenskyy") or an accent ("Garzón", "Garzon"). The spellings of a word
+    are the words of people's names equal to it without accents and, for a word of six
+    letters or more, those one edit away from it (for shorter words one edit is too
+    little: it turns "Blair" into "Clair").
+    """
+
+    MIN_FUZZY_LENGTH = 6
+
+    def __init__(self, names: list[str]):
+        self.words = sorted({w for name in names for w in name.lower().split() if len(w) >= 3 and w.isalpha()})
+        self._folded: dict[str, list[str]] = {}
+        for w in self.words:
+            self._folded.setdefault(accent_free(w), []).append(w)
+        self._memo: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, word: str) -> list[str]:
+        """The other spellings of `word` (lower-cased) in the collection's person names."""
+        word = word.lower()
+        with self._lock:
+            found = self._memo.get(word)
+        if found is None:
+            found = [w for w in self._folded.get(accent_free(word), []) if w != word]
+            if len(word) >= self.MIN_FUZZY_LENGTH:
+                start = bisect_left(self.words, word[0])
+                stop = bisect_left(self.words, word[0] + _LAST_CHAR)
+                found += [w for w, _, _ in process.extract(word, self.words[start:stop], scorer=OSA.distance,
+                                                           score_cutoff=1, limit=None)
+                          if w != word and w not in found and len(w) >= self.MIN_FUZZY_LENGTH]
+            with self._lock:
+                if len(self._memo) >= _MEMO_SIZE:
+                    self._memo.clear()
+                self._memo[word] = found
+        return found

@@ -36,13 +36,14 @@ class Mention:
     type: str   # "place" | "person" | "organization"
     name: str   # canonical name
     text: str   # the words as written
-    start: int  # character offsets into Article.text
+    start: int  # character offsets into the field below
     end: int
+    field: str = "text"   # where: "text" (Article.text), "title" or "dateline"
 
     def to_dict(self) -> dict:
         """The mention as it is stored in ``Article.mentions``."""
         return {"type": self.type, "name": self.name, "text": self.text,
-                "start": self.start, "end": self.end}
+                "start": self.start, "end": self.end, "field": self.field}
 
 
 @dataclass

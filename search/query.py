@@ -215,6 +215,7 @@ class NewsParser(QueryParser):
     (with ``expand`` off, the query as typed, for showing back to the user)."""
 
     expand = True
+    name_spellings = None   # a word's other spellings in the collection's person names
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
         base = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
@@ -226,6 +227,8 @@ class NewsParser(QueryParser):
             extra += self._variant_queries(fieldname, text, name, name_variants(kind, name))
             if fieldname == "text" and kind in _ENTITY_FIELDS:
                 extra.append(wq.Term(_ENTITY_FIELDS[kind], name, boost=0.5))
+        if self.name_spellings is not None:
+            extra += self._variant_queries(fieldname, text, text, self.name_spellings(text))
         unique = {repr(q): q for q in [base] + extra}
         return wq.Or(list(unique.values())) if len(unique) > 1 else base
 
@@ -275,10 +278,13 @@ class _KeepFieldGroups(Plugin):
         return group
 
 
-def make_parser(schema, expand: bool = True) -> NewsParser:
-    """The query parser of a newsfacet index (``expand``: add spelling variants of names)."""
+def make_parser(schema, expand: bool = True, name_spellings=None) -> NewsParser:
+    """The query parser of a newsfacet index (``expand``: add spelling variants of names,
+    from the alias table and from ``name_spellings``, a word's other spellings in the
+    collection's person names)."""
     parser = NewsParser(None, schema)
     parser.expand = expand
+    parser.name_spellings = name_spellings
     parser.add_plugin(MultifieldPlugin(list(TEXT_FIELDS)))
     parser.add_plugin(_KeepFieldGroups())
     parser.add_plugin(FuzzyTermPlugin())
@@ -387,7 +393,7 @@ def parse_query(text: str, searcher, columns) -> ParsedQuery:
                     for w in _WORD.findall(tok)]
     rest = signs_to_operators(rest)
     if rest.strip():
-        q = _parse(make_parser(searcher.schema), rest)
+        q = _parse(make_parser(searcher.schema, name_spellings=columns.name_spellings().of), rest)
         _check_boosts(q)
         q = _rewrite_keywords(q, columns).normalize()
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):

@@ -50,9 +50,9 @@ def corpora_dir() -> Path:
 
 @pytest.fixture
 def corpus_copy(tmp_path) -> Path:
-    """A private copy of the five sample articles, free to change."""
+    """A private copy of the five sample articles, free to change (without the folder's README)."""
     dest = tmp_path / "corpus"
-    shutil.copytree(CORPUS, dest)
+    shutil.copytree(CORPUS, dest, ignore=shutil.ignore_patterns("README.md"))
     return dest
 
 

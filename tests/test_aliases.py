@@ -8,23 +8,22 @@ from search import aliases
 
 
 @pytest.mark.parametrize("spelling, expected", [
-    ("Kharkov", ("place", "Kharkiv")),
+    ("Kharkov", ("place", "Kharkiv")),            # GeoNames alternate names
     ("kharkiv", ("place", "Kharkiv")),
     ("Kiev", ("place", "Kyiv")),
-    ("Artyomovsk", ("place", "Bakhmut")),
-    ("Nikolaev", ("place", "Mykolaiv")),
-    ("Mykolaiv", ("place", "Mykolaiv")),
-    ("Zaporozhye", ("place", "Zaporizhzhia")),
-    ("Zaporizhia", ("place", "Zaporizhzhia")),
+    ("Artyomovsk", ("place", "Bakhmut")),         # a former name GeoNames spells several ways
+    ("Nikolaev", ("place", "Mykolayiv")),
+    ("Zaporozhye", ("place", "Zaporizhzhya")),
+    ("Dnipropetrovsk", ("place", "Dnipro")),
     ("Donbass", ("place", "Donbas")),
     ("Belgorod oblast", ("place", "Belgorod Oblast")),
     ("Belgorod region", ("place", "Belgorod Oblast")),
     ("Kursk region", ("place", "Kursk Oblast")),
-    ("Nabenzya", ("person", "Vasily Nebenzya")),
-    ("ZELENSKYY", ("person", "Volodymyr Zelensky")),
-    ("Kiril Budanov", ("person", "Kyrylo Budanov")),
-    ("Lucas Leiroz", ("person", "Lucas Leiroz de Almeida")),
-    ("RDK", ("organization", "Russian Volunteer Corps")),
+    ("Burma", ("place", "Myanmar")),              # ISO 3166-3
+    ("Michoacan", ("place", "Michoacán")),        # accent-free form
+    ("Calif.", ("place", "California")),          # GPO style abbreviation
+    ("U.S.", ("place", "United States")),
+    ("UN", ("organization", "United Nations")),
 ])
 def test_canonical_folds_variants(spelling, expected):
     assert expected in aliases.canonical(spelling)
@@ -44,8 +43,6 @@ def test_variants_lists_known_spellings_canonical_first():
     forms = aliases.variants("place", "Kharkiv")
     assert forms[0] == "Kharkiv"
     assert "Kharkov" in forms
-    people = aliases.variants("person", "Vasily Nebenzya")
-    assert {"Nebenzya", "Nabenzya"} <= set(people)
     assert aliases.variants("person", "Nobody Known") == []
 
 

@@ -52,20 +52,16 @@ def test_seed_002_places_include_belgorod_and_bakhmut_from_artyomovsk():
     assert any(m.text == "Donbass" and m.name == "Donbas" for m in mentions)
 
 
-def test_seed_004_nabenzya_is_the_canonical_nebenzya():
-    mentions = find_mentions(seed("004"))
-    nabenzya = [m for m in mentions if m.text in ("Nabenzya", "Vasily Nabenzya")]
-    assert nabenzya and {(m.type, m.name) for m in nabenzya} == {("person", "Vasily Nebenzya")}
-    assert {"Vasily Nebenzya"} <= names(seed("003"), "person")
+def test_seed_envoy_is_a_person_in_both_spellings():
+    assert "Vasily Nabenzya" in names(seed("004"), "person")
+    assert "Vasily Nebenzya" in names(seed("003"), "person")
 
 
-def test_seed_people_and_organisations_are_canonical():
+def test_seed_people_and_organisations_are_found_without_a_table_of_them():
     people = names(seed("004"), "person")
-    assert {"Volodymyr Zelensky", "Kyrylo Budanov", "Vladimir Putin"} <= people
+    assert {"Kiril Budanov", "Valery Zaluzhnyi", "Vladimir Putin"} <= people
     orgs = names(seed("002"), "organization")
-    assert "Russian Volunteer Corps" in orgs
-    rdk = [m for m in find_mentions(seed("002")) if m.text == "RDK"]
-    assert rdk and rdk[0].name == "Russian Volunteer Corps"
+    assert {"Russian Volunteer Corps", "RDK"} <= orgs    # a corps by its word, an unknown abbreviation
 
 
 def test_lucas_and_almeida_are_never_places():
@@ -82,16 +78,17 @@ def test_non_breaking_space_inside_a_name_still_matches():
     mentions = find_mentions(text)
     assert_well_formed(text, mentions)
     assert [(m.type, m.name, m.text) for m in mentions] == [
-        ("person", "Vasily Nebenzya", "Vasily\u00a0Nabenzya"), ("place", "Kyiv", "Kiev")]
+        ("person", "Vasily Nabenzya", "Vasily\u00a0Nabenzya"), ("place", "Kyiv", "Kiev")]
 
 
 def test_renamed_and_respelled_places_fold():
-    text = ("Shelling hit Zaporozhye, then Zaporizhia and Nikolaev. "
-            "Later Zaporizhzhia and Mykolaiv were calm, as were Kiev and Kyiv.")
+    text = ("Shelling hit Zaporozhye, then Zaporizhzhia and Nikolaev. "
+            "Later Artyomovsk and Mykolaiv were calm, as were Kiev, Kyiv and Bakhmut.")
     by_text = {m.text: m.name for m in find_mentions(text)}
-    assert by_text["Zaporozhye"] == by_text["Zaporizhia"] == by_text["Zaporizhzhia"] == "Zaporizhzhia"
-    assert by_text["Nikolaev"] == by_text["Mykolaiv"] == "Mykolaiv"
+    assert by_text["Zaporozhye"] == by_text["Zaporizhzhia"] == "Zaporizhzhya"   # GeoNames' own name
+    assert by_text["Nikolaev"] == by_text["Mykolaiv"] == "Mykolayiv"
     assert by_text["Kiev"] == by_text["Kyiv"] == "Kyiv"
+    assert by_text["Artyomovsk"] == by_text["Bakhmut"] == "Bakhmut"
 
 
 def test_common_words_that_are_towns_are_not_places():
@@ -102,10 +99,10 @@ def test_common_words_that_are_towns_are_not_places():
 
 
 def test_surname_after_full_name_is_the_same_person_even_if_a_town():
-    text = "Brian Lara scored 100. Later Lara was out for 12 in Port of Spain."
+    text = "Carla Soria scored 100. Later Soria was out for 12 in Port of Spain."
     mentions = find_mentions(text)
-    lara = [m for m in mentions if m.text == "Lara"]
-    assert [(m.type, m.name) for m in lara] == [("person", "Brian Lara")]
+    soria = [m for m in mentions if m.text == "Soria"]
+    assert [(m.type, m.name) for m in soria] == [("person", "Carla Soria")]
 
 
 def test_titles_organisation_words_and_acronyms():
@@ -135,30 +132,30 @@ def test_empty_and_odd_text():
 
 
 def test_nationality_adjectives_are_not_names():
-    text = "Australian Tom Moody bowled. The Iraqi envoy met Russian troops and a French diplomat."
+    text = "Australian Tom Noble bowled. The Iraqi envoy met Russian troops and a French diplomat."
     found = {(m.type, m.text) for m in find_mentions(text)}
-    assert ("person", "Tom Moody") in found
+    assert ("person", "Tom Noble") in found
     assert not any(t in ("Australian", "Iraqi", "Russian", "French") for _, t in found)
 
 
 def test_initials_and_organisation_abbreviations():
-    text = "Surrey made 429 ( C. Lewis 80 ). Analysts at First Albany Corp. and the Treasury agreed."
+    text = "Surrey made 312 ( R. Pellow 80 ). Analysts at First Kestrel Corp. and the Treasury agreed."
     found = {(m.type, m.text) for m in find_mentions(text)}
-    assert ("person", "C. Lewis") in found
-    assert ("organization", "First Albany Corp.") in found
+    assert ("person", "R. Pellow") in found
+    assert ("organization", "First Kestrel Corp.") in found
     assert ("organization", "Treasury") in found
 
 
 def test_city_in_a_results_line_is_a_team_not_a_place():
-    text = "Results: Seattle 5 Baltimore 3. Fans in Seattle cheered."
+    text = "BASEBALL - Results: Seattle 5 Baltimore 3. Fans in Seattle cheered."
     mentions = find_mentions(text)
     kinds = [(m.type, m.text) for m in mentions]
     assert kinds == [("organization", "Seattle"), ("organization", "Baltimore"), ("place", "Seattle")]
 
 
 def test_dateline_number_is_not_a_score():
-    text = "MILWAUKEE , Wisconsin 1996-08-29\nPlayers met in Milwaukee."
-    assert ("place", "Wisconsin") in {(m.type, m.text) for m in find_mentions(text)}
+    text = "OMAHA , Nebraska 2003-06-12\nPlayers met in Omaha."
+    assert ("place", "Nebraska") in {(m.type, m.text) for m in find_mentions(text)}
 
 
 def test_given_name_of_a_person_does_not_turn_a_city_into_a_person():
@@ -169,9 +166,9 @@ def test_given_name_of_a_person_does_not_turn_a_city_into_a_person():
 
 
 def test_word_before_a_name_can_make_it_an_organisation():
-    text = "The first division team Deportivo Coruna lost. The firm Acme Widgets grew."
+    text = "The first division team Atletico Vigo lost. The firm Acme Widgets grew."
     found = {(m.type, m.text) for m in find_mentions(text)}
-    assert ("organization", "Deportivo Coruna") in found
+    assert ("organization", "Atletico Vigo") in found
     assert ("organization", "Acme Widgets") in found
 
 
@@ -183,21 +180,21 @@ def test_nationality_nouns_are_not_part_of_a_name():
 
 
 def test_country_or_continent_before_a_plain_word_is_no_person():
-    text = "It opened an Asia-Pacific office and signed with China Eastern on Monday."
+    text = "It opened an Asia-Pacific office and signed with China Coastal on Monday."
     assert names(text, "person") == set()
 
 
 def test_lone_surname_after_a_title_takes_the_full_name_wherever_it_is():
-    text = ("The former Army sergeant Lester is strict. New coach Tony Lester said so, "
-            "and Mr Lester smiled.")
-    lester = [(m.type, m.name) for m in find_mentions(text) if "Lester" in m.text]
-    assert lester and set(lester) == {("person", "Tony Lester")}
+    text = ("The former Army sergeant Selby is strict. New coach Ruth Selby said so, "
+            "and Mr Selby smiled.")
+    selby = [(m.type, m.name) for m in find_mentions(text) if "Selby" in m.text]
+    assert selby and set(selby) == {("person", "Ruth Selby")}
 
 
 def test_given_name_and_surname_win_over_a_mid_sized_town():
-    text = "He worked with 400m runners Roger Black and Mark Richardson in the past."
+    text = "He worked with 400m runners Roger Keen and Helen Preston in the past."
     found = {(m.type, m.text) for m in find_mentions(text)}
-    assert ("person", "Mark Richardson") in found
+    assert ("person", "Helen Preston") in found
     assert not any(t == "place" for t, _ in found)
 
 
@@ -207,11 +204,11 @@ def test_general_as_an_adjective_makes_no_person():
 
 
 def test_teams_in_a_results_table_are_organisations():
-    text = "Standings:\nCrystal Palace 4 1 2 1 4 3 5\nSale 31 Wasps 33\nFans of Palace cheered Andrew Johnson."
+    text = "Standings:\nCorvin Heath 5 3 1 1 9 4 10\nDeal 31 Hornets 33\nFans of Heath cheered Simon Darby."
     found = {(m.type, m.text) for m in find_mentions(text)}
-    assert {("organization", "Crystal Palace"), ("organization", "Sale"),
-            ("organization", "Wasps")} <= found
-    assert ("person", "Andrew Johnson") in found
+    assert {("organization", "Corvin Heath"), ("organization", "Deal"),
+            ("organization", "Hornets")} <= found
+    assert ("person", "Simon Darby") in found
 
 
 def test_trailing_abbreviation_is_no_part_of_a_person():
@@ -220,20 +217,82 @@ def test_trailing_abbreviation_is_no_part_of_a_person():
 
 
 def test_name_before_its_abbreviation_in_brackets_is_an_organisation():
-    text = ("The Conseil Superieur de l'Audiovisuel (CSA), the regulator, agreed. "
-            "Later the CSA said more. Alan John Percivale (AJP) wrote.")
+    text = ("The Conseil Technique de l'Aviation (CTA), the regulator, agreed. "
+            "Later the CTA said more. Derek Paul Hollins (DPH) wrote.")
     found = {(m.type, m.text, m.name) for m in find_mentions(text)}
-    assert ("organization", "Conseil Superieur de l'Audiovisuel",
-            "Conseil Superieur de l'Audiovisuel") in found
-    assert ("organization", "CSA", "Conseil Superieur de l'Audiovisuel") in found
-    assert ("person", "Alan John Percivale", "Alan John Percivale") in found
+    assert ("organization", "Conseil Technique de l'Aviation",
+            "Conseil Technique de l'Aviation") in found
+    assert ("organization", "CTA", "Conseil Technique de l'Aviation") in found
+    assert ("person", "Derek Paul Hollins", "Derek Paul Hollins") in found
 
 
 def test_names_the_article_treats_as_companies_are_organisations():
-    text = ("Krispy Kreme said errors forced the move. Shares in Krispy Kreme fell. "
-            "Companies such as Nokia, Sagem and Sony are ready. London shares rose.")
+    text = ("Crumbo Dunkers said errors forced the move. Shares in Crumbo Dunkers fell. "
+            "Companies such as Kotka, Vostra and Zelmo are ready. London shares rose.")
     found = {(m.type, m.text) for m in find_mentions(text)}
-    assert {("organization", "Krispy Kreme"), ("organization", "Nokia"),
-            ("organization", "Sony")} <= found
+    assert {("organization", "Crumbo Dunkers"), ("organization", "Kotka"),
+            ("organization", "Zelmo")} <= found
     assert ("place", "London") in found
-    assert not any(t in ("person", "place") and w in ("Krispy Kreme", "Nokia") for t, w in found)
+    assert not any(t in ("person", "place") and w in ("Crumbo Dunkers", "Kotka") for t, w in found)
+
+
+def _found(text: str) -> set:
+    return {(m.type, m.text, m.name) for m in find_mentions(text)}
+
+
+def test_gazetteer_knows_former_names_short_region_forms_and_abbreviations():
+    found = _found("Trade with Yugoslavia and Burma resumed. Floods hit Guangdong and Michoacan. "
+                   "The convention opens in St Louis. The plant in Fresno, Calif., closed.")
+    assert ("place", "Burma", "Myanmar") in found                     # ISO 3166-3 successor
+    assert any(t == "place" and w == "Yugoslavia" for t, w, _ in found)  # a former country
+    assert ("place", "Guangdong", "Guangdong") in found               # ISO: Guangdong Sheng
+    assert ("place", "Michoacan", "Michoacán") in found               # accents folded
+    assert ("place", "St Louis", "St. Louis") in found
+    assert ("place", "Calif.", "California") in found
+
+
+def test_qualified_places_and_features_are_one_place():
+    found = _found("Storms hit East Sussex overnight. Tankers crossed the Gulf of Oman at dawn.")
+    assert ("place", "East Sussex", "East Sussex") in found
+    assert ("place", "Gulf of Oman", "Gulf of Oman") in found
+
+
+def test_sports_copy_clubs_fixtures_and_scorers():
+    found = _found("SOCCER - LEAGUE ROUND-UP .\nLokomotiv Lyon beat the visitors 3-0 in the first division .\n"
+                   "Scorers : Okafor 46th , Lindqvist 80th .\nTEXAS AT SEATTLE\nEssex beat Kent by six wickets .\n")
+    assert ("organization", "Lokomotiv Lyon", "Lokomotiv Lyon") in found
+    assert {("person", "Okafor", "Okafor"), ("person", "Lindqvist", "Lindqvist")} <= found
+    assert ("place", "SEATTLE", "Seattle") in found and ("organization", "TEXAS", "TEXAS") in found
+    assert {("organization", "Essex", "Essex"), ("organization", "Kent", "Kent")} <= found
+
+
+def test_number_tables_outside_sports_keep_their_places():
+    found = _found("Grain shipments in tonnes :\nRotterdam 120 130\nHamburg 90 85\n")
+    assert found == {("place", "Rotterdam", "Rotterdam"), ("place", "Hamburg", "Hamburg")}
+
+
+def test_people_spans_surname_title_words_demonyms_and_company_cues():
+    found = _found("Prime Minister Carl Major met Ann Bishop. Latin American markets fell. "
+                   "Bond prices rose, said Ruth Abbey, an analyst at Harlow Keating.")
+    assert {("person", "Carl Major", "Carl Major"), ("person", "Ann Bishop", "Ann Bishop")} <= found
+    assert not any("Latin" in w for _, w, _ in found)
+    assert ("organization", "Harlow Keating", "Harlow Keating") in found
+    assert ("person", "Ruth Abbey", "Ruth Abbey") in found
+
+
+def test_events_venues_and_short_company_names():
+    found = _found("BASEBALL - ROUND-UP .\nThe Denver Night Hawks lost at home. Play resumed at the Riverside Tennis "
+                   "Centre after the Fed Trophy draw. Tankers waited in the Gulf.\n")
+    assert ("organization", "Denver Night Hawks", "Denver Night Hawks") in found
+    assert ("place", "Riverside Tennis Centre", "Riverside Tennis Centre") in found
+    assert not any("Fed" in w for _, w, _ in found)           # an event's name, not the Federal Reserve
+    assert ("place", "Gulf", "Gulf") in found
+    found = _found("Keystone Bancorp Inc. said it would buy a rival. Analysts said Keystone paid too much.")
+    assert ("organization", "Keystone", "Keystone Bancorp Inc") in found
+
+
+def test_sports_region_after_a_comma_is_the_dateline_place():
+    found = _found("GOLF - OPEN SCORES .\nOMAHA , Nebraska 2003-06-12\nLeaders after round one "
+                   "of the tournament played in Nebraska . Surrey beat Kent by four wickets .\n")
+    assert ("place", "Nebraska", "Nebraska") in found
+    assert ("organization", "Surrey", "Surrey") in found

@@ -248,8 +248,11 @@ def test_export_writes_one_record_a_line_with_the_public_names(sample_index, cap
         record = json.loads(line)
         assert list(record)[: len(RECORD_FIELDS)] == RECORD_FIELDS
         assert record["text"] and record["word_count"] > 50
-        for m in record["mentions"]:
-            assert record["text"][m["start"]:m["end"]] == m["text"]
+        for m in record["mentions"]:   # offsets point into the field the mention is in
+            field = record[m["field"]] if m["field"] != "dateline" else None
+            if field is not None:
+                assert field[m["start"]:m["end"]] == m["text"]
+        assert any(m["field"] == "title" for r in map(json.loads, lines) for m in r["mentions"])
 
 
 def test_stats_summarise_the_collection(sample_index, capsys):

@@ -67,11 +67,12 @@ def test_mark_text_links_mentions_marks_words_and_splits_paragraphs():
         {"type": "place", "name": "Kharkiv City", "start": k, "end": k + 12},   # outer one wins
         {"type": "person", "name": "Volodymyr Zelensky", "start": 26, "end": 34},
         {"type": "place", "name": "Nowhere", "start": 90, "end": 99},          # out of range
+        {"type": "person", "name": "Headline Person", "start": 0, "end": 7, "field": "title"},  # not the text
     ]
     paragraphs = mark_text(text, mentions, [(k, k + 7)])
     assert len(paragraphs) == 2
     first = paragraphs[0]
-    assert [r.href for r in first] == [None, "/search?place=Kharkiv+City", None]
+    assert [r.href for r in first] == [None, "/search?place=Kharkiv+City", None]   # "Strikes" is not linked
     assert [(p.text, p.mark) for p in first[1].pieces] == [("Kharkiv", True), (" City", False)]
     assert paragraphs[1][0].href == "/search?person=Volodymyr+Zelensky"
     assert "".join(p.text for para in paragraphs for r in para for p in r.pieces) == \

@@ -63,7 +63,7 @@ def _outermost(mentions: list[dict], length: int) -> list[dict]:
     """Mentions inside the text, the longest first where they overlap."""
     kept, end = [], 0
     for m in sorted(mentions, key=lambda m: (m.get("start", -1), -m.get("end", -1))):
-        if m.get("type") not in MENTION_PARAMS or not _valid_spans([(m.get("start"), m.get("end"))], length):
+        if m.get("field", "text") != "text" or m.get("type") not in MENTION_PARAMS or not _valid_spans([(m.get("start"), m.get("end"))], length):
             continue
         if m["start"] >= end:
             kept.append(m)

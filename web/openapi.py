@@ -103,7 +103,9 @@ def _schemas() -> dict:
         "url": _NULLABLE_STRING, "score": {"type": "number"}}}
     mention = {"type": "object", "required": ["type", "name", "start", "end"], "properties": {
         "type": {"type": "string"}, "name": {"type": "string"}, "text": {"type": "string"},
-        "start": {"type": "integer"}, "end": {"type": "integer"}}}
+        "start": {"type": "integer"}, "end": {"type": "integer"},
+        "field": {"type": "string", "enum": ["text", "title", "dateline"],
+                  "description": "where start and end point: the text, the title, or the dateline line the reader took from the header (not itself a field)"}}}
     record = {
         "id": {"type": "string", "description": "a content hash, stable across rebuilds"},
         "path": {"type": "string", "description": "the file it was found in (the first)"},

@@ -19,8 +19,8 @@ from .dates import date_in_line, find_dates, parse_date_value
 from .entities import find_mentions
 from .language import detect_language
 from .outlet import (canonical_outlet, known_outlet, outlet_for_url, outlet_from_credit,
-                     outlet_from_dateline, outlet_from_notes, source_from_notes)
-from .text import Cleaned, clean, normalize
+                     outlet_from_dateline, outlet_from_notes, site_of_url, source_from_notes)
+from .text import Cleaned, clean, is_dateline, normalize
 
 MAX_TEXT_CHARS = 1_000_000   # a longer text is cut (readers already cut files at this size)
 FOOTER_LINES = 5             # last body lines searched for a publication statement
@@ -94,15 +94,15 @@ def _publication_date(meta: dict, parts: Cleaned, body_lines: list[str]):
 def _outlets(raw: RawDocument, parts: Cleaned, body_lines: list[str], dateline_outlet):
     """(outlet, source_outlet): given metadata first, then the cues in the text."""
     meta = raw.meta or {}
-    # a web page's site name is the extractor's guess: a known domain is surer
-    page_outlet = outlet_for_url(meta.get("url")) if raw.fmt == "html" else None
-    outlet = (page_outlet or canonical_outlet(meta.get("outlet")) or outlet_for_url(meta.get("url"))
-              or dateline_outlet
-              or (outlet_from_credit(body_lines[0]) if body_lines else None)
-              or outlet_from_notes(parts.header + parts.notes))
     source = canonical_outlet(meta.get("source_outlet")) or source_from_notes(parts.notes)
     if not source and parts.source_link:
-        source = known_outlet(parts.source_link) or parts.source_link
+        source = canonical_outlet(parts.source_link)
+    # a web page's site name is the extractor's guess: a listed domain is surer
+    page_outlet = outlet_for_url(meta.get("url")) if raw.fmt == "html" else None
+    outlet = (page_outlet or canonical_outlet(meta.get("outlet")) or site_of_url(meta.get("url"))
+              or dateline_outlet
+              or (outlet_from_credit(body_lines[0]) if body_lines else None)
+              or outlet_from_notes(parts.header + parts.notes, source))
     return outlet, (None if source == outlet else source)
 
 
@@ -130,6 +130,30 @@ def _authors(raw: RawDocument, parts: Cleaned, outlet: str | None) -> list[str]:
     return []
 
 
+def _mentions(title: str | None, header: list[str], text: str) -> list:
+    """The mentions of the title, the datelines among the header lines and the text.
+
+    They are read as one document (a headline's names are confirmed by the body, a
+    surname in the body takes the full name from the headline); each mention's
+    offsets point into its own field.
+    """
+    heads = [("title", title)] if title else []
+    heads += [("dateline", line) for line in header if is_dateline(line)]
+    prefix = "".join(line + "\n" for _, line in heads)
+    found = find_mentions(prefix + text)
+    starts, at = [], 0
+    for field, line in heads:
+        starts.append((at, field))
+        at += len(line) + 1
+    for m in found:
+        if m.start >= len(prefix):
+            m.start, m.end = m.start - len(prefix), m.end - len(prefix)
+        else:
+            line_start, m.field = max(s for s in starts if s[0] <= m.start)
+            m.start, m.end = m.start - line_start, m.end - line_start
+    return found
+
+
 def extract(raw: RawDocument) -> Article:
     """The Article of one RawDocument: cleaned text and every field extracted from it."""
     meta = raw.meta or {}
@@ -141,7 +165,7 @@ def extract(raw: RawDocument) -> Article:
     body_lines = [line for line in text.split("\n") if line]
     published, date_source, dateline_outlet = _publication_date(meta, parts, body_lines)
     outlet, source = _outlets(raw, parts, body_lines, dateline_outlet)
-    mentions = find_mentions(text)
+    mentions = _mentions(title, parts.header, text)
     return Article(
         id=_content_id(title, text, meta),
         path=raw.path,

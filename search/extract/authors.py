@@ -1,4 +1,4 @@
-"""Author names from bylines ("By Lucas Leiroz de Almeida"), from a closing bio paragraph
+"""Author names from bylines ("By Joana Ferreira da Costa"), from a closing bio paragraph
 ("Jane Roe is a reporter covering ...") and from metadata values."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def is_byline(line: str) -> bool:
 
 
 def authors_from_byline(line: str) -> list[str]:
-    """The names of a byline line such as "By Lucas Leiroz de Almeida"; [] for other lines."""
+    """The names of a byline line such as "By Joana Ferreira da Costa"; [] for other lines."""
     m = _BYLINE.match(line.strip())
     return split_names(m.group("names")) if m else []
 
@@ -99,8 +99,8 @@ def people_only(names: list[str], is_outlet) -> list[str]:
 
 
 def _inverted(name: str) -> str:
-    """ "Last, First" as "First Last" ("Roe, Jane" -> "Jane Roe", "de Almeida, Lucas" ->
-    "Lucas de Almeida"); any other name as it is."""
+    """ "Last, First" as "First Last" ("Roe, Jane" -> "Jane Roe", "da Costa, Joana" ->
+    "Joana da Costa"); any other name as it is."""
     last, comma, first = name.partition(",")
     last_words, first_words = last.split(), first.split()
     if (not comma or "," in first or not 1 <= len(last_words) <= 3 or not 1 <= len(first_words) <= 3

@@ -7,7 +7,7 @@ model is available offline) and measured by ``scripts/eval_ner.py`` on CoNLL-200
    words the rules read (capitalised words, numbers, the word after a name and the
    named lower-case words just before one). Lines in capitals (headlines, datelines)
    only keep names also found in the body, countries and big cities.
-2. Runs of capitalised words ("Ministry of Defence", "Lucas Leiroz de Almeida") are
+2. Runs of capitalised words ("Ministry of Defence", "Joana Ferreira da Costa") are
    read left to right: a name spelled by the abbreviation in brackets after it is an
    organisation ("Securities and Exchange Commission (SEC)"), an organisation word
    ending the run wins, then a street or venue word, then a known multi-word
@@ -20,10 +20,10 @@ model is available offline) and measured by ``scripts/eval_ner.py`` on CoNLL-200
    Aho-Corasick pass over the whole text was tried first and measured slower: with
    100,000 spellings, thousands of short ones match inside ordinary words.)
 3. A lone word equal to the surname of a person named in full in the same article is
-   that person ("Lara" after "Brian Lara"), even where the gazetteer knows a place;
-   one named as a team once ("Surrey 429") is that team throughout; a one-word
-   person ("sergeant Lester") takes the full name ("Tony Lester"). Names the article
-   treats as companies ("shares in Krispy Kreme", "companies such as Nokia") are
+   that person ("Soria" after "Carla Soria"), even where the gazetteer knows a place;
+   one named as a team once ("Essex 312") is that team throughout; a one-word
+   person ("sergeant Selby") takes the full name ("Ruth Selby"). Names the article
+   treats as companies ("shares in Crumbo Dunkers", "companies such as Kotka") are
    organisations throughout, unless a country or a town of 100,000+.
 """
 
@@ -46,17 +46,17 @@ UNICODE_SPACES = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\r\f
 SENTENCE_OPENERS = set('.!?:;"“”‘«»(—–|*#•[')
 CONNECTORS = frozenset("of de da dos das del della der den van von la le du al el bin ibn "
                        "the for and".split())
-# Connectors that belong inside a person's name ("Lucas Leiroz de Almeida").
+# Connectors that belong inside a person's name ("Joana Ferreira da Costa").
 NAME_PARTICLES = frozenset("de da dos das del della der den van von la le du al el bin ibn".split())
 # A line of a results table or standings: names and numbers only, a number last
-# ("Sale 31 Wasps 33", "Crystal Palace 4 1 2 1 4 3 5").
+# ("Deal 31 Hornets 33", "Corvin Heath 5 3 1 1 9 4 10").
 TABLE_ROW = re.compile(r" *(?:[A-Z][\w'’.&-]*|of|'s|\d+)(?: +(?:[A-Z][\w'’.&-]*|of|'s|\d+))*"
                        r" +\d+ *")
 # An abbreviation in brackets after a name, up to three more words before it:
-# "Conseil Superieur de l'Audiovisuel (CSA)", "Securities and Exchange Commission ( SEC )".
+# "Conseil Technique de l'Aviation (CTA)", "Securities and Exchange Commission ( SEC )".
 DEFINED_ACRONYM = re.compile(r"((?: [\w'’-]+){0,3}) \( ?((?:[A-Z]\.?){2,8}) ?\)")
-# What news says of companies: "shares in Krispy Kreme", "Krispy Kreme shares fell",
-# "companies such as Nokia, Sagem and Sony".
+# What news says of companies: "shares in Crumbo Dunkers", "Crumbo Dunkers shares fell",
+# "an analyst at Acme Securities", "companies such as Kotka, Vostra and Zelmo".
 COMPANY_NAME = r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3}"
 # Each with the strings one of which a text needs for the pattern to match (a quick test).
 COMPANY_CUES = (
@@ -66,6 +66,9 @@ COMPANY_CUES = (
      re.compile(rf"({COMPANY_NAME})(?:['’]s)? (?:shares|stock|share price) (?:rose|fell|jumped|slipped|"
                 r"dropped|climbed|gained|lost|closed|ended|were|have|had|hit|sank|soared|surged|"
                 r"slumped|tumbled|plunged|rallied|edged|eased|are)\b")),
+    (("analyst", "economist", "strategist", "trader", "dealer", "broker", "fund manager", "spokes"),
+     re.compile(r"\b(?:analysts?|economists?|strategists?|traders?|dealers?|brokers?|fund managers?|"
+                rf"spokes(?:man|woman|person)) (?:at|with) ({COMPANY_NAME})")),
     ((" such as ", " including ", " like "),
      re.compile(r"\b(?i:companies|firms|makers|manufacturers|brands|banks|carriers|airlines|"
                 r"retailers|rivals|operators) (?:such as|including|like) "
@@ -78,6 +81,27 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 may june july august september october november december
 tue tues thu thur thurs fri feb apr jun jul aug sep sept oct nov dec
 """.split())
+# Words that make an article sports copy, where city names also name clubs and number
+# tables are results: a headline's sport ("SOCCER - ...") or the words of results.
+# Looked for as parts of the lower-cased text (a few plain substring tests are far
+# cheaper than one regular expression over every article).
+SPORTS_CONTEXT = ("soccer", "football", "cricket", "rugby", "tennis", " golf", "baseball", "basketball",
+                  "hockey", "athletics", " cycling", "motor racing", "formula one", " boxing", "skiing",
+                  "bobsleigh", "volleyball", "handball", "innings", "wicket", "halftime", "half-time",
+                  "scorers", "standings", "goalkeeper", "midfielder", "first division", "second division",
+                  "premier league", "seeded", "quarter-final", "semi-final")
+# A line of a fixtures list in capitals: "VISITORS AT HOSTS".
+SCHEDULE_LINE = re.compile(r" *[A-Z][A-Z .'’&-]+ AT (?P<host>[A-Z][A-Z .'’&-]+?) *")
+# Qualifiers that make a bigger or smaller place of a known one: "Greater Lyon",
+# "Greater London", "Southeast Asia", "Northern Ireland".
+COMPASS = frozenset("north south east west northern southern eastern western central upper lower "
+                    "greater northeast northwest southeast southwest north-east north-west "
+                    "south-east south-west northeastern northwestern southeastern southwestern "
+                    "far middle inner outer".split())
+# Abbreviated first words of place names, written with a full stop.
+PLACE_ABBREVIATIONS = frozenset("St Ste Mt Ft Pt".split())
+# The numbered crews and teams of one country ("Germany I", "Switzerland II").
+CREW_NUMBERS = frozenset("I II III IV".split())
 CAPS_LINE_MIN_POPULATION = 100_000
 MID_CITY = 100_000
 MAX_NAME_WORDS = 8
@@ -218,9 +242,11 @@ class _Document:
         self.registry = people.PersonRegistry()
         self.found: list[tuple[int, int, str, str]] = []   # (start, end, type, name)
         self.lone: list[tuple] = []   # (unknown single capitalised word, named as a team)
+        self.plain: list[Token] = []  # capitalised common words inside sentences, left unnamed
         self.in_table = False         # is the line read a row of a results table?
         self.line_has_bracket = False  # has it a "(" (a quick test for DEFINED_ACRONYM)?
-        self.acronyms: dict[str, str] = {}  # "CSA" -> "Conseil Superieur de l'Audiovisuel"
+        self.acronyms: dict[str, str] = {}  # "CTA" -> "Conseil Technique de l'Aviation"
+        self.sports = any(word in self.low for word in SPORTS_CONTEXT)
 
     # -- helpers over tokens -------------------------------------------------
     def span_text(self, tokens: list[Token], i: int, j: int) -> str:
@@ -240,11 +266,13 @@ class _Document:
                 self.text[tokens[limit - 1].end:tokens[limit].start] == " ":
             ends.insert(0, limit + 1)
         for k in ends:
-            entries = self.table.by_key.get(self.low[start:tokens[k - 1].end])
-            if entries:
-                written = self.text[start:tokens[k - 1].end]
-                if _capitalised_as_known(written, self.table.spellings, entries):
-                    return k, written
+            end = tokens[k - 1].end
+            for stop in (end + 1, end) if self.text.startswith(".", end) else (end,):
+                entries = self.table.by_key.get(self.low[start:stop])   # "Calif." keeps its dot
+                if entries:
+                    written = self.text[start:stop]
+                    if _capitalised_as_known(written, self.table.spellings, entries):
+                        return k, written
         return None
 
     def add(self, tokens: list[Token], i: int, j: int, type_: str, name: str) -> None:
@@ -255,17 +283,19 @@ class _Document:
         caps_lines = []
         for line in LINE.finditer(self.text):
             if _is_caps_line(line.group()):
-                caps_lines.append(_tokens(self.text, line.start(), line.end(), every_kept=True))
+                host = SCHEDULE_LINE.fullmatch(line.group()) if self.sports else None
+                caps_lines.append((_tokens(self.text, line.start(), line.end(), every_kept=True),
+                                   line.start() + host.start("host") if host else -1))
             else:
                 tokens = _tokens(self.text, line.start(), line.end())
                 self.line_has_bracket = "(" in line.group()
-                self.in_table = line.group().rstrip()[-1:].isdigit() and bool(
+                self.in_table = self.sports and line.group().rstrip()[-1:].isdigit() and bool(
                     TABLE_ROW.fullmatch(line.group()))
                 for i, j in _runs(self.text, tokens):
                     self.read_run(tokens, i, j)
         self.resolve_lone_words()
-        for tokens in caps_lines:
-            self.read_caps_line(tokens)
+        for tokens, host_start in caps_lines:
+            self.read_caps_line(tokens, host_start)
         return self.mentions()
 
     def read_run(self, tokens: list[Token], i: int, j: int) -> None:
@@ -277,7 +307,7 @@ class _Document:
             known = self.known_match(tokens, i, end)
             if not (known and known[0] == end) and not places.is_demonym(tokens[i].word):
                 self.add(tokens, i, end, "organization", self.span_text(tokens, i, end))
-                i = end  # "team Deportivo Coruna"
+                i = end  # "team Atletico Vigo"
         j = self.read_defined_acronym(tokens, i, j)
         while i < j:
             tok = tokens[i]
@@ -301,7 +331,7 @@ class _Document:
 
     def read_defined_acronym(self, tokens: list[Token], i: int, j: int) -> int:
         """An organisation whose abbreviation follows in brackets, its capitals spelling it
-        ("Conseil Superieur de l'Audiovisuel (CSA)"): add it and return where it starts
+        ("Conseil Technique de l'Aviation (CTA)"): add it and return where it starts
         in the run tokens[i:j] (j when there is none)."""
         after = self.line_has_bracket and DEFINED_ACRONYM.match(self.text, tokens[j - 1].end)
         if not after:
@@ -312,7 +342,7 @@ class _Document:
             name = self.text[tokens[k].start:end]
             if not tokens[k].cap or people.is_first_name(tokens[k].word) and not any(
                     organizations.is_org_word(t.word) for t in tokens[k:j]):
-                continue  # "Alan John Percivale (AJP)" is a person
+                continue  # "Derek Paul Hollins (DPH)" is a person
             if "".join(c for c in name if c.isupper()) == acronym and not any(
                     e.type == "place" for e in self.table.lookup(name)):
                 self.found.append((tokens[k].start, end, "organization", name))
@@ -322,18 +352,31 @@ class _Document:
 
     def read_name(self, tokens: list[Token], i: int, j: int, cue: bool) -> int:
         """Name the entity starting at token i (before j); return where the next starts."""
+        if j - i >= 2 and people.is_event_word(tokens[j - 1].word) and not _org_end(tokens, i, j):
+            return j   # an event's name ("Fed Trophy", "Greater Dayton Open") names no place
         known = self.known_match(tokens, i, j)
         org_end = _org_end(tokens, i, j)
-        if org_end and (not known or org_end > known[0]):
+        feature_end = _feature_end(tokens, i, j)
+        if org_end and (not known or org_end > known[0]) and not (
+                feature_end and places.is_venue(tokens[feature_end - 2].word, tokens[feature_end - 1].word)):
             written = self.span_text(tokens, i, org_end)
             entries = self.table.lookup(written)
             name = entries[0].name if entries and entries[0].type == "organization" else written
             start, end = tokens[i].start, tokens[org_end - 1].end
             if organizations.is_abbreviation(tokens[org_end - 1].word) and self.text.startswith(".", end):
-                end += 1  # "First Albany Corp."
+                end += 1  # "First Kestrel Corp."
             self.found.append((start, end, "organization", name))
             return org_end
-        feature_end = _feature_end(tokens, i, j)
+        club_end = self.club_end(tokens, i, j, known) if self.sports else None
+        if club_end:
+            self.add(tokens, i, club_end, "organization", self.span_text(tokens, i, club_end))
+            return club_end
+        if not known and tokens[i].word.lower() in COMPASS and i + 1 < j:
+            inner = self.known_match(tokens, i + 1, j)
+            if inner and self.table.lookup(inner[1])[0].type == "place":
+                written = self.span_text(tokens, i, inner[0])
+                self.add(tokens, i, inner[0], "place", written)
+                return inner[0]   # "Greater Lyon", "Greater London"
         if feature_end and (not known or feature_end > known[0]):
             written = self.span_text(tokens, i, feature_end)
             self.add(tokens, i, feature_end, "place", written)
@@ -341,8 +384,9 @@ class _Document:
         if known and known[0] - i >= 2:
             return self.add_known(tokens, i, known[0], known[1], cue)
         if places.is_demonym(tokens[i].word):
-            return i + 1  # "Australian Tom Moody": the adjective is no part of the name
-        person_end = self.person_end(tokens, i, j, cue)
+            return i + 1  # "Australian Tom Noble": the adjective is no part of the name
+        person_end = self.person_end(tokens, i, j, cue) or (
+            self.sports and not known and _minute_follows(tokens, j) and j - i <= 3 and j)
         if person_end:
             written = self.span_text(tokens, i, person_end)
             entries = [e for e in self.table.lookup(written) if e.type == "person"]
@@ -352,35 +396,69 @@ class _Document:
             return person_end
         if self.in_table and (j - i >= 2 or not known) and _score_follows(tokens, j):
             self.add(tokens, i, j, "organization", self.span_text(tokens, i, j))
-            return j  # a team in a results table: "Crystal Palace 4 1 2 1 4 3 5"
+            return j  # a team in a results table: "Corvin Heath 5 3 1 1 9 4 10"
+        if j - i == 1 and places.is_feature_head(tokens[i].word) and _after_the(tokens, i):
+            self.add(tokens, i, j, "place", tokens[i].word)
+            return j  # "the Gulf"
         if known:
             return self.add_known(tokens, i, known[0], known[1], cue)
         if j - i >= 2 and _score_follows(tokens, j) and not any(
                 is_common_word(t.word) for t in tokens[i:j]):
             self.add(tokens, i, j, "organization", self.span_text(tokens, i, j))
-            return j  # a team in a results line: "Bristol Rovers 2"
+            return j  # a team in a results line: "Ashdown Brora 2"
         word = tokens[i].word
         if CONTRACTION.search(word):
             return i + 1  # "I'm", "Don't", but not "O'Brien"
         if organizations.is_acronym(word) and not (len(word) > 3 and is_common_word(word)) \
                 and not self.text.startswith("-", tokens[i].end):  # "RM-70" is a model
             self.add(tokens, i, i + 1, "organization", word)
-        elif organizations.is_org_word(word) and i > 0 and tokens[i - 1].word == "the" \
-                and tokens[i - 1].end + 1 == tokens[i].start:
+        elif organizations.is_org_word(word) and _after_the(tokens, i):
             self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
         elif not is_common_word(word) and not _has_digit(word):
-            self.lone.append((tokens[i], _is_team(tokens, i, i + 1)))
+            self.lone.append((tokens[i], self.sports and _is_team(tokens, i, i + 1)))
+        elif not tokens[i].sentence_start:
+            self.plain.append(tokens[i])   # "Pioneer": maybe a company's short name
         return i + 1
+
+    def club_end(self, tokens: list[Token], i: int, j: int, known):
+        """End of a sports club named after a place, in sports copy: a word that is no
+        name of a person before a city of 100,000+ ("Atletico Vigo", "Lokomotiv Lyon"),
+        such a city before a plural nickname ("Denver Night Hawks"), or a country and a crew
+        number ("Germany I"); None for anything else."""
+        end = min(j, i + 3)
+        if end - i < 2 or (known and known[0] >= end):
+            return None
+        if known and known[0] == end - 1 and tokens[end - 1].word in CREW_NUMBERS \
+                and self.table.lookup(known[1])[0].kind == "country":
+            return end
+        nickname = tokens[known[0]:end] if known else []
+        if nickname and tokens[end - 1].word.endswith("s") and self._big_place(tokens, i, known[0], MID_CITY) \
+                and _club_words(nickname, given_names=not people.is_surname(nickname[-1].word)):
+            return end   # "Denver Night Hawks", but not "Denver Chris Evans"
+        tail = next((k for k in range(i + 1, end) if self._big_place(tokens, k, end, MID_CITY)
+                     and self.known_match(tokens, k, end)[0] == end), None)
+        return end if tail is not None and _club_words(tokens[i:tail]) else None
 
     def person_end(self, tokens: list[Token], i: int, j: int, cue: bool):
         """End of a person's name starting at token i, or None if it is not one."""
         end = i
         while end < min(j, i + MAX_NAME_WORDS) and _name_word(tokens[end].word):
             end += 1
+        if i < end < j and people.is_first_name(tokens[end - 1].word) and people.is_title(tokens[end].word) \
+                and people.is_surname(tokens[end].word) and (end + 1 >= j or not tokens[end + 1].cap):
+            end += 1   # "Carl Major", "Ann Bishop": a title word that is the surname
+        for k in range(i + 2, end):
+            inner = self.known_match(tokens, k, end)
+            if inner and self.table.lookup(inner[1])[0].kind in ("country", "continent"):
+                end = k   # "Owen Tasker Australia": a name, then a country
+                break
+        if end > i and not (people.is_first_name(tokens[i].word) or len(tokens[i].word) == 1) \
+                and places.is_demonym(tokens[end - 1].word):
+            return None   # "Latin American", but "Kevin English"
         while end > i and (tokens[end - 1].word.lower() in CONNECTORS or (
                 len(tokens[end - 1].word) == 1 and not self.text.startswith(".", tokens[end - 1].end))
                 or (end - i > 2 and organizations.is_acronym(tokens[end - 1].word))):
-            end -= 1  # no trailing "of", lone letter ("Nigel I") or acronym ("Guy Mansfield QC")
+            end -= 1  # no trailing "of", lone letter ("Karen J") or acronym ("Clive Harding QC")
         if end == i or any(people.is_event_word(t.word) or _has_digit(t.word) for t in tokens[i:end]):
             return None  # "Davis Cup", "Airbus A320"
         first = tokens[i].word
@@ -391,26 +469,26 @@ class _Document:
             return None
         second = tokens[i + 1].word
         if len(first) == 1 and self.text[tokens[i].end:tokens[i].end + 1] == ".":
-            return end  # an initial: "D. Bicknell"
+            return end  # an initial: "R. Pellow"
         known_name = people.is_first_name(first) and people.is_surname(second) and not (
             first.lower() in places.LOCATIVES or is_common_word(first) and tokens[i].sentence_start)
         if self._big_place(tokens, i + 1, end, places.BIG_CITY if known_name or not is_common_word(first)
                            else MID_CITY):
-            return None  # "In Tokyo", "Bayern Munich"; but "Tony Adams", "Mark Richardson"
+            return None  # "In Tokyo", "Lokomotiv Milan"; but "Helen Preston"
         if people.is_first_name(first) and not (is_common_word(first) and is_common_word(second)
                                                  and tokens[i].sentence_start) and (
                 known_name or not is_common_word(second)
                 or not self._big_place(tokens, i, i + 1, places.BIG_CITY)):
-            return end  # "Tom Moody" inside a sentence; not "Will Power" opening one, nor "China Eastern"
+            return end  # "Tom Noble" inside a sentence; not "Rose Bush" opening one, nor "China Coastal"
         if not any(is_common_word(t.word) or organizations.is_acronym(t.word)
                    for t in tokens[i:end]) and end - i <= 3 and (
                        not tokens[i].sentence_start or self._country_in_brackets(tokens, end)) \
                 and not self._big_place(tokens, i, i + 1, places.BIG_CITY):
-            return end  # "Jansher Khan"; not "China Eastern", "Asia-Pacific"
+            return end  # "Varnel Oskaro"; not "China Coastal", "Asia-Pacific"
         return None
 
     def _country_in_brackets(self, tokens: list[Token], end: int) -> bool:
-        """Is tokens[end] a country in brackets, as results list a player's: "Gete Wami ( Ethiopia )"?"""
+        """Is tokens[end] a country in brackets, as results list a player's: "Kelo Abeta ( Ethiopia )"?"""
         if end >= len(tokens) or self.text[tokens[end - 1].end:tokens[end].start].strip() != "(":
             return False
         k = end
@@ -439,6 +517,15 @@ class _Document:
         if entry.type == "place":
             tok = tokens[i]
             prev = tokens[i - 1].word if i > 0 and tokens[i - 1].end + 2 >= tok.start else ""
+            if end - i == 1 and people.is_event_word(written):
+                return end  # "Olympic" champion
+            if self.sports and end - i == 1 and written.lower() not in COMPASS \
+                    and any(e.kind == "region" for e in entries) and not any(
+                    e.kind in ("country", "continent") or e.population >= places.BIG_CITY for e in entries) \
+                    and prev.lower() not in places.LOCATIVES and not self.text[:tok.start].rstrip().endswith(",") \
+                    and not (tok.sentence_start and is_common_word(written)):
+                self.add(tokens, i, end, "organization", written)
+                return end  # county and state sides: "Essex", "Texas"; not "Omaha, Nebraska"
             ok = not cue and places.accept(
                 entry, written, canonical_spelling=written.lower() == entry.name.lower(),
                 common_word=is_common_word(written), given_name=people.is_first_name(written),
@@ -446,31 +533,37 @@ class _Document:
                 sentence_start=tok.sentence_start, prev_word=prev)
             if not ok:
                 if end - i == 1:
-                    self.lone.append((tok, _is_team(tokens, i, end)))
+                    self.lone.append((tok, self.sports and _is_team(tokens, i, end)))
                 return end
-            if entry.kind in ("city", "region") and _is_team(tokens, i, end):
+            if entry.kind in ("city", "region") and self.sports and _is_team(tokens, i, end):
                 self.add(tokens, i, end, "organization", written)
                 return end
-        self.add(tokens, i, end, entry.type, entry.name)
+        self.found.append((tokens[i].start, tokens[i].start + len(written), entry.type, entry.name))
         if entry.type == "person":
             self.registry.add(written.split(), entry.name)
         return end
 
     def resolve_lone_words(self) -> None:
         """Single words left over: the surname of someone named in full is that person;
-        a word named as a team once ("Surrey 429") is that team everywhere in the article."""
+        a word named as a team once ("Essex 312") is that team everywhere in the article."""
         teams = {tok.word for tok, team in self.lone if team}
+        short_names = self.company_short_names()
         for tok, _ in self.lone:
             name = self.registry.resolve(tok.word)
             if name:
                 self.found.append((tok.start, tok.end, "person", name))
             elif tok.word in teams:
                 self.found.append((tok.start, tok.end, "organization", tok.word))
+            elif tok.word in short_names:
+                self.found.append((tok.start, tok.end, "organization", short_names[tok.word]))
+        for tok in self.plain:
+            if tok.word in short_names:
+                self.found.append((tok.start, tok.end, "organization", short_names[tok.word]))
         for n, (s, e, type_, name) in enumerate(self.found):
             if type_ == "person" and " " not in name:
                 full = self.registry.resolve(name, surname_only=True)
                 if full:
-                    self.found[n] = (s, e, type_, full)  # "sergeant Lester" is "Tony Lester"
+                    self.found[n] = (s, e, type_, full)  # "sergeant Selby" is "Ruth Selby"
         self.resolve_companies()
         persons = [f for f in self.found if f[2] == "person"]
         for n, (s, e, type_, _) in enumerate(self.found):
@@ -479,15 +572,29 @@ class _Document:
                 if name and not any(p[0] <= s and e <= p[1] for p in persons):
                     self.found[n] = (s, e, "person", name)
 
+    def company_short_names(self) -> dict[str, str]:
+        """The one-word short names of the companies named in full in the article:
+        "Keystone" for "Keystone Bancorp Inc.", "Pioneer" for "Pioneer Bank"."""
+        out: dict[str, str] = {}
+        for s, e, type_, name in self.found:
+            words = self.text[s:e].rstrip(".").split()
+            if type_ == "organization" and 2 <= len(words) <= 3 and words[0][:1].isupper() and len(words[0]) > 2 \
+                    and (organizations.is_org_word(words[-1]) or organizations.is_abbreviation(words[-1])) \
+                    and not (organizations.is_org_word(words[0]) or organizations.is_org_head(words[0])
+                             or places.is_demonym(words[0]) or words[0].lower() in COMPASS):
+                out.setdefault(words[0], name)
+        return out
+
     def resolve_companies(self) -> None:
-        """Names the article treats as companies ("shares in Krispy Kreme") are
+        """Names the article treats as companies ("shares in Crumbo Dunkers") are
         organisations wherever they stand, unless a country or a big town; an
         abbreviation defined in brackets takes the full name."""
         companies = set()
         for needs, cue in COMPANY_CUES:
             if any(need in self.text for need in needs):
                 for m in cue.finditer(self.text):
-                    companies.update(LIST_SEPARATOR.split(m.group(1)))
+                    names = LIST_SEPARATOR.split(m.group(1))
+                    companies.update(names + [n.rstrip(".") for n in names])  # "... at Acme Corp."
         for n, (s, e, type_, name) in enumerate(self.found):
             written = self.text[s:e]
             if type_ == "organization" and written in self.acronyms:
@@ -502,21 +609,30 @@ class _Document:
             if tok.word in companies and (tok.start, tok.end) not in known:
                 self.found.append((tok.start, tok.end, "organization", tok.word))
 
-    def read_caps_line(self, tokens: list[Token]) -> None:
-        """A line in capitals: keep names the body has, countries and big cities."""
+    def read_caps_line(self, tokens: list[Token], host_start: int = -1) -> None:
+        """A line in capitals: keep names the body has, countries and big cities.
+
+        On a fixtures line ("VISITORS AT HOSTS", `host_start` where the hosts begin)
+        the visitors are a team and the place after AT is where the game is played.
+        """
         seen = {self.low[s:e]: (t, n) for s, e, t, n in self.found}
         i = 0
         while i < len(tokens):
             for k in range(min(len(tokens), i + 5), i, -1):
                 written = self.span_text(tokens, i, k)
-                hit = seen.get(written.lower()) or _caps_line_place(self.table.lookup(written), written)
+                entries = self.table.lookup(written)
+                if host_start >= 0 and entries and entries[0].type == "place" and not is_common_word(written):
+                    at_host = tokens[i].start >= host_start
+                    self.add(tokens, i, k, *(("place", entries[0].name) if at_host else ("organization", written)))
+                    i = k
+                    break
+                hit = seen.get(written.lower()) or _caps_line_place(entries, written)
                 if hit is None and k == i + 1:
                     name = self.registry.resolve(written)
                     hit = ("person", name) if name else None
-                entries = self.table.lookup(written)
-                if _score_follows(tokens, k) and entries and entries[0].type == "place" \
+                if self.sports and _score_follows(tokens, k) and entries and entries[0].type == "place" \
                         and entries[0].kind in ("city", "region"):
-                    hit = ("organization", written)  # a standings table: "CLEVELAND 80 53"
+                    hit = ("organization", written)  # a standings table: "PORTLAND 71 58"
                 if hit:
                     self.add(tokens, i, k, *hit)
                     i = k
@@ -540,12 +656,12 @@ def _is_team(tokens: list[Token], i: int, end: int) -> bool:
     nxt = tokens[end].word if end < len(tokens) and tokens[end].start == tokens[end - 1].end + 1 else ""
     prev = tokens[i - 1].word if i > 0 and tokens[i - 1].end + 1 == tokens[i].start else ""
     if prev.lower() in places.LOCATIVES:
-        return False  # "in Salzburg 3-2"
+        return False  # "in Graz 3-2"
     return _score_follows(tokens, end) or nxt.lower() in SCORE_WORDS or prev.lower() in SCORE_WORDS
 
 
 def _score_follows(tokens: list[Token], end: int) -> bool:
-    """Is tokens[end] a number that is no date ("Surrey 429-7", not "Wisconsin 1996-08-29")?"""
+    """Is tokens[end] a number that is no date ("Essex 312-7", not "Nebraska 2003-06-12")?"""
     if end >= len(tokens) or end == 0 or not tokens[end].word.isdigit() or \
             tokens[end].start != tokens[end - 1].end + 1:
         return False
@@ -553,6 +669,32 @@ def _score_follows(tokens: list[Token], end: int) -> bool:
     dated = len(tokens[end].word) == 4 and nxt is not None and nxt.start == tokens[end].end + 1 \
         and nxt.word.isdigit()
     return not dated
+
+
+MINUTE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
+
+
+def _after_the(tokens: list[Token], i: int) -> bool:
+    """Does "the" stand right before tokens[i] ("the Treasury", "the Gulf")?"""
+    return i > 0 and tokens[i - 1].word == "the" and tokens[i - 1].end + 1 == tokens[i].start
+
+
+def _club_words(words: list[Token], given_names: bool = False) -> bool:
+    """Can these capitalised words name a club beside its town ("Atletico", "Night Hawks")?
+    Given names only with `given_names` (the words are no given name and surname)."""
+    return len(words) <= 2 and all(
+        t.cap and len(t.word) > 2 and t.word.lower() not in COMPASS and t.word.lower() not in CONNECTORS
+        and not (people.is_first_name(t.word) and not given_names)
+        and not (people.is_title(t.word) or people.is_event_word(t.word)
+                 or organizations.is_org_word(t.word) or organizations.is_acronym(t.word)
+                 or places.is_feature_word(t.word) or places.is_demonym(t.word))
+        for t in words)
+
+
+def _minute_follows(tokens: list[Token], end: int) -> bool:
+    """Is tokens[end] the minute of a goal in a scorers list ("Okafor 46th")?"""
+    return end < len(tokens) and tokens[end].start == tokens[end - 1].end + 1 \
+        and MINUTE.fullmatch(tokens[end].word) is not None
 
 
 def _has_digit(word: str) -> bool:
@@ -604,7 +746,8 @@ def _runs(text: str, tokens: list[Token]):
         while j < n:
             gap = text[tokens[j - 1].end:tokens[j].start]
             joined = gap in (" ", "-", " & ") or (gap == ". " and len(tokens[j - 1].word) == 1) or (
-                gap == ". " and people.is_title(tokens[j - 1].word))
+                gap == ". " and len(tokens[j - 1].word) <= 4 and people.is_title(tokens[j - 1].word)) or (
+                gap == ". " and tokens[j - 1].word in PLACE_ABBREVIATIONS)  # "Gen. X", "St. Petersburg"
             if not joined:
                 break
             if tokens[j].cap and tokens[j].word.lower() not in CALENDAR:
@@ -622,29 +765,34 @@ def _org_end(tokens: list[Token], i: int, j: int):
     """End of an organisation name starting at token i: its last organisation word
     ("Russian Volunteer Corps"), or the end of "<Head> of <Name>" ("Ministry of Defence")."""
     if people.is_first_name(tokens[i].word) and any(t.word == "of" for t in tokens[i + 2:j]):
-        return None  # "Joel Naroff of First Union": a person, then the organisation
+        return None  # "Helen Marsh of Northgate Trust": a person, then the organisation
     end = None
     for k in range(i + 1, min(j, i + MAX_NAME_WORDS)):
         word = tokens[k].word
         if word == "and" and end == k:
-            break  # "Keycorp and Banc One Corp" are two
+            break  # "Halden Corp and Belmont Bank" are two
         if organizations.is_org_word(word) and tokens[k].cap:
             end = k + 1
     head = end - 1 if end else i
     if (end or organizations.is_org_head(tokens[i].word)) and head + 2 < j \
-            and tokens[head + 1].word in ("of", "for"):
-        end = _stop_at_and(tokens, head + 2, j)  # "National Bank of Poland", "Ministry of Defence"
+            and tokens[head + 1].word in ("of", "for") and not organizations.is_abbreviation(tokens[head].word):
+        end = _stop_at_and(tokens, head + 2, j)  # "Farmers Bank of Ohio", "Ministry of Defence"
     return end
 
 
 def _feature_end(tokens: list[Token], i: int, j: int):
-    """End of a street, venue or landscape name starting at token i ("Grace Road")."""
+    """End of a street, venue or landscape name starting at token i ("Kestrel Road",
+    "Gulf of Mexico")."""
+    if places.is_feature_head(tokens[i].word) and i + 2 < j and tokens[i + 1].word == "of":
+        return _stop_at_and(tokens, i + 2, j)
     end = None
     for k in range(i + 1, min(j, i + MAX_KNOWN_WORDS)):
         if tokens[k].word == "and":
             break
-        if places.is_feature_word(tokens[k].word):
+        if places.is_venue(tokens[k - 1].word, tokens[k].word):
             end = k + 1
+        elif places.is_feature_word(tokens[k].word) and not (tokens[k].word == "St" and k + 1 < j):
+            end = k + 1   # "Kestrel Road", "Baker St"; but "Nantes St Clair" is no street
     return end
 
 

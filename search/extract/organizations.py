@@ -2,7 +2,7 @@
 
 An organisation is a capitalised run that ends in (or starts with, before "of") a
 word organisations are named with: "Russian Volunteer Corps", "Ministry of Defence",
-"Leicester City FC", "Acme Inc". A known place made of the same words wins
+"Brindle City FC", "Acme Inc". A known place made of the same words wins
 ("Mexico City"). An unknown all-capitals word of 2-6 letters in
 running text ("NATO", "HUR", "OPEC") is taken for an organisation too.
 """
@@ -34,7 +34,7 @@ institute house chamber church federation union league association board bureau
 centre center agency school academy
 """.split())
 # Lower-case words before a name that make it an organisation: "first division team
-# Deportivo Coruna", "the newspaper Kommersant".
+# Atletico Vigo", "the newspaper Kommersant".
 ORG_CUES = frozenset("""
 team club side company firm group bank carrier airline newspaper daily weekly agency party
 broadcaster insurer retailer maker manufacturer automaker carmaker brewer miner producer

@@ -3,7 +3,7 @@
 A run of capitalised words is taken for a person when a title precedes it
 ("President", "Mr", "ambassador"), or when it starts with a known given name
 (data/first_names.txt, see scripts/build_names.py for its sources) followed by a
-word that is not an ordinary English word. Once "Brian Lara" is found, a lone "Lara"
+word that is not an ordinary English word. Once "Carla Soria" is found, a lone "Soria"
 later (or earlier) in the same article is that person (``PersonRegistry``).
 """
 
@@ -30,7 +30,7 @@ official officer commissioner chancellor founder president-elect dictator mp
 # Words that end names of events and prizes, not people: "Davis Cup", "Golden Globe".
 EVENT_WORDS = frozenset("cup cups olympics olympic games championship championships premiership "
                         "open trophy prize award awards globe festival tournament series "
-                        "grand prix final finals derby marathon".split())
+                        "grand prix final finals derby marathon tour".split())
 # Lower-case words that may sit between such a title and a name ("Foreign Minister X").
 TITLE_FILLERS = frozenset("foreign defence defense finance interior prime former acting "
                           "first deputy vice chief state trade economy justice health".split())

@@ -22,11 +22,19 @@ LOCATIVES = frozenset("in at from to near outside around across via into towards
 GENERIC_WORDS = frozenset("oblast region province republic city county state district krai "
                           "kray governorate prefecture territory".split())
 # Words that end the names of streets, venues and natural features: "Wall Street",
-# "Trent Bridge", "Tiananmen Square", "Lake Geneva" is left to the gazetteer.
+# "Kestrel Bridge", "Harbour Square", "Lake Geneva" is left to the gazetteer.
 FEATURE_WORDS = frozenset("street st road avenue square park bridge stadium airport lane "
                           "boulevard highway river lake mountains mountain valley bay sea "
-                          "ocean gulf strait harbour harbor peninsula island islands desert "
-                          "canal coast heights hills".split())
+                          "ocean gulf strait straits harbour harbor peninsula island islands desert "
+                          "canal coast heights hills oval arena ground course circuit racecourse "
+                          "velodrome speedway raceway".split())
+# Words before "Centre"/"Center" that make it a venue, not an organisation:
+# "Riverside Tennis Centre", "Convention Center".
+VENUE_KINDS = frozenset("tennis sports sport aquatic aquatics convention exhibition shopping trade "
+                        "conference leisure equestrian arts congress".split())
+# Words that head "<word> of <Name>" names of natural features: "Gulf of Mexico", "Bay of Biscay".
+FEATURE_HEADS = frozenset("gulf bay sea strait straits isle isles cape lake sound "
+                          "bight mouth".split())
 BIG_CITY = 1_000_000
 SMALL_TOWN = 100_000
 
@@ -56,6 +64,8 @@ def is_demonym(word: str) -> bool:
         for ending, restore in DEMONYM_ENDINGS:
             if w.endswith(ending):
                 base = w[: len(w) - len(ending)] + restore if ending else w + restore
+                if len(base) < 4:
+                    continue  # "Alan" is no demonym of "Ala"
                 entries = table.lookup(base)
                 if entries and entries[0].type == "place" and entries[0].kind in (
                         "country", "continent", "region", "alias"):
@@ -66,6 +76,16 @@ def is_demonym(word: str) -> bool:
 def is_feature_word(word: str) -> bool:
     """True for a word that ends street, venue and landscape names ("Street", "Bridge")."""
     return word.lower() in FEATURE_WORDS
+
+
+def is_venue(before: str, last: str) -> bool:
+    """True for the last two words of a venue's name ("Tennis Centre" of "Riverside Tennis Centre")."""
+    return last.lower() in ("centre", "center") and before.lower() in VENUE_KINDS
+
+
+def is_feature_head(word: str) -> bool:
+    """True for a word that heads "<word> of <Name>" feature names ("Gulf", "Bay")."""
+    return word.lower() in FEATURE_HEADS
 
 
 def accept(entry: Entry, written: str, *, canonical_spelling: bool, common_word: bool,
