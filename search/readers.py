@@ -1,8 +1,9 @@
 """Readers: files in, ``RawDocument`` objects out, one reader per format.
 
 ``.txt`` holds one article (an optional "Title: ..." / "Date: ..." block at the
-top says what the file knows about it); ``.html``/``.htm`` is a saved web page
-whose main text and metadata trafilatura and htmldate read; ``.json`` holds one
+top says what the file knows about it); ``.html``/``.htm`` is a saved web page,
+parsed once, whose main text and metadata trafilatura reads, its publication day
+``extract.dates.page_date`` and its headline ``extract.text.page_title``; ``.json`` holds one
 record or a list of records and ``.jsonl`` one record a line, streamed. Any of
 these may be gzipped (``.gz``). Bad content never raises: it becomes a
 ``ReadProblem`` that names the file (and the record) and says why, and reading
@@ -28,6 +29,7 @@ import re
 import stat
 import zlib
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Iterator
 
@@ -46,6 +48,8 @@ READ_CHUNK = 256_000           # bytes read at once, between checks of the gzip 
 MAX_NESTING = 10               # levels of lists and objects kept in a record's metadata values
 BINARY_PROBE = 8192            # bytes looked at for NUL bytes
 SITE_NAME_MAX = 40             # a longer "site name" from a page is its headline
+# Meta tags naming the company that owns a page (not its writer): "Copyright (c) Example Media 2023".
+OWNER_NAMES = {"copyright", "publisher", "rights", "dc.rights", "dcterms.rightsholder"}
 MIN_HTML_WORDS = 5             # less text than this from a page is navigation, not an article
 
 # Record field names understood, by the article record name they fill (first present wins).
@@ -432,34 +436,57 @@ def _read_txt(path: Path) -> Iterator[RawDocument | ReadProblem]:
     yield RawDocument(path=str(path), key=str(path), text=text, meta=meta, fmt="txt")
 
 
-def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
-    import htmldate
-    import trafilatura
-
+def page_text(path: Path) -> str | None:
+    """The text of a saved web page (up to MAX_HTML_BYTES, in its declared charset); None
+    for a binary file."""
     data, _ = _read_head(path, MAX_HTML_BYTES)
     if is_binary(data):
+        return None
+    declared = _DECLARED_CHARSET.search(data[:4096])
+    return decode(data, declared.group(1).decode("ascii") if declared else None)
+
+
+def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
+    import trafilatura
+    from htmldate.utils import load_html as htmldate_load_html
+    from lxml import etree
+
+    from .extract.dates import page_date
+    from .extract.text import MAX_HEADLINES, page_title, same_words
+
+    page = page_text(path)
+    if page is None:
         yield ReadProblem(str(path), "binary file (NUL bytes): not HTML")
         return
-    declared = _DECLARED_CHARSET.search(data[:4096])
-    page = decode(data, declared.group(1).decode("ascii") if declared else None)
-    tree = trafilatura.load_html(page) if page.strip() else None
+    # parsed once, as htmldate parses a page (comments kept: they may carry its date)
+    tree = htmldate_load_html(page) if page.strip() else None
     if tree is None:
         yield ReadProblem(str(path), "empty or unparsable HTML")
         return
-    # htmldate's extensive search would guess (a copyright year as January 1st): left off
-    published = htmldate.find_date(tree, original_date=True, extensive_search=False)
-    doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
+    published = page_date(page, tree)
+    headlines = [" ".join(h.text_content().split()) for h in islice(tree.iter("h1"), MAX_HEADLINES)]
+    title_tag = tree.find(".//title")
+    og_title = tree.xpath('string(.//meta[@property="og:title"]/@content)')
+    etree.strip_elements(tree, etree.Comment, with_tail=False)   # as trafilatura parses a page
+    # trafilatura's own date (htmldate without comments) is not used: its fast pass will do
+    doc = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,
+                                      date_extraction_params={"original_date": True,
+                                                              "extensive_search": False})
     text = plain_text((doc.text or "") if doc else "")
     if len(text.split()) < MIN_HTML_WORDS:
         yield ReadProblem(str(path), "no article text found in the HTML (only navigation or nothing)")
         return
     text, truncated = _truncate(text)
-    title = plain_text(doc.title or "")
     site = plain_text(doc.sitename or "").split(" | ")[0].strip()
-    if not site or site == title or len(site) > SITE_NAME_MAX:   # a headline, not a site name
-        site = doc.hostname
+    if not site or len(site) > SITE_NAME_MAX or same_words(site, doc.title or ""):
+        site = doc.hostname   # a headline, not a site name
+    title = page_title(title_tag.text_content() if title_tag is not None else doc.title, og_title,
+                       headlines, [site, doc.hostname])
+    title = plain_text(title or doc.title or "")
+    owner = "; ".join(m.get("content") or "" for m in tree.iterfind(".//meta")
+                      if (m.get("name") or "").lower() in OWNER_NAMES)
     meta = _metadata({"title": title, "outlet": site, "authors": plain_text(doc.author or ""),
-                      "published": published, "url": doc.url, "language": doc.language})
+                      "owner": owner, "published": published, "url": doc.url, "language": doc.language})
     if truncated:
         meta["truncated"] = True
     yield RawDocument(path=str(path), key=str(path), text=text, meta=meta, fmt="html")

@@ -64,6 +64,7 @@ def test_seed_000_reprint_credits():
     assert art.outlet == "Global Research"         # "He is a regular contributor to Global Research"
     assert art.source_outlet == "InfoBrics"        # "originally published on InfoBrics"
     assert art.published is None and art.date_source is None
+    assert art.authors == ["Lucas Leiroz"]         # no byline: the closing bio paragraph names him
     assert art.mentioned_dates == []               # "On May 12": no year and no publication date
     for boilerplate in ("originally published", "Featured image", "You can follow", "regular contributor"):
         assert boilerplate not in art.text
@@ -235,7 +236,7 @@ def test_header_lines_feed_metadata_and_leave_the_text():
 
 def test_given_title_repeated_as_first_line_is_left_out():
     raw = RawDocument(path="p.html", key="p.html", fmt="html", text="A Letter on Justice\nJuly 7, 2020\nThe letter.",
-                      meta={"title": "A Letter on Justice | Harper's Magazine", "outlet": "Harper's Magazine",
+                      meta={"title": "A Letter on Justice", "outlet": "Harper's Magazine",
                             "authors": "Harper's Magazine; Jane Roe; Hamburg"})
     art = extract(raw)
     assert art.title == "A Letter on Justice" and art.text == "The letter."

@@ -14,16 +14,17 @@ import json
 import re
 
 from ..model import Article, RawDocument
-from .authors import authors_from_byline, authors_from_value, people_only
+from .authors import authors_from_bio, authors_from_byline, authors_from_value, people_only
 from .dates import date_in_line, find_dates, parse_date_value
 from .entities import find_mentions
 from .language import detect_language
-from .outlet import (canonical_outlet, host_of, known_outlet, outlet_for_url, outlet_from_credit,
+from .outlet import (canonical_outlet, known_outlet, outlet_for_url, outlet_from_credit,
                      outlet_from_dateline, outlet_from_notes, site_of_url, source_from_notes)
-from .text import Cleaned, clean, is_dateline, normalize, strip_site_name
+from .text import Cleaned, clean, is_dateline, normalize
 
 MAX_TEXT_CHARS = 1_000_000   # a longer text is cut (readers already cut files at this size)
 FOOTER_LINES = 5             # last body lines searched for a publication statement
+BIO_PARAGRAPHS = 3           # closing paragraphs searched for a note about the writer
 
 # A statement of publication in the body ("Published on May 23, 2023"), or a
 # leading dateline before a wire credit or dash ("WASHINGTON, May 23, 2023 (Reuters) -").
@@ -106,17 +107,24 @@ def _outlets(raw: RawDocument, parts: Cleaned, body_lines: list[str], dateline_o
 
 
 def _authors(raw: RawDocument, parts: Cleaned, outlet: str | None) -> list[str]:
-    """Authors from metadata (a page's cleared of site names), else from a byline."""
+    """Authors from metadata (a page's cleared of site names and of the company that owns
+    it), else from a byline, else from a bio paragraph closing the text."""
     meta = raw.meta or {}
     authors = authors_from_value(meta.get("authors"))
     if raw.fmt == "html":   # a page's author field often holds the site or its company
         site = meta["outlet"].lower() if isinstance(meta.get("outlet"), str) else ""
+        owner = meta["owner"].lower() if isinstance(meta.get("owner"), str) else ""
         authors = people_only(authors, lambda name: bool(known_outlet(name)) or name == outlet
-                              or (bool(site) and (site in name.lower() or name.lower() in site)))
+                              or (bool(site) and (site in name.lower() or name.lower() in site))
+                              or name.lower() in owner)
     if authors:
         return authors
     for line in parts.header + parts.notes:
         authors = authors_from_byline(line)
+        if authors:
+            return authors
+    for paragraph in reversed(parts.body.split("\n")[-BIO_PARAGRAPHS:]):
+        authors = authors_from_bio(paragraph)
         if authors:
             return authors
     return []
@@ -149,11 +157,7 @@ def _mentions(title: str | None, header: list[str], text: str) -> list:
 def extract(raw: RawDocument) -> Article:
     """The Article of one RawDocument: cleaned text and every field extracted from it."""
     meta = raw.meta or {}
-    given_title = _one_line(meta.get("title"))
-    if given_title and raw.fmt == "html":
-        site = meta.get("outlet")
-        given_title = strip_site_name(given_title, [site if isinstance(site, str) else None,
-                                                    host_of(meta.get("url"))])
+    given_title = _one_line(meta.get("title"))   # a web page's is its headline, site name left off
     parts = clean(normalize(raw.text[:MAX_TEXT_CHARS]), take_title=raw.fmt == "txt" and not given_title,
                   known_title=given_title)
     title = given_title or parts.title

@@ -1,8 +1,11 @@
-"""Author names from bylines ("By Joana Ferreira da Costa") and from metadata values."""
+"""Author names from bylines ("By Joana Ferreira da Costa"), from a closing bio paragraph
+("Jane Roe is a reporter covering ...") and from metadata values."""
 
 from __future__ import annotations
 
 import re
+
+from .people import is_first_name
 
 _BYLINE = re.compile(r"^(?:by|author|authors|written by|articles by)\s*[:\s]\s*(?P<names>.+)$", re.I)
 _SPLIT = re.compile(r"\s*(?:,|;|\||&|\band\b|\bund\b|\bet\b|\by\b)\s*")
@@ -51,6 +54,38 @@ def authors_from_byline(line: str) -> list[str]:
     """The names of a byline line such as "By Joana Ferreira da Costa"; [] for other lines."""
     m = _BYLINE.match(line.strip())
     return split_names(m.group("names")) if m else []
+
+
+# A closing paragraph about the writer: full names, then "is a/an" (one writer) or "are"
+# (several), in a sentence naming a writer's role.
+_BIO_VERB = re.compile(r"\s(?:(?P<one>is)\s+an?|(?P<many>are))\s")
+BIO_NAMES_MAX = 120   # characters of names before the verb
+_WRITER_ROLE = re.compile(
+    r"\b(?:journalists?|writers?|reporters?|correspondents?|editors?|columnists?|authors?|researchers?"
+    r"|analysts?|contributors?|freelancers?|freelance|fellows?|professors?|lecturers?|commentators?"
+    r"|bloggers?|experts?|scholars?|historians?|economists?|novelists?|photographers?|consultants?)\b",
+    re.IGNORECASE)
+BIO_MAX_CHARS = 600   # a longer paragraph is article text, not a note about its writer
+
+
+def _full_name(name: str) -> bool:
+    """True for a name of two to five words that starts with a known first name."""
+    words = name.split()
+    return 2 <= len(words) <= 5 and _is_name(name) and is_first_name(words[0])
+
+
+def authors_from_bio(paragraph: str) -> list[str]:
+    """The writers a closing bio paragraph names ("Jane Roe is a freelance reporter ...",
+    "Jane Roe and John Doe are researchers ..."); [] for any other paragraph."""
+    if len(paragraph) > BIO_MAX_CHARS:
+        return []
+    m = _BIO_VERB.search(paragraph, 0, BIO_NAMES_MAX)
+    if not m or not _WRITER_ROLE.search(paragraph, m.end()):
+        return []
+    names = [" ".join(n.split()) for n in _SPLIT.split(paragraph[:m.start()].strip())]
+    if (m.group("one") and len(names) != 1) or (m.group("many") and len(names) < 2):
+        return []
+    return names if all(_full_name(n) for n in names) else []
 
 
 _COMPANY = re.compile(r"\b(?:GmbH|Inc|Ltd|LLC|PLC|Corp|AG|S\.A)\b\.?", re.I)

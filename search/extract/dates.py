@@ -4,6 +4,12 @@
 Unix timestamps) into an ISO date, refusing values that lack a day or a year:
 a date is never invented, so an unknown date stays ``None``.
 
+``page_date`` gives a saved web page's publication day: the date under its
+headline when its metadata states none, else htmldate's fast pass on the whole
+page (comments and scripts included) checked against the publication and
+modification times the metadata states (meta tags, JSON-LD), then htmldate's
+extensive search.
+
 ``find_dates`` scans text for written dates ("December 30, 2023", "30 Dec 2023",
 "March 2024", "On May 12", "in November"). A date without a year takes its year
 from the article's own publication date (the nearest such date not after it);
@@ -12,10 +18,14 @@ with no publication date it is dropped.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, timezone
+from itertools import islice
 
 from dateutil import parser as dateutil_parser
+
+from .text import HEADLINE_MIN_WORDS, MAX_HEADLINES
 
 MIN_YEAR, MAX_YEAR = 1800, 2100
 
@@ -81,7 +91,8 @@ def parse_date_value(value) -> str | None:
         found = _valid(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
         return found.isoformat() if found else None
     try:
-        first, second = (dateutil_parser.parse(text, default=d, fuzzy=False) for d in _DEFAULTS)
+        first, second = (dateutil_parser.parse(text, default=d, fuzzy=False, ignoretz=True)
+                         for d in _DEFAULTS)
     except (ValueError, OverflowError, TypeError):
         return None
     if (first.year, first.day) != (second.year, second.day) or first.month != second.month:
@@ -145,3 +156,135 @@ def date_in_line(line: str) -> tuple[str, int] | None:
         if found and len(found) == 10:
             return found, m.start()
     return None
+
+
+# --- web pages ----------------------------------------------------------------------
+
+# Metadata names (meta name/property/itemprop, JSON-LD keys; lower case) that state when
+# a page was first published, and when it was last changed.
+_PUBLISHED_NAMES = {"datepublished", "article:published_time", "og:article:published_time",
+                    "og:published_time", "published_time", "pubdate", "publishdate", "publish-date",
+                    "dc.date.issued", "dcterms.issued"}
+_MODIFIED_NAMES = {"datemodified", "article:modified_time", "og:article:modified_time",
+                   "og:updated_time", "last-modified", "lastmod", "dc.date.modified", "dcterms.modified"}
+_STATED_NAMES = _PUBLISHED_NAMES | _MODIFIED_NAMES
+MAX_JSON_LD_CHARS = 200_000   # a longer JSON-LD script is not read for dates
+HEADLINE_FOLLOWING_LINES = 6  # text pieces after a headline that may hold its byline date
+BYLINE_DATE_MAX_CHARS = 60    # a longer text piece is a sentence or a caption, not a byline date
+_NEW_YEAR_NUMERIC = r"(?<!\d)(?:{y}[-/.]0?1[-/.]0?1|0?1[-/.]0?1[-/.]{y})(?!\d)"
+
+
+def _utc_day(value: str) -> str | None:
+    """The UTC day of an ISO timestamp that carries an offset other than UTC; None otherwise."""
+    try:
+        stamp = dateutil_parser.isoparse(value)
+    except (ValueError, OverflowError):
+        return None
+    offset = stamp.utcoffset()
+    return stamp.astimezone(timezone.utc).date().isoformat() if offset else None
+
+
+def _json_ld_items(tree):
+    """The top-level objects of a page's JSON-LD scripts (members of an "@graph" too);
+    nested objects (related articles, say) are not the page's own."""
+    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
+        text = script.text or ""
+        if len(text) > MAX_JSON_LD_CHARS:
+            continue
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                graph = item.get("@graph")
+                yield from (g for g in graph if isinstance(g, dict)) if isinstance(graph, list) else [item]
+
+
+def _stated_times(tree) -> tuple[list[str], set[str]]:
+    """(publication timestamps, modification days) a page's metadata states, in page order."""
+    published, modified = [], set()
+
+    def take(name, value):
+        name = name.strip().lower()
+        if not isinstance(value, str) or name not in _STATED_NAMES:
+            return
+        if name in _PUBLISHED_NAMES:
+            published.append(value.strip())
+        elif day := parse_date_value(value):
+            modified.add(day)
+
+    for meta in tree.iterfind(".//meta"):
+        name = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+        take(name, meta.get("content"))
+    for item in _json_ld_items(tree):
+        for key, value in item.items():
+            take(key, value)
+    for element in tree.xpath('.//*[@itemprop="datePublished" or @itemprop="dateModified"]'):
+        if element.tag != "meta":
+            take(element.get("itemprop"), element.get("datetime") or element.get("content"))
+    return published, modified
+
+
+def _states_new_year(page: str, year: str) -> bool:
+    """True when a page writes January 1 of ``year`` in full (numbers or words), not a bare year."""
+    return (re.search(_NEW_YEAR_NUMERIC.format(y=year), page) is not None
+            or f"{year}-01-01" in find_dates(page))
+
+
+def _date_below_headline(tree) -> str | None:
+    """The first full date on a short line among the few that follow a page's headline (an
+    h1 of some words: a logo's is shorter), where a byline shows when the article appeared;
+    a caption or a sentence that mentions a date is longer."""
+    for head in islice(tree.iter("h1"), MAX_HEADLINES):
+        if len(head.text_content().split()) < HEADLINE_MIN_WORDS:
+            continue
+        for piece in head.xpath("following::text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+                                f"[position() <= {HEADLINE_FOLLOWING_LINES}]"):
+            found = date_in_line(piece) if len(piece.strip()) <= BYLINE_DATE_MAX_CHARS else None
+            if found:
+                return found[0]
+    return None
+
+
+def _visible_text(tree) -> str:
+    """The text a page's reader sees: its body without scripts and styles."""
+    return " ".join(tree.xpath(".//body//text()[not(ancestor::script or ancestor::style)]"))
+
+
+def page_date(page: str, tree) -> str | None:
+    """The publication day (ISO) of a web page, from its raw HTML ``page`` and ``tree``, the
+    page as htmldate parses it (comments and scripts kept: they carry dates); the tree is
+    not changed.
+
+    A page whose metadata states no publication time has the date its headline's byline
+    shows, if it shows one. Otherwise htmldate reads the tree. Its answer gives way to
+    the publication time the page's metadata states when that is the same moment on the
+    local day (a timestamp with an offset is the local publication day, its UTC day is not)
+    or when htmldate took the page's modification day, publication came earlier and the
+    page does not show the modification day to its readers as its date. With no
+    answer from either, htmldate's extensive search is taken, except a January 1 guessed
+    from a bare year (a copyright line).
+    """
+    import htmldate
+
+    stamps, modified = _stated_times(tree)
+    stated = [(day, stamp) for stamp in stamps if (day := parse_date_value(stamp))]
+    shown = None if stated else _date_below_headline(tree)
+    if shown:
+        return shown
+    found = htmldate.find_date(tree, original_date=True, extensive_search=False)
+    if found is None:
+        if stated:
+            return stated[0][0]
+        found = htmldate.find_date(tree, original_date=True)
+        if found and found.endswith("-01-01") and not _states_new_year(page, found[:4]):
+            return None
+        return found
+    for day, stamp in stated:
+        if day != found and found == _utc_day(stamp):
+            return day
+    if (stated and found in modified and stated[0][0] < found
+            and found not in find_dates(_visible_text(tree))):
+        return stated[0][0]
+    return found

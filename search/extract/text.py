@@ -37,6 +37,8 @@ _WORDS = re.compile(r"\w+")
 _HEADING = re.compile(r"^#{1,6}\s+")
 _LINK = re.compile(r"(!?)\[([^\]\n]{0,500})\]\([^)\n]{0,1000}\)")
 _LINK_ONLY = re.compile(r"^(?:\s*!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\s*[,|/·•]?)+\s*$")
+# A short label followed only by links ("Tags: [a](..), [b](..)"): a list of links, not text.
+_LABELLED_LINKS = re.compile(r"^[\w’'& -]{1,30}:\s*(?:!?\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)\s*[,|/·•]?\s*)+$")
 _SINGLE_LINK = re.compile(r"^\s*\[([^\]\n]{1,80})\]\([^)\n]{0,1000}\)\s*$")
 
 
@@ -118,9 +120,54 @@ def strip_site_name(title: str, site_names) -> str:
         title = head
 
 
+HEADLINE_MIN_WORDS = 4   # an h1 shorter than this is a site or section name, not a headline
+MAX_HEADLINES = 10       # h1 elements of a page looked at for its headline
+SHARED_WORD_MIN = 4      # letters of a word that ties an h1 to a page's titles
+
+
+def _held(outer: str, inner: str) -> bool:
+    """True when ``outer`` is ``inner`` with at most as much again before or after it (a
+    kicker, a section name), ignoring case, punctuation and spacing."""
+    outer, inner = (" ".join(_WORDS.findall(t.casefold())) for t in (outer, inner))
+    return bool(inner) and inner in outer and 2 * len(inner) >= len(outer)
+
+
+def _related(head: str, titles) -> bool:
+    """True when ``head`` shares at least two longer words with one of ``titles``."""
+    words = {w for w in _WORDS.findall(head.casefold()) if len(w) >= SHARED_WORD_MIN}
+    return any(len(words & set(_WORDS.findall(t.casefold()))) >= 2 for t in titles)
+
+
+def page_title(title: str | None, og_title: str | None, headlines, site_names) -> str | None:
+    """A web page's headline, from its ``<title>``, its og:title and its h1 texts.
+
+    An h1 that is the title or og:title without the site's name is taken as written;
+    a title that an h1 only extends or shortens (by a kicker or a section name) is taken
+    instead of that h1; a page's only h1 is taken when it is a headline (some words long)
+    on the titles' subject; otherwise og:title, then the title, each without the site's name.
+    """
+    titles = [strip_site_name(t, site_names) for t in (title, og_title) if t]
+    heads = [h for h in headlines if h]
+    for head in heads:
+        if any(same_words(head, t) for t in titles):
+            return head
+    for t in titles:
+        if any(_held(head, t) or _held(t, head) for head in heads):
+            return t
+    if (len(heads) == 1 and len(heads[0].split()) >= HEADLINE_MIN_WORDS
+            and _related(heads[0], titles)):
+        return heads[0]
+    return titles[-1] if titles else None
+
+
 def is_boilerplate(line: str) -> bool:
     """True for a line of site furniture (share prompts, notices, credits)."""
     return _BOILERPLATE_LINE.match(line) is not None
+
+
+def _is_link_list(raw: str) -> bool:
+    """True for a line that is only links, perhaps after a short label: navigation, not text."""
+    return "](" in raw and (_LINK_ONLY.match(raw) is not None or _LABELLED_LINKS.match(raw) is not None)
 
 
 def _is_header_line(line: str, raw: str) -> bool:
@@ -194,9 +241,9 @@ def clean(text: str, take_title: bool, known_title: str | None = None) -> Cleane
                     out.source_link = single.group(1).strip()
                 out.header.append(line)
                 continue
-            elif not is_boilerplate(line):
+            elif not (is_boilerplate(line) or _is_link_list(raw)):
                 in_header = False
-        if not line or is_boilerplate(line) or _LINK_ONLY.match(raw):
+        if not line or is_boilerplate(line) or _is_link_list(raw):
             out.notes.append(line)
             continue
         cut = _BOILERPLATE_CUT.search(line)
