@@ -666,3 +666,31 @@ def test_facet_size_zero_keeps_the_keys(engine):
     facets = run(engine, facet_size=0)["facets"]
     assert set(facets) == set(FACET_KEYS) | {"published"}
     assert all(values == [] for values in facets.values())
+
+
+def test_person_facet_counts_a_lone_surname_and_accent_variants_as_one_person(tmp_path):
+    """Across the collection, "Mr Halloway" is the one Halloway named in full, and
+    spellings that differ by an accent are one person under the commonest."""
+    engine = Engine(build_index(tmp_path, [
+        {"title": "Budget day", "text": "Prime Minister Tom Halloway presented the budget on Monday."},
+        {"title": "Reaction", "text": "Critics said Mr Halloway had promised more for schools."},
+        {"title": "Court one", "text": "Judge Inés Peñalver ruled on the appeal."},
+        {"title": "Court two", "text": "Judge Inés Peñalver heard the second case."},
+        {"title": "Court three", "text": "Judge Ines Penalver closed the hearing."},
+        {"title": "Two Hallows", "text": "Ann Marlowe met Mr Hallows and Greg Hallows at the fair."},
+    ]))
+    people = {f["value"]: f["count"] for f in run(engine)["facets"]["person"]}
+    assert people["Tom Halloway"] == 2 and "Halloway" not in people
+    assert people["Inés Peñalver"] == 3 and "Ines Penalver" not in people
+    assert run(engine, person="Halloway")["total"] == 2            # a filter by the lone word too
+    assert run(engine, q="person:Halloway")["total"] == 2
+    assert run(engine, person="Ines Penalver")["total"] == 3
+    assert titles(run(engine, person="Tom Halloway")) == {"Budget day", "Reaction"}
+
+
+def test_a_lone_surname_shared_by_two_full_names_stays_itself():
+    from search.facets import person_names_folded
+    names = ["Blair", "Cherie Blair", "Tony Blair", "Garzon", "Baltasar Garzón"]
+    folded = person_names_folded(names, [5, 2, 9, 1, 4])
+    assert [names[i] for i in folded] == ["Blair", "Cherie Blair", "Tony Blair", "Baltasar Garzón",
+                                          "Baltasar Garzón"]
