@@ -399,7 +399,7 @@ class _Document:
         if self.in_table and (j - i >= 2 or not known) and _score_follows(tokens, j):
             self.add(tokens, i, j, "organization", self.span_text(tokens, i, j))
             return j  # a team in a results table: "Corvin Heath 5 3 1 1 9 4 10"
-        if j - i == 1 and places.is_feature_head(tokens[i].word) and _after_the(tokens, i):
+        if j - i == 1 and _after_the(tokens, i) and places.is_feature_head(tokens[i].word):
             self.add(tokens, i, j, "place", tokens[i].word)
             return j  # "the Gulf"
         if known:
@@ -787,7 +787,7 @@ def _feature_end(tokens: list[Token], i: int, j: int):
     for k in range(i + 1, min(j, i + MAX_KNOWN_WORDS)):
         if tokens[k].word == "and":
             break
-        if places.is_venue(tokens[k - 1].word, tokens[k].word):
+        if tokens[k].word in ("Centre", "Center") and places.is_venue(tokens[k - 1].word, tokens[k].word):
             end = k + 1
         elif places.is_feature_word(tokens[k].word) and not (tokens[k].word == "St" and k + 1 < j):
             end = k + 1   # "Kestrel Road", "Baker St"; but "Nantes St Clair" is no street
