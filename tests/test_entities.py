@@ -303,3 +303,13 @@ def test_plans_and_common_abbreviations_name_no_one():
     assert not any(w.startswith("Halvorsen") for _, w, _ in found)
     assert not any(w in ("DVD", "IT") for _, w, _ in found)
     assert ("organization", "WHO", "World Health Organization") in found
+
+
+def test_surnames_that_are_street_words_accents_and_translated_city_names():
+    found = _found("Reporting by Piet Verhoef; editing by Jo Lane. Judge Baltasar Garzón opened the case. "
+                   "Later Garzon said no. The White House said nothing. They met on Kestrel Road.")
+    assert ("person", "Jo Lane", "Jo Lane") in found                     # not a street outside sports copy
+    assert ("person", "Garzon", "Baltasar Garzón") in found              # the same person, accents aside
+    assert not any(name == "Casablanca" for _, _, name in found)          # a translation is no spelling
+    assert ("place", "Kestrel Road", "Kestrel Road") in found
+    assert ("place", "Ellis Park", "Ellis Park") in _found("RUGBY - Fans at Ellis Park cheered.")

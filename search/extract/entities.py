@@ -358,7 +358,7 @@ class _Document:
             return j   # an event's name ("Fed Trophy", "Greater Dayton Open") names no place
         known = self.known_match(tokens, i, j)
         org_end = _org_end(tokens, i, j)
-        feature_end = _feature_end(tokens, i, j)
+        feature_end = _feature_end(tokens, i, j, venues_first=self.sports)
         if org_end and (not known or org_end > known[0]) and not (
                 feature_end and places.is_venue(tokens[feature_end - 2].word, tokens[feature_end - 1].word)):
             written = self.span_text(tokens, i, org_end)
@@ -444,9 +444,10 @@ class _Document:
         end = i
         while end < min(j, i + MAX_NAME_WORDS) and _name_word(tokens[end].word):
             end += 1
-        if i < end < j and people.is_first_name(tokens[end - 1].word) and people.is_title(tokens[end].word) \
-                and people.is_surname(tokens[end].word) and (end + 1 >= j or not tokens[end + 1].cap):
-            end += 1   # "Carl Major", "Ann Bishop": a title word that is the surname
+        if i < end < j and (people.is_title(tokens[end].word) or (
+                places.is_feature_word(tokens[end].word) and not self.sports)) \
+                and _given_and_surname(tokens, end - 1, end) and (end + 1 >= j or not tokens[end + 1].cap):
+            end += 1   # "Carl Major", "Jo Lane": a title or street word that is the surname
         for k in range(i + 2, end):
             inner = self.known_match(tokens, k, end)
             if inner and self.table.lookup(inner[1])[0].kind in ("country", "continent"):
@@ -671,6 +672,11 @@ def _score_follows(tokens: list[Token], end: int) -> bool:
 MINUTE = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 
 
+def _given_and_surname(tokens: list[Token], i: int, k: int) -> bool:
+    """Are tokens[i] a given name and tokens[k] a surname ("Jo Lane", "Carl Major")?"""
+    return people.is_first_name(tokens[i].word) and people.is_surname(tokens[k].word)
+
+
 def _after_the(tokens: list[Token], i: int) -> bool:
     """Does "the" stand right before tokens[i] ("the Treasury", "the Gulf")?"""
     return i > 0 and tokens[i - 1].word == "the" and tokens[i - 1].end + 1 == tokens[i].start
@@ -778,9 +784,10 @@ def _org_end(tokens: list[Token], i: int, j: int):
     return end
 
 
-def _feature_end(tokens: list[Token], i: int, j: int):
+def _feature_end(tokens: list[Token], i: int, j: int, venues_first: bool = False):
     """End of a street, venue or landscape name starting at token i ("Kestrel Road",
-    "Gulf of Mexico")."""
+    "Gulf of Mexico"). A given name and a surname that is also such a word ("Jo Lane")
+    is a person, except with ``venues_first`` (sports copy: "Ellis Park")."""
     if places.is_feature_head(tokens[i].word) and i + 2 < j and tokens[i + 1].word == "of":
         return _stop_at_and(tokens, i + 2, j)
     end = None
@@ -789,7 +796,8 @@ def _feature_end(tokens: list[Token], i: int, j: int):
             break
         if tokens[k].word in ("Centre", "Center") and places.is_venue(tokens[k - 1].word, tokens[k].word):
             end = k + 1
-        elif places.is_feature_word(tokens[k].word) and not (tokens[k].word == "St" and k + 1 < j):
+        elif places.is_feature_word(tokens[k].word) and not (tokens[k].word == "St" and k + 1 < j) and (
+                venues_first or k != i + 1 or not _given_and_surname(tokens, i, k)):
             end = k + 1   # "Kestrel Road", "Baker St"; but "Nantes St Clair" is no street
     return end
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from search.lexicon import accent_free
+
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 # Words before a name that make it a person; matched case-insensitively, never part of the name.
@@ -92,12 +94,13 @@ class PersonRegistry:
         """Register a multi-word name: its last word (and first) then refer to it."""
         if len(words) < 2:
             return
-        self._by_surname.setdefault(words[-1].lower(), canonical)
-        self._by_given_name.setdefault(words[0].lower(), canonical)
+        self._by_surname.setdefault(accent_free(words[-1].lower()), canonical)
+        self._by_given_name.setdefault(accent_free(words[0].lower()), canonical)
 
     def resolve(self, word: str, surname_only: bool = False) -> str | None:
-        """The canonical person a lone word refers to in this article, if any."""
-        key = word.lower()
+        """The canonical person a lone word refers to in this article, if any
+        (accents aside: "Garzon" after "Baltasar Garzón")."""
+        key = accent_free(word.lower())
         found = self._by_surname.get(key)
         if found is None and not surname_only:
             found = self._by_given_name.get(key)
