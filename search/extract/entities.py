@@ -24,7 +24,16 @@ model is available offline) and measured by ``scripts/eval_ner.py`` on CoNLL-200
    one named as a team once ("Essex 312") is that team throughout; a one-word
    person ("sergeant Selby") takes the full name ("Ruth Selby"). Names the article
    treats as companies ("shares in Crumbo Dunkers", "companies such as Kotka") are
-   organisations throughout, unless a country or a town of 100,000+.
+   organisations throughout, unless a country or a town of 100,000+; a company named
+   in full lends its first word as a short name ("Keystone").
+4. Sports copy (an article naming a sport or the words of results, ``SPORTS_CONTEXT``)
+   reads places differently: a club named after a town ("Atletico Vigo", "Denver Night
+   Hawks", "Germany I"), a county or state side without "in"/"at" before it, a town
+   before a score or as the visitors on a fixtures line ("VISITORS AT HOSTS": the hosts
+   are the place) are organisations, and number tables are results only there.
+5. Everywhere: a run ending in an event word ("Fed Trophy", "Marshall Plan") names
+   nothing; a compass word before a known place is part of it ("Greater Lyon");
+   "Gulf of X", "<sport> Centre" and "the Gulf" are places.
 """
 
 from __future__ import annotations
@@ -523,7 +532,7 @@ class _Document:
             if self.sports and end - i == 1 and written.lower() not in COMPASS \
                     and any(e.kind == "region" for e in entries) and not any(
                     e.kind in ("country", "continent") or e.population >= places.BIG_CITY for e in entries) \
-                    and prev.lower() not in places.LOCATIVES and not self.text[:tok.start].rstrip().endswith(",") \
+                    and prev.lower() not in places.LOCATIVES and not self.text[max(0, tok.start - 3):tok.start].rstrip().endswith(",") \
                     and not (tok.sentence_start and is_common_word(written)):
                 self.add(tokens, i, end, "organization", written)
                 return end  # county and state sides: "Essex", "Texas"; not "Omaha, Nebraska"
