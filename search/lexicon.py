@@ -90,6 +90,8 @@ class Lexicon:
 
 def accent_free(word: str) -> str:
     """The word without accents: "garzón" -> "garzon"."""
+    if word.isascii():
+        return word
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 

@@ -557,7 +557,7 @@ class _Document:
         """Single words left over: the surname of someone named in full is that person;
         a word named as a team once ("Essex 312") is that team everywhere in the article."""
         teams = {tok.word for tok, team in self.lone if team}
-        short_names = self.company_short_names()
+        short_names = self.company_short_names() if self.lone else {}
         for tok, _ in self.lone:
             name = self.registry.resolve(tok.word)
             if name:
@@ -797,7 +797,7 @@ def _feature_end(tokens: list[Token], i: int, j: int, venues_first: bool = False
     """End of a street, venue or landscape name starting at token i ("Kestrel Road",
     "Gulf of Mexico"). A given name and a surname that is also such a word ("Jo Lane")
     is a person, except with ``venues_first`` (sports copy: "Ellis Park")."""
-    if places.is_feature_head(tokens[i].word) and i + 2 < j and tokens[i + 1].word == "of":
+    if i + 2 < j and tokens[i + 1].word == "of" and places.is_feature_head(tokens[i].word):
         return _stop_at_and(tokens, i + 2, j)
     end = None
     for k in range(i + 1, min(j, i + MAX_KNOWN_WORDS)):

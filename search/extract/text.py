@@ -42,8 +42,29 @@ _LABELLED_LINKS = re.compile(r"^[\w’'& -]{1,30}:\s*(?:!?\[[^\]\n]{0,500}\]\([^
 _SINGLE_LINK = re.compile(r"^\s*\[([^\]\n]{1,80})\]\([^)\n]{0,1000}\)\s*$")
 
 
-def _load_rules(path: Path) -> tuple[re.Pattern, re.Pattern]:
-    """The line rule and the cut rule of a boilerplate file, each compiled as one pattern."""
+_BOUND = re.compile(r"\(\?=\.\{0,(\d+)\}\$\)")   # a rule's "(?=.{0,300}$)": short lines only
+
+
+class _LineRules:
+    """The line rules of a boilerplate file. Rules that open with a length bound
+    ("(?=.{0,300}$)") are kept apart and not tried on longer lines: most lines of an
+    article are paragraphs that no such rule can match."""
+
+    def __init__(self, patterns: list[str]):
+        bounded = [p for p in patterns if _BOUND.match(p)]
+        other = [p for p in patterns if not _BOUND.match(p)]
+        self.longest = max((int(_BOUND.match(p).group(1)) for p in bounded), default=0)
+        self.bounded = re.compile("|".join(f"(?:{p})" for p in bounded) or "(?!)", re.IGNORECASE)
+        self.other = re.compile("|".join(f"(?:{p})" for p in other) or "(?!)", re.IGNORECASE)
+
+    def match(self, line: str) -> bool:
+        """Does a rule match at the start of ``line``?"""
+        return self.other.match(line) is not None or (
+            len(line) <= self.longest and self.bounded.match(line) is not None)
+
+
+def _load_rules(path: Path) -> tuple[_LineRules, re.Pattern]:
+    """The line rules and the cut rule (one pattern) of a boilerplate file."""
     rules = {"line": [], "cut": []}
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip() or raw.startswith("#"):
@@ -51,9 +72,9 @@ def _load_rules(path: Path) -> tuple[re.Pattern, re.Pattern]:
         kind, _, pattern = raw.partition("\t")
         if kind not in rules or not pattern:
             raise ValueError(f"{path}:{number}: expected 'line<TAB>regex' or 'cut<TAB>regex'")
-        rules[kind].append(f"(?:{pattern})")
-    return (re.compile("|".join(rules["line"]), re.IGNORECASE),
-            re.compile("|".join(rules["cut"]), re.IGNORECASE))
+        rules[kind].append(pattern)
+    return (_LineRules(rules["line"]),
+            re.compile("|".join(f"(?:{p})" for p in rules["cut"]), re.IGNORECASE))
 
 
 _BOILERPLATE_LINE, _BOILERPLATE_CUT = _load_rules(DATA / "boilerplate.txt")
@@ -162,7 +183,7 @@ def page_title(title: str | None, og_title: str | None, headlines, site_names) -
 
 def is_boilerplate(line: str) -> bool:
     """True for a line of site furniture (share prompts, notices, credits)."""
-    return _BOILERPLATE_LINE.match(line) is not None
+    return _BOILERPLATE_LINE.match(line)
 
 
 def _is_link_list(raw: str) -> bool:
