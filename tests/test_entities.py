@@ -313,3 +313,10 @@ def test_surnames_that_are_street_words_accents_and_translated_city_names():
     assert not any(name == "Casablanca" for _, _, name in found)          # a translation is no spelling
     assert ("place", "Kestrel Road", "Kestrel Road") in found
     assert ("place", "Ellis Park", "Ellis Park") in _found("RUGBY - Fans at Ellis Park cheered.")
+
+
+def test_small_towns_need_a_locative_and_no_town_is_an_abbreviation():
+    found = _found("Police in Velten said the road reopened. The White House said nothing about HIV.")
+    assert ("place", "Velten", "Velten") in found                  # a town of 5,000-15,000 after "in"
+    assert not any(w in ("White House", "HIV") for _, w, _ in found)
+    assert not any(w == "Velten" for _, w, _ in _found("Velten said the road reopened."))

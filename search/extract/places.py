@@ -37,6 +37,7 @@ FEATURE_HEADS = frozenset("gulf bay sea strait straits isle isles cape lake soun
                           "bight mouth".split())
 BIG_CITY = 1_000_000
 SMALL_TOWN = 100_000
+TINY_TOWN = 15_000
 
 
 DEMONYM_ENDINGS = (("i", ""), ("an", ""), ("n", ""), ("ian", ""), ("ian", "e"), ("ian", "a"),
@@ -96,8 +97,15 @@ def accept(entry: Entry, written: str, *, canonical_spelling: bool, common_word:
     also a common word or a given name (or a small town spelled like a common surname)
     needs a big city behind it or a locative word
     in front ("in Reading") and must not open a sentence; an alternate spelling of a
-    town (not its main name) that is a given name is never enough ("Lucas").
+    town (not its main name) that is a given name is never enough ("Lucas"). A town
+    of fewer than 15,000 people always needs the locative word ("in Velten", not "the
+    White House" of Tennessee), and no town under 100,000 is written in capitals
+    inside a sentence ("HIV", "BA").
     """
+    if entry.kind == "city" and entry.population < SMALL_TOWN and written.isupper() and not sentence_start:
+        return False
+    if entry.kind == "city" and entry.population < TINY_TOWN:
+        return prev_word.lower() in LOCATIVES and not sentence_start
     if entry.kind in ("continent", "country", "alias") or " " in written:
         return True
     if surname and not (common_word or given_name) and entry.population < SMALL_TOWN:
