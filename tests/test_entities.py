@@ -320,3 +320,12 @@ def test_small_towns_need_a_locative_and_no_town_is_an_abbreviation():
     assert ("place", "Velten", "Velten") in found                  # a town of 5,000-15,000 after "in"
     assert not any(w in ("White House", "HIV") for _, w, _ in found)
     assert not any(w == "Velten" for _, w, _ in _found("Velten said the road reopened."))
+
+
+def test_generic_words_after_the_and_common_abbreviations_are_no_organisations():
+    found = _found("The Agency said the City was calm. The Army moved in. A DJ played the Star Wars theme "
+                   "and Nora Veldt MEP watched on TV.")
+    assert ("organization", "Army", "Army") in found
+    assert not any(w in ("Agency", "City", "DJ", "TV") for _, w, _ in found)
+    assert not any("Star Wars" in w for _, w, _ in found)
+    assert ("person", "Nora Veldt", "Nora Veldt") in found

@@ -252,3 +252,10 @@ def test_html_entities_in_exported_text_are_decoded():
 def test_markdown_headings_lose_their_marks():
     art = extract(raw_txt("# The headline\n\n## A section\n\nText with #hashtag."))
     assert art.title == "The headline" and art.text == "A section\n\nText with #hashtag."
+
+
+def test_newsroom_credits_are_no_authors():
+    from search.extract.authors import authors_from_value
+    assert authors_from_value("Metro Staff Report") == []
+    assert authors_from_value(["National Desk", "Jane Roe"]) == ["Jane Roe"]
+    assert authors_from_value("Jo Lane and Wire Staff") == ["Jo Lane"]

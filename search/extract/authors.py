@@ -14,14 +14,20 @@ _TAIL = re.compile(r"\s*(?:[|–—•·]|\s-\s|\bon\b|\bfor\b|\bupdated\b|\bpub
 _PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "van", "von", "der",
               "den", "ten", "ter", "bin", "ibn", "al", "el", "la", "le", "st.", "mc", "y"}
 _NOT_NAMES = {"staff", "reporter", "reporters", "editor", "editors", "correspondent", "news",
-              "agency", "agencies", "admin", "team", "desk", "the", "wire", "press"}
+              "agency", "agencies", "admin", "team", "desk", "the", "wire", "press", "report",
+              "reports", "service", "newsroom"}
+
+
+def _newsroom(name: str) -> bool:
+    """Is this a newsroom's credit ("National Desk", "Staff Report"), not a person?"""
+    return any(w.lower().strip(".") in _NOT_NAMES for w in name.split())
 
 
 def _is_name(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 6 or len(name) > 60:
         return False
-    if any(w.lower().strip(".") in _NOT_NAMES for w in words):
+    if _newsroom(name):
         return False
     return all(w[0].isupper() or w.lower() in _PARTICLES for w in words if w[0].isalpha()) \
         and words[0][0].isalpha()
@@ -132,7 +138,7 @@ def authors_from_value(value) -> list[str]:
         names = []
         for item in value:
             found = authors_from_value(item) if not isinstance(item, str) else [_one_author(item)]
-            names += [n for n in found if n and len(n) <= 80 and n not in names]
+            names += [n for n in found if n and len(n) <= 80 and n not in names and not _newsroom(n)]
         return names
     if not isinstance(value, str):
         return []
@@ -142,6 +148,6 @@ def authors_from_value(value) -> list[str]:
     names = []
     for part in _SPLIT.split(value):
         part = part.strip(" .,:")
-        if part and len(part) <= 80 and part not in names:
+        if part and len(part) <= 80 and part not in names and not _newsroom(part):
             names.append(part)
     return names

@@ -423,7 +423,7 @@ class _Document:
         if organizations.is_acronym(word) and not (len(word) != 3 and is_common_word(word)) \
                 and not self.text.startswith("-", tokens[i].end):  # "RM-70" is a model
             self.add(tokens, i, i + 1, "organization", word)
-        elif organizations.is_org_word(word) and _after_the(tokens, i):
+        elif organizations.is_institution(word) and _after_the(tokens, i):
             self.add(tokens, i, i + 1, "organization", word)  # "the Treasury", "the Army"
         elif not is_common_word(word) and not _has_digit(word):
             self.lone.append((tokens[i], self.sports and _is_team(tokens, i, i + 1)))
@@ -467,7 +467,7 @@ class _Document:
             return None   # "Latin American", but "Kevin English"
         while end > i and (tokens[end - 1].word.lower() in CONNECTORS or (
                 len(tokens[end - 1].word) == 1 and not self.text.startswith(".", tokens[end - 1].end))
-                or (end - i > 2 and organizations.is_acronym(tokens[end - 1].word))):
+                or (end - i > 2 and organizations.ACRONYM.match(tokens[end - 1].word))):
             end -= 1  # no trailing "of", lone letter ("Karen J") or acronym ("Clive Harding QC")
         if end == i or any(people.is_event_word(t.word) or _has_digit(t.word) for t in tokens[i:end]):
             return None  # "Davis Cup", "Airbus A320"
@@ -688,7 +688,7 @@ def _given_and_surname(tokens: list[Token], i: int, k: int) -> bool:
 
 def _after_the(tokens: list[Token], i: int) -> bool:
     """Does "the" stand right before tokens[i] ("the Treasury", "the Gulf")?"""
-    return i > 0 and tokens[i - 1].word == "the" and tokens[i - 1].end + 1 == tokens[i].start
+    return i > 0 and tokens[i - 1].word in ("the", "The") and tokens[i - 1].end + 1 == tokens[i].start
 
 
 def _club_words(words: list[Token], given_names: bool = False) -> bool:

@@ -23,7 +23,7 @@ battalion legion front movement alliance coalition church society trust holdings
 industries motors systems technologies laboratories labs rovers athletic wanderers hotspur
 albion academy cabinet government administration embassy consulate secretariat tribunal
 guard guards mission institution treasury pentagon city rangers thistle celtic observatory centre center hospital journal gazette
-herald tribune magazine telegraph reuters agency enterprises partners capital securities
+herald tribune magazine telegraph reuters agency enterprises partners capital securities utd bros
 insurance petroleum oil energy airlines railways railway pharmaceuticals league
 newsroom desk
 """.split())
@@ -45,8 +45,19 @@ I A AM PM OK TV CEO CFO GMT BST UTC AD BC II III IV VI VII VIII IX XI XII XX
 PS RIP FAQ ID DNA RNA PR VIP DIY HIV AIDS USD EUR GBP RPG MP MPS OF THE AND
 GDP GNP CPI PMI EDT EST PST CST CET BST ERA RBI NB PC PS UFO SUV
 CD CDS DVD DVDS LCD GPS USB SMS ATM ATMS IPO IPOS PIN IQ HD VAT MBA PHD
+DJ DJS GB MB KB TB XP QC MEP MEPS DS PSP AC DC JP GPRS AI VHS MMS PDA PDAS OBE MBE CBE
 """.split())
 ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$|^[A-Z][A-Z&]{1,5}$")
+
+
+# Organisation words that alone, after "the", name one institution of the country
+# ("the Treasury", "the Army"); "the Agency" or "the City" names none.
+INSTITUTIONS = frozenset("treasury pentagon army navy parliament senate congress cabinet police".split())
+
+
+def is_institution(word: str) -> bool:
+    """True for a word that after "the" names one institution ("Treasury", "Army")."""
+    return word.lower() in INSTITUTIONS
 
 
 def is_org_word(word: str) -> bool:

@@ -34,7 +34,8 @@ official officer commissioner chancellor founder president-elect dictator mp
 EVENT_WORDS = frozenset("cup cups olympics olympic games championship championships premiership "
                         "open trophy prize award awards globe festival tournament series "
                         "grand prix final finals derby marathon tour "
-                        "plan act treaty accord accords doctrine protocol charter declaration".split())
+                        "plan act treaty accord accords doctrine protocol charter declaration "
+                        "war wars globes".split())
 # Lower-case words that may sit between such a title and a name ("Foreign Minister X").
 TITLE_FILLERS = frozenset("foreign defence defense finance interior prime former acting "
                           "first deputy vice chief state trade economy justice health".split())
