@@ -490,7 +490,7 @@ class _Document:
                 known_name or not is_common_word(second)
                 or not self._big_place(tokens, i, i + 1, places.BIG_CITY)):
             return end  # "Tom Noble" inside a sentence; not "Rose Bush" opening one, nor "China Coastal"
-        if not any(is_common_word(t.word) or organizations.is_acronym(t.word)
+        if not any(is_common_word(t.word) or organizations.ACRONYM.match(t.word)
                    for t in tokens[i:end]) and end - i <= 3 and (
                        not tokens[i].sentence_start or self._country_in_brackets(tokens, end)) \
                 and not self._big_place(tokens, i, i + 1, places.BIG_CITY):
