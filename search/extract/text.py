@@ -47,20 +47,41 @@ _BOUND = re.compile(r"\(\?=\.\{0,(\d+)\}\$\)")   # a rule's "(?=.{0,300}$)": sho
 
 class _LineRules:
     """The line rules of a boilerplate file. Rules that open with a length bound
-    ("(?=.{0,300}$)") are kept apart and not tried on longer lines: most lines of an
-    article are paragraphs that no such rule can match."""
+    ("(?=.{0,300}$)") are not tried on longer lines: most lines of an article are
+    paragraphs no such rule can match. Bounded rules that look for words anywhere in
+    the line (".*\\bclick here") are searched for, which is much cheaper than matching
+    ".*" at the start and backtracking."""
 
     def __init__(self, patterns: list[str]):
-        bounded = [p for p in patterns if _BOUND.match(p)]
-        other = [p for p in patterns if not _BOUND.match(p)]
-        self.longest = max((int(_BOUND.match(p).group(1)) for p in bounded), default=0)
-        self.bounded = re.compile("|".join(f"(?:{p})" for p in bounded) or "(?!)", re.IGNORECASE)
-        self.other = re.compile("|".join(f"(?:{p})" for p in other) or "(?!)", re.IGNORECASE)
+        bounded = []   # (length bound, rule without the bound)
+        other = []
+        for p in patterns:
+            bound = _BOUND.match(p)
+            if bound:
+                bounded.append((int(bound.group(1)), p[bound.end():]))
+            else:
+                other.append(p)
+        self.other = _one(other)
+        self.limits = sorted({n for n, _ in bounded})
+        # for each bound: the rules a line that short may match, searched and matched
+        self._by_limit = {limit: (_one([r[2:] for n, r in bounded if n >= limit and r.startswith(".*")]),
+                                  _one([r for n, r in bounded if n >= limit and not r.startswith(".*")]))
+                          for limit in self.limits}
 
     def match(self, line: str) -> bool:
-        """Does a rule match at the start of ``line``?"""
-        return self.other.match(line) is not None or (
-            len(line) <= self.longest and self.bounded.match(line) is not None)
+        """Does a rule match ``line`` (at its start, or anywhere for the searching ones)?"""
+        if self.other.match(line):
+            return True
+        fitting = next((n for n in self.limits if len(line) <= n), None)
+        if fitting is None:
+            return False
+        anywhere, bounded = self._by_limit[fitting]
+        return bool(bounded.match(line) or anywhere.search(line))
+
+
+def _one(patterns: list[str]) -> re.Pattern:
+    """One case-insensitive pattern for any of ``patterns`` (none: one that never matches)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)", re.IGNORECASE)
 
 
 def _load_rules(path: Path) -> tuple[_LineRules, re.Pattern]:
