@@ -597,11 +597,15 @@ class _Document:
         organisations wherever they stand, unless a country or a big town; an
         abbreviation defined in brackets takes the full name."""
         companies = set()
+        lines = None
         for needs, cue in COMPANY_CUES:
             if any(need in self.text for need in needs):
-                for m in cue.finditer(self.text):
-                    names = LIST_SEPARATOR.split(m.group(1))
-                    companies.update(names + [n.rstrip(".") for n in names])  # "... at Acme Corp."
+                lines = lines or self.text.split("\n")
+                for line in lines:   # a cue never spans lines: run it only where its words are
+                    if any(need in line for need in needs):
+                        for m in cue.finditer(line):
+                            names = LIST_SEPARATOR.split(m.group(1))
+                            companies.update(names + [n.rstrip(".") for n in names])  # "at Acme Corp."
         for n, (s, e, type_, name) in enumerate(self.found):
             written = self.text[s:e]
             if type_ == "organization" and written in self.acronyms:
