@@ -14,7 +14,7 @@ Run once by a maintainer (not at index time):
   out when it is a lower-case English word ("Red", "Seven") or the main name of a
   continent, country, first-level region or city of BIG_PLACE people or more in
   places.tsv ("London", "Phoenix"): in news such a word is rarely a given name, and the
-  recogniser would take "Red Star" for a person and doubt "LONDON" as a place. (Build
+  recogniser would take "Red Valley" for a person and doubt "LONDON" as a place. (Build
   places.tsv first.)
   Given names of other languages ("Petr", "Maarten", "Séverine") come from the
   first-name lists of the person providers of the `faker` PyPI package (MIT; one list
