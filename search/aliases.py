@@ -24,7 +24,7 @@ PLACES_FILE = DATA_DIR / "places.tsv"
 ALIASES_FILE = DATA_DIR / "aliases.tsv"
 TYPES = ("place", "person", "organization")
 # Rank of place kinds when one spelling names several places (lower wins first).
-KIND_RANK = {"continent": 0, "country": 1, "alias": 2, "region": 3, "city": 3}
+KIND_RANK = {"continent": 0, "country": 1, "alias": 2, "sea": 2, "region": 3, "city": 3}
 REGION_NOMINAL_POPULATION = 500_000
 
 
@@ -34,7 +34,7 @@ class Entry:
 
     type: str
     name: str
-    kind: str = ""          # place kind: continent | country | region | city | alias
+    kind: str = ""          # place kind: continent | country | region | sea | city | alias
     population: int = 0
 
     def rank(self) -> tuple:

@@ -329,3 +329,12 @@ def test_generic_words_after_the_and_common_abbreviations_are_no_organisations()
     assert not any(w in ("Agency", "City", "DJ", "TV") for _, w, _ in found)
     assert not any("Star Wars" in w for _, w, _ in found)
     assert ("person", "Nora Veldt", "Nora Veldt") in found
+
+
+def test_seas_by_their_short_names_and_latin_america():
+    found = _found("Ships crossed the Atlantic towards the Mediterranean Sea. Growth in Latin America slowed.")
+    assert ("place", "Atlantic", "Atlantic Ocean") in found
+    assert ("place", "Mediterranean Sea", "Mediterranean Sea") in found
+    assert any(t == "place" and w == "Latin America" for t, w, _ in found)
+    assert not any(name == "United States" for _, _, name in found)      # "Latin America" is not America
+    assert not any(w == "Pacific" for _, w, _ in _found("Pacific Rim leaders met."))

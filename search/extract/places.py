@@ -100,8 +100,11 @@ def accept(entry: Entry, written: str, *, canonical_spelling: bool, common_word:
     town (not its main name) that is a given name is never enough ("Lucas"). A town
     of fewer than 15,000 people always needs the locative word ("in Velten", not "the
     White House" of Tennessee), and no town under 100,000 is written in capitals
-    inside a sentence ("HIV", "BA").
+    inside a sentence ("HIV", "BA"). A sea's short name needs "the" or a locative word
+    before it ("across the Atlantic").
     """
+    if entry.kind == "sea":   # "Atlantic Ocean"; "the Atlantic", not "Pacific Rim" or "Baltic states"
+        return " " in written or prev_word.lower() in LOCATIVES or prev_word.lower() == "the"
     if entry.kind == "city" and entry.population < SMALL_TOWN and written.isupper() and not sentence_start:
         return False
     if entry.kind == "city" and entry.population < TINY_TOWN:
