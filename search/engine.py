@@ -27,7 +27,7 @@ from .facets import UNKNOWN
 from .generation import Generation, Generations
 from .highlight import Highlighter, query_words
 from .indexer import check_index, damaged
-from .query import canonical_names, evaluate, parse_query
+from .query import canonical_names, evaluate, parse_query, unknown_value
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
 
@@ -56,10 +56,15 @@ class _Selection:
         self.resolved: dict[str, dict[str, list[str]]] = {}   # filter -> typed -> index values
         self.selected: dict[str, list[str]] = {}
         self.filter_masks: dict[str, np.ndarray] = {}
+        self.warnings = list(self.parsed.warnings)
         for name, values in req.filters.items():
             column = cols.fields.get(name)
-            self.resolved[name] = {v: (column.resolve(v, [n for _, n in canonical_names(v)])
-                                       or [v]) if column else [v] for v in values}
+            self.resolved[name] = {}
+            for v in values:
+                found = column.resolve(v, [n for _, n in canonical_names(v)]) if column else []
+                if column and not found and v.strip():
+                    self.warnings.append(unknown_value(name, v, column))
+                self.resolved[name][v] = found or [v]
             self.selected[name] = list(dict.fromkeys(
                 r for found in self.resolved[name].values() for r in found))
             self.filter_masks[name] = self._filter_mask(name, self.selected[name])
@@ -188,7 +193,7 @@ class Engine:
             "total": total, "page": req.page, "per_page": req.per_page, "pages": pages,
             "took_ms": 0, "hits": hits, "facets": self._facets(sel),
             "suggestion": self._suggestion(gen, sel.parsed),
-            "warnings": sel.parsed.warnings,
+            "warnings": sel.warnings,
             "relaxations": sel.relaxations() if total == 0 else [],
             "next": ("?" + urlencode(req.with_page(req.page + 1).to_params())
                      if req.page < pages else None),

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from datetime import date
 
 import numpy as np
+from rapidfuzz import fuzz, process
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
@@ -328,6 +329,13 @@ class ValueColumn:
             for name in canonical_names:
                 found.extend(v for v in self.by_lower.get(name.casefold(), []) if v not in found)
         return list(dict.fromkeys(self.counted_as.get(v, v) for v in found))
+
+    def closest(self, typed: str, limit: int = 3) -> list[str]:
+        """The values most like ``typed`` (for a value no article has), best first."""
+        found = process.extract(typed, [v for v in self.values if v not in self.counted_as
+                                         or self.counted_as[v] == v],
+                                scorer=fuzz.WRatio, processor=str.casefold, limit=limit, score_cutoff=70)
+        return [value for value, _, _ in found]
 
     def index_values(self, values) -> list[str]:
         """The index values counted under ``values`` ("Tony Blair": also "Blair")."""

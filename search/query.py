@@ -292,16 +292,26 @@ def make_parser(schema, expand: bool = True, name_spellings=None) -> NewsParser:
     return parser
 
 
-def _rewrite_keywords(q, columns):
-    """Map field:value clauses on keyword fields to the exact (case-kept) index values."""
+def unknown_value(name: str, typed: str, column) -> str:
+    """The warning for a field value that no article has, with the closest ones that exist."""
+    closest = column.closest(typed)
+    hint = f"; closest: {', '.join(closest)}" if closest else ""
+    return f"no {name} named '{typed}' in this collection, so that part matches nothing{hint}"
+
+
+def _rewrite_keywords(q, columns, warnings: list):
+    """Map field:value clauses on keyword fields to the exact (case-kept) index values.
+
+    A value no article has matches nothing (it is not dropped from the query), and
+    ``warnings`` says so."""
     if isinstance(q, (wq.AndNot, wq.AndMaybe)):
-        return q.__class__(_rewrite_keywords(q.a, columns), _rewrite_keywords(q.b, columns))
+        return q.__class__(_rewrite_keywords(q.a, columns, warnings), _rewrite_keywords(q.b, columns, warnings))
     if isinstance(q, wq.CompoundQuery):
-        return q.__class__([_rewrite_keywords(s, columns) for s in q.subqueries], boost=q.boost)
+        return q.__class__([_rewrite_keywords(s, columns, warnings) for s in q.subqueries], boost=q.boost)
     if isinstance(q, wq.Not):
-        return wq.Not(_rewrite_keywords(q.query, columns))
+        return wq.Not(_rewrite_keywords(q.query, columns, warnings))
     fieldname = getattr(q, "fieldname", None)
-    column = next((c for c in columns.fields.values() if c.fieldname == fieldname), None)
+    name, column = next(((n, c) for n, c in columns.fields.items() if c.fieldname == fieldname), (None, None))
     if column is None:
         return q
     if isinstance(q, wq.Term):
@@ -313,7 +323,8 @@ def _rewrite_keywords(q, columns):
     names = [n for _, n in canonical_names(typed)]
     values = column.resolve(typed, names)
     if not values:
-        return wq.NullQuery
+        warnings.append(unknown_value(name, typed, column))
+        return wq.Term(fieldname, typed)   # in no document: the clause matches nothing
     terms = [wq.Term(fieldname, v) for v in column.index_values(values)]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
@@ -395,7 +406,7 @@ def parse_query(text: str, searcher, columns) -> ParsedQuery:
     if rest.strip():
         q = _parse(make_parser(searcher.schema, name_spellings=columns.name_spellings().of), rest)
         _check_boosts(q)
-        q = _rewrite_keywords(q, columns).normalize()
+        q = _rewrite_keywords(q, columns, parsed.warnings).normalize()
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             parsed.warnings.append("the query has no searchable words (only very common ones?)"
                                    ", so nothing matches")

@@ -47,12 +47,19 @@ def without_timing(result: dict) -> dict:
       "--page", "2"]),
     ("dated=unknown&facet_size=3", ["--dated", "unknown", "--facet-size", "3"]),
     ("q=belgorodd&place=Belgorod", ["belgorodd", "--place", "Belgorod"]),
+    ("q=belgorod+outlet:Nowhere", ["belgorod outlet:Nowhere"]),
+    ("q=belgorod&outlet=Nowhere", ["belgorod", "--outlet", "Nowhere"]),
 ])
 def test_api_and_cli_return_the_same_response(client, index_dir, capsys, query, argv):
     response = client.get(f"/api/search?{query}")
     assert response.status_code == 200
     assert without_timing(response.get_json()) == without_timing(cli_json(index_dir, argv,
                                                                           capsys))
+
+
+def test_an_unknown_field_value_is_a_warning_and_no_hits(client):
+    body = client.get("/api/search?q=belgorod+outlet:Nowhere").get_json()
+    assert body["total"] == 0 and any("no outlet named 'Nowhere'" in w for w in body["warnings"])
 
 
 def test_search_response_shape_and_next_link(client):

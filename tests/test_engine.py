@@ -694,3 +694,16 @@ def test_a_lone_surname_shared_by_two_full_names_stays_itself():
     folded = person_names_folded(names, [5, 2, 9, 1, 4])
     assert [names[i] for i in folded] == ["Blair", "Cherie Blair", "Tony Blair", "Baltasar Garzón",
                                           "Baltasar Garzón"]
+
+
+def test_a_field_value_no_article_has_matches_nothing_and_says_so(engine):
+    belgorod = run(engine, q="Belgorod")["total"]
+    assert belgorod > 0
+    result = run(engine, q="Belgorod outlet:Daily-Planett")
+    assert result["total"] == 0                                   # not silently the Belgorod hits
+    assert any("no outlet named 'Daily-Planett'" in w and "Daily Planet" in w for w in result["warnings"])
+    assert run(engine, q='Belgorod OR outlet:"Nowhere Weekly"')["total"] == belgorod
+    assert run(engine, q="Belgorod -outlet:Nowhere")["total"] == belgorod
+    filtered = run(engine, q="Belgorod", outlet="Planet Daily News")
+    assert filtered["total"] == 0 and any("no outlet named 'Planet Daily News'" in w for w in filtered["warnings"])
+    assert run(engine, q="Belgorod", outlet="daily planet")["warnings"] == []   # letter case is forgiven

@@ -513,3 +513,9 @@ def test_the_next_request_sees_a_new_index_generation(tmp_path):
     index_paths([corpus], tmp_path / "index", workers=1)
     html = get_ok(client, "/search")
     assert total_on_page(html) == before + 1 and "A new arrival" in html
+
+
+def test_results_page_says_a_field_value_exists_nowhere(client):
+    page = client.get("/search?q=belgorod+outlet:%3Cb%3ENowhere").get_data(as_text=True)
+    assert "no outlet named &#39;&lt;b&gt;Nowhere&#39; in this collection" in page
+    assert "<b>Nowhere" not in page
