@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections import Counter
+from importlib import metadata
 from pathlib import Path
 
 from web.serve import add_serve_arguments, run_serve  # imports Flask only when serving
@@ -167,7 +168,8 @@ def _cmd_stats(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``newsfacet`` command."""
     parser = argparse.ArgumentParser(prog="newsfacet", description="Search engine for news collections.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"newsfacet {_version()}")
+    sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("index", help="build or update the index from files and folders")
     p.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .html, .json, .jsonl (or .gz) files or folders")
@@ -205,9 +207,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _version() -> str:
+    """The installed package's version."""
+    try:
+        return metadata.version("newsfacet")
+    except metadata.PackageNotFoundError:
+        return "(not installed)"
+
+
 def main(argv=None) -> int:
-    """Entry point of the ``newsfacet`` console script."""
-    args = build_parser().parse_args(argv)
+    """Entry point of the ``newsfacet`` console script (alone, it prints its help)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
     try:
         code = args.func(args)
         sys.stdout.flush()

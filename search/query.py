@@ -103,6 +103,17 @@ def name_variants(kind: str, name: str) -> list[str]:
     return found
 
 
+# A pasted web address: searched as its words, not read as a field ("https:") and a path.
+_WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s\"]+", re.I)
+_ADDRESS_WORD = re.compile(r"[^\W_]+")
+
+
+def _address_words(m: re.Match) -> str:
+    """The words of a web address, without its scheme and "www" ("example org news")."""
+    address = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group(), flags=re.I)
+    return " ".join(_ADDRESS_WORD.findall(address))
+
+
 def _scan(text: str) -> list[tuple[str, int]]:
     """Structural characters outside quotes, and whether the quotes are balanced."""
     marks, in_quote = [], False
@@ -397,7 +408,11 @@ def parse_query(text: str, searcher, columns) -> ParsedQuery:
     parsed = ParsedQuery(text=text, query=None)
     if not text.strip():
         return parsed
+    text, addresses = _WEB_ADDRESS.subn(_address_words, text)
+    parsed.text = text
     parsed.warnings = check_syntax(text)
+    if addresses:
+        parsed.warnings.insert(0, "a web address in the query was searched as its words")
     rest, parsed.dates = extract_dates(text)
     parsed.words = [w for tok in rest.replace('"', " ").split()
                     if tok not in _OPERATORS and not set(tok) & set(":~*?")

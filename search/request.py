@@ -164,15 +164,19 @@ def parse_date_bound(value: str, param: str, end: bool) -> date:
         raise SearchError(f"'{param}' is not a real date: {value!r} ({exc})", param) from None
 
 
+CACHE_BUSTER = "_"   # a parameter scripts add so that no cache answers them: ignored
+
+
 def parse_request(params, ignore=()) -> SearchRequest:
     """Validate query-string parameters into a ``SearchRequest``.
 
     ``params`` is a werkzeug ``MultiDict`` or a ``dict[str, list[str]]``. Parameters named in
-    ``ignore`` (a front end's own, such as an export format) are skipped; any other unknown
-    parameter is an error, so a misspelt filter never silently widens a search.
+    ``ignore`` (a front end's own, such as an export format) and the cache-buster ``_``
+    that scripts add (``_=1712345678``) are skipped; any other unknown parameter is an
+    error, so a misspelt filter never silently widens a search.
     """
     for name in params.keys():
-        if name not in PARAMS and name not in ignore:
+        if name not in PARAMS and name not in ignore and name != CACHE_BUSTER:
             raise SearchError(f"unknown parameter '{name}'; known: {', '.join(PARAMS)}", name)
     q = query_text(_single(params, "q") or "")
     filters = {}

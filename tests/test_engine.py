@@ -707,3 +707,10 @@ def test_a_field_value_no_article_has_matches_nothing_and_says_so(engine):
     filtered = run(engine, q="Belgorod", outlet="Planet Daily News")
     assert filtered["total"] == 0 and any("no outlet named 'Planet Daily News'" in w for w in filtered["warnings"])
     assert run(engine, q="Belgorod", outlet="daily planet")["warnings"] == []   # letter case is forgiven
+
+
+def test_a_pasted_web_address_is_searched_as_its_words(engine):
+    result = run(engine, q="https://www.example.org/drones/Belgorod")
+    assert result["warnings"][0] == "a web address in the query was searched as its words"
+    assert result["total"] == run(engine, q="example org drones Belgorod")["total"]
+    assert run(engine, q="Belgorod", _="1712345678")["total"] == run(engine, q="Belgorod")["total"]

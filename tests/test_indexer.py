@@ -558,3 +558,11 @@ def test_a_file_gone_between_the_walk_and_its_reading_is_a_problem(tmp_path, cor
     assert report.articles == 5
     assert [(Path(f["file"]).name, f["reason"]) for f in report.failed] == [
         ("gone.txt", "could not be read: No such file or directory")]
+
+
+def test_newsfacet_alone_prints_its_help_and_has_a_version(capsys):
+    assert main([]) == 0
+    assert "usage: newsfacet" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.startswith("newsfacet ")
