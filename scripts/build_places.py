@@ -173,21 +173,17 @@ def former_countries() -> list[tuple[str, str]]:
 def read_state_abbreviations() -> dict[str, list[str]]:
     """US state name -> its standard abbreviations.
 
-    Text cuts "Calif." into the word "Calif" and a full stop, so a dotted
-    abbreviation of four letters or more is also kept without its dot, unless that is
-    an English word ("Mass", "Wash").
+    A dotted abbreviation of four letters or more is also kept without its dot, for text
+    that writes it so ("Calif"), unless that is an English word ("Mass", "Wash").
     """
     out: dict[str, list[str]] = {}
-    path = SCRIPT_DATA / "us_state_abbreviations.tsv"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            state, abbreviation = line.split("\t")
-            forms = out.setdefault(state, [abbreviation])
-            bare = abbreviation.rstrip(".")
-            if abbreviation not in forms:
-                forms.append(abbreviation)
-            if len(bare) >= 4 and " " not in bare and bare.lower() not in COMMON_WORDS:
-                forms.append(bare)
+    for line in read_lines(SCRIPT_DATA / "us_state_abbreviations.tsv"):
+        state, abbreviation = line.split("\t")
+        forms = out.setdefault(state, [])
+        forms.append(abbreviation)
+        bare = abbreviation.rstrip(".")
+        if len(bare) >= 4 and " " not in bare and bare.lower() not in COMMON_WORDS:
+            forms.append(bare)
     return out
 
 

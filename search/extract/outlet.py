@@ -131,8 +131,7 @@ def canonical_outlet(value) -> str | None:
     if not value or _ONLY_A_TAG.match(value) or _opens_with_a_plain_word(value):
         return None
     if "//" in value:
-        host = host_of(value)
-        return outlet_or_domain(host) if host else None
+        return site_of_url(value)
     if "." in value and " " not in value:   # a domain, kept as written unless it is a host under one
         domain = registrable_domain(value)
         return outlet_for_domain(value) or (domain if domain and domain != value.lower() else value)

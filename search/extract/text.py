@@ -94,8 +94,7 @@ def _load_rules(path: Path) -> tuple[_LineRules, re.Pattern]:
         if kind not in rules or not pattern:
             raise ValueError(f"{path}:{number}: expected 'line<TAB>regex' or 'cut<TAB>regex'")
         rules[kind].append(pattern)
-    return (_LineRules(rules["line"]),
-            re.compile("|".join(f"(?:{p})" for p in rules["cut"]), re.IGNORECASE))
+    return _LineRules(rules["line"]), _one(rules["cut"])
 
 
 _BOILERPLATE_LINE, _BOILERPLATE_CUT = _load_rules(DATA / "boilerplate.txt")
