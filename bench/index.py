@@ -20,10 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+from newsfacet.search.indexer import index_paths
 
-from search.indexer import index_paths  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 MAKER = HERE.parent.parent / "shared" / "tools" / "make_scale_corpus.py"
 

@@ -37,10 +37,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+from newsfacet.search.cli import iter_records
 
-from search.cli import iter_records  # noqa: E402
+HERE = Path(__file__).resolve().parent
 
 NEWSFACET = Path(sys.executable).with_name("newsfacet")
 SENTENCES = [

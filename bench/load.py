@@ -35,7 +35,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
 
 WORDS = ["government", "oil", "football", "election", "market", "police", "minister", "bank",
          "court", "season", "company", "prices", "talks", "report", "shares", "league",
@@ -69,7 +68,7 @@ def scale_index(n: int) -> Path:
     """The cached index of ``n`` scale-corpus articles, built on first use."""
     import importlib.util
 
-    from search.indexer import index_paths
+    from newsfacet.search.indexer import index_paths
     spec = importlib.util.spec_from_file_location("bench_index", HERE / "index.py")
     bench_index = importlib.util.module_from_spec(spec)   # bench/index.py makes the corpus
     spec.loader.exec_module(bench_index)

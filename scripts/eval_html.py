@@ -23,12 +23,11 @@ import time
 import unicodedata
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import htmldate                             # noqa: E402
+import htmldate                           
 
-from search.extract import extract          # noqa: E402
-from search.readers import ReadProblem, page_text, read_file  # noqa: E402
+from newsfacet.search.extract import extract        
+from newsfacet.search.readers import ReadProblem, page_text, read_file
 
 _NOT_WORD = re.compile(r"[\W_]+")
 _NAME_SEPARATORS = re.compile(r"\s*(?:;|/|,|\band\b|\bund\b)\s*")

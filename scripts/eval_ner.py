@@ -26,10 +26,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from search.extract import extract  # noqa: E402
-from search.readers import ReadProblem, read_file  # noqa: E402
+from newsfacet.search.extract import extract
+from newsfacet.search.readers import ReadProblem, read_file
 
 LABELS = {"person": "PER", "place": "LOC", "organization": "ORG"}
 

@@ -1,7 +1,9 @@
-"""The ``newsfacet`` command: index, export, stats, search and serve.
+"""The ``newsfacet`` command's engine commands: index, export, stats and search.
 
 A thin layer: it parses arguments, calls the engine and prints. Every command
 takes ``--index DIR`` (default ``$NEWSFACET_INDEX`` or ``./newsfacet-index``).
+The installed command (``newsfacet.web.serve.main``) adds ``serve``; the engine
+never imports the web front end.
 """
 
 from __future__ import annotations
@@ -15,13 +17,11 @@ from collections import Counter
 from importlib import metadata
 from pathlib import Path
 
-from web.serve import add_serve_arguments, run_serve  # imports Flask only when serving
-
 from .engine import Engine
 from .indexer import (REPORT, IndexError_, NothingToIndex, StopSignals, Terminated, damaged,
                       index_paths, last_report)
 from .readers import UNSUPPORTED, printable
-from .request import parse_request
+from .request import SearchError, parse_request
 from .searchcli import add_search_arguments, run_search
 
 DEFAULT_INDEX = "newsfacet-index"
@@ -31,7 +31,7 @@ def _default_index() -> str:
     return os.environ.get("NEWSFACET_INDEX") or DEFAULT_INDEX
 
 
-def _add_index_option(parser: argparse.ArgumentParser) -> None:
+def add_index_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", default=_default_index(), metavar="DIR",
                         help="index folder (default: $NEWSFACET_INDEX or ./%(default)s)")
 
@@ -47,7 +47,8 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _error(command: str, message: str) -> None:
+def error(command: str, message: str) -> None:
+    """Print a command's error in the one wording every command uses."""
     print(f"newsfacet {command}: error: {printable(message)}", file=sys.stderr)
 
 
@@ -58,10 +59,10 @@ def _cmd_index(args) -> int:
                                  workers=args.workers, progress=not args.quiet,
                                  follow_symlinks=args.follow_symlinks)
         except NothingToIndex as exc:
-            _error("index", str(exc))
+            error("index", str(exc))
             return 1
-        except (FileNotFoundError, IndexError_) as exc:
-            _error("index", str(exc))
+        except FileNotFoundError as exc:
+            error("index", str(exc))
             return 2
         except KeyboardInterrupt as exc:
             how, code = ("stopped (SIGTERM)", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
@@ -88,7 +89,7 @@ def _show_build(report, args) -> int:
     print(report.summary())
     if report.articles == 0:
         left = "" if os.path.isdir(args.index) else "; no index folder was left behind"
-        _error("index", f"nothing could be indexed{left}")
+        error("index", f"nothing could be indexed{left}")
         return 1
     if args.strict and report.failed:
         return 1
@@ -106,12 +107,8 @@ def iter_records(index_dir):
 
 
 def _cmd_export(args) -> int:
-    try:
-        for record in iter_records(args.index):
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-    except IndexError_ as exc:
-        _error("export", str(exc))
-        return 2
+    for record in iter_records(args.index):
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -144,11 +141,7 @@ def collection_stats(index_dir, top: int = 10) -> dict:
 
 
 def _cmd_stats(args) -> int:
-    try:
-        stats = collection_stats(args.index, top=args.top)
-    except IndexError_ as exc:
-        _error("stats", str(exc))
-        return 2
+    stats = collection_stats(args.index, top=args.top)
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=1))
         return 0
@@ -165,15 +158,18 @@ def _cmd_stats(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``newsfacet`` command."""
+def build_parser(more_commands=()) -> argparse.ArgumentParser:
+    """The argument parser of the ``newsfacet`` command.
+
+    Each of ``more_commands`` is called with the subparsers to add its own command.
+    """
     parser = argparse.ArgumentParser(prog="newsfacet", description="Search engine for news collections.")
     parser.add_argument("--version", action="version", version=f"newsfacet {_version()}")
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("index", help="build or update the index from files and folders")
     p.add_argument("paths", nargs="+", metavar="PATH", help=".txt, .html, .json, .jsonl (or .gz) files or folders")
-    _add_index_option(p)
+    add_index_option(p)
     p.add_argument("--rebuild", action="store_true", help="start the index from scratch")
     p.add_argument("--prune", action="store_true", help="drop articles whose file is gone")
     p.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
@@ -186,24 +182,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("export", help="print every indexed article as one JSON record a line")
-    _add_index_option(p)
+    add_index_option(p)
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("stats", help="what the index holds")
-    _add_index_option(p)
+    add_index_option(p)
     p.add_argument("--top", type=int, default=10, help="values per list (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_stats)
 
     p = sub.add_parser("search", help="search the index")
-    _add_index_option(p)
+    add_index_option(p)
     add_search_arguments(p)
     p.set_defaults(func=run_search)
 
-    p = sub.add_parser("serve", help="serve the web front end on the index")
-    _add_index_option(p)
-    add_serve_arguments(p)
-    p.set_defaults(func=run_serve)
+    for add_command in more_commands:
+        add_command(sub)
     return parser
 
 
@@ -215,9 +209,9 @@ def _version() -> str:
         return "(not installed)"
 
 
-def main(argv=None) -> int:
-    """Entry point of the ``newsfacet`` console script (alone, it prints its help)."""
-    parser = build_parser()
+def main(argv=None, more_commands=()) -> int:
+    """Run the ``newsfacet`` command (alone, it prints its help); the exit status."""
+    parser = build_parser(more_commands)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
@@ -225,6 +219,12 @@ def main(argv=None) -> int:
     try:
         code = args.func(args)
         sys.stdout.flush()
+    except IndexError_ as exc:   # the index folder's problems, worded the same for every command
+        error(args.command, str(exc))
+        code = 2
+    except SearchError as exc:
+        error(args.command, f"{exc.param}: {exc.message}" if exc.param else exc.message)
+        code = 2
     except BrokenPipeError:   # e.g. `newsfacet export | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0

@@ -14,8 +14,7 @@ import sys
 from html import unescape
 
 from .engine import Engine
-from .indexer import IndexError_
-from .request import FILTER_PARAMS, SORTS, SearchError, parse_request
+from .request import FILTER_PARAMS, SORTS, parse_request
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 _BOLD_YELLOW, _DIM, _RESET = "\033[1;33m", "\033[2m", "\033[0m"
@@ -95,18 +94,9 @@ def format_results(result: dict, colour: bool) -> str:
 
 
 def run_search(args) -> int:
-    """Run ``newsfacet search``; exit 0 on success, 2 on a bad request or missing index."""
-    try:
-        req = parse_request(request_params(args))
-        engine = Engine(args.index)
-        result = engine.search(req)
-    except SearchError as exc:
-        where = f" ({exc.param})" if exc.param else ""
-        print(f"newsfacet search: error{where}: {exc.message}", file=sys.stderr)
-        return 2
-    except IndexError_ as exc:
-        print(f"newsfacet search: error: {exc}", file=sys.stderr)
-        return 2
+    """Run ``newsfacet search``; exit 0 on success (a bad request or a missing index
+    raises, and the command prints it as every command does, exiting 2)."""
+    result = Engine(args.index).search(parse_request(request_params(args)))
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     text = (json.dumps(result, ensure_ascii=False, indent=1) if args.json
             else format_results(result, colour))

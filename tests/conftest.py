@@ -19,7 +19,7 @@ def running_server(index_dir):
     """A real waitress server for ``index_dir`` on a free port of 127.0.0.1, serving in a
     thread for the block: ``with running_server(index) as server:`` (its port is
     ``server.effective_port``)."""
-    from web.serve import make_server
+    from newsfacet.web.serve import make_server
 
     server = make_server(index_dir, "127.0.0.1", 0)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -59,7 +59,7 @@ def corpus_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory) -> Path:
     """An index of the sample corpus, built once for the session (read-only for tests)."""
-    from search.indexer import index_paths
+    from newsfacet.search.indexer import index_paths
 
     index_dir = tmp_path_factory.mktemp("sample") / "index"
     index_paths([CORPUS], index_dir, workers=1)

@@ -12,10 +12,10 @@ import contextlib
 import io
 import json
 
-from search.cli import main
-from search.engine import Engine
-from search.request import parse_request
-from web.app import create_app
+from newsfacet.search.cli import main
+from newsfacet.search.engine import Engine
+from newsfacet.search.request import parse_request
+from newsfacet.web.app import create_app
 
 PER_PAGE = 100
 

@@ -1,10 +1,10 @@
-"""search.aliases: canonical names and spellings from the shipped data files."""
+"""newsfacet.search.aliases: canonical names and spellings from the shipped data files."""
 
 from pathlib import Path
 
 import pytest
 
-from search import aliases
+from newsfacet.search import aliases
 
 
 @pytest.mark.parametrize("spelling, expected", [

@@ -3,15 +3,14 @@ with ``newsfacet search --json``."""
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
-from flask import Flask
 
-from search.searchcli import add_search_arguments, run_search
+from newsfacet.web.api import get_engine
+from newsfacet.web.app import create_app
+from newsfacet.web.serve import main as newsfacet
 from test_engine import RECORDS, build_index
-from web.api import api, get_engine
 
 
 @pytest.fixture(scope="module")
@@ -21,17 +20,11 @@ def index_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def client(index_dir):
-    app = Flask(__name__)
-    app.config["INDEX_DIR"] = str(index_dir)
-    app.register_blueprint(api)
-    return app.test_client()
+    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
 
 
 def cli_json(index_dir, argv, capsys) -> dict:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--index")
-    add_search_arguments(parser)
-    assert run_search(parser.parse_args(["--index", str(index_dir), "--json", *argv])) == 0
+    assert newsfacet(["search", "--index", str(index_dir), "--json", *argv]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -129,30 +122,24 @@ def test_openapi_describes_the_endpoints(client):
 
 
 def test_one_engine_per_app(index_dir):
-    app = Flask(__name__)
-    app.config["INDEX_DIR"] = str(index_dir)
+    app = create_app({"INDEX_DIR": str(index_dir)})
     with app.app_context():
         assert get_engine() is get_engine()
         assert app.extensions["newsfacet_engine"] is get_engine()
 
 
 def test_missing_index_is_a_clear_json_error(tmp_path):
-    app = Flask(__name__)
-    app.config["INDEX_DIR"] = str(tmp_path / "nowhere")
-    app.register_blueprint(api)
-    response = app.test_client().get("/api/search?q=x")
+    response = create_app({"INDEX_DIR": str(tmp_path / "nowhere")}).test_client().get("/api/search?q=x")
     assert response.status_code == 503
     error = response.get_json()["error"]
     assert error["type"] == "no_index" and "does not exist; build it with" in error["message"]
 
 
 def test_cli_prints_results_and_errors(index_dir, capsys):
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--index")
-    add_search_arguments(parser)
-    assert run_search(parser.parse_args(["--index", str(index_dir), "Kharkov",
-                                         "--color", "never"])) == 0
+    assert newsfacet(["search", "--index", str(index_dir), "Kharkov", "--color", "never"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("2 results") and "*Kharkiv*" in out and "RT" in out
-    assert run_search(parser.parse_args(["--index", str(index_dir), "--per-page", "500"])) == 2
-    assert "per_page" in capsys.readouterr().err
+    assert newsfacet(["search", "--index", str(index_dir), "--per-page", "500"]) == 2
+    assert capsys.readouterr().err.startswith("newsfacet search: error: per_page: ")
+    assert newsfacet(["export", "--index", str(index_dir / "nowhere")]) == 2
+    assert capsys.readouterr().err.startswith("newsfacet export: error: ")

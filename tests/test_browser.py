@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from conftest import running_server
-from search.indexer import index_paths
+from newsfacet.search.indexer import index_paths
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CHROMIUM = "/usr/bin/chromium"

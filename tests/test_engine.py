@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from search import engine as engine_module
-from search.engine import Engine
-from search.indexer import index_paths
-from search.request import SearchError, parse_request
+from newsfacet.search import engine as engine_module
+from newsfacet.search.engine import Engine
+from newsfacet.search.indexer import index_paths
+from newsfacet.search.request import SearchError, parse_request
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -145,7 +145,7 @@ def test_term_expansion_matches_whoosh_own(sample_engine, leaf):
     """Prefix, wildcard, range and fuzzy terms stand for exactly the words Whoosh's own
     (slow) expansion finds."""
     from whoosh import query as wq
-    from search.query import expansion
+    from newsfacet.search.query import expansion
     node = eval(leaf, {k: getattr(wq, k) for k in ("FuzzyTerm", "Wildcard", "Prefix", "TermRange")})
     with sample_engine.generation() as gen:
         ours = expansion(node, gen.columns)
@@ -155,7 +155,7 @@ def test_term_expansion_matches_whoosh_own(sample_engine, leaf):
 
 
 def test_many_fuzzy_terms_together_are_refused_before_any_work(sample_engine, monkeypatch):
-    from search import query
+    from newsfacet.search import query
     with sample_engine.generation() as gen:   # the words strike~2 stands for in each field
         words = sum(len(query.expansion(query.wq.FuzzyTerm(field, "strike", maxdist=2),
                                         gen.columns)) for field in query.TEXT_FIELDS)
@@ -216,7 +216,7 @@ def test_a_phrase_slop_is_bounded_and_is_not_a_fuzzy_edit(engine):
 
 
 def test_checking_phrases_is_bounded_work(tmp_path, monkeypatch):
-    from search import query
+    from newsfacet.search import query
     engine = Engine(build_index(tmp_path))   # its own generation: no phrase checked before
     holding = run(engine, q="ukrainian drones struck")["total"]   # 2 articles, 3 words
     monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", holding * 3 - 1)
@@ -527,7 +527,7 @@ def test_bad_requests_name_the_parameter(engine, params, param, fragment):
 
 
 def test_wildcard_expansion_is_bounded(engine, monkeypatch):
-    from search import query
+    from newsfacet.search import query
     monkeypatch.setattr(query, "MAX_EXPANSION", 1)
     with pytest.raises(SearchError) as err:
         run(engine, q="de*")   # debris, defences: two words in the text field
@@ -609,7 +609,7 @@ def test_engine_picks_up_a_new_index_generation(tmp_path):
 
 
 def test_engine_refuses_a_missing_foreign_or_damaged_folder(tmp_path):
-    from search.indexer import IndexError_
+    from newsfacet.search.indexer import IndexError_
     with pytest.raises(IndexError_, match="does not exist; build it with"):
         Engine(tmp_path / "nowhere")
     with pytest.raises(IndexError_, match="is not a newsfacet index"):
@@ -689,7 +689,7 @@ def test_person_facet_counts_a_lone_surname_and_accent_variants_as_one_person(tm
 
 
 def test_a_lone_surname_shared_by_two_full_names_stays_itself():
-    from search.facets import person_names_folded
+    from newsfacet.search.facets import person_names_folded
     names = ["Blair", "Cherie Blair", "Tony Blair", "Garzon", "Baltasar Garzón"]
     folded = person_names_folded(names, [5, 2, 9, 1, 4])
     assert [names[i] for i in folded] == ["Blair", "Cherie Blair", "Tony Blair", "Baltasar Garzón",

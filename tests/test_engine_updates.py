@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from search.engine import Engine
-from search.indexer import index_paths
-from search.request import SearchError, parse_request
+from newsfacet.search.engine import Engine
+from newsfacet.search.indexer import index_paths
+from newsfacet.search.request import SearchError, parse_request
 
 
 def write_records(path: Path, records: list[dict]) -> Path:
@@ -197,7 +197,7 @@ def test_postings_read_by_many_threads_at_once_are_read_right(tmp_path):
     import threading
 
     from newsitems import TOWNS, write
-    from search.facets import posting_weights
+    from newsfacet.search.facets import posting_weights
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

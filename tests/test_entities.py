@@ -1,10 +1,10 @@
-"""search.extract.entities.find_mentions on texts written here and on the seed articles."""
+"""newsfacet.search.extract.entities.find_mentions on texts written here and on the seed articles."""
 
 from pathlib import Path
 
 import pytest
 
-from search.extract.entities import find_mentions
+from newsfacet.search.extract.entities import find_mentions
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from search.extract import extract
-from search.extract.authors import authors_from_byline, authors_from_value
-from search.extract.dates import find_dates, parse_date_value
-from search.extract.outlet import canonical_outlet, outlet_for_domain
-from search.extract.text import normalize, strip_site_name
-from search.model import RawDocument
-from search.readers import read_file
+from newsfacet.search.extract import extract
+from newsfacet.search.extract.authors import authors_from_byline, authors_from_value
+from newsfacet.search.extract.dates import find_dates, parse_date_value
+from newsfacet.search.extract.outlet import canonical_outlet, outlet_for_domain
+from newsfacet.search.extract.text import normalize, strip_site_name
+from newsfacet.search.model import RawDocument
+from newsfacet.search.readers import read_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -211,7 +211,7 @@ def test_record_round_trips_to_json():
 
 
 def test_language_detection():
-    from search.extract.language import detect_language
+    from newsfacet.search.extract.language import detect_language
     assert detect_language("Die Bundesregierung hat am Mittwoch beschlossen, dass die Steuern "
                            "für alle Bürger gesenkt werden sollen, sagte der Sprecher.") == "de"
     assert detect_language("Shr one dlr vs 73 cts\nNet 12.6 mln vs 15.8 mln\nRevs 337.3 mln vs 315.2 mln") in ("en", None)
@@ -255,7 +255,7 @@ def test_markdown_headings_lose_their_marks():
 
 
 def test_newsroom_credits_are_no_authors():
-    from search.extract.authors import authors_from_value
+    from newsfacet.search.extract.authors import authors_from_value
     assert authors_from_value("Metro Staff Report") == []
     assert authors_from_value(["National Desk", "Jane Roe"]) == ["Jane Roe"]
     assert authors_from_value("Jo Lane and Wire Staff") == ["Jo Lane"]

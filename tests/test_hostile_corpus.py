@@ -21,7 +21,7 @@ from pathlib import Path
 from frontends import exported, search, titles
 from test_readers import HOSTILE_PAGE
 
-from search.indexer import REPORT
+from newsfacet.search.indexer import REPORT
 
 NEWSFACET = Path(sys.executable).with_name("newsfacet")
 PEAK_MB_BOUND = 1000     # a build of these files needs a few hundred MB; unbounded reading, GBs

@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from search.cli import main as newsfacet
-from search.indexer import index_paths
-from web.app import create_app
+from newsfacet.search.cli import main as newsfacet
+from newsfacet.search.indexer import index_paths
+from newsfacet.web.app import create_app
 
 OUTLETS = ["Reuters", "BBC", "TASS", "Kyiv Independent", "Al Jazeera", "Le Monde"]
 PLACES = ["Kharkiv", "Belgorod", "Odesa", "Kyiv", "Moscow", "Istanbul", "Paris"]

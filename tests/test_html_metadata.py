@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from htmldate.utils import load_html
 
-from search.extract import extract
-from search.extract.dates import page_date
-from search.extract.text import is_boilerplate, page_title
-from search.model import RawDocument
-from search.readers import read_file
+from newsfacet.search.extract import extract
+from newsfacet.search.extract.dates import page_date
+from newsfacet.search.extract.text import is_boilerplate, page_title
+from newsfacet.search.model import RawDocument
+from newsfacet.search.readers import read_file
 
 BODY = ("<p>The harbour committee met on a wet evening to argue about the new ferry timetable, "
         "and most of the town seemed to have an opinion about it.</p>"

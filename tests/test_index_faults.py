@@ -22,7 +22,7 @@ import pytest
 from frontends import titles
 
 from conftest import CORPUS
-from search.cli import main
+from newsfacet.search.cli import main
 
 NEWSFACET = Path(sys.executable).with_name("newsfacet")
 SENTENCES = ["The harbour master said the ferry would run again on Monday.",

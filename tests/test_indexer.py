@@ -17,8 +17,8 @@ import pytest
 from frontends import exported, search, titles
 from whoosh import index as whoosh_index
 
-from search.cli import main
-from search.indexer import REPORT, index_paths
+from newsfacet.search.cli import main
+from newsfacet.search.indexer import REPORT, index_paths
 
 SAMPLE_TITLES = 5   # articles in the sample corpus
 
@@ -95,7 +95,7 @@ def test_records_removed_from_a_jsonl_file_leave_the_index(tmp_path):
 
 
 def test_a_large_jsonl_file_is_updated_record_by_record(tmp_path):
-    from search.indexer import RECORDS_PER_TASK
+    from newsfacet.search.indexer import RECORDS_PER_TASK
 
     data = tmp_path / "data" / "big.jsonl"
     data.parent.mkdir()
@@ -170,7 +170,7 @@ def test_interrupted_build_keeps_the_previous_index(tmp_path, corpus_copy, monke
     for n in range(20):
         _write(corpus_copy / f"more{n}.txt", f"Extra story {n}", "Kharkiv again. " * 50)
 
-    import search.indexer as indexer
+    import newsfacet.search.indexer as indexer
     real = indexer._file_sig
     calls = []
 
@@ -198,7 +198,7 @@ def test_kill_9_mid_build_leaves_a_usable_index(tmp_path, corpus_copy, workers):
     # A child process that SIGKILLs itself after writing some documents, before commit.
     script = textwrap.dedent(f"""
         import os, signal, sys
-        import search.indexer as indexer
+        import newsfacet.search.indexer as indexer
         real, n = indexer._file_sig, [0]
         def killer(path):   # the writer looks at each file: 5 known, then 30 new ones
             n[0] += 1
@@ -239,7 +239,7 @@ def test_a_reader_sees_the_old_generation_until_commit(tmp_path, corpus_copy):
 
 
 def test_export_writes_one_record_a_line_with_the_public_names(sample_index, capsys):
-    from search.model import RECORD_FIELDS
+    from newsfacet.search.model import RECORD_FIELDS
 
     assert main(["export", "--index", str(sample_index)]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -318,7 +318,7 @@ def test_deleting_many_articles_opens_no_reader_per_article(tmp_path, monkeypatc
 def test_the_index_is_read_after_the_lock_is_taken(tmp_path, corpus_copy, monkeypatch):
     """Another build that commits between this build's start and its lock: this build must
     see that build's articles, not add them a second time."""
-    import search.indexer as indexer
+    import newsfacet.search.indexer as indexer
 
     index_dir = tmp_path / "ix"
     index_paths([corpus_copy], index_dir, workers=1)
@@ -543,7 +543,7 @@ def test_a_file_that_turns_unreadable_keeps_its_records(tmp_path):
 
 
 def test_a_file_gone_between_the_walk_and_its_reading_is_a_problem(tmp_path, corpus_copy, monkeypatch):
-    import search.indexer as indexer
+    import newsfacet.search.indexer as indexer
 
     gone = _write(corpus_copy / "gone.txt", "Gone", "A story about to be deleted.")
     real = indexer.iter_files

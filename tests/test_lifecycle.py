@@ -12,8 +12,8 @@ from pathlib import Path
 
 from frontends import article, exported, search, titles
 
-from search.engine import Engine
-from search.indexer import index_paths
+from newsfacet.search.engine import Engine
+from newsfacet.search.indexer import index_paths
 
 
 def _txt(path: Path, title: str, body: str) -> Path:

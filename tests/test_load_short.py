@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from newsitems import TOWNS, write
-from search.indexer import index_paths
+from newsfacet.search.indexer import index_paths
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "load.py"
 

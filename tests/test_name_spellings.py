@@ -1,6 +1,6 @@
-"""search.lexicon.NameSpellings: spellings of people's names taken from the collection."""
+"""newsfacet.search.lexicon.NameSpellings: spellings of people's names taken from the collection."""
 
-from search.lexicon import NameSpellings
+from newsfacet.search.lexicon import NameSpellings
 
 
 def test_one_letter_and_accents_make_spellings_of_long_name_words():

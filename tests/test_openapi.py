@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 
 from conftest import running_server
-from search.indexer import index_paths
-from search.model import RECORD_FIELDS
-from search.request import FILTER_PARAMS, PARAMS
-from web.app import create_app
-from web.openapi import openapi_document
+from newsfacet.search.indexer import index_paths
+from newsfacet.search.model import RECORD_FIELDS
+from newsfacet.search.request import FILTER_PARAMS, PARAMS
+from newsfacet.web.app import create_app
+from newsfacet.web.openapi import openapi_document
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 PATHS = ("/api/search", "/api/articles/{id}", "/api/export")

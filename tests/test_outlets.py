@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from search.extract import extract
-from search.extract.outlet import (canonical_outlet, copyright_holder, outlet_for_domain,
+from newsfacet.search.extract import extract
+from newsfacet.search.extract.outlet import (canonical_outlet, copyright_holder, outlet_for_domain,
                                    outlet_from_credit, outlet_from_notes, registrable_domain,
                                    site_of_url, source_from_notes)
-from search.model import RawDocument
-from search.readers import read_file
+from newsfacet.search.model import RawDocument
+from newsfacet.search.readers import read_file
 
 BODY = "The harbour authority reopened the northern pier on Tuesday after repairs to its crane."
 

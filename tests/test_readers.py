@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from search import readers
-from search.model import RawDocument
-from search.readers import UNSUPPORTED, ReadProblem, iter_files, printable, read_file
+from newsfacet.search import readers
+from newsfacet.search.model import RawDocument
+from newsfacet.search.readers import UNSUPPORTED, ReadProblem, iter_files, printable, read_file
 
 PAGE = """<html lang="en"><head><meta charset="utf-8">
 <title>Drone strikes hit Belgorod | Example News</title>

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from search.indexer import index_paths, open_index
-from search.schema import to_article
+from newsfacet.search.indexer import index_paths, open_index
+from newsfacet.search.schema import to_article
 
 from conftest import corpora_dir
 

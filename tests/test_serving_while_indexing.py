@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 
 from conftest import running_server
 from newsitems import OUTLETS, write
-from search.indexer import index_paths
+from newsfacet.search.indexer import index_paths
 
 CLIENTS = 4
 

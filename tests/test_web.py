@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from search.indexer import index_paths
-from web.app import create_app
+from newsfacet.search.indexer import index_paths
+from newsfacet.web.app import create_app
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 
@@ -200,7 +200,7 @@ def test_empty_result_suggests_removing_a_filter(client):
 
 
 def test_an_empty_result_page_runs_one_search_however_many_filters(client, monkeypatch):
-    from search.engine import Engine
+    from newsfacet.search.engine import Engine
 
     calls = []
     search = Engine.search
@@ -372,7 +372,7 @@ def test_unknown_page_is_a_404_in_the_callers_format(client):
 def test_unexpected_error_shows_no_stack_trace(index_dir, monkeypatch):
     app = create_app({"INDEX_DIR": str(index_dir)})   # not TESTING: errors are handled as in production
     client = app.test_client()
-    from search.engine import Engine
+    from newsfacet.search.engine import Engine
 
     def broken(self, req):
         raise RuntimeError("secret internal detail")

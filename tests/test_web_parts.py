@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from html import escape
 
-from web.histogram import build_histogram
-from web.marking import mark_text, marked_spans
-from web.urls import SearchLinks, search_url
+from newsfacet.web.histogram import build_histogram
+from newsfacet.web.marking import mark_text, marked_spans
+from newsfacet.web.urls import SearchLinks, search_url
 
 
 def test_links_change_one_thing_and_go_back_to_page_one():

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import running_server
-from search.indexer import index_paths
-from web.serve import add_serve_arguments, run_serve
+from newsfacet.search.indexer import index_paths
+from newsfacet.web.serve import add_serve_arguments, run_serve
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

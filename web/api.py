@@ -11,9 +11,9 @@ import threading
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from search.engine import Engine
-from search.indexer import IndexError_
-from search.request import SearchError, parse_request
+from newsfacet.search.engine import Engine
+from newsfacet.search.indexer import IndexError_
+from newsfacet.search.request import SearchError, parse_request
 
 from .openapi import openapi_document
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from search.request import SearchError
+from newsfacet.search.request import SearchError
 
 from .api import api
 from .export import export

@@ -14,8 +14,8 @@ import json
 
 from flask import Blueprint, Response, request, stream_with_context
 
-from search.model import RECORD_FIELDS
-from search.request import SearchError, parse_request
+from newsfacet.search.model import RECORD_FIELDS
+from newsfacet.search.request import SearchError, parse_request
 
 from .api import get_engine
 

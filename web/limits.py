@@ -16,7 +16,7 @@ from urllib.parse import unquote_to_bytes
 
 from flask import abort, current_app, request
 
-from search.request import SearchError
+from newsfacet.search.request import SearchError
 
 #: Longest query string accepted, in bytes. A search's longest legitimate query
 #: string (a 500-character query and a few dozen filter values, percent-encoded)

@@ -9,8 +9,8 @@ from the checks.
 
 from __future__ import annotations
 
-from search.model import RECORD_FIELDS
-from search.request import (DATED, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, FILTER_PARAMS,
+from newsfacet.search.model import RECORD_FIELDS
+from newsfacet.search.request import (DATED, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, FILTER_PARAMS,
                             MAX_FACET_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE,
                             MAX_QUERY_CHARS, SORTS)
 

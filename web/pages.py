@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from flask import Blueprint, render_template, request
 
-from search.request import SearchError, parse_request
+from newsfacet.search.request import SearchError, parse_request
 
 from .api import get_engine
 from .histogram import build_histogram

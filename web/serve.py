@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from search.request import SearchError
+from newsfacet.search import cli
+from newsfacet.search.request import SearchError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -71,6 +72,19 @@ def serve(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None
         server.close()
 
 
+def add_serve_command(sub) -> None:
+    """Add ``serve`` to the ``newsfacet`` command's subparsers."""
+    p = sub.add_parser("serve", help="serve the web front end on the index")
+    cli.add_index_option(p)
+    add_serve_arguments(p)
+    p.set_defaults(func=run_serve)
+
+
+def main(argv=None) -> int:
+    """Entry point of the installed ``newsfacet`` command: the engine's commands and ``serve``."""
+    return cli.main(argv, more_commands=[add_serve_command])
+
+
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``serve`` command's options, apart from ``--index`` (shared by every command)."""
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default %(default)s)")
@@ -82,11 +96,10 @@ def run_serve(args) -> int:
     try:
         serve(args.index, args.host, args.port)
     except ServeError as exc:
-        print(f"newsfacet serve: error: {exc}", file=sys.stderr)
+        cli.error("serve", str(exc))
         return 2
     except OSError as exc:      # the port is taken, or the address is not ours
-        print(f"newsfacet serve: error: cannot listen on {args.host}:{args.port}: "
-              f"{exc.strerror or exc}", file=sys.stderr)
+        cli.error("serve", f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
         return 2
     except KeyboardInterrupt:
         print("newsfacet serve: stopped", file=sys.stderr)

@@ -41,9 +41,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from search import aliases
-from search.extract import organizations, people, places
-from search.model import Mention
+from newsfacet.search import aliases
+from newsfacet.search.extract import organizations, people, places
+from newsfacet.search.model import Mention
 
 WORD = re.compile(r"(?:[A-Z]\.){2,}|\w+(?:['’]\w+)*")
 LINE = re.compile(r"[^\n]+")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from search.lexicon import accent_free
+from newsfacet.search.lexicon import accent_free
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from search import aliases
-from search.aliases import Entry
-from search.extract import people
+from newsfacet.search import aliases
+from newsfacet.search.aliases import Entry
+from newsfacet.search.extract import people
 
 # Words that, just before a name, say it is a place: "in Nice", "near Bath".
 LOCATIVES = frozenset("in at from to near outside around across via into towards toward "
