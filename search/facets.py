@@ -15,12 +15,10 @@ from datetime import date
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import ListMatcher
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import TermNotFound
 
 from .lexicon import Lexicon, NameSpellings, accent_free
+from .whoosh_internals import (field_lengths, numeric_column, posting_ids, posting_weights,
+                               segment_postings)
 
 #: Public facet name -> index field.
 FACET_FIELDS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
@@ -30,164 +28,6 @@ CACHE_BYTES = 256 * 1024 * 1024  # decoded postings kept per index generation
 _MICROS_PER_DAY = 86_400 * 1_000_000
 
 
-def _leaf_ids(matcher, weights: bool = False):
-    """All document numbers of one segment's postings matcher, read block by block
-    (with ``weights``: also each posting's weight, the field-boosted term frequency)."""
-    if isinstance(matcher, FilterMatcher):   # deleted documents: dropped later by the live mask
-        matcher = matcher.child
-    if isinstance(matcher, ListMatcher):
-        ids = np.asarray(matcher._ids, dtype=np.int64)
-        if not weights:
-            return ids
-        w = matcher._weights
-        return ids, (np.ones(len(ids), np.float32) if w is None
-                     else np.asarray(w, dtype=np.float32))
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        blocks, wblocks = [], []
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
-            blocks.append(ids)
-            if weights:
-                w = matcher._data[1]
-                wblocks.append(np.full(len(ids), 1.0 if w is None else w, np.float32)
-                               if w is None or isinstance(w, float)
-                               else np.asarray(w, dtype=np.float32))
-            matcher._next_block()
-        ids = np.concatenate(blocks) if blocks else np.empty(0, np.int64)
-        if not weights:
-            return ids
-        return ids, np.concatenate(wblocks) if wblocks else np.empty(0, np.float32)
-    if weights:
-        pairs = [(i, w) for i, w in matcher.items_as("weight")]
-        return (np.asarray([i for i, _ in pairs], dtype=np.int64),
-                np.asarray([w for _, w in pairs], dtype=np.float32))
-    return np.fromiter(matcher.all_ids(), dtype=np.int64)
-
-
-def _segment_postings(leaf, fieldname: str, btext: bytes | None = None, weights: bool = False):
-    """(term, document numbers) of one segment: of one term, or of every term of the field.
-
-    Reads the Whoosh 3 codec's term index and postings directly (no per-call deleted-document
-    set, no matcher per posting); any other reader goes through the public API.
-    """
-    terms = getattr(leaf, "_terms", None)
-    if terms is not None and hasattr(terms, "items_from") and hasattr(terms, "_postfile"):
-        fmt = leaf.schema[fieldname].format
-        if btext is None:
-            items = terms.items_from(fieldname, b"")
-        else:
-            try:
-                items = [((fieldname, btext), terms.term_info(fieldname, btext))]
-            except TermNotFound:
-                return
-        for (fname, text), info in items:
-            if fname != fieldname:
-                break
-            if info.is_inlined():
-                yield text, _leaf_ids(ListMatcher(*info.inlined_postings()), weights)
-            else:
-                yield text, _leaf_ids(terms._codec.postings_reader(terms._postfile, info, fmt),
-                                      weights)
-        return
-    texts = list(leaf.lexicon(fieldname)) if btext is None else [btext]
-    for text in texts:
-        try:
-            yield text, _leaf_ids(leaf.postings(fieldname, text), weights)
-        except TermNotFound:
-            continue
-
-
-def _postings(reader, fieldname: str, text, weights: bool):
-    if fieldname not in reader.schema:
-        return []
-    btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
-    return [(found, offset) for leaf, offset in reader.leaf_readers()
-            for _, found in _segment_postings(leaf, fieldname, btext, weights)]
-
-
-def posting_ids(reader, fieldname: str, text) -> np.ndarray:
-    """Sorted document numbers (over the whole, possibly multi-segment, reader) holding a term."""
-    parts = [ids + offset for ids, offset in _postings(reader, fieldname, text, False)]
-    if not parts:
-        return np.empty(0, np.int64)
-    return np.concatenate(parts) if len(parts) > 1 else parts[0]
-
-
-def posting_weights(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers holding a term, and the term's weight (frequency) in each."""
-    parts = _postings(reader, fieldname, text, True)
-    if not parts:
-        return np.empty(0, np.int64), np.empty(0, np.float32)
-    return (np.concatenate([ids + offset for (ids, _), offset in parts]),
-            np.concatenate([w for (_, w), _ in parts]))
-
-
-def posting_values(reader, fieldname: str, text) -> tuple[np.ndarray, list]:
-    """Document numbers holding a term and each posting's raw value (encoded positions),
-    or None when the postings are not the Whoosh 3 codec's (callers then fall back)."""
-    btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
-    ids_parts, values = [], []
-    for leaf, offset in reader.leaf_readers():
-        terms = getattr(leaf, "_terms", None)
-        if terms is None or not hasattr(terms, "_postfile"):
-            return None
-        try:
-            info = terms.term_info(fieldname, btext)
-        except TermNotFound:
-            continue
-        matcher = terms._codec.postings_reader(terms._postfile, info,
-                                               leaf.schema[fieldname].format)
-        if isinstance(matcher, ListMatcher):
-            ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-            values.extend(matcher._values)
-            continue
-        if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
-            return None
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_values()
-            ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-            values.extend(matcher._values)
-            matcher._next_block()
-    ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)
-    return ids, values
-
-
-def _numeric_column(column, count: int, dtype: str, default) -> np.ndarray:
-    """A segment's numeric column as an array: its raw bytes when it is Whoosh's fixed-width
-    column, else value by value."""
-    from whoosh.columns import NumericColumn
-    if isinstance(column, NumericColumn.Reader):
-        stored = min(column._count, count)
-        raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
-        values = np.full(count, default, dtype=dtype)
-        values[:stored] = np.frombuffer(raw, dtype=">" + dtype[1:] if dtype[0] != "|" else dtype,
-                                        count=stored)
-        return values
-    return np.fromiter((column[i] for i in range(count)), dtype=dtype, count=count)
-
-
-def field_lengths(reader, fieldname: str) -> np.ndarray:
-    """Every document's length (in words, as Whoosh stores it) of one text field."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-    from whoosh.util.numeric import byte_to_length
-    table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
-    out = np.zeros(reader.doc_count_all(), dtype=np.float32)
-    for leaf, offset in reader.leaf_readers():
-        perdoc = getattr(leaf, "_perdoc", None)
-        column = (perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                  if hasattr(perdoc, "_cached_reader") else None)
-        count = leaf.doc_count_all()
-        if column is not None:
-            out[offset:offset + count] = table[_numeric_column(column, count, "|u1", 0)]
-        else:
-            out[offset:offset + count] = [leaf.doc_field_length(i, fieldname, 0) or 0
-                                          for i in range(count)]
-    return out
-
-
 def _id_numbers(reader) -> np.ndarray:
     """Every document's article id as a number (the ``idnum`` column; 0 where absent)."""
     ids = np.zeros(reader.doc_count_all(), dtype=np.uint64)
@@ -195,7 +35,7 @@ def _id_numbers(reader) -> np.ndarray:
         if leaf.has_column("idnum"):
             count = leaf.doc_count_all()
             column = leaf.column_reader("idnum", translate=False)
-            ids[offset:offset + count] = _numeric_column(column, count, "<u8", 0)
+            ids[offset:offset + count] = numeric_column(column, count, "<u8", 0)
     return ids
 
 
@@ -266,7 +106,7 @@ class ValueColumn:
         self.fieldname = fieldname
         per_value: dict[bytes, list[np.ndarray]] = {}
         for leaf, offset in reader.leaf_readers():
-            for btext, ids in _segment_postings(leaf, fieldname):
+            for btext, ids in segment_postings(leaf, fieldname):
                 per_value.setdefault(btext, []).append(ids + offset)
         ordered = sorted(per_value)           # ordinal order is value order
         self.values: list[str] = [b.decode("utf-8") for b in ordered]
@@ -372,7 +212,7 @@ class DateColumn:
                 count = leaf.doc_count_all()
                 if leaf.has_column("published"):
                     column = leaf.column_reader("published", translate=False)
-                    raw[offset:offset + count] = _numeric_column(column, count, "<u8", 0)
+                    raw[offset:offset + count] = numeric_column(column, count, "<u8", 0)
             self.days[known] = (raw[known] // _MICROS_PER_DAY).astype(np.int32)
 
     @staticmethod

@@ -13,99 +13,30 @@ old generation would find its reader closed.
 Requests run in threads and read one generation together. Whoosh's postings reader moves
 the single read position of a segment's postings file (seek, then read) for every block, so
 two threads reading postings at once read each other's bytes ("Block tag error"); each
-postings file is given a read position per thread (``ThreadPositions``).
+postings file is given a read position per thread (``whoosh_internals.ThreadPositions``).
 """
 
 from __future__ import annotations
 
 import logging
-import pickle
 import threading
 import time
 from contextlib import contextmanager
-from struct import Struct
 
 import numpy as np
 
 from .facets import Columns
+from .whoosh_internals import share_between_threads
 
 OPEN_ATTEMPTS = 5   # a newer commit may remove files while they are being opened: try again
 log = logging.getLogger(__name__)
-_INT = Struct("!i")   # Whoosh's file ints: big-endian, 4 bytes
-
-
-class ThreadPositions:
-    """A segment's postings file with a read position for each thread.
-
-    Stands in for the file Whoosh's postings reader seeks and reads in (``seek``, ``read``,
-    ``read_int``, ``read_pickle``, ``tell``); reads by offset (``get``) and everything else
-    go to the file itself. A memory-mapped file is read by slicing its buffer; any other
-    file by a seek and a read under a lock.
-    """
-
-    def __init__(self, dbfile):
-        self._file = dbfile
-        self._buf = getattr(dbfile, "_buf", None)
-        self._lock = threading.Lock()
-        self._local = threading.local()
-
-    def __getattr__(self, name):
-        return getattr(self._file, name)
-
-    def _at(self, position: int, length: int) -> bytes:
-        if self._buf is not None:
-            return bytes(self._buf[position:position + length])
-        with self._lock:
-            self._file.seek(position)
-            return self._file.read(length)
-
-    def seek(self, position: int, whence: int = 0) -> None:
-        base = {0: 0, 1: self.tell()}.get(whence)
-        if base is None:
-            raise ValueError("a postings file is only read from a position")
-        self._local.pos = base + position
-
-    def tell(self) -> int:
-        return getattr(self._local, "pos", 0)
-
-    def read(self, length: int = -1) -> bytes:
-        data = self._at(self.tell(), length)
-        self._local.pos = self.tell() + len(data)
-        return data
-
-    def readline(self) -> bytes:   # for pickle
-        line = b""
-        while not line.endswith(b"\n"):
-            byte = self.read(1)
-            if not byte:
-                break
-            line += byte
-        return line
-
-    def read_int(self) -> int:
-        return _INT.unpack(self.read(_INT.size))[0]
-
-    def read_pickle(self):
-        return pickle.Unpickler(self).load()
-
-    def get(self, position: int, length: int) -> bytes:
-        return self._at(position, length)
-
-
-def _share_between_threads(reader) -> None:
-    """Give every segment's postings file of ``reader`` a read position per thread."""
-    for leaf, _ in reader.leaf_readers():
-        terms = getattr(leaf, "_terms", None)
-        postfile = getattr(terms, "_postfile", None)
-        if postfile is not None and not isinstance(postfile, ThreadPositions):
-            terms._postfile = ThreadPositions(postfile)
 
 
 class Generation:
     """One committed index generation: its searcher, its value columns and its users."""
 
     def __init__(self, searcher):
-        _share_between_threads(searcher.reader())
+        share_between_threads(searcher.reader())
         self.searcher = searcher
         self.number = searcher.reader().generation()
         self.columns = Columns(searcher.reader())

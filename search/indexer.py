@@ -37,11 +37,12 @@ from typing import Iterable, Iterator, NamedTuple
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from .extract import extract
 from .readers import ReadProblem, file_kind, iter_files, printable, read_file
 from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
+from .whoosh_internals import commit_with_segments, finish_worker_segment
 
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
 REPORT = "last-build.json"         # what the last build did, skipped and failed
@@ -460,17 +461,10 @@ def _worker(index_dir: str, parent: int, tasks, results) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     try:
         writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=WORKER_LIMIT_MB)
-        added = False
         while (task := tasks.get()) is not None:
             path, sig, last, fn, args = task
-            done = _add_all(writer, fn(*args), sig)
-            added = added or any(isinstance(item, tuple) for item in done)
-            results.put(("done", path, last, done))
-        if added:
-            results.put(("segment", writer._finalize_segment()))
-        else:   # not cancel(): that would remove the temporary folder the writer process shares
-            writer._close_segment()
-            results.put(("segment", None))
+            results.put(("done", path, last, _add_all(writer, fn(*args), sig)))
+        results.put(("segment", finish_worker_segment(writer)))
     except OSError as exc:
         results.put(("error", exc))
 
@@ -627,23 +621,6 @@ class StopSignals:
         raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
-def _commit(writer, segments: list, rebuild: bool) -> None:
-    """Commit the writer's deletions together with the workers' segments, in one new generation.
-
-    The same steps as Whoosh's own multi-process writer (``MpWriter`` with
-    ``multisegment=True``): existing segments are merged by the usual policy, the
-    workers' segments are added as they are, and the table of contents is written last.
-    """
-    final = writer._merge_segments(CLEAR if rebuild else None, False, True)
-    final += segments
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final)
-    writer._finish()
-
-
 def _cancel(writer) -> None:
     """Drop what ``writer`` did; never raises, as the build is failing already (what
     the writer could not remove is removed with the other leftovers)."""
@@ -791,7 +768,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
             return False
         signals.finishing()
         meter.committing()
-        _commit(writer, pool.segments, rebuild)
+        commit_with_segments(writer, pool.segments, rebuild)
         return True
     except BaseException:
         if pool is not None:

@@ -24,8 +24,9 @@ from whoosh.formats import Positions
 from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin, Plugin,
                             QueryParser, syntax)
 
-from .facets import FACET_FIELDS, posting_values
+from .facets import FACET_FIELDS
 from .request import SearchError, parse_date_bound
+from .whoosh_internals import posting_values, wildcard_prefix
 
 TEXT_FIELDS = ("title", "text", "aliases")
 MAX_TERMS = 32            # words and field:value clauses in one query
@@ -351,7 +352,7 @@ def expansion(leaf: wq.MultiTerm, columns) -> list[str]:
         return [w for w, _ in lexicon.within(leaf.text, int(leaf.maxdist), leaf.prefixlength,
                                              limit)]
     if isinstance(leaf, wq.Wildcard):
-        return lexicon.matching(leaf._find_prefix(leaf.text), fnmatch.translate(leaf.text), limit)
+        return lexicon.matching(wildcard_prefix(leaf), fnmatch.translate(leaf.text), limit)
     if isinstance(leaf, wq.TermRange):
         return lexicon.between(leaf.start, leaf.end, leaf.startexcl, leaf.endexcl, limit)
     raise SearchError(f"'{leaf}' is not a kind of query this search supports", "q",

@@ -197,7 +197,7 @@ def test_postings_read_by_many_threads_at_once_are_read_right(tmp_path):
     import threading
 
     from newsitems import TOWNS, write
-    from newsfacet.search.facets import posting_weights
+    from newsfacet.search.whoosh_internals import posting_weights
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

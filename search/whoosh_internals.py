@@ -1,0 +1,285 @@
+"""Every use of Whoosh 2.7's private internals, in one place.
+
+Whoosh's public API reads postings one matcher call at a time and column values one
+document at a time; the engine needs whole posting lists and columns as numpy arrays, and
+its server reads one index from many threads. The functions here reach into the Whoosh 3
+codec (``W3LeafMatcher`` blocks, the term index ``leaf._terms``, the per-document file
+``leaf._perdoc``, fixed-width ``NumericColumn`` bytes) and into ``SegmentWriter``'s
+steps. Where a reader is not the kind they know, each one falls back to the public API
+(``tests/test_whoosh_internals.py`` checks every fallback against the fast path); the
+writer steps have no public equivalent.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from struct import Struct
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import ListMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.writing import CLEAR
+
+_INT = Struct("!i")   # Whoosh's file ints: big-endian, 4 bytes
+
+
+class ThreadPositions:
+    """A segment's postings file with a read position for each thread.
+
+    Stands in for the file Whoosh's postings reader seeks and reads in (``seek``, ``read``,
+    ``read_int``, ``read_pickle``, ``tell``); reads by offset (``get``) and everything else
+    go to the file itself. A memory-mapped file is read by slicing its buffer; any other
+    file by a seek and a read under a lock.
+    """
+
+    def __init__(self, dbfile):
+        self._file = dbfile
+        self._buf = getattr(dbfile, "_buf", None)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+    def _at(self, position: int, length: int) -> bytes:
+        if self._buf is not None:
+            return bytes(self._buf[position:position + length])
+        with self._lock:
+            self._file.seek(position)
+            return self._file.read(length)
+
+    def seek(self, position: int, whence: int = 0) -> None:
+        base = {0: 0, 1: self.tell()}.get(whence)
+        if base is None:
+            raise ValueError("a postings file is only read from a position")
+        self._local.pos = base + position
+
+    def tell(self) -> int:
+        return getattr(self._local, "pos", 0)
+
+    def read(self, length: int = -1) -> bytes:
+        data = self._at(self.tell(), length)
+        self._local.pos = self.tell() + len(data)
+        return data
+
+    def readline(self) -> bytes:   # for pickle
+        line = b""
+        while not line.endswith(b"\n"):
+            byte = self.read(1)
+            if not byte:
+                break
+            line += byte
+        return line
+
+    def read_int(self) -> int:
+        return _INT.unpack(self.read(_INT.size))[0]
+
+    def read_pickle(self):
+        return pickle.Unpickler(self).load()
+
+    def get(self, position: int, length: int) -> bytes:
+        return self._at(position, length)
+
+
+def share_between_threads(reader) -> None:
+    """Give every segment's postings file of ``reader`` a read position per thread."""
+    for leaf, _ in reader.leaf_readers():
+        terms = getattr(leaf, "_terms", None)
+        postfile = getattr(terms, "_postfile", None)
+        if postfile is not None and not isinstance(postfile, ThreadPositions):
+            terms._postfile = ThreadPositions(postfile)
+
+
+def _leaf_ids(matcher, weights: bool = False):
+    """All document numbers of one segment's postings matcher, read block by block
+    (with ``weights``: also each posting's weight, the field-boosted term frequency)."""
+    if isinstance(matcher, FilterMatcher):   # deleted documents: dropped later by the live mask
+        matcher = matcher.child
+    if isinstance(matcher, ListMatcher):
+        ids = np.asarray(matcher._ids, dtype=np.int64)
+        if not weights:
+            return ids
+        w = matcher._weights
+        return ids, (np.ones(len(ids), np.float32) if w is None
+                     else np.asarray(w, dtype=np.float32))
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        blocks, wblocks = [], []
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
+            blocks.append(ids)
+            if weights:
+                w = matcher._data[1]
+                wblocks.append(np.full(len(ids), 1.0 if w is None else w, np.float32)
+                               if w is None or isinstance(w, float)
+                               else np.asarray(w, dtype=np.float32))
+            matcher._next_block()
+        ids = np.concatenate(blocks) if blocks else np.empty(0, np.int64)
+        if not weights:
+            return ids
+        return ids, np.concatenate(wblocks) if wblocks else np.empty(0, np.float32)
+    if weights:
+        pairs = [(i, w) for i, w in matcher.items_as("weight")]
+        return (np.asarray([i for i, _ in pairs], dtype=np.int64),
+                np.asarray([w for _, w in pairs], dtype=np.float32))
+    return np.fromiter(matcher.all_ids(), dtype=np.int64)
+
+
+def segment_postings(leaf, fieldname: str, btext: bytes | None = None, weights: bool = False):
+    """(term, document numbers) of one segment: of one term, or of every term of the field.
+
+    Reads the Whoosh 3 codec's term index and postings directly (no per-call deleted-document
+    set, no matcher per posting); any other reader goes through the public API.
+    """
+    terms = getattr(leaf, "_terms", None)
+    if terms is not None and hasattr(terms, "items_from") and hasattr(terms, "_postfile"):
+        fmt = leaf.schema[fieldname].format
+        if btext is None:
+            items = terms.items_from(fieldname, b"")
+        else:
+            try:
+                items = [((fieldname, btext), terms.term_info(fieldname, btext))]
+            except TermNotFound:
+                return
+        for (fname, text), info in items:
+            if fname != fieldname:
+                break
+            if info.is_inlined():
+                yield text, _leaf_ids(ListMatcher(*info.inlined_postings()), weights)
+            else:
+                yield text, _leaf_ids(terms._codec.postings_reader(terms._postfile, info, fmt),
+                                      weights)
+        return
+    texts = list(leaf.lexicon(fieldname)) if btext is None else [btext]
+    for text in texts:
+        try:
+            yield text, _leaf_ids(leaf.postings(fieldname, text), weights)
+        except TermNotFound:
+            continue
+
+
+def _postings(reader, fieldname: str, text, weights: bool):
+    if fieldname not in reader.schema:
+        return []
+    btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
+    return [(found, offset) for leaf, offset in reader.leaf_readers()
+            for _, found in segment_postings(leaf, fieldname, btext, weights)]
+
+
+def posting_ids(reader, fieldname: str, text) -> np.ndarray:
+    """Sorted document numbers (over the whole, possibly multi-segment, reader) holding a term."""
+    parts = [ids + offset for ids, offset in _postings(reader, fieldname, text, False)]
+    if not parts:
+        return np.empty(0, np.int64)
+    return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+
+def posting_weights(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers holding a term, and the term's weight (frequency) in each."""
+    parts = _postings(reader, fieldname, text, True)
+    if not parts:
+        return np.empty(0, np.int64), np.empty(0, np.float32)
+    return (np.concatenate([ids + offset for (ids, _), offset in parts]),
+            np.concatenate([w for (_, w), _ in parts]))
+
+
+def posting_values(reader, fieldname: str, text) -> tuple[np.ndarray, list]:
+    """Document numbers holding a term and each posting's raw value (encoded positions),
+    or None when the postings are not the Whoosh 3 codec's (callers then fall back)."""
+    btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
+    ids_parts, values = [], []
+    for leaf, offset in reader.leaf_readers():
+        terms = getattr(leaf, "_terms", None)
+        if terms is None or not hasattr(terms, "_postfile"):
+            return None
+        try:
+            info = terms.term_info(fieldname, btext)
+        except TermNotFound:
+            continue
+        matcher = terms._codec.postings_reader(terms._postfile, info,
+                                               leaf.schema[fieldname].format)
+        if isinstance(matcher, ListMatcher):
+            ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+            values.extend(matcher._values)
+            continue
+        if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
+            return None
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_values()
+            ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+            values.extend(matcher._values)
+            matcher._next_block()
+    ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)
+    return ids, values
+
+
+def numeric_column(column, count: int, dtype: str, default) -> np.ndarray:
+    """A segment's numeric column as an array: its raw bytes when it is Whoosh's fixed-width
+    column, else value by value."""
+    from whoosh.columns import NumericColumn
+    if isinstance(column, NumericColumn.Reader):
+        stored = min(column._count, count)
+        raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
+        values = np.full(count, default, dtype=dtype)
+        values[:stored] = np.frombuffer(raw, dtype=">" + dtype[1:] if dtype[0] != "|" else dtype,
+                                        count=stored)
+        return values
+    return np.fromiter((column[i] for i in range(count)), dtype=dtype, count=count)
+
+
+def field_lengths(reader, fieldname: str) -> np.ndarray:
+    """Every document's length (in words, as Whoosh stores it) of one text field."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    from whoosh.util.numeric import byte_to_length
+    table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+    out = np.zeros(reader.doc_count_all(), dtype=np.float32)
+    for leaf, offset in reader.leaf_readers():
+        perdoc = getattr(leaf, "_perdoc", None)
+        column = (perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                  if hasattr(perdoc, "_cached_reader") else None)
+        count = leaf.doc_count_all()
+        if column is not None:
+            out[offset:offset + count] = table[numeric_column(column, count, "|u1", 0)]
+        else:
+            out[offset:offset + count] = [leaf.doc_field_length(i, fieldname, 0) or 0
+                                          for i in range(count)]
+    return out
+
+
+
+
+def wildcard_prefix(query) -> str:
+    """The literal text a Whoosh ``Wildcard`` query starts with (before its first ``*``/``?``)."""
+    return query._find_prefix(query.text)
+
+
+def finish_worker_segment(writer):
+    """End a worker's ``SegmentWriter`` without committing: the finished segment (to hand
+    to the process that commits), or None when the worker added nothing."""
+    if writer._added:
+        return writer._finalize_segment()
+    writer._close_segment()   # not cancel(): that would remove the folder the processes share
+    return None
+
+
+def commit_with_segments(writer, segments: list, rebuild: bool) -> None:
+    """Commit ``writer``'s own changes (its deletions, its added documents) together with
+    segments finished by other processes, in one new generation.
+
+    The same steps as Whoosh's multi-process writer (``MpWriter`` with
+    ``multisegment=True``): existing segments are merged by the usual policy (all dropped
+    with ``rebuild``), the other segments are added as they are, and the table of contents
+    is written last.
+    """
+    final = writer._merge_segments(CLEAR if rebuild else None, False, True)
+    final += segments
+    own = finish_worker_segment(writer)
+    if own is not None:
+        final.append(own)
+    writer._commit_toc(final)
+    writer._finish()

@@ -1,0 +1,160 @@
+"""newsfacet.search.whoosh_internals: each fast path that reads Whoosh's private internals
+gives what Whoosh's public API gives, and each fallback (taken when a reader is not the
+kind the fast path knows) gives the same."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import threading
+
+import pytest
+from whoosh.filedb.structfile import BufferFile, StructFile
+from whoosh.matching.wrappers import WrappingMatcher
+
+from newsfacet.search import query as query_module
+from newsfacet.search import whoosh_internals as wi
+from newsfacet.search.engine import Engine
+from newsfacet.search.indexer import index_paths
+from newsfacet.search.request import parse_request
+
+WORDS = ("harbour ferry storm council budget school river bridge market winter "
+         "festival railway hospital vote museum").split()
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    """A two-segment index (two builds) with a deleted document, so postings come both
+    inlined and in blocks, and segments have deletions."""
+    root = tmp_path_factory.mktemp("internals")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for n in range(60):
+        words = " ".join(WORDS[(n * k) % len(WORDS)] for k in range(1, 40))
+        (corpus / f"a{n:02}.txt").write_text(
+            f"Report number {n}\n\nPublished 2024-03-{n % 28 + 1:02d}.\n\n"
+            f"The harbour ferry ran late. {words}.\n", encoding="utf-8")
+    index_paths([corpus], root / "index", workers=1)
+    for n in range(60, 70):
+        (corpus / f"a{n:02}.txt").write_text(
+            f"Late report {n}\n\nThe harbour ferry and the storm council met. {WORDS[n % 15]}.\n",
+            encoding="utf-8")
+    (corpus / "a03.txt").unlink()
+    index_paths([corpus], root / "index", workers=1, prune=True)
+    return root / "index"
+
+
+class PublicOnly:
+    """A Whoosh reader seen only through its public API: no private attribute is found,
+    and its segments are seen the same way."""
+
+    def __init__(self, reader):
+        self.wrapped = reader
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.wrapped, name)
+
+    def leaf_readers(self):
+        return [(PublicOnly(leaf), offset) for leaf, offset in self.wrapped.leaf_readers()]
+
+
+@pytest.fixture(scope="module")
+def reader(index_dir):
+    with Engine(index_dir).generation() as gen:
+        yield gen.searcher.reader()
+
+
+def test_index_has_the_shapes_the_fast_paths_read(reader):
+    leaves = [leaf for leaf, _ in reader.leaf_readers()]
+    assert len(leaves) >= 2 and any(leaf.has_deletions() for leaf in leaves)
+
+
+def test_segment_postings_public_fallback_gives_the_same(reader):
+    for leaf, _ in reader.leaf_readers():
+        fast = {t: ids.tolist() for t, ids in wi.segment_postings(leaf, "text")}
+        public = {t: ids.tolist() for t, ids in wi.segment_postings(PublicOnly(leaf), "text")}
+        assert fast == public and len(fast) > 10
+
+
+def test_posting_ids_and_weights_agree_with_whoosh_matchers(reader):
+    live = set(reader.all_doc_ids())
+    for word in ("harbour", "ferri", "storm", "museum"):
+        expected = sorted(d for d in reader.postings("text", word).all_ids() if d in live)
+        ids = wi.posting_ids(reader, "text", word)
+        assert sorted(d for d in ids.tolist() if d in live) == expected
+        w_ids, weights = wi.posting_weights(reader, "text", word)
+        matcher = reader.postings("text", word)
+        want = {d: w for d, w in matcher.items_as("weight") if d in live}
+        got = {d: float(w) for d, w in zip(w_ids.tolist(), weights.tolist()) if d in live}
+        assert got == pytest.approx(want)
+
+
+def test_leaf_ids_generic_matcher_fallback(reader):
+    """A matcher of another kind is read through its public items (deleted documents
+    are then already left out; the fast path leaves them to the live mask)."""
+    for leaf, _ in reader.leaf_readers():
+        for word in ("harbour", "ferri", "storm"):
+            fast_ids, fast_w = wi._leaf_ids(leaf.postings("text", word), weights=True)
+            keep = [not leaf.is_deleted(d) for d in fast_ids.tolist()]
+            generic_ids, generic_w = wi._leaf_ids(WrappingMatcher(leaf.postings("text", word)),
+                                                  weights=True)
+            assert fast_ids[keep].tolist() == generic_ids.tolist() and len(generic_ids)
+            assert fast_w[keep].tolist() == pytest.approx(generic_w.tolist())
+            assert wi._leaf_ids(WrappingMatcher(leaf.postings("text", word))).tolist() \
+                == generic_ids.tolist()
+
+
+def test_posting_values_falls_back_and_phrases_still_match(index_dir, reader, monkeypatch):
+    assert wi.posting_values(reader, "text", "harbour") is not None
+    assert wi.posting_values(PublicOnly(reader), "text", "harbour") is None
+    engine = Engine(index_dir)
+    req = parse_request({"q": ['"harbour ferry"'], "per_page": ["100"]})
+    fast = engine.search(req)
+    monkeypatch.setattr(query_module, "posting_values", lambda *args: None)
+    engine = Engine(index_dir)   # a new generation: no phrase answers cached
+    slow = engine.search(req)
+    assert fast["total"] == slow["total"] == 69
+    assert [h["id"] for h in fast["hits"]] == [h["id"] for h in slow["hits"]]
+
+
+def test_numeric_column_value_by_value_fallback(reader):
+    for leaf, _ in reader.leaf_readers():
+        count = leaf.doc_count_all()
+        column = leaf.column_reader("idnum", translate=False)
+        fast = wi.numeric_column(column, count, "<u8", 0)
+        plain = wi.numeric_column([column[i] for i in range(count)], count, "<u8", 0)
+        assert fast.tolist() == plain.tolist() and fast.any()
+
+
+def test_field_lengths_public_fallback(reader):
+    fast = wi.field_lengths(reader, "text")
+    public = wi.field_lengths(PublicOnly(reader), "text")
+    assert fast.tolist() == public.tolist() and fast.max() > 30
+
+
+@pytest.mark.parametrize("kind", ["buffer", "file"])
+def test_thread_positions_keep_one_read_position_per_thread(kind):
+    data = bytes(range(256)) * 4
+    tail = pickle.dumps({"terms": 3})
+    raw = data + b"\x00\x00\x01\x02" + tail
+    dbfile = BufferFile(memoryview(raw)) if kind == "buffer" else StructFile(io.BytesIO(raw))
+    shared = wi.ThreadPositions(dbfile)
+    seen, ready = {}, threading.Barrier(2)
+
+    def read_at(start: int):
+        shared.seek(start)
+        ready.wait()            # both threads have moved "the" position before either reads
+        seen[start] = shared.read(4)
+
+    threads = [threading.Thread(target=read_at, args=(s,)) for s in (10, 700)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {10: raw[10:14], 700: raw[700:704]}
+    shared.seek(len(data))
+    assert shared.read_int() == 0x0102 and shared.read_pickle() == {"terms": 3}
+    assert shared.get(5, 3) == raw[5:8]
+
