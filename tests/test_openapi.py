@@ -94,6 +94,8 @@ def test_the_article_schema_names_every_record_field():
     ("/api/search?q=Kharkov+AND+(", 400),
     ("/api/articles/no-such-id", 404),
     ("/api/export?q=%ff", 400),
+    ("/api/export?format=xml", 400),
+    ("/api/no-such-endpoint", 404),
     ("/api/search?outlet=" + "x" * 40_000, 414),
 ])
 def test_real_errors_have_the_described_shape(client, url, status):

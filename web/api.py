@@ -1,8 +1,8 @@
 """The JSON API: ``/api/search``, ``/api/articles/<id>`` and ``/api/openapi.json`` (``web.openapi``).
 
 A thin layer over ``search.engine.Engine``: parse the query string into a ``SearchRequest``,
-ask the engine, return its response as JSON. Errors are ``{"error": {type, message, param}}``
-with a 4xx status, never a stack trace.
+ask the engine, return its response as JSON. Errors are answered by the app's handlers
+(``web.app``) as ``{"error": {type, message, param}}`` with a 4xx status, never a stack trace.
 """
 
 from __future__ import annotations
@@ -38,11 +38,6 @@ def get_engine() -> Engine:
                     raise SearchError(str(exc), None, type="no_index", status=503) from None
                 current_app.extensions["newsfacet_engine"] = engine
     return engine
-
-
-@api.errorhandler(SearchError)
-def _search_error(exc: SearchError):
-    return jsonify(exc.to_dict()), exc.status
 
 
 @api.get("/search")

@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(pages)
     app.before_request(check_request)
     app.after_request(_add_security_headers)
-    app.register_error_handler(SearchError, _search_error)
+    app.register_error_handler(SearchError, _error_response)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
@@ -71,22 +71,20 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _error_response(status: int, kind: str, message: str, param: str | None = None):
-    """The error as ``{"error": {type, message, param}}`` under /api/, else as the error page."""
+def _error_response(exc: SearchError):
+    """The error under /api/ as JSON in the one shape every error has
+    (``SearchError.to_dict``), elsewhere as the error page."""
     if _wants_json():
-        body = jsonify({"error": {"type": kind, "message": message, "param": param}})
+        body = jsonify(exc.to_dict())
     else:
-        body = render_template("error.html", status=status, message=message)
-    return make_response(body, status)
-
-
-def _search_error(exc: SearchError):
-    return _error_response(exc.status, exc.type, exc.message, exc.param)
+        body = render_template("error.html", status=exc.status, message=exc.message)
+    return make_response(body, exc.status)
 
 
 def _http_error(exc: HTTPException):
     kind = (exc.name or "error").lower().replace(" ", "_")
-    response = _error_response(exc.code or 500, kind, exc.description or exc.name)
+    response = _error_response(SearchError(exc.description or exc.name, type=kind,
+                                           status=exc.code or 500))
     # Keep what the exception says besides its body: Allow on a 405, for one.
     for name, value in exc.get_headers():
         if name.lower() != "content-type":
@@ -97,4 +95,5 @@ def _http_error(exc: HTTPException):
 def _unexpected_error(exc: Exception):
     # Logged with its traceback for the operator; the client sees only a plain message.
     current_app.logger.exception("unhandled error on %s", request.path)
-    return _error_response(500, "internal_error", InternalServerError.description)
+    return _error_response(SearchError(InternalServerError.description, type="internal_error",
+                                       status=500))
