@@ -68,13 +68,13 @@ def scale_index(n: int) -> Path:
     """The cached index of ``n`` scale-corpus articles, built on first use."""
     import importlib.util
 
-    from newsfacet.search.indexer import index_paths
+    from newsfacet.search.indexer import index_paths, is_index
     spec = importlib.util.spec_from_file_location("bench_index", HERE / "index.py")
     bench_index = importlib.util.module_from_spec(spec)   # bench/index.py makes the corpus
     spec.loader.exec_module(bench_index)
     scale_corpus = bench_index.scale_corpus
     index_dir = HERE / "out" / f"load-index-{n}"
-    if not (index_dir / "newsfacet.json").exists():
+    if not is_index(index_dir):
         print(f"building {index_dir} …", flush=True)
         index_paths([scale_corpus(n)], index_dir)
     return index_dir

@@ -185,6 +185,19 @@ def _open_checked(index_dir: Path):
         raise damaged(index_dir, exc) from None
 
 
+def index_version(index_dir: Path) -> int | None:
+    """The one test of "this folder holds a newsfacet index": None when it holds no index
+    at all (no Whoosh table of contents), else the index format its marker names; an index
+    without the marker is another program's (IndexError_)."""
+    if not _has_toc(index_dir):
+        return None
+    version = _marker_version(index_dir)
+    if version is None:
+        raise _problem(index_dir, "holds an index that newsfacet did not make; "
+                                  "choose another --index folder")
+    return version
+
+
 def check_index(index_dir: str | Path) -> None:
     """Raise IndexError_, saying why and what to do, unless ``index_dir`` holds a newsfacet
     index of this version (its files are not opened: ``open_index`` does that too)."""
@@ -193,12 +206,19 @@ def check_index(index_dir: str | Path) -> None:
         raise _problem(index_dir, f"does not exist; build it with: {_command(index_dir)}")
     if not index_dir.is_dir():
         raise _problem(index_dir, "is a file, not a folder; choose another --index folder")
-    version = _marker_version(index_dir)
-    if not _has_toc(index_dir):
-        raise _problem(index_dir, f"is not a newsfacet index; build one with: {_command(index_dir)}")
+    version = index_version(index_dir)
     if version is None:
-        raise _problem(index_dir, "holds an index that newsfacet did not make; choose another --index folder")
+        raise _problem(index_dir, f"is not a newsfacet index; build one with: {_command(index_dir)}")
     _check_version(index_dir, version)
+
+
+def is_index(index_dir: str | Path) -> bool:
+    """True when ``index_dir`` holds a newsfacet index of this version."""
+    try:
+        check_index(index_dir)
+    except IndexError_:
+        return False
+    return True
 
 
 def open_index(index_dir: str | Path):
@@ -219,7 +239,7 @@ def _prepare_folder(index_dir: Path) -> str | None:
     fresh = "empty" if index_dir.exists() else "made"
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        if _has_toc(index_dir):
+        if index_version(index_dir) is not None:
             fresh = None
         elif any(not _ours(name) for name in os.listdir(index_dir)):
             raise _problem(index_dir, "is not empty and is not a newsfacet index; "
@@ -253,11 +273,8 @@ def _take_lock(index_dir: Path):
 def _open_or_create(index_dir: Path, rebuild: bool):
     """The index to update (under the write lock): checked, or made anew when there is
     none, or when ``rebuild`` replaces one of another format or a damaged one."""
-    if _has_toc(index_dir):
-        version = _marker_version(index_dir)
-        if version is None:
-            raise _problem(index_dir, "holds an index that newsfacet did not make; "
-                                      "choose another --index folder")
+    version = index_version(index_dir)
+    if version is not None:
         if not rebuild:
             _check_version(index_dir, version)
             return _open_checked(index_dir)

@@ -192,3 +192,27 @@ def test_a_damaged_index(tmp_path, sample_index, capsys, damage):
     code, _ = _run(capsys, "index", str(CORPUS), "--index", str(index_dir), "--rebuild", "--quiet")
     assert code == 0
     _assert_searchable(index_dir, capsys)
+
+
+def test_one_definition_of_a_newsfacet_index(tmp_path, capsys):
+    """``is_index`` (used by the benches) and every command agree on what an index is."""
+    from whoosh.fields import TEXT, Schema
+    from whoosh.index import create_in
+
+    from newsfacet.search.indexer import is_index
+
+    ours, foreign, empty = tmp_path / "ours", tmp_path / "foreign", tmp_path / "empty"
+    assert main(["index", str(CORPUS), "--index", str(ours), "--quiet"]) == 0
+    foreign.mkdir()
+    create_in(str(foreign), Schema(body=TEXT))
+    empty.mkdir()
+    capsys.readouterr()
+    assert is_index(ours) and main(["stats", "--index", str(ours)]) == 0
+    for folder, why in ((foreign, "holds an index that newsfacet did not make"),
+                        (empty, "is not a newsfacet index"),
+                        (tmp_path / "absent", "does not exist")):
+        assert not is_index(folder)
+        assert main(["stats", "--index", str(folder)]) == 2
+        assert why in capsys.readouterr().err
+    assert main(["index", str(CORPUS), "--index", str(foreign), "--quiet"]) == 2
+    assert "holds an index that newsfacet did not make" in capsys.readouterr().err
