@@ -17,6 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .lexicon import Lexicon, NameSpellings, accent_free
+from .settings import SETTINGS
 from .whoosh_internals import (field_lengths, numeric_column, posting_ids, posting_weights,
                                segment_postings)
 
@@ -24,7 +25,6 @@ from .whoosh_internals import (field_lengths, numeric_column, posting_ids, posti
 FACET_FIELDS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
                 "person": "people", "org": "organizations", "author": "authors"}
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
-CACHE_BYTES = 256 * 1024 * 1024  # decoded postings kept per index generation
 _MICROS_PER_DAY = 86_400 * 1_000_000
 
 
@@ -293,7 +293,7 @@ class Columns:
             if key not in self._cache:
                 self._cache[key] = value
                 self._cache_bytes += size
-                while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
+                while self._cache_bytes > SETTINGS.cache_bytes and len(self._cache) > 1:
                     _, old = self._cache.popitem(last=False)
                     self._cache_bytes -= (sum(a.nbytes for a in old) if isinstance(old, tuple)
                                           else old.nbytes)

@@ -26,9 +26,9 @@ from contextlib import contextmanager
 import numpy as np
 
 from .facets import Columns
+from .settings import SETTINGS
 from .whoosh_internals import share_between_threads
 
-OPEN_ATTEMPTS = 5   # a newer commit may remove files while they are being opened: try again
 log = logging.getLogger(__name__)
 
 
@@ -84,11 +84,11 @@ class Generations:
         self._current = self._open()
 
     def _open(self) -> Generation:
-        for attempt in range(OPEN_ATTEMPTS):
+        for attempt in range(SETTINGS.open_attempts):
             try:
                 return Generation(self._ix.searcher())
             except Exception:   # files removed by a newer commit while we read them
-                if attempt == OPEN_ATTEMPTS - 1:
+                if attempt == SETTINGS.open_attempts - 1:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")

@@ -42,16 +42,14 @@ from whoosh.writing import SegmentWriter
 from .extract import extract
 from .readers import ReadProblem, file_kind, iter_files, printable, read_file
 from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
+from .settings import SETTINGS
 from .whoosh_internals import commit_with_segments, finish_worker_segment
 
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
 REPORT = "last-build.json"         # what the last build did, skipped and failed
 PARTIAL = ".partial"               # suffix of a file being written (then renamed into place)
 PROBE = ".write-test"              # written and removed to see that the folder is writable
-RECORDS_PER_TASK = 64              # records of a .json/.jsonl file sent to a worker at once
-WORKER_LIMIT_MB = 128              # memory each writer's posting pool may use before it spills to disk
 MULTI_RECORD = (".json", ".jsonl")
-PROGRESS_SECONDS = 5.0             # between progress lines when stderr is not a terminal
 
 # Whoosh's files in an index folder: the index name, its lock, tables of contents
 # (a finished one, and one being written), segment files and the writers' temporary folder.
@@ -427,7 +425,7 @@ def _tasks(files: list[Path]) -> Iterator[tuple[str, bool, object, tuple]]:
             try:
                 for raw in read_file(path):
                     batch.append(raw)
-                    if len(batch) >= RECORDS_PER_TASK:
+                    if len(batch) >= SETTINGS.records_per_task:
                         yield str(path), False, _extract_all, (batch,)
                         batch = []
             except Exception as exc:
@@ -477,7 +475,8 @@ def _worker(index_dir: str, parent: int, tasks, results) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     try:
-        writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=WORKER_LIMIT_MB)
+        writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False,
+                               limitmb=SETTINGS.worker_limit_mb)
         while (task := tasks.get()) is not None:
             path, sig, last, fn, args = task
             results.put(("done", path, last, _add_all(writer, fn(*args), sig)))
@@ -554,7 +553,7 @@ class _Workers:
 
 class _Progress:
     """A build's progress on stderr: a bar on a terminal, otherwise a line every few
-    seconds ($NEWSFACET_PROGRESS_SECONDS, default PROGRESS_SECONDS) with files and
+    seconds ($NEWSFACET_PROGRESS_SECONDS, default ``SETTINGS.progress_seconds``) with files and
     articles done and the rate; nothing when not ``enabled``."""
 
     def __init__(self, files: int, workers: int, enabled: bool):
@@ -568,7 +567,7 @@ class _Progress:
             self.bar = tqdm(total=files, unit="file", desc="indexing", file=sys.stderr,
                             dynamic_ncols=True)
         else:
-            self.every = float(os.environ.get("NEWSFACET_PROGRESS_SECONDS") or PROGRESS_SECONDS)
+            self.every = float(os.environ.get("NEWSFACET_PROGRESS_SECONDS") or SETTINGS.progress_seconds)
             self._say(f"{files} files to read with {workers} worker process" + ("es" if workers > 1 else ""))
 
     def _say(self, text: str) -> None:
@@ -716,7 +715,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
     """Read, extract and index what changed, delete what is gone, and commit; fills
     ``report``. Returns whether a new generation was committed (not when nothing
     changed, nor when it would leave a new index empty and not ``keep_empty``)."""
-    writer = SegmentWriter(ix, _lk=False, limitmb=WORKER_LIMIT_MB)
+    writer = SegmentWriter(ix, _lk=False, limitmb=SETTINGS.worker_limit_mb)
     pool, meter = None, None
     try:
         state = {} if rebuild else _current_state(writer)

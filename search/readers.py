@@ -10,7 +10,7 @@ these may be gzipped (``.gz``). Bad content never raises: it becomes a
 goes on with the next record.
 
 Hostile files are read with bounded memory and time: a file is read up to a size
-cap, a line of a ``.jsonl`` file up to ``MAX_LINE_BYTES``, a gzip file that inflates
+cap, a line of a ``.jsonl`` file up to ``SETTINGS.max_line_bytes``, a gzip file that inflates
 far beyond its own size (a gzip bomb) is refused, and JSON nested too deeply is a
 problem of its record. What a web page gives is plain text (script and style elements,
 tags and comments removed, so that no code is indexed; trafilatura keeps a page's URL
@@ -35,17 +35,11 @@ from typing import Iterator
 
 from .model import RawDocument
 from .schema import display_path
+from .settings import SETTINGS
 
 SUPPORTED = {".txt", ".html", ".htm", ".json", ".jsonl"}
 
-MAX_TEXT_BYTES = 1_000_000     # of a text file or record: the rest is left out (meta["truncated"])
-MAX_HTML_BYTES = 10_000_000    # of a web page
-MAX_JSON_BYTES = 200_000_000   # of a whole .json file (a .jsonl file streams, any size)
-MAX_LINE_BYTES = 20_000_000    # of one line of a .jsonl file: a longer line is a problem, skipped
-MAX_GZIP_RATIO = 50            # a .gz file inflating to more than this many times its size is refused
-GZIP_FREE_BYTES = 128_000      # ... once it has inflated past this (small files may compress well)
 READ_CHUNK = 256_000           # bytes read at once, between checks of the gzip ratio
-MAX_NESTING = 10               # levels of lists and objects kept in a record's metadata values
 BINARY_PROBE = 8192            # bytes looked at for NUL bytes
 SITE_NAME_MAX = 40             # a longer "site name" from a page is its headline
 # Meta tags naming the company that owns a page (not its writer): "Copyright (c) Example Media 2023".
@@ -227,8 +221,9 @@ class _Gunzip(gzip.GzipFile):
 
     def _check(self) -> None:
         inflated = self.tell()
-        if inflated > GZIP_FREE_BYTES and inflated > MAX_GZIP_RATIO * max(1, self._raw.tell()):
-            raise Refused(f"gzip data inflating more than {MAX_GZIP_RATIO} times its size "
+        if inflated > SETTINGS.gzip_free_bytes \
+                and inflated > SETTINGS.max_gzip_ratio * max(1, self._raw.tell()):
+            raise Refused(f"gzip data inflating more than {SETTINGS.max_gzip_ratio} times its size "
                           f"(a gzip bomb?): read no further than {inflated / 1e6:.1f} MB")
 
     def read(self, size=-1):
@@ -261,12 +256,12 @@ def _read_head(path: Path, limit: int) -> tuple[bytes, bool]:
 
 
 def _lines(fh) -> Iterator[tuple[int, bytes | None]]:
-    """(number, line) of every line of ``fh``; None for a line longer than MAX_LINE_BYTES,
+    """(number, line) of every line of ``fh``; None for a line longer than SETTINGS.max_line_bytes,
     which is read past without being kept."""
     number = 0
-    while line := fh.readline(MAX_LINE_BYTES + 1):
+    while line := fh.readline(SETTINGS.max_line_bytes + 1):
         number += 1
-        if len(line) <= MAX_LINE_BYTES:
+        if len(line) <= SETTINGS.max_line_bytes:
             yield number, line
             continue
         while line and not line.endswith(b"\n"):
@@ -334,10 +329,10 @@ def _valid_text(value: str) -> str:
 
 
 def _clean_value(value, depth: int = 0):
-    """A metadata value with every string in it valid text, nesting cut at MAX_NESTING."""
+    """A metadata value with every string in it valid text, nesting cut at SETTINGS.max_nesting."""
     if isinstance(value, str):
         return _valid_text(value)
-    if depth >= MAX_NESTING:
+    if depth >= SETTINGS.max_nesting:
         return None
     if isinstance(value, list):
         return [_clean_value(v, depth + 1) for v in value]
@@ -369,10 +364,10 @@ def _as_text(value) -> str:
 
 
 def _truncate(text: str) -> tuple[str, bool]:
-    if len(text) <= MAX_TEXT_BYTES:
+    if len(text) <= SETTINGS.max_text_bytes:
         return text, False
-    cut = text.rfind("\n", 0, MAX_TEXT_BYTES)
-    return text[:cut if cut > MAX_TEXT_BYTES // 2 else MAX_TEXT_BYTES], True
+    cut = text.rfind("\n", 0, SETTINGS.max_text_bytes)
+    return text[:cut if cut > SETTINGS.max_text_bytes // 2 else SETTINGS.max_text_bytes], True
 
 
 def _record(obj, path: Path, key: str) -> RawDocument | ReadProblem:
@@ -410,7 +405,7 @@ def _parse_json(text: str, key: str, line: int | None = None):
 # --- the readers ------------------------------------------------------------------------
 
 def _read_txt(path: Path) -> Iterator[RawDocument | ReadProblem]:
-    data, truncated = _read_head(path, MAX_TEXT_BYTES)
+    data, truncated = _read_head(path, SETTINGS.max_text_bytes)
     if truncated:
         data = _cut_at_line(data)
     if is_binary(data):
@@ -437,9 +432,9 @@ def _read_txt(path: Path) -> Iterator[RawDocument | ReadProblem]:
 
 
 def page_text(path: Path) -> str | None:
-    """The text of a saved web page (up to MAX_HTML_BYTES, in its declared charset); None
+    """The text of a saved web page (up to SETTINGS.max_html_bytes, in its declared charset); None
     for a binary file."""
-    data, _ = _read_head(path, MAX_HTML_BYTES)
+    data, _ = _read_head(path, SETTINGS.max_html_bytes)
     if is_binary(data):
         return None
     declared = _DECLARED_CHARSET.search(data[:4096])
@@ -493,11 +488,11 @@ def _read_html(path: Path) -> Iterator[RawDocument | ReadProblem]:
 
 
 def _read_json(path: Path) -> Iterator[RawDocument | ReadProblem]:
-    too_big = path.suffix.lower() != ".gz" and path.stat().st_size > MAX_JSON_BYTES
+    too_big = path.suffix.lower() != ".gz" and path.stat().st_size > SETTINGS.max_json_bytes
     if not too_big:
-        data, too_big = _read_head(path, MAX_JSON_BYTES)
+        data, too_big = _read_head(path, SETTINGS.max_json_bytes)
     if too_big:
-        yield ReadProblem(str(path), f"larger than {MAX_JSON_BYTES // 1_000_000} MB: "
+        yield ReadProblem(str(path), f"larger than {SETTINGS.max_json_bytes // 1_000_000} MB: "
                                      "write it as .jsonl (one record a line) to stream it")
         return
     if is_binary(data):
@@ -536,7 +531,7 @@ def _read_jsonl(path: Path) -> Iterator[RawDocument | ReadProblem]:
             key = f"{path}#{number}"
             if line is None:
                 records += 1
-                yield ReadProblem(key, f"line {number} is longer than {MAX_LINE_BYTES // 1_000_000} MB: "
+                yield ReadProblem(key, f"line {number} is longer than {SETTINGS.max_line_bytes // 1_000_000} MB: "
                                        "left out")
                 continue
             if not line.strip():

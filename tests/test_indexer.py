@@ -95,12 +95,12 @@ def test_records_removed_from_a_jsonl_file_leave_the_index(tmp_path):
 
 
 def test_a_large_jsonl_file_is_updated_record_by_record(tmp_path):
-    from newsfacet.search.indexer import RECORDS_PER_TASK
+    from newsfacet.search.settings import SETTINGS
 
     data = tmp_path / "data" / "big.jsonl"
     data.parent.mkdir()
     rows = [{"title": f"Story {n}", "text": f"Report number {n} from the wire about Kursk.",
-             "source": "Example Wire"} for n in range(RECORDS_PER_TASK * 2 + 10)]
+             "source": "Example Wire"} for n in range(SETTINGS.records_per_task * 2 + 10)]
     data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     index_dir = tmp_path / "ix"
     assert index_paths([data], index_dir, workers=2).indexed == len(rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from dataclasses import replace
 
 import pytest
 
@@ -285,7 +286,7 @@ def test_a_well_compressed_real_file_is_not_a_bomb(tmp_path):
 
 
 def test_a_gigantic_jsonl_line_is_skipped_and_reading_goes_on(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 1_000_000)
+    monkeypatch.setattr(readers, "SETTINGS", replace(readers.SETTINGS, max_line_bytes=1_000_000))
     path = tmp_path / "feed.jsonl"
     with open(path, "wb") as fh:
         fh.write(b'{"title": "First", "text": "A first report."}\n')

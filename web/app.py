@@ -14,6 +14,7 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from newsfacet.search.request import SearchError
+from newsfacet.search.settings import SETTINGS
 
 from .api import api
 from .export import export
@@ -36,7 +37,7 @@ SECURITY_HEADERS = {
 DEFAULTS = {
     "INDEX_DIR": None,
     # Every request is a GET with a query string; nothing needs a large body.
-    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAX_CONTENT_LENGTH": SETTINGS.max_body_bytes,
 }
 
 

@@ -3,7 +3,7 @@
 Every newsfacet request is a GET whose whole state is its query string, so a
 request is refused early when it carries a body larger than the app's
 ``MAX_CONTENT_LENGTH`` (413; Flask only enforces that limit when a view reads
-the body, and no view does), a query string longer than ``MAX_QUERY_STRING``
+the body, and no view does), a query string longer than ``SETTINGS.max_query_string``
 bytes (414), or a parameter that is not valid UTF-8 text or holds a NUL
 character (400 naming the parameter). Werkzeug would otherwise pass invalid
 bytes on as literal ``%FF`` text, and a raw non-ASCII byte would fail deep
@@ -17,11 +17,7 @@ from urllib.parse import unquote_to_bytes
 from flask import abort, current_app, request
 
 from newsfacet.search.request import SearchError
-
-#: Longest query string accepted, in bytes. A search's longest legitimate query
-#: string (a 500-character query and a few dozen filter values, percent-encoded)
-#: is a few kilobytes.
-MAX_QUERY_STRING = 32 * 1024
+from newsfacet.search.settings import SETTINGS
 
 
 def check_request() -> None:
@@ -30,9 +26,9 @@ def check_request() -> None:
     if limit is not None and (request.content_length or 0) > limit:
         abort(413, f"a request body may be at most {limit} bytes; newsfacet's requests "
                    "carry their parameters in the URL")
-    if len(request.query_string) > MAX_QUERY_STRING:
+    if len(request.query_string) > SETTINGS.max_query_string:
         abort(414, f"the query string is {len(request.query_string)} bytes long; at most "
-                   f"{MAX_QUERY_STRING} are accepted")
+                   f"{SETTINGS.max_query_string} are accepted")
     for name, value in _raw_params(request.query_string):
         _check_text(name, value)
 

@@ -13,15 +13,15 @@ from newsfacet.search.model import RECORD_FIELDS
 from newsfacet.search.request import (DATED, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, FILTER_PARAMS,
                             MAX_FACET_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE,
                             MAX_QUERY_CHARS, SORTS)
+from newsfacet.search.settings import SETTINGS
 
-from .limits import MAX_QUERY_STRING
 
 #: YYYY, YYYY-MM or YYYY-MM-DD. Surrounding spaces are ignored and an empty
 #: value is the same as none, as for every parameter.
 DATE_PATTERN = r"^\s*(\d{4}(-\d{2}(-\d{2})?)?)?\s*$"
 TEXT_RULES = ("Spaces around a value are ignored and an empty value is the same as none. "
               "Text parameters must be UTF-8 (percent-encoded) and hold no NUL character; the "
-              f"query string may be at most {MAX_QUERY_STRING} bytes long and a request carries "
+              f"query string may be at most {SETTINGS.max_query_string} bytes long and a request carries "
               "no body.")
 Q_DESCRIPTION = (
     "query: words (AND), \"phrases\", OR, NOT/-word, field:value (outlet, source_outlet, place, "

@@ -12,20 +12,10 @@ from pathlib import Path
 
 from newsfacet.search import cli
 from newsfacet.search.request import SearchError
+from newsfacet.search.settings import SETTINGS
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-#: Threads answering requests: more than the cores, so that a few slow searches (each one
-#: bounded) never leave a plain search waiting for a free thread.
-THREADS = 24
-#: Bytes of a response held for a slow client before the thread producing it waits: a slow
-#: export download cannot make the server buffer the whole export.
-OUTBUF_HIGH_WATERMARK = 1024 * 1024
-#: Seconds an idle connection (no request in progress) is kept open: a client
-#: that opens connections and sends nothing cannot hold the server's sockets.
-CHANNEL_TIMEOUT = 30
-#: Room for the request line's path and the headers besides the query string.
-HEADER_ROOM = 16 * 1024
 
 
 class ServeError(Exception):
@@ -41,7 +31,6 @@ def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
 
     from .api import get_engine
     from .app import create_app
-    from .limits import MAX_QUERY_STRING
 
     app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
     with app.app_context():
@@ -53,11 +42,11 @@ def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
     # refuses it before buffering it: a body past the app's limit (413), a
     # request line and headers past what the longest query string needs (431).
     # (Waitress refuses a body of max_request_body_size bytes or more, hence + 1.)
-    return create_server(app, host=host, port=port, threads=THREADS, ident="newsfacet",
+    return create_server(app, host=host, port=port, threads=SETTINGS.threads, ident="newsfacet",
                          max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,
-                         max_request_header_size=MAX_QUERY_STRING + HEADER_ROOM,
-                         channel_timeout=CHANNEL_TIMEOUT,
-                         outbuf_high_watermark=OUTBUF_HIGH_WATERMARK)
+                         max_request_header_size=SETTINGS.max_query_string + SETTINGS.header_room,
+                         channel_timeout=SETTINGS.channel_timeout,
+                         outbuf_high_watermark=SETTINGS.outbuf_high_watermark)
 
 
 def serve(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:

@@ -1,0 +1,48 @@
+"""Every limit and tunable size of newsfacet, in one settings object.
+
+The readers, the indexer, the engine and the web server each bound their work (file sizes,
+request sizes, query complexity, memory, time); the bounds are fields of ``Settings``, read
+from the one ``SETTINGS`` instance, so that they are found, documented and changed in one
+place. A test or an embedding program that needs other bounds passes its own
+``dataclasses.replace(SETTINGS, …)`` where a function takes ``settings``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """newsfacet's limits; each field says what it bounds."""
+
+    # Reading files (search/readers.py)
+    max_text_bytes: int = 1_000_000       # of a text file or record: the rest is left out (meta["truncated"])
+    max_html_bytes: int = 10_000_000      # of a web page
+    max_json_bytes: int = 200_000_000     # of a whole .json file (a .jsonl file streams, any size)
+    max_line_bytes: int = 20_000_000      # of one line of a .jsonl file: a longer line is a problem, skipped
+    max_gzip_ratio: int = 50              # a .gz file inflating to more than this many times its size is refused
+    gzip_free_bytes: int = 128_000        # ... once it has inflated past this (small files may compress well)
+    max_nesting: int = 10                 # levels of lists and objects kept in a record's metadata values
+
+    # Building the index (search/indexer.py)
+    records_per_task: int = 64            # records of a .json/.jsonl file sent to a worker at once
+    worker_limit_mb: int = 128            # memory each writer's posting pool may use before it spills to disk
+    progress_seconds: float = 5.0         # between progress lines when stderr is not a terminal
+
+    # Serving an index (search/generation.py, search/facets.py)
+    open_attempts: int = 5                # a newer commit may remove files while they are being opened: try again
+    cache_bytes: int = 256 * 1024 * 1024  # decoded postings kept per index generation
+
+    # The web server (web/)
+    max_query_string: int = 32 * 1024     # bytes of a request's query string (414 past it)
+    max_body_bytes: int = 64 * 1024       # bytes of a request body: every request is a GET (413 past it)
+    threads: int = 24                     # answering requests: more than the cores, so a few slow
+                                          # (bounded) searches never leave a plain search waiting
+    outbuf_high_watermark: int = 1024 * 1024   # bytes of a response held for a slow client before
+                                               # its thread waits: an export is never buffered whole
+    channel_timeout: int = 30             # seconds an idle connection is kept open
+    header_room: int = 16 * 1024          # bytes of the request line and headers besides the query string
+
+
+SETTINGS = Settings()
