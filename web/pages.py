@@ -15,7 +15,7 @@ from flask import Blueprint, render_template, request, url_for
 from newsfacet.search.request import SearchError, parse_request
 
 from .api import get_engine
-from .histogram import build_histogram
+from .histogram import build_histogram, date_inputs
 from .marking import MENTION_PARAMS, mark_text, marked_spans
 from .urls import SearchLinks, search_url
 
@@ -139,6 +139,7 @@ def search():
         "results.html", result=result, links=links, chips=chips, q=req.q,
         facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
         histogram=build_histogram(result.get("facets", {}).get("published", []), links),
+        dates=date_inputs(links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
         relaxations=_relaxations(result, links),
         any_words=" OR ".join(words) if len(words) > 1 and all(w.isalnum() for w in words) else None,
