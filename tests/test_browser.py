@@ -19,27 +19,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from conftest import require_browser as _require_browser
 from conftest import running_server
 from newsfacet.search.indexer import index_paths
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run")
 WAIT = 20   # seconds to wait for a page; a bound on hanging, not a timing assertion
-
-
-def _require_browser():
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
-    if missing:
-        pytest.fail(f"browser tests need {' and '.join(missing)}: "
-                    "apt-get install -y chromium chromium-driver", pytrace=False)
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        pytest.fail("browser tests need selenium: pip install -e '.[test]'", pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -63,24 +48,6 @@ def announce(capsys, shots):
     """Say on the terminal, past pytest's capture, where the screenshots go."""
     with capsys.disabled():
         print(f"\nnewsfacet browser screenshots: {shots}", flush=True)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    _require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}")
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_window_size(1280, 1000)
-    driver.set_page_load_timeout(WAIT)
-    yield driver
-    driver.quit()
 
 
 def _by(css):
