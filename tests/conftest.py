@@ -105,3 +105,30 @@ def browser(tmp_path_factory):
     driver.set_page_load_timeout(PAGE_LOAD_WAIT)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory, request):
+    """The folder the browser tests save screenshots to ($NEWSFACET_SCREENSHOTS or a tmp
+    folder), printed past pytest's capture so that they can be looked at."""
+    folder = Path(os.environ.get("NEWSFACET_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\nnewsfacet browser screenshots: {folder}", flush=True)
+    return folder
+
+
+def set_viewport(browser, width: int, height: int = 900):
+    """Make the page ``width`` CSS pixels wide, as a phone (below 700) or a desktop would."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
+
+
+def full_page_shot(browser, path: Path, width: int):
+    """A screenshot of the whole page at ``width`` (up to 5,000 pixels tall) saved to ``path``;
+    the viewport is left ``width`` wide."""
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    set_viewport(browser, width, min(max(height, 600), 5000))
+    browser.save_screenshot(str(path))
+    set_viewport(browser, width)

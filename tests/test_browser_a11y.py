@@ -14,15 +14,13 @@ the results page skip to the results or to the filters.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, full_page_shot, running_server, set_viewport
 from conftest import require_browser as _require_browser
-from conftest import running_server
 from newsfacet.search.indexer import index_paths
 
 DESKTOP, PHONE, NARROWEST = 1280, 360, 320
@@ -67,35 +65,15 @@ def site(tmp_path_factory):
         yield base, {"place": quote(place), "outlet": quote(outlet), "article": hit["id"]}
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    folder = Path(os.environ.get("NEWSFACET_SCREENSHOTS") or tmp_path_factory.mktemp("a11y-shots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _viewport(browser, width: int, height: int = 900):
-    """Make the page ``width`` CSS pixels wide, as a phone or a desktop would."""
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
-
-
 def _open(browser, site, name: str, width: int) -> int:
     """Load page ``name`` at ``width``; its HTTP status, read from the page's own request."""
     base, values = site
     path = dict(PAGES)[name].format(**values)
-    _viewport(browser, width)
+    set_viewport(browser, width)
     browser.get(base + path)
     return browser.execute_script(
         "const e = performance.getEntriesByType('navigation')[0];"
         "return e && e.responseStatus !== undefined ? e.responseStatus : 200;")
-
-
-def _screenshot(browser, path: Path, width: int):
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    _viewport(browser, width, min(max(height, 600), 5000))
-    browser.save_screenshot(str(path))
-    _viewport(browser, width)
 
 
 def _violations(browser) -> list[str]:
@@ -119,7 +97,7 @@ def test_axe_finds_no_violation(browser, site, shots, name, width):
         pytest.skip("this build has no /help page")
     expected = {"bad-search": 400, "not-found": 404}.get(name, 200)
     assert status == expected, (name, status)
-    _screenshot(browser, shots / f"{name}-{width}.png", width)
+    full_page_shot(browser, shots / f"{name}-{width}.png", width)
     violations = _violations(browser)
     assert not violations, f"{name} at {width}px:\n" + "\n".join(violations)
 
@@ -135,5 +113,5 @@ def test_no_page_scrolls_sideways_at_320_px(browser, site, shots, name):
             return r.width && r.right > arguments[0] + 1;
         }).slice(0, 8).map(e => e.tagName + '.' + e.getAttribute('class') + ' ' + Math.round(e.getBoundingClientRect().right));
     """, NARROWEST)
-    _screenshot(browser, shots / f"{name}-{NARROWEST}.png", NARROWEST)
+    full_page_shot(browser, shots / f"{name}-{NARROWEST}.png", NARROWEST)
     assert sizes[0] <= NARROWEST and sizes[1] == NARROWEST, (name, sizes, wide)

@@ -10,8 +10,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from test_browser import _by, _click_and_load, _replaced, _total, _wait
+from conftest import full_page_shot, running_server, set_viewport
 from conftest import require_browser as _require_browser
-from conftest import running_server
 from newsfacet.search.indexer import index_paths
 
 #: Articles of our own, one a month through 2024 (and one without a date), two outlets.
@@ -42,14 +42,9 @@ def _params(browser) -> list[tuple[str, str]]:
     return parse_qsl(urlsplit(browser.current_url).query)
 
 
-def _viewport(browser, width: int, height: int = 900):
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
-
-
 @pytest.fixture(autouse=True)
 def desktop(browser):
-    _viewport(browser, 1280)
+    set_viewport(browser, 1280)
     yield
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
@@ -101,8 +96,11 @@ def test_a_click_on_a_bar_narrows_to_its_month(browser, site):
     assert ("from", "2024-02") in _params(browser) and _total(browser) == 1
 
 
-def test_the_calendar_inputs_narrow_the_dates_and_keep_the_search(browser, site):
+def test_the_calendar_inputs_narrow_the_dates_and_keep_the_search(browser, site, shots):
     browser.get(site + "/search?q=harbour&sort=oldest")
+    for width in (1280, 360):      # the date controls and a histogram of many bars, to look at
+        full_page_shot(browser, shots / f"dates-{width}.png", width)
+    set_viewport(browser, 1280)
     for name, value in (("from", "2024-03-01"), ("to", "2024-04-30")):
         box = browser.find_element(*_by(f".date-range input[name={name}]"))
         assert box.get_attribute("type") == "date"
@@ -142,7 +140,7 @@ def test_from_an_article_back_to_the_same_results_and_on_to_the_next_hit(browser
 def test_on_a_phone_the_article_side_panels_come_before_the_text(browser, site):
     browser.get(site + "/search?q=harbour+Whitby&sort=oldest")
     href = browser.find_element(*_by(".hit-title a")).get_attribute("href")
-    _viewport(browser, 360)
+    set_viewport(browser, 360)
     browser.get(href)
     side = browser.find_element(*_by(".article-side")).rect
     text = browser.find_element(*_by(".article-text")).rect
@@ -150,7 +148,7 @@ def test_on_a_phone_the_article_side_panels_come_before_the_text(browser, site):
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
     url = browser.find_element(*_by(".original-url")).rect
     assert url["x"] + url["width"] <= 360                       # the long URL wraps
-    _viewport(browser, 1280)
+    set_viewport(browser, 1280)
     browser.get(href)
     side = browser.find_element(*_by(".article-side")).rect
     text = browser.find_element(*_by(".article-text")).rect
