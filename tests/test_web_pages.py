@@ -159,6 +159,8 @@ def test_static_files_have_versioned_urls_cached_for_long(client):
     css = next(u for u in urls if "app.css" in u)
     for stale in ("/static/app.css", "/static/app.css?v=0000000000"):
         assert client.get(stale).headers["Cache-Control"] == "no-cache"
+    again = client.get(css, headers={"If-None-Match": client.get(css).headers["ETag"]})
+    assert again.status_code == 304 and "immutable" in again.headers["Cache-Control"]
     gz = client.get(css, headers={"Accept-Encoding": "gzip"})
     assert gz.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(gz.get_data()) == client.get(css).get_data()

@@ -43,7 +43,7 @@ def static_url(filename: str) -> str:
 
 def cache_static(response):
     """After a static file's request: cache it for long when the URL names its current hash."""
-    if request.endpoint != "static" or response.status_code != 200:
+    if request.endpoint != "static" or response.status_code not in (200, 304):
         return response
     version = request.args.get("v")
     if version and version == file_version(request.view_args.get("filename", "")):

@@ -25,7 +25,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, request, stream_with_context
 
 from newsfacet.search.model import RECORD_FIELDS
-from newsfacet.search.request import FILTER_PARAMS, SearchError, SearchRequest, parse_request
+from newsfacet.search.request import SearchError, SearchRequest, parse_request
 
 from .api import get_engine
 
@@ -107,8 +107,8 @@ def download_name(req: SearchRequest, fmt: str, ascii_only: bool, today: str) ->
     Made of letters, digits and hyphens only (``ascii_only``: of ASCII ones, for the
     plain ``filename`` form), the searched words cut to FILENAME_WORDS characters.
     """
-    parts = [req.q] + [f"{name} {value}" for name in FILTER_PARAMS
-                       for value in req.filters.get(name, [])]
+    parts = [req.q] + [f"{name} {value}" for name, values in req.filters.items()
+                       for value in values]
     parts += [f"{name} {value}" for name, value in (("from", req.date_from), ("to", req.date_to),
                                                     ("dated", req.dated)) if value]
     words = "-".join(s for s in (_slug(p, ascii_only) for p in parts) if s)
