@@ -39,9 +39,6 @@ SECURITY_HEADERS = {
 }
 
 DEFAULTS = {
-    "INDEX_DIR": None,
-    # Every request is a GET with a query string; nothing needs a large body.
-    "MAX_CONTENT_LENGTH": 64 * 1024,
     # gzip, for what the app sends as text. Not the export's CSV and JSONL: compressing a
     # stream holds records back until a compressed block fills, and an export should
     # arrive record by record. Static files are served as streams, hence the streaming gzip.
@@ -49,6 +46,9 @@ DEFAULTS = {
                            "application/json", "image/svg+xml"],
     "COMPRESS_ALGORITHM": ["gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
+    "INDEX_DIR": None,
+    # Every request is a GET with a query string; nothing needs a large body.
+    "MAX_CONTENT_LENGTH": 64 * 1024,
 }
 
 
@@ -66,10 +66,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(export)
     app.register_blueprint(pages)
     app.add_template_global(static_url)
-    app.before_request(check_request)
-    app.after_request(_add_security_headers)
     app.after_request(cache_static)
     Compress(app)
+    app.before_request(check_request)
+    app.after_request(_add_security_headers)
     app.register_error_handler(SearchError, _search_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
