@@ -279,6 +279,33 @@ class Engine:
         record["similar"] = similar
         return record
 
+    def neighbours(self, req: SearchRequest, id: str) -> dict | None:
+        """Where article ``id`` stands among the hits of search ``req``, and the hits either
+        side of it: for an article page reached from a results page (``req.page``).
+
+        ``{"position", "total", "page", "previous", "next"}``: its 1-based position in the
+        whole result, the page that position is on, and the hits before and after it (briefs
+        with the ``page`` each is on, or None at either end). The article is looked for among
+        the hits up to the end of the request's page; None when it is not there (the index
+        changed since, or the link was made by hand).
+        """
+        with self._generations.use() as gen:
+            sel = _Selection(gen, req)
+            total = int(sel.final.sum())
+            own = set(gen.searcher.docs_for_query(wq.Term("id", id)))
+            ranked = [docnum for docnum, _ in sel.ranked(req.page * req.per_page + 1)]
+            where = next((i for i, d in enumerate(ranked) if d in own), None)
+            if where is None:
+                return None
+
+            def brief(i: int) -> dict | None:
+                if not 0 <= i < len(ranked):
+                    return None
+                return {**_brief(gen.searcher.stored_fields(ranked[i])),
+                        "page": i // req.per_page + 1}
+            return {"position": where + 1, "total": total, "page": where // req.per_page + 1,
+                    "previous": brief(where - 1), "next": brief(where + 1)}
+
     def iter_records(self, req: SearchRequest) -> Iterator[dict]:
         """Every matching article's export record, in the request's order (for CSV/JSONL).
 

@@ -64,3 +64,71 @@ def sample_index(tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("sample") / "index"
     index_paths([CORPUS], index_dir, workers=1)
     return index_dir
+
+
+# --- a real headless browser (Debian's chromium + chromium-driver, via selenium) ---------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run")
+PAGE_LOAD_WAIT = 20   # seconds; a bound on hanging, not a timing assertion
+
+
+def require_browser():
+    """Fail, saying what to install, when chromium, chromedriver or selenium is missing."""
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
+    if missing:
+        pytest.fail(f"browser tests need {' and '.join(missing)}: "
+                    "apt-get install -y chromium chromium-driver", pytrace=False)
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        pytest.fail("browser tests need selenium: pip install -e '.[test]'", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """A headless Chromium, one per test module, 1280 x 1000."""
+    require_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in CHROME_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}")
+    options.binary_location = CHROMIUM
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_window_size(1280, 1000)
+    driver.set_page_load_timeout(PAGE_LOAD_WAIT)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory, request):
+    """The folder the browser tests save screenshots to ($NEWSFACET_SCREENSHOTS or a tmp
+    folder), printed past pytest's capture so that they can be looked at."""
+    folder = Path(os.environ.get("NEWSFACET_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
+    folder.mkdir(parents=True, exist_ok=True)
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(f"\nnewsfacet browser screenshots: {folder}", flush=True)
+    return folder
+
+
+def set_viewport(browser, width: int, height: int = 900):
+    """Make the page ``width`` CSS pixels wide, as a phone (below 700) or a desktop would."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
+
+
+def full_page_shot(browser, path: Path, width: int):
+    """A screenshot of the whole page at ``width`` (up to 5,000 pixels tall) saved to ``path``;
+    the viewport is left ``width`` wide."""
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    set_viewport(browser, width, min(max(height, 600), 5000))
+    browser.save_screenshot(str(path))
+    set_viewport(browser, width)

@@ -3,9 +3,9 @@
 The app runs on waitress in a background thread over an index of the sample
 corpus. The test walks the flow a newcomer takes: type a query on the home
 page, narrow with a facet, remove the chip, open an article, follow a name,
-page forward. It saves screenshots of the home, results and article pages (and
-a phone-width results page) to $NEWSFACET_SCREENSHOTS or a temporary folder,
-and prints where.
+page forward. It saves screenshots of the home, results and article pages to
+$NEWSFACET_SCREENSHOTS or a temporary folder, and prints where (the pages at
+phone widths are in tests/test_browser_a11y.py).
 
 Without chromium these tests fail, on purpose: CI installs it
 (``apt-get install chromium chromium-driver``).
@@ -13,33 +13,17 @@ Without chromium these tests fail, on purpose: CI installs it
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from conftest import running_server
+from conftest import full_page_shot, running_server
+from conftest import require_browser as _require_browser
 from newsfacet.search.indexer import index_paths
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-CHROME_FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run")
 WAIT = 20   # seconds to wait for a page; a bound on hanging, not a timing assertion
-
-
-def _require_browser():
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
-    if missing:
-        pytest.fail(f"browser tests need {' and '.join(missing)}: "
-                    "apt-get install -y chromium chromium-driver", pytrace=False)
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        pytest.fail("browser tests need selenium: pip install -e '.[test]'", pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -49,38 +33,6 @@ def base_url(tmp_path_factory):
     index_paths([CORPUS], index, workers=1)
     with running_server(index) as server:
         yield f"http://127.0.0.1:{server.effective_port}"
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory):
-    folder = Path(os.environ.get("NEWSFACET_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture()
-def announce(capsys, shots):
-    """Say on the terminal, past pytest's capture, where the screenshots go."""
-    with capsys.disabled():
-        print(f"\nnewsfacet browser screenshots: {shots}", flush=True)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    _require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for flag in CHROME_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chrome-profile')}")
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_window_size(1280, 1000)
-    driver.set_page_load_timeout(WAIT)
-    yield driver
-    driver.quit()
 
 
 def _by(css):
@@ -133,14 +85,7 @@ def _params(browser) -> list[tuple[str, str]]:
     return parse_qsl(urlsplit(browser.current_url).query)
 
 
-def _full_page_shot(browser, path: Path, width: int):
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(width, min(max(height + 120, 700), 4000))
-    browser.save_screenshot(str(path))
-    browser.set_window_size(1280, 1000)
-
-
-def test_search_narrow_read_and_page(browser, base_url, shots, announce):
+def test_search_narrow_read_and_page(browser, base_url, shots):
     # home: the search box has focus and the overview links to searches
     browser.get(base_url + "/")
     box = browser.switch_to.active_element
@@ -156,7 +101,8 @@ def test_search_narrow_read_and_page(browser, base_url, shots, announce):
     assert total == 3
     assert browser.find_elements(*_by(".hit mark")), "no highlighted words in the results"
     assert _chips(browser) == []
-    _full_page_shot(browser, shots / "results.png", 1280)
+    full_page_shot(browser, shots / "results.png", 1280)
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     # click a facet value: the count drops to the value's count and a chip appears
     value = browser.find_element(*_by('.facet[data-facet="outlet"] .facet-value'))
@@ -176,7 +122,8 @@ def test_search_narrow_read_and_page(browser, base_url, shots, announce):
     _click_and_load(browser, browser.find_element(*_by(".hit-title a")))
     assert "/articles/" in browser.current_url
     assert browser.find_elements(*_by(".article-text mark")), "query words not marked"
-    _full_page_shot(browser, shots / "article.png", 1280)
+    full_page_shot(browser, shots / "article.png", 1280)
+    browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     # follow an entity link: a search on that name
     link = browser.find_element(*_by(".article-text a.mention-place"))
@@ -211,17 +158,6 @@ def test_long_facet_filters_as_one_types(browser, base_url):
     box.send_keys("belg")
     shown = [e.text for e in facet.find_elements(*_by(".facet-values li")) if e.is_displayed()]
     assert shown and all("belg" in t.lower() for t in shown)
-
-
-def test_phone_width_results_have_no_horizontal_scroll(browser, base_url, shots):
-    browser.set_window_size(390, 844)
-    try:
-        browser.get(base_url + "/search?q=Kharkov")
-        width = browser.execute_script("return document.documentElement.scrollWidth")
-        assert width <= 390
-        browser.save_screenshot(str(shots / "results-phone.png"))
-    finally:
-        browser.set_window_size(1280, 1000)
 
 
 def test_pages_load_without_console_errors(browser, base_url):
@@ -306,7 +242,7 @@ def _assert_nothing_ran(browser, page: str):
         browser.switch_to.alert          # an alert would be open had a payload called one
     report = browser.execute_script(DOM_REPORT)
     assert report["pwned"] == "undefined", (page, report)
-    assert [s for s in report["scripts"] if not s.endswith("/static/app.js")] == [], (page, report)
+    assert [s for s in report["scripts"] if urlsplit(s).path != "/static/app.js"] == [], (page, report)
     assert report["handlers"] == [] and report["links"] == [] and report["frames"] == 0, (page, report)
 
 

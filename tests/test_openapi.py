@@ -70,7 +70,7 @@ def test_every_search_parameter_is_described_with_its_bounds():
         assert search[name]["schema"]["type"] == "array" and search[name]["explode"]
     assert search["page"]["schema"]["maximum"] == 100_000
     export = _params(doc, "/api/export")
-    assert set(PARAMS) - {"page", "per_page", "facet_size"} | {"format"} == set(export)
+    assert set(PARAMS) - {"page", "per_page", "facet_size"} | {"format", "bom", "paths"} == set(export)
     assert _params(doc, "/api/articles/{id}")["q"]["schema"]["maxLength"] == 500
 
 

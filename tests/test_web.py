@@ -222,21 +222,20 @@ def test_did_you_mean_links_to_the_suggestion(client):
 
 def test_histogram_bars_narrow_the_dates(client):
     html = get_ok(client, "/search?q=drone")
-    assert "<svg" in html and 'aria-label="Results by publication date"' in html
-    bars = [a for a in anchors(html, "bar")]
-    assert bars, "no histogram bars"
-    dated = [b for b in bars if "from=" in b["href"]]
-    unknown = [b for b in bars if "dated=unknown" in b["href"]]
-    assert len(unknown) == 1
-    assert sum(int(b["aria-label"].split(": ")[1].split()[0]) for b in bars) == total_on_page(html)
-    busiest = max(dated, key=lambda b: int(b["aria-label"].split(": ")[1].split()[0]))
+    assert "<svg" in html and 'aria-label="Results by publication date, by ' in html
+    bars = anchors(html, "bar")
+    assert bars and all("from=" in b["href"] for b in bars), "no histogram bars"
+    undated = [a for a in anchors(html) if "dated=unknown" in a["href"]]
+    assert len(undated) == 1 and undated[0]["text"] == "1 without a date"
+    assert sum(int(b["aria-label"].split(": ")[1].split()[0]) for b in bars) + 1 == total_on_page(html)
+    busiest = max(bars, key=lambda b: int(b["aria-label"].split(": ")[1].split()[0]))
     count = int(busiest["aria-label"].split(": ")[1].split()[0])
     narrowed = get_ok(client, busiest["href"])
     assert total_on_page(narrowed) == count
     chip = anchors(narrowed, "chip-remove")
     assert [c["aria-label"] for c in chip] == [f"Remove filter Published: {busiest['href'].split('from=')[1].split('&')[0]}"]
     assert chip[0]["href"] == "/search?q=drone"
-    assert total_on_page(get_ok(client, unknown[0]["href"])) == 1
+    assert total_on_page(get_ok(client, undated[0]["href"])) == 1
 
 
 def test_article_page_links_names_and_marks_query_words(client):

@@ -5,18 +5,23 @@
 (``web.export``). It refuses oversized or malformed requests before any view
 runs (``web.limits``), adds the security headers every response carries, and
 has error handlers that answer in the caller's format (JSON under ``/api/``, an
-HTML page elsewhere) and never show a stack trace.
+HTML page elsewhere) and never show a stack trace. Pages, JSON and static files
+are sent gzipped to clients that accept it (Flask-Compress); the export is not,
+so that it streams record by record. Static files are linked under versioned
+URLs and cached for long (``web.assets``).
 """
 
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask_compress import Compress
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from newsfacet.search.request import SearchError
 from newsfacet.search.settings import SETTINGS
 
 from .api import api
+from .assets import cache_static, static_url
 from .export import export
 from .limits import check_request
 from .pages import pages
@@ -35,6 +40,13 @@ SECURITY_HEADERS = {
 }
 
 DEFAULTS = {
+    # gzip, for what the app sends as text. Not the export's CSV and JSONL: compressing a
+    # stream holds records back until a compressed block fills, and an export should
+    # arrive record by record. Static files are served as streams, hence the streaming gzip.
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                           "application/json", "image/svg+xml"],
+    "COMPRESS_ALGORITHM": ["gzip"],
+    "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
     "INDEX_DIR": None,
     # Every request is a GET with a query string; nothing needs a large body.
     "MAX_CONTENT_LENGTH": SETTINGS.max_body_bytes,
@@ -54,6 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(export)
     app.register_blueprint(pages)
+    app.add_template_global(static_url)
+    app.after_request(cache_static)
+    Compress(app)
     app.before_request(check_request)
     app.after_request(_add_security_headers)
     app.register_error_handler(SearchError, _error_response)

@@ -4,6 +4,12 @@ It takes the search's own parameters (every filter applies) plus
 ``format=csv|jsonl`` and writes one record per matching article, in the
 search's order, as the engine yields them: no row cap, and memory stays flat
 however large the result.
+
+Options: ``bom=1`` starts a CSV with a UTF-8 byte-order mark, so that a
+spreadsheet (Excel) reads it as UTF-8; ``paths=1`` adds the ``path`` and
+``paths`` fields, the files on the server an article was read from, which are
+left out otherwise. The download's file name says what was searched
+(``newsfacet-belgorod-place-kharkiv-2026-12-02.csv``).
 """
 
 from __future__ import annotations
@@ -11,11 +17,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
+from datetime import datetime, timezone
+from urllib.parse import quote
 
 from flask import Blueprint, Response, request, stream_with_context
 
 from newsfacet.search.model import RECORD_FIELDS
-from newsfacet.search.request import SearchError, parse_request
+from newsfacet.search.request import SearchError, SearchRequest, parse_request
 
 from .api import get_engine
 
@@ -25,10 +35,27 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/x-ndjson; charset=utf-8",
 }
+#: The export's own parameters besides the search's (described in web/openapi.py).
+OPTIONS = ("format", "bom", "paths")
+PATH_FIELDS = ("path", "paths")
+BOM = "\ufeff"
 LIST_SEPARATOR = "; "
 # A spreadsheet runs a cell that starts with one of these as a formula; the
 # corpus is untrusted text, so such cells get a leading apostrophe (OWASP's advice).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The most characters a spreadsheet cell holds (Excel's limit); longer text is cut
+#: with CUT_MARKER at its end, saying how many characters were left out.
+MAX_CELL = 32_767
+CUT_MARKER = " …[cut: {} characters]"
+FILENAME_WORDS = 60      # characters of the searched words in the file name, at most
+
+
+def _cut(text: str) -> str:
+    """``text`` as it fits in one spreadsheet cell: cut, with a marker, past MAX_CELL."""
+    if len(text) <= MAX_CELL:
+        return text
+    keep = MAX_CELL - len(CUT_MARKER.format(len(text)))   # room for the longest marker
+    return text[:keep] + CUT_MARKER.format(len(text) - keep)
 
 
 def _csv_cell(value) -> str:
@@ -36,13 +63,13 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, list):
         if value and isinstance(value[0], dict):     # mentions: keep their structure
-            return json.dumps(value, ensure_ascii=False)
+            return _cut(json.dumps(value, ensure_ascii=False))
         value = LIST_SEPARATOR.join(str(v) for v in value)
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return _cut("'" + text if text.startswith(FORMULA_START) else text)
 
 
-def csv_lines(records):
+def csv_lines(records, fields=RECORD_FIELDS, bom: bool = False):
     """CSV text, one header line and then one line per record, as an iterator."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -53,17 +80,50 @@ def csv_lines(records):
         buffer.truncate()
         return text
 
-    writer.writerow(RECORD_FIELDS)
-    yield flush()
+    writer.writerow(fields)
+    yield (BOM if bom else "") + flush()
     for record in records:
-        writer.writerow([_csv_cell(record.get(name)) for name in RECORD_FIELDS])
+        writer.writerow([_csv_cell(record.get(name)) for name in fields])
         yield flush()
 
 
-def jsonl_lines(records):
+def jsonl_lines(records, fields=RECORD_FIELDS):
     """One JSON object per line, per record, as an iterator."""
     for record in records:
-        yield json.dumps({name: record.get(name) for name in RECORD_FIELDS}, ensure_ascii=False) + "\n"
+        yield json.dumps({name: record.get(name) for name in fields}, ensure_ascii=False) + "\n"
+
+
+def _slug(text: str, ascii_only: bool) -> str:
+    """Words of ``text`` joined by hyphens, lower case: letters and digits only."""
+    text = unicodedata.normalize("NFKD" if ascii_only else "NFC", text.lower())
+    if ascii_only:
+        text = text.encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[^\W_]+", text))
+
+
+def download_name(req: SearchRequest, fmt: str, ascii_only: bool, today: str) -> str:
+    """The file name of an export: ``newsfacet-<query>-<filter>-<value>…-<date>.<fmt>``.
+
+    Made of letters, digits and hyphens only (``ascii_only``: of ASCII ones, for the
+    plain ``filename`` form), the searched words cut to FILENAME_WORDS characters.
+    """
+    parts = [req.q] + [f"{name} {value}" for name, values in req.filters.items()
+                       for value in values]
+    parts += [f"{name} {value}" for name, value in (("from", req.date_from), ("to", req.date_to),
+                                                    ("dated", req.dated)) if value]
+    words = "-".join(s for s in (_slug(p, ascii_only) for p in parts) if s)
+    words = words[:FILENAME_WORDS].strip("-")
+    return "-".join(p for p in ("newsfacet", words, today) if p) + "." + fmt
+
+
+def _switch(name: str) -> bool:
+    """An on/off option: ``1`` on, ``0`` or absent off; anything else is a 400."""
+    values = [v.strip() for v in request.args.getlist(name) if v.strip()]
+    if len(values) > 1:
+        raise SearchError(f"parameter '{name}' given {len(values)} times; give it once", name)
+    if values and values[0] not in ("0", "1"):
+        raise SearchError(f"'{name}' must be 1 or 0, not {values[0]!r}", name)
+    return values == ["1"]
 
 
 @export.get("/api/export")
@@ -72,11 +132,19 @@ def export_results():
     fmt = request.args.get("format", "csv")
     if fmt not in FORMATS:
         raise SearchError(f"'format' must be one of {', '.join(FORMATS)}, not {fmt!r}", "format")
-    req = parse_request(request.args, ignore=("format",))
+    bom, paths = _switch("bom"), _switch("paths")
+    if bom and fmt != "csv":
+        raise SearchError("'bom' is for CSV only (format=csv)", "bom")
+    req = parse_request(request.args, ignore=OPTIONS)
+    fields = [f for f in RECORD_FIELDS if paths or f not in PATH_FIELDS]
     records = get_engine().iter_records(req)   # a bad request is refused here, before any byte
-    body = csv_lines(records) if fmt == "csv" else jsonl_lines(records)
+    body = csv_lines(records, fields, bom) if fmt == "csv" else jsonl_lines(records, fields)
     response = Response(stream_with_context(body), mimetype=FORMATS[fmt].split(";")[0])
     response.call_on_close(records.close)      # a client gone lets the index generation go
     response.headers["Content-Type"] = FORMATS[fmt]
-    response.headers["Content-Disposition"] = f'attachment; filename="newsfacet-export.{fmt}"'
+    today = datetime.now(timezone.utc).date().isoformat()
+    plain = download_name(req, fmt, ascii_only=True, today=today)
+    full = download_name(req, fmt, ascii_only=False, today=today)
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(full, safe='')}")
     return response

@@ -176,12 +176,19 @@ def openapi_document() -> dict:
     """The OpenAPI 3 description of the JSON endpoints."""
     params = _search_params()
     export_params = [p for p in params if p["name"] not in ("page", "per_page", "facet_size")]
-    export_params.append(_param("format", "csv (default) or jsonl",
-                                {"type": "string", "enum": ["csv", "jsonl"]}))
+    switch = {"type": "string", "enum": ["0", "1"]}
+    export_params += [
+        _param("format", "csv (default) or jsonl", {"type": "string", "enum": ["csv", "jsonl"]}),
+        _param("bom", "1: start the CSV with a UTF-8 byte-order mark, so that spreadsheets "
+                      "(Excel) read it as UTF-8; with format=jsonl it is answered 400", switch),
+        _param("paths", "1: include path and paths, the files on the server each article was "
+                        "read from; left out otherwise", switch),
+    ]
     link = {"Link": {"description": 'the next page, as a relative reference: '
                                     '</api/search?...>; rel="next"',
                      "schema": {"type": "string"}}}
-    disposition = {"Content-Disposition": {"required": True, "description": "an attachment",
+    disposition = {"Content-Disposition": {"required": True, "description": "an attachment whose file name says what was searched, in a plain "
+                           "ASCII filename and an RFC 5987 filename* (UTF-8)",
                                            "schema": {"type": "string"}}}
     return {
         "openapi": "3.0.3",
@@ -215,7 +222,10 @@ def openapi_document() -> dict:
                 "responses": {
                     "200": {"description": "one row (CSV, with a header row) or JSON record "
                                            "(JSONL) per article, with the export record's "
-                                           "fields: " + ", ".join(RECORD_FIELDS),
+                                           "fields: " + ", ".join(RECORD_FIELDS) + " (path "
+                                           "and paths only with paths=1). A CSV cell longer "
+                                           "than 32,767 characters (a spreadsheet's limit) is "
+                                           "cut, ending in ' …[cut: N characters]'.",
                             "headers": disposition,
                             "content": {"text/csv": {"schema": {"type": "string"}},
                                         "application/x-ndjson": {"schema": {"type": "string"}}}},

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 
 from newsfacet.search.request import SearchError, parse_request
 
 from .api import get_engine
-from .histogram import build_histogram
+from .histogram import build_histogram, date_inputs
 from .marking import MENTION_PARAMS, mark_text, marked_spans
 from .urls import SearchLinks, search_url
 
@@ -139,19 +139,53 @@ def search():
         "results.html", result=result, links=links, chips=chips, q=req.q,
         facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
         histogram=build_histogram(result.get("facets", {}).get("published", []), links),
+        dates=date_inputs(links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
         relaxations=_relaxations(result, links),
         any_words=" OR ".join(words) if len(words) > 1 and all(w.isalnum() for w in words) else None,
         error=None)
 
 
+def _search_trail(engine, article_id: str) -> dict | None:
+    """For an article reached from a results page: the way back and to the neighbouring hits.
+
+    The article's link carries the search's whole state (query, filters, sort, page) in its
+    query string. ``back`` is that results page, scrolled to the hit; ``previous`` and
+    ``next`` are the article pages of the hits either side (with the same search), and
+    ``position``/``total`` say where this one stands. None when the link carries no search.
+    A search the engine refuses, or one the article is no longer in, keeps only ``back``.
+    """
+    if not request.args:
+        return None
+    try:
+        req = parse_request(request.args)
+        place = engine.neighbours(req, article_id)
+    except SearchError:
+        return {"back": SearchLinks(request.args.items(multi=True)).here()}
+    if place is None:
+        return {"back": SearchLinks(req.to_params()).here()}
+
+    def article_href(hit: dict | None) -> str | None:
+        if hit is None:
+            return None
+        params = req.with_page(hit["page"]).to_params()
+        return SearchLinks(params).here(url_for("pages.article", article_id=hit["id"]))
+
+    on_page = (place["position"] - 1) % req.per_page + 1
+    back = SearchLinks(req.with_page(place["page"]).to_params()).here() + f"#hit-{on_page}"
+    return {"back": back, "position": place["position"], "total": place["total"],
+            "previous": place["previous"], "previous_href": article_href(place["previous"]),
+            "next": place["next"], "next_href": article_href(place["next"])}
+
+
 @pages.get("/articles/<article_id>")
 def article(article_id: str):
     """One article: clean text with its names linked, metadata, copies and similar articles.
 
-    Reached from a search (``?q=...``), the query's words are marked; a query
-    that is too long or that the engine cannot parse only loses the marks, not
-    the article.
+    Reached from a search, its link carries the search (``?q=...&place=...&page=2``): the
+    query's words are marked, and the page links back to those results and to the hits
+    before and after this one. A query that is too long or that the engine cannot parse
+    only loses the marks and the neighbours, not the article.
     """
     q = request.args.get("q", "")
     engine = get_engine()
@@ -170,4 +204,4 @@ def article(article_id: str):
                                            ("Organisations", "organization", "organizations"))]
     return render_template("article.html", article=record, paragraphs=paragraphs,
                            title_html=highlights.get("title") if q else None,
-                           entities=entities, q=q)
+                           entities=entities, q=q, trail=_search_trail(engine, article_id))
