@@ -20,11 +20,9 @@ from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
+from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 
-#: Public facet name -> index field.
-FACET_FIELDS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
-                "person": "people", "org": "organizations", "author": "authors"}
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
 CACHE_BYTES = 256 * 1024 * 1024  # decoded postings kept per index generation
 _MICROS_PER_DAY = 86_400 * 1_000_000
@@ -290,6 +288,13 @@ class ValueColumn:
         self.by_doc = self.ords[order]
         self.starts = np.searchsorted(self.docs[order], np.arange(size + 1))
         self.ordinal = {v: i for i, v in enumerate(self.values)}
+        #: True for the documents that hold any value (the others are the facet's "missing")
+        self.has_value = np.zeros(size, dtype=bool)
+        self.has_value[self.docs] = True
+        #: each value's number of articles in the whole collection (set by ``Columns``):
+        #: the order of values with the same count in a result
+        self.frequency = np.zeros(len(self.values), dtype=np.int64)
+        self._folded: list[str] | None = None
         self.by_lower: dict[str, list[str]] = {}
         for v in self.values:
             self.by_lower.setdefault(v.casefold(), []).append(v)
@@ -341,23 +346,12 @@ class ValueColumn:
         """The index values counted under ``values`` ("Tony Blair": also "Blair")."""
         return list(dict.fromkeys(m for v in values for m in self.members.get(v, [v])))
 
-    def top(self, counts: np.ndarray, size: int, selected=()) -> list[dict]:
-        """The ``size`` most frequent values (count, then value), plus every selected value."""
-        nonzero = np.flatnonzero(counts)
-        if size < len(nonzero):   # keep every value tied with the size-th, then sort
-            kth = np.partition(counts[nonzero], len(nonzero) - size)[len(nonzero) - size]
-            nonzero = nonzero[counts[nonzero] >= kth]
-        order = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:size].tolist()
-        chosen = set(selected)
-        out = [{"value": self.values[i], "count": int(counts[i]),
-                "selected": self.values[i] in chosen} for i in order]
-        shown = {o["value"] for o in out}
-        for v in selected:
-            if v not in shown:
-                i = self.ordinal.get(v)
-                out.append({"value": v, "count": int(counts[i]) if i is not None else 0,
-                            "selected": True})
-        return out
+    def folded(self) -> list[str]:
+        """Every value without accents and letter case ("São Paulo" -> "sao paulo"), by
+        ordinal: what a typed filter of the value list is compared with (made on first use)."""
+        if self._folded is None:
+            self._folded = [accent_free(v).casefold() for v in self.values]
+        return self._folded
 
 
 class DateColumn:
@@ -425,8 +419,11 @@ class Columns:
     def __init__(self, reader):
         self.size = reader.doc_count_all()
         self.live, self.copies = one_per_article(reader, live_mask(reader))
-        self.fields = {name: ValueColumn(reader, fieldname, person_names_folded if name == "person" else None)
-                       for name, fieldname in FACET_FIELDS.items() if fieldname in reader.schema}
+        self.fields = {f.name: ValueColumn(reader, f.field,
+                                           person_names_folded if f.fold_names else None)
+                       for f in FACETS if f.field in reader.schema}
+        for column in self.fields.values():
+            column.frequency = column.counts(self.live)
         self.lengths = {name: field_lengths(reader, name) for name in ("title", "text", "aliases")
                         if name in reader.schema}
         unknown = np.zeros(self.size, dtype=bool)
