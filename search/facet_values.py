@@ -16,8 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .facet_registry import Facet
-from .facets import ValueColumn
-from .lexicon import accent_free
+from .facets import ValueColumn, fold
 from .request import MAX_PAGE, SearchError, _getlist, _int, parse_request
 
 DEFAULT_LIST_PER_PAGE = 50
@@ -114,10 +113,10 @@ def value_list(facet: Facet, column: ValueColumn, counted: Counted,
     """Every value of a facet for one search (``/api/facets/<name>``), in the sidebar's order,
     keeping those whose folded form (no accents, any case) starts with ``req.prefix`` and
     holds ``req.contains``, one page of them."""
-    prefix, contains = _fold(req.prefix), _fold(req.contains)
+    prefix, contains = fold(req.prefix), fold(req.contains)
 
     def wanted(value: str, i: int | None) -> bool:
-        key = column.folded()[i] if i is not None else _fold(value)
+        key = column.folded()[i] if i is not None else fold(value)
         return key.startswith(prefix) and contains in key
 
     pinned = [v for v in _pinned(column, counted) if wanted(v["value"], column.ordinal.get(v["value"]))]
@@ -140,10 +139,6 @@ def value_list(facet: Facet, column: ValueColumn, counted: Counted,
             "distinct": int(np.count_nonzero(counted.counts)), "missing": counted.missing,
             "prefix": req.prefix, "contains": req.contains, "total": total,
             "page": req.page, "per_page": req.per_page, "pages": pages, "values": shown}
-
-
-def _fold(text: str) -> str:
-    return accent_free(text).casefold()
 
 
 def _filter_text(params, name: str) -> str:

@@ -227,6 +227,18 @@ def live_mask(reader) -> np.ndarray:
     return mask
 
 
+# Letters that are not a base letter plus an accent, so that removing accents keeps them.
+_PLAIN_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+                                "ħ": "h", "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe",
+                                "Œ": "OE", "þ": "th", "Þ": "TH"})
+
+
+def fold(text: str) -> str:
+    """A value as a typed filter of a value list matches it: without accents or letter case
+    ("Gazeta Łódź" -> "gazeta lodz")."""
+    return accent_free(text.translate(_PLAIN_LETTERS)).casefold()
+
+
 def person_names_folded(values: list[str], sizes: list[int]) -> list[int]:
     """For each person name of a collection, the index of the name it counts as.
 
@@ -347,10 +359,10 @@ class ValueColumn:
         return list(dict.fromkeys(m for v in values for m in self.members.get(v, [v])))
 
     def folded(self) -> list[str]:
-        """Every value without accents and letter case ("São Paulo" -> "sao paulo"), by
-        ordinal: what a typed filter of the value list is compared with (made on first use)."""
+        """Every value as ``fold`` makes it, by ordinal: what a typed filter of the value list
+        is compared with (made on first use)."""
         if self._folded is None:
-            self._folded = [accent_free(v).casefold() for v in self.values]
+            self._folded = [fold(v) for v in self.values]
         return self._folded
 
 

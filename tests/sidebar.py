@@ -17,6 +17,7 @@ class _Sidebar(HTMLParser):
         self._item = None
         self._text = None     # (kind, buffer) being collected
         self._in_form = False
+        self._in_more = False   # inside a facet's "N more"
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -29,7 +30,7 @@ class _Sidebar(HTMLParser):
                 "values": [], "missing": None, "more": None, "match": None, "unit": None}
         elif tag == "li" and "facet-item" in classes and self._facet is not None:
             self._item = {"value": None, "count": None, "checked": False, "excluded": False,
-                          "exclude_href": None, "text": ""}
+                          "exclude_href": None, "text": "", "behind_more": self._in_more}
             self._facet["values"].append(self._item)
         elif tag == "input" and self._in_form:
             if self._item is not None and "facet-check" in classes:
@@ -46,6 +47,8 @@ class _Sidebar(HTMLParser):
             self._text = ("count", [])
         elif tag == "p" and "facet-missing" in classes:
             self._text = ("missing", [])
+        elif tag == "details" and "facet-more" in classes:
+            self._in_more = True
         elif tag == "summary" and self._facet is not None:
             self._text = ("more", [])
         elif tag == "span" and "facet-unit" in classes:
@@ -75,6 +78,8 @@ class _Sidebar(HTMLParser):
         if tag == "li":
             self._item = None
             self._text = None
+        elif tag == "details":
+            self._in_more = False
         elif tag == "fieldset":
             self._facet = None
         elif tag == "form":
@@ -83,7 +88,7 @@ class _Sidebar(HTMLParser):
 
 def sidebar(html: str) -> _Sidebar:
     """The sidebar of a results page: ``.facets[name]`` (values, missing, more, match, unit; each value's ``text`` is all it says, screen-reader
-    words included),
+    words included; ``behind_more`` when it is in the "N more" part),
     ``.hidden`` (the parameters the form keeps) and ``.action``."""
     parser = _Sidebar()
     parser.feed(html)
