@@ -98,13 +98,13 @@ def _relaxations(result: dict, links: SearchLinks) -> list[dict]:
 
 
 def _facet_groups(facets: dict, links: SearchLinks) -> list[dict]:
-    """The sidebar's facets that have something to show, in the registry's order: each with
+    """The sidebar's facets that have values to show, in the registry's order: each with
     its summary from the engine, the values shown at first and the rest of those loaded, and
     for each value the link that excludes it (or, when excluded, includes it again)."""
     groups = []
     for f in FACETS:
         facet = facets.get(f.name)
-        if not facet or not (facet["values"] or facet["missing"]):
+        if not facet or not facet["values"]:
             continue
         values = [{**v, "exclude_href": _exclude_link(links, f.name, v)} for v in facet["values"]]
         shown = values[:max(FACET_SHOWN, sum(1 for v in values if v["selected"] or v["excluded"]))]

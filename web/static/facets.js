@@ -33,7 +33,8 @@
       window.sessionStorage.setItem(FOCUS_KEY, JSON.stringify(focus));
     } catch (e) { /* storage refused: focus simply starts at the top */ }
     var query = new URLSearchParams(pairs).toString();
-    window.location.assign(searchPath + (query ? "?" + query : "") + "#filters");
+    // No "#filters" here: going to a fragment would move focus away from the restored control.
+    window.location.assign(searchPath + (query ? "?" + query : ""));
   }
 
   function excludeHref(facet, value) {
