@@ -231,6 +231,9 @@
       if (line) line.remove();
     }
 
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") event.preventDefault();   // finding is not applying
+    });
     input.addEventListener("input", function () {
       var text = input.value.trim();
       localFilter(text.toLowerCase());
