@@ -135,9 +135,9 @@ class Mix:
         if status != 200:
             raise SystemExit(f"the server answers {status} to a plain search")
         result = json.loads(body)
-        self.facets = {name: [v["value"] for v in values]
-                       for name, values in result["facets"].items()
-                       if name != "published" and values}
+        self.facets = {name: [v["value"] for v in facet["values"]]
+                       for name, facet in result["facets"].items()
+                       if name != "published" and facet["values"]}
         self.ids = [hit["id"] for hit in result["hits"]]
         for word in WORDS[:5]:
             _, body = client.get("/api/search", {"q": word, "per_page": 100, "facet_size": 0})

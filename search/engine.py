@@ -23,6 +23,9 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 
+from . import facet_values
+from .facet_registry import BY_NAME, FACETS, exclude_param
+from .facet_values import Counted, ValueListRequest
 from .facets import UNKNOWN
 from .generation import Generation, Generations
 from .highlight import Highlighter, query_words
@@ -35,8 +38,11 @@ from .schema import to_article
 MAX_RELEVANCE_WINDOW = 10_000
 SIMILAR = 5
 SUGGESTION_CANDIDATES = 50   # index words within two edits looked at for a did-you-mean
-_HIT_FIELDS = ("outlet", "source_outlet", "published", "date_source", "authors", "places",
-               "people", "organizations", "url")
+#: The record fields each hit carries: every facet's, the date's and the URL.
+HIT_FIELDS = (*(f.field for f in FACETS), "published", "date_source", "url")
+#: The home page's lists: (overview key, facet, how many values).
+OVERVIEW_LISTS = (("outlets", "outlet", 50), ("places", "place", 10), ("people", "person", 10),
+                  ("organizations", "org", 10))
 
 
 class _Selection:
@@ -53,28 +59,53 @@ class _Selection:
             self.matched, self.scores = cols.live.copy(), None
         for start, stop in self.parsed.dates:
             self.matched &= cols.dates.between(start, stop)
-        self.resolved: dict[str, dict[str, list[str]]] = {}   # filter -> typed -> index values
-        self.selected: dict[str, list[str]] = {}
-        self.filter_masks: dict[str, np.ndarray] = {}
         self.warnings = list(self.parsed.warnings)
-        for name, values in req.filters.items():
-            column = cols.fields.get(name)
-            self.resolved[name] = {}
-            for v in values:
-                found = column.resolve(v, [n for _, n in canonical_names(v)]) if column else []
-                if column and not found and v.strip():
-                    self.warnings.append(unknown_value(name, v, column))
-                self.resolved[name][v] = found or [v]
-            self.selected[name] = list(dict.fromkeys(
-                r for found in self.resolved[name].values() for r in found))
-            self.filter_masks[name] = self._filter_mask(name, self.selected[name])
+        #: filter -> typed value -> the index values it stands for, selected and left out
+        self.resolved = {name: self._resolve(name, values) for name, values in req.filters.items()}
+        self.left_out = {name: self._resolve(name, values) for name, values in req.exclude.items()}
+        self.selected = {name: _flat(typed.values()) for name, typed in self.resolved.items()}
+        self.excluded = {name: _flat(typed.values()) for name, typed in self.left_out.items()}
+        self.select_masks = {name: self._select_mask(name, list(typed.values()))
+                             for name, typed in self.resolved.items()}
+        self.exclude_masks = {name: self._any_mask(name, values)
+                              for name, values in self.excluded.items()}
+        self.filter_masks: dict[str, np.ndarray] = {}
+        for name in dict.fromkeys([*self.select_masks, *self.exclude_masks]):
+            mask = self.select_masks.get(name)
+            mask = mask.copy() if mask is not None else np.ones(cols.size, dtype=bool)
+            if name in self.exclude_masks:
+                mask &= ~self.exclude_masks[name]
+            self.filter_masks[name] = mask
         self.date_mask = self._date_mask(req.date_from, req.date_to, req.dated)
         self.final = self.without(None)
 
-    def _filter_mask(self, name: str, values: list[str]) -> np.ndarray:
+    def _resolve(self, name: str, typed: list[str]) -> dict[str, list[str]]:
+        """Each typed value of a filter -> the index values it stands for (any letter case,
+        known aliases); a value no article has stands for itself, with a warning."""
+        column = self.gen.columns.fields.get(name)
+        out = {}
+        for v in typed:
+            found = column.resolve(v, [n for _, n in canonical_names(v)]) if column else []
+            if column and not found and v.strip():
+                self.warnings.append(unknown_value(name, v, column))
+            out[v] = found or [v]
+        return out
+
+    def _any_mask(self, name: str, values: list[str]) -> np.ndarray:
+        """The articles holding any of a facet's index values."""
         cols = self.gen.columns
         column = cols.fields.get(name)
         return column.docs_with(values, cols.size) if column else np.zeros(cols.size, dtype=bool)
+
+    def _select_mask(self, name: str, groups: list[list[str]]) -> np.ndarray:
+        """The articles a facet's selected values keep: those with any of the values, or with
+        ``<name>_match=all`` those with every one (each typed value: any of its spellings)."""
+        if self.req.match.get(name) != "all":
+            return self._any_mask(name, _flat(groups))
+        mask = np.ones(self.gen.columns.size, dtype=bool)
+        for group in groups:
+            mask &= self._any_mask(name, group)
+        return mask
 
     def _date_mask(self, date_from, date_to, dated) -> np.ndarray | None:
         dates = self.gen.columns.dates
@@ -99,16 +130,45 @@ class _Selection:
             mask &= date_mask
         return mask
 
+    def counted(self, name: str) -> Counted:
+        """Facet ``name`` counted over the articles it counts (see ``Counted``)."""
+        cols = self.gen.columns
+        column = cols.fields[name]
+        if name in self.filter_masks:
+            base = self.without(name)
+            if self.req.match.get(name) == "all" and name in self.select_masks:
+                base &= self.select_masks[name]
+            mask = base & ~self.exclude_masks[name] if name in self.exclude_masks else base
+        else:
+            base = mask = self.final
+        left_out = {v: int(np.count_nonzero(base & column.docs_with([v], cols.size)))
+                    for v in self.excluded.get(name, [])}
+        return Counted(counts=column.counts(mask),
+                       missing=int(np.count_nonzero(mask & ~column.has_value)),
+                       match=self.req.match.get(name, "any"), selected=self.selected.get(name, []),
+                       excluded=self.excluded.get(name, []), left_out=left_out)
+
     def relaxations(self) -> list[dict]:
         """For each filter value given, how many results the search has without that value
         (``param``, ``value``, ``total``): what to offer when a search finds nothing."""
         out = []
         for name, typed in self.resolved.items():
             rest = self.without(name)
+            if name in self.exclude_masks:
+                rest &= ~self.exclude_masks[name]
             for value in typed:
-                others = [r for v, found in typed.items() if v != value for r in found]
-                mask = rest & self._filter_mask(name, others) if others else rest
+                others = [found for v, found in typed.items() if v != value]
+                mask = rest & self._select_mask(name, others) if others else rest
                 out.append({"param": name, "value": value, "total": int(mask.sum())})
+        for name, typed in self.left_out.items():
+            rest = self.without(name)
+            if name in self.select_masks:
+                rest &= self.select_masks[name]
+            for value in typed:
+                others = _flat(found for v, found in typed.items() if v != value)
+                mask = rest & ~self._any_mask(name, others) if others else rest
+                out.append({"param": exclude_param(name), "value": value,
+                            "total": int(mask.sum())})
         req = self.req
         for param, value in (("from", req.date_from), ("to", req.date_to), ("dated", req.dated)):
             if value:
@@ -206,7 +266,7 @@ class Engine:
         stored = gen.searcher.stored_fields(docnum)
         meta = json.loads(stored["meta"])
         hit = {"id": stored["id"], "title": stored.get("title") or None}
-        hit.update({name: meta.get(name) for name in _HIT_FIELDS})
+        hit.update({name: meta.get(name) for name in HIT_FIELDS})
         hit["score"] = round(score, 4) if score is not None else None
         hit["highlights"] = {"title": highlighter.title(stored.get("title") or ""),
                              "text": highlighter.fragments(stored.get("text") or "")}
@@ -214,16 +274,30 @@ class Engine:
 
     @staticmethod
     def _facets(sel: _Selection) -> dict:
-        size = sel.req.facet_size
-        if size == 0:   # no values wanted: the same keys, nothing counted
-            return {name: [] for name in [*sel.gen.columns.fields, "published"]}
-        out = {}
-        for name, column in sel.gen.columns.fields.items():
-            mask = sel.without(name) if name in sel.filter_masks else sel.final
-            out[name] = column.top(column.counts(mask), size, sel.selected.get(name, []))
-        out["published"] = sel.gen.columns.dates.histogram(
+        """Every value facet's summary (``facet_values.summary``), then the date histogram."""
+        out = {name: facet_values.summary(BY_NAME[name], column, sel.counted(name),
+                                          sel.req.facet_size)
+               for name, column in sel.gen.columns.fields.items()}
+        out["published"] = (sel.gen.columns.dates.histogram(
             sel.final, sel.req.date_from, sel.req.date_to, sel.req.dated)
+            if sel.req.facet_size else [])
         return out
+
+    def facet_values(self, req: SearchRequest, name: str, listing: ValueListRequest) -> dict:
+        """The whole value list of facet ``name`` for a search, filtered and paged
+        (``/api/facets/<name>``); an unknown facet is a 404 ``SearchError``."""
+        facet = BY_NAME.get(name)
+        if facet is None:
+            raise SearchError(f"no facet named {name!r}; the facets are "
+                              f"{', '.join(BY_NAME)}", "name", type="not_found", status=404)
+        with self._generations.use() as gen:
+            column = gen.columns.fields.get(name)
+            if column is None:
+                raise SearchError(f"this index has no {facet.label.lower()} values; rebuild it "
+                                  "with this version of newsfacet", "name", type="not_found",
+                                  status=404)
+            return facet_values.value_list(facet, column, _Selection(gen, req).counted(name),
+                                           listing)
 
     @staticmethod
     def _suggestion(gen: Generation, parsed) -> str | None:
@@ -322,19 +396,31 @@ class Engine:
         return _Records(gen, order)
 
     def overview(self) -> dict:
-        """What the index holds: article count, outlets, date span and the top names."""
+        """What the index holds: article count, the most frequent outlets and names, the exact
+        number of outlets, the articles without an outlet or a date, and the date span."""
         with self._generations.use() as gen:
             cols = gen.columns
             out = {"articles": int(cols.live.sum())}
-            for key, name, size in (("outlets", "outlet", 50), ("places", "place", 10),
-                                    ("people", "person", 10), ("organizations", "org", 10)):
+            for key, name, size in OVERVIEW_LISTS:
                 column = cols.fields.get(name)
-                out[key] = ([{"value": e["value"], "count": e["count"]}
-                             for e in column.top(column.counts(cols.live), size)]
-                            if column else [])
+                counted = (Counted(counts=column.counts(cols.live),
+                                   missing=int(np.count_nonzero(cols.live & ~column.has_value)))
+                           if column else None)
+                found = (facet_values.summary(BY_NAME[name], column, counted, size) if column
+                         else {"distinct": 0, "missing": out["articles"], "values": []})
+                out[key] = [{"value": v["value"], "count": v["count"]} for v in found["values"]]
+                if name == "outlet":
+                    out["outlet_count"] = found["distinct"]
+                    out["without_outlet"] = found["missing"]
             span = cols.dates.span(cols.live)
             out["date_span"] = list(span) if span else None
+            out["without_date"] = int(np.count_nonzero(cols.live & (cols.dates.days == UNKNOWN)))
             return out
+
+
+def _flat(groups) -> list[str]:
+    """The values of several lists, each once, in order."""
+    return list(dict.fromkeys(v for group in groups for v in group))
 
 
 def _record(gen: Generation, docnum: int) -> dict:

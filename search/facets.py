@@ -16,14 +16,12 @@ from datetime import date
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 from .settings import SETTINGS
 from .whoosh_internals import (field_lengths, numeric_column, posting_ids, posting_weights,
                                segment_postings)
 
-#: Public facet name -> index field.
-FACET_FIELDS = {"outlet": "outlet", "source_outlet": "source_outlet", "place": "places",
-                "person": "people", "org": "organizations", "author": "authors"}
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
 _MICROS_PER_DAY = 86_400 * 1_000_000
 
@@ -67,6 +65,18 @@ def live_mask(reader) -> np.ndarray:
             deleted = np.fromiter(leaf.segment().deleted_docs(), dtype=np.int64)
             mask[deleted + offset] = False
     return mask
+
+
+# Letters that are not a base letter plus an accent, so that removing accents keeps them.
+_PLAIN_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+                                "ħ": "h", "ı": "i", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe",
+                                "Œ": "OE", "þ": "th", "Þ": "TH"})
+
+
+def fold(text: str) -> str:
+    """A value as a typed filter of a value list matches it: without accents or letter case
+    ("Gazeta Łódź" -> "gazeta lodz")."""
+    return accent_free(text.translate(_PLAIN_LETTERS)).casefold()
 
 
 def person_names_folded(values: list[str], sizes: list[int]) -> list[int]:
@@ -130,6 +140,13 @@ class ValueColumn:
         self.by_doc = self.ords[order]
         self.starts = np.searchsorted(self.docs[order], np.arange(size + 1))
         self.ordinal = {v: i for i, v in enumerate(self.values)}
+        #: True for the documents that hold any value (the others are the facet's "missing")
+        self.has_value = np.zeros(size, dtype=bool)
+        self.has_value[self.docs] = True
+        #: each value's number of articles in the whole collection (set by ``Columns``):
+        #: the order of values with the same count in a result
+        self.frequency = np.zeros(len(self.values), dtype=np.int64)
+        self._folded: list[str] | None = None
         self.by_lower: dict[str, list[str]] = {}
         for v in self.values:
             self.by_lower.setdefault(v.casefold(), []).append(v)
@@ -181,23 +198,12 @@ class ValueColumn:
         """The index values counted under ``values`` ("Tony Blair": also "Blair")."""
         return list(dict.fromkeys(m for v in values for m in self.members.get(v, [v])))
 
-    def top(self, counts: np.ndarray, size: int, selected=()) -> list[dict]:
-        """The ``size`` most frequent values (count, then value), plus every selected value."""
-        nonzero = np.flatnonzero(counts)
-        if size < len(nonzero):   # keep every value tied with the size-th, then sort
-            kth = np.partition(counts[nonzero], len(nonzero) - size)[len(nonzero) - size]
-            nonzero = nonzero[counts[nonzero] >= kth]
-        order = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:size].tolist()
-        chosen = set(selected)
-        out = [{"value": self.values[i], "count": int(counts[i]),
-                "selected": self.values[i] in chosen} for i in order]
-        shown = {o["value"] for o in out}
-        for v in selected:
-            if v not in shown:
-                i = self.ordinal.get(v)
-                out.append({"value": v, "count": int(counts[i]) if i is not None else 0,
-                            "selected": True})
-        return out
+    def folded(self) -> list[str]:
+        """Every value as ``fold`` makes it, by ordinal: what a typed filter of the value list
+        is compared with (made on first use)."""
+        if self._folded is None:
+            self._folded = [fold(v) for v in self.values]
+        return self._folded
 
 
 class DateColumn:
@@ -265,8 +271,11 @@ class Columns:
     def __init__(self, reader):
         self.size = reader.doc_count_all()
         self.live, self.copies = one_per_article(reader, live_mask(reader))
-        self.fields = {name: ValueColumn(reader, fieldname, person_names_folded if name == "person" else None)
-                       for name, fieldname in FACET_FIELDS.items() if fieldname in reader.schema}
+        self.fields = {f.name: ValueColumn(reader, f.field,
+                                           person_names_folded if f.fold_names else None)
+                       for f in FACETS if f.field in reader.schema}
+        for column in self.fields.values():
+            column.frequency = column.counts(self.live)
         self.lengths = {name: field_lengths(reader, name) for name in ("title", "text", "aliases")
                         if name in reader.schema}
         unknown = np.zeros(self.size, dtype=bool)

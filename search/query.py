@@ -24,7 +24,7 @@ from whoosh.formats import Positions
 from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin, Plugin,
                             QueryParser, syntax)
 
-from .facets import FACET_FIELDS
+from .facet_registry import BY_MENTION, FACET_FIELDS
 from .request import SearchError, parse_date_bound
 from .whoosh_internals import posting_values, wildcard_prefix
 
@@ -41,8 +41,8 @@ MAX_PHRASE_CHECKS = 500_000
 MIN_PREFIX_CHARS = 2      # characters before the first wildcard
 #: Field names a query may use -> index field.
 QUERY_FIELDS = {"title": "title", "text": "text", **FACET_FIELDS}
-_ENTITY_FIELDS = {"place": "places", "person": "people", "organization": "organizations",
-                  "org": "organizations"}
+#: Mention type of a known name -> the index field of its facet.
+_ENTITY_FIELDS = {kind: facet.field for kind, facet in BY_MENTION.items()}
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _DATE_VALUE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 _DATE_CLAUSE = re.compile(

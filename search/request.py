@@ -13,8 +13,13 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-#: Filter parameters (repeatable: values of one filter are OR, different filters are AND).
-FILTER_PARAMS = ("outlet", "source_outlet", "place", "person", "org", "author")
+from .facet_registry import FACETS, MATCHES, exclude_param, match_param
+
+#: Filter parameters (repeatable: values of one filter are OR, or AND with ``<name>_match=all``;
+#: different filters are AND; ``-<name>=value`` leaves out the articles with a value).
+FILTER_PARAMS = tuple(f.name for f in FACETS)
+EXCLUDE_PARAMS = tuple(exclude_param(name) for name in FILTER_PARAMS)
+MATCH_PARAMS = tuple(match_param(name) for name in FILTER_PARAMS)
 SORTS = ("relevance", "newest", "oldest")
 DATED = ("unknown", "yes")
 MAX_QUERY_CHARS = 500
@@ -24,7 +29,8 @@ DEFAULT_FACET_SIZE = 10
 MAX_FACET_SIZE = 100
 MAX_FILTER_VALUES = 50
 MAX_PAGE = 100_000
-PARAMS = ("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size") + FILTER_PARAMS
+PARAMS = (("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size") + FILTER_PARAMS
+          + EXCLUDE_PARAMS + MATCH_PARAMS)
 
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]+$")
@@ -53,6 +59,8 @@ class SearchRequest:
 
     q: str = ""
     filters: dict = field(default_factory=dict)   # filter param -> list of values
+    exclude: dict = field(default_factory=dict)   # filter param -> values left out
+    match: dict = field(default_factory=dict)     # filter param -> "all" (absent: "any")
     date_from: str | None = None                  # YYYY, YYYY-MM or YYYY-MM-DD (inclusive)
     date_to: str | None = None
     dated: str | None = None                      # "unknown" | "yes" | None
@@ -72,6 +80,9 @@ class SearchRequest:
             pairs.append(("q", self.q))
         for name in FILTER_PARAMS:
             pairs.extend((name, v) for v in self.filters.get(name, []))
+            pairs.extend((exclude_param(name), v) for v in self.exclude.get(name, []))
+            if self.match.get(name, "any") != "any":
+                pairs.append((match_param(name), self.match[name]))
         for name, value in (("from", self.date_from), ("to", self.date_to), ("dated", self.dated)):
             if value:
                 pairs.append((name, value))
@@ -92,6 +103,8 @@ class SearchRequest:
     def echo(self) -> dict:
         """The request as understood, for the response's ``query`` member."""
         return {"q": self.q, "filters": {k: v for k, v in self.filters.items() if v},
+                "exclude": {k: v for k, v in self.exclude.items() if v},
+                "match": {k: v for k, v in self.match.items() if v != "any"},
                 "from": self.date_from, "to": self.date_to, "dated": self.dated,
                 "sort": self.sort, "page": self.page, "per_page": self.per_page,
                 "facet_size": self.facet_size}
@@ -132,6 +145,15 @@ def _single(params, name: str) -> str | None:
     if len(values) > 1:
         raise SearchError(f"parameter '{name}' given {len(values)} times; give it once", name)
     return values[0].strip() if values else None
+
+
+def _values(params, name: str) -> list[str]:
+    """The distinct non-blank values of a repeatable filter parameter, at most
+    ``MAX_FILTER_VALUES`` of them."""
+    given = _getlist(params, name)
+    if len(given) > MAX_FILTER_VALUES:
+        raise SearchError(f"at most {MAX_FILTER_VALUES} values of '{name}' are allowed", name)
+    return list(dict.fromkeys(v.strip() for v in given if v.strip()))
 
 
 def _int(params, name: str, default: int, low: int, high: int, hint: str = "") -> int:
@@ -179,14 +201,24 @@ def parse_request(params, ignore=()) -> SearchRequest:
         if name not in PARAMS and name not in ignore and name != CACHE_BUSTER:
             raise SearchError(f"unknown parameter '{name}'; known: {', '.join(PARAMS)}", name)
     q = query_text(_single(params, "q") or "")
-    filters = {}
+    filters, exclude, match = {}, {}, {}
     for name in FILTER_PARAMS:
-        given = _getlist(params, name)
-        if len(given) > MAX_FILTER_VALUES:
-            raise SearchError(f"at most {MAX_FILTER_VALUES} values of '{name}' are allowed", name)
-        values = [v.strip() for v in given if v.strip()]
+        values, left_out = _values(params, name), _values(params, exclude_param(name))
+        both = [v for v in left_out if v in values]
+        if both:
+            raise SearchError(f"{both[0]!r} is both selected ('{name}') and excluded "
+                              f"('{exclude_param(name)}'); give it once", exclude_param(name))
         if values:
-            filters[name] = list(dict.fromkeys(values))
+            filters[name] = values
+        if left_out:
+            exclude[name] = left_out
+        how = _single(params, match_param(name))
+        if how is not None and how not in MATCHES:
+            raise SearchError(f"'{match_param(name)}' must be any (articles with any of the "
+                              f"selected values) or all (with every one), not {how!r}",
+                              match_param(name))
+        if how == "all":
+            match[name] = how
     date_from, date_to = _single(params, "from"), _single(params, "to")
     start = parse_date_bound(date_from, "from", end=False) if date_from else None
     stop = parse_date_bound(date_to, "to", end=True) if date_to else None
@@ -198,8 +230,8 @@ def parse_request(params, ignore=()) -> SearchRequest:
     if dated == "unknown" and (start or stop):
         raise SearchError("'dated=unknown' cannot be combined with 'from' or 'to': articles "
                           "without a date have no date to compare", "dated")
-    req = SearchRequest(q=q.strip(), filters=filters, date_from=date_from, date_to=date_to,
-                        dated=dated)
+    req = SearchRequest(q=q.strip(), filters=filters, exclude=exclude, match=match,
+                        date_from=date_from, date_to=date_to, dated=dated)
     sort = _single(params, "sort")
     if sort is not None and sort not in SORTS:
         raise SearchError(f"'sort' must be one of {', '.join(SORTS)}, not {sort!r}", "sort")

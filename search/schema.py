@@ -20,13 +20,14 @@ from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
 from whoosh.columns import NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from .facet_registry import FACETS
 from .model import Article
 
 #: Bumped whenever the schema or the extraction changes in a way that needs a rebuild.
 SCHEMA_VERSION = 2
 
-# Keyword fields: several values per article, kept exactly as written.
-FACET_FIELDS = ("outlet", "source_outlet", "authors", "places", "people", "organizations")
+# Keyword fields: several values per article, kept exactly as written (one per facet).
+FACET_FIELDS = tuple(f.field for f in FACETS)
 
 
 def _keyword() -> KEYWORD:
@@ -79,6 +80,11 @@ def _join(values) -> str:
     return "\n".join(v for v in values if v)
 
 
+def _as_list(value) -> list:
+    """A record field's values: a list as it is, one value (an outlet) as a list of it."""
+    return value if isinstance(value, list) else [value]
+
+
 def to_document(article: Article, file_sig: str, key: str) -> dict:
     """The Whoosh document that stores ``article``, read from ``key`` in a file of signature ``file_sig``."""
     rec = article.to_record()
@@ -93,12 +99,7 @@ def to_document(article: Article, file_sig: str, key: str) -> dict:
         "aliases": " ".join(article.aliases),
         "dated": "yes" if article.published else "unknown",
         "word_count": article.word_count,
-        "outlet": _join([article.outlet]),
-        "source_outlet": _join([article.source_outlet]),
-        "authors": _join(article.authors),
-        "places": _join(article.places),
-        "people": _join(article.people),
-        "organizations": _join(article.organizations),
+        **{name: _join(_as_list(rec[name])) for name in FACET_FIELDS},
         "meta": json.dumps({k: rec[k] for k in (
             "url", "outlet", "source_outlet", "authors", "published", "date_source",
             "mentioned_dates", "places", "people", "organizations", "mentions",

@@ -14,7 +14,8 @@ import sys
 from html import unescape
 
 from .engine import Engine
-from .request import FILTER_PARAMS, SORTS, parse_request
+from .facet_registry import FACETS, MATCHES, exclude_param, match_param
+from .request import SORTS, parse_request
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 _BOLD_YELLOW, _DIM, _RESET = "\033[1;33m", "\033[2m", "\033[0m"
@@ -24,10 +25,17 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``newsfacet search`` (``--index`` is added by the caller)."""
     parser.add_argument("q", nargs="?", default="", metavar="QUERY",
                         help='the query, e.g. "belgorod drone" (empty: everything, newest first)')
-    for name in FILTER_PARAMS:
-        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, action="append",
+    for facet in FACETS:
+        flag = facet.name.replace("_", "-")
+        parser.add_argument(f"--{flag}", dest=facet.name, action="append", default=[],
+                            metavar="VALUE", help=f"only articles with this {facet.label.lower()} "
+                                                  "(repeatable: any of them)")
+        parser.add_argument(f"--not-{flag}", dest=exclude_param(facet.name), action="append",
                             default=[], metavar="VALUE",
-                            help=f"only articles with this {name} (repeatable: any of them)")
+                            help=f"leave out articles with this {facet.label.lower()} (repeatable)")
+        parser.add_argument(f"--{flag}-match", dest=match_param(facet.name), choices=MATCHES,
+                            help=f"any (default): articles with any of the --{flag} values; "
+                                 "all: with every one")
     parser.add_argument("--from", dest="date_from", metavar="DATE",
                         help="published on or after YYYY, YYYY-MM or YYYY-MM-DD")
     parser.add_argument("--to", dest="date_to", metavar="DATE",
@@ -49,9 +57,12 @@ def request_params(args) -> dict[str, list[str]]:
     params: dict[str, list[str]] = {}
     if args.q:
         params["q"] = [args.q]
-    for name in FILTER_PARAMS:
-        if getattr(args, name):
-            params[name] = list(getattr(args, name))
+    for facet in FACETS:
+        for name in (facet.name, exclude_param(facet.name)):
+            if getattr(args, name):
+                params[name] = list(getattr(args, name))
+        if getattr(args, match_param(facet.name)):
+            params[match_param(facet.name)] = [getattr(args, match_param(facet.name))]
     for name, attr in (("from", "date_from"), ("to", "date_to"), ("dated", "dated"),
                        ("sort", "sort"), ("page", "page"), ("per_page", "per_page"),
                        ("facet_size", "facet_size")):
@@ -90,7 +101,26 @@ def format_results(result: dict, colour: bool) -> str:
     if result["next"]:
         lines.append("")
         lines.append(f"{dim}more: --page {result['page'] + 1}{reset}")
+    lines += format_facets(result["facets"], dim, reset)
     return "\n".join(lines)
+
+
+def format_facets(facets: dict, dim: str = "", reset: str = "") -> list[str]:
+    """Each value facet in a line: its distinct values, the articles without one, and the
+    listed values with their article counts (selected ones marked +, excluded ones -)."""
+    lines = []
+    for name, facet in facets.items():
+        if not isinstance(facet, dict) or not (facet["values"] or facet["missing"]):
+            continue
+        shown = ", ".join(("+" if v["selected"] else "-" if v["excluded"] else "")
+                          + f"{v['value']} ({v['count']})" for v in facet["values"])
+        more = f", {facet['more']} more" if facet["more"] else ""
+        match = " (articles with all the selected values)" if facet["match"] == "all" else ""
+        lines.append(f"{dim}{facet['label']}: {facet['distinct']} values in articles{match}, "
+                     f"{facet['missing']} articles with none{more}{reset}")
+        if shown:
+            lines.append(f"     {shown}")
+    return [""] + lines if lines else []
 
 
 def run_search(args) -> int:

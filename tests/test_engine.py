@@ -311,8 +311,9 @@ def test_filter_value_any_case(engine):
 def test_unknown_filter_value_matches_nothing_but_stays_selected(engine):
     result = run(engine, outlet="Nowhere Gazette")
     assert result["total"] == 0
-    selected = [f for f in result["facets"]["outlet"] if f["selected"]]
-    assert selected == [{"value": "Nowhere Gazette", "count": 0, "selected": True}]
+    selected = [f for f in result["facets"]["outlet"]["values"] if f["selected"]]
+    assert selected == [{"value": "Nowhere Gazette", "count": 0, "selected": True,
+                         "excluded": False}]
 
 
 # --- facets -------------------------------------------------------------------------------
@@ -341,22 +342,22 @@ def test_facet_counts_cover_the_whole_result_set(engine, params):
         # a facet ignores its own filter and honours all others
         others = {k: v for k, v in params.items() if k != name}
         expected = brute_force_counts(records(engine, **others), key)
-        got = {f["value"]: f["count"] for f in result["facets"][name] if f["count"]}
+        got = {f["value"]: f["count"] for f in result["facets"][name]["values"] if f["count"]}
         assert got == expected, name
 
 
 def test_selected_value_stays_listed_at_zero(engine):
     result = run(engine, q="odesa", outlet="RT")
     assert result["total"] == 0
-    outlets = {f["value"]: (f["count"], f["selected"]) for f in result["facets"]["outlet"]}
+    outlets = {f["value"]: (f["count"], f["selected"]) for f in result["facets"]["outlet"]["values"]}
     assert outlets["RT"] == (0, True)
     assert outlets["Daily Planet"] == (1, False)
 
 
 def test_facet_size_limits_values(engine):
     result = run(engine, facet_size=2)
-    assert len(result["facets"]["outlet"]) == 2
-    assert [f["count"] for f in result["facets"]["outlet"]] == [3, 3]
+    assert len(result["facets"]["outlet"]["values"]) == 2
+    assert [f["count"] for f in result["facets"]["outlet"]["values"]] == [3, 3]
 
 
 def test_published_histogram_with_unknown_bucket(engine):
@@ -634,8 +635,8 @@ def test_sample_kharkov_finds_the_three_articles(sample_engine):
     assert result["total"] == 3
     texts = [sample_engine.article(h["id"])["text"] for h in result["hits"]]
     assert all("Kharkov" in t or "Kharkiv" in t for t in texts)
-    city = [f for f in result["facets"]["place"] if f["value"] in ("Kharkiv", "Kharkov")]
-    assert city == [{"value": "Kharkiv", "count": 3, "selected": False}]
+    city = [f for f in result["facets"]["place"]["values"] if f["value"] in ("Kharkiv", "Kharkov")]
+    assert city == [{"value": "Kharkiv", "count": 3, "selected": False, "excluded": False}]
 
 
 def test_sample_nebenzya_finds_both_envoy_articles(sample_engine):
@@ -665,7 +666,7 @@ def test_date_clause_alone_lists_newest_first(engine):
 def test_facet_size_zero_keeps_the_keys(engine):
     facets = run(engine, facet_size=0)["facets"]
     assert set(facets) == set(FACET_KEYS) | {"published"}
-    assert all(values == [] for values in facets.values())
+    assert all(facets[name]["values"] == [] for name in FACET_KEYS) and facets["published"] == []
 
 
 def test_person_facet_counts_a_lone_surname_and_accent_variants_as_one_person(tmp_path):
@@ -679,7 +680,7 @@ def test_person_facet_counts_a_lone_surname_and_accent_variants_as_one_person(tm
         {"title": "Court three", "text": "Judge Ines Penalver closed the hearing."},
         {"title": "Two Hallows", "text": "Ann Marlowe met Mr Hallows and Greg Hallows at the fair."},
     ]))
-    people = {f["value"]: f["count"] for f in run(engine)["facets"]["person"]}
+    people = {f["value"]: f["count"] for f in run(engine)["facets"]["person"]["values"]}
     assert people["Tom Halloway"] == 2 and "Halloway" not in people
     assert people["Inés Peñalver"] == 3 and "Ines Penalver" not in people
     assert run(engine, person="Halloway")["total"] == 2            # a filter by the lone word too

@@ -59,7 +59,8 @@ def test_search_after_an_update_that_replaces_and_removes_articles(tmp_path):
         assert gone.value.status == 404
         facets = run(current)["facets"]
         assert sum(v["count"] for v in facets["published"]) == 5
-        assert facets["outlet"] == [{"value": "Coast Courier", "count": 5, "selected": False}]
+        assert facets["outlet"]["values"] == [{"value": "Coast Courier", "count": 5,
+                                              "selected": False, "excluded": False}]
 
 
 def test_an_export_keeps_its_generation_while_the_index_changes(tmp_path):
@@ -184,7 +185,7 @@ def test_an_outlet_name_with_commas_is_the_same_in_hits_facets_and_filters(tmp_p
     engine = Engine(index_dir)
     result = run(engine, q="council")
     assert {h["outlet"] for h in result["hits"]} == {"Harbour Press, Inc.", "Valley Voice"}
-    assert {v["value"]: v["count"] for v in result["facets"]["outlet"]} == {
+    assert {v["value"]: v["count"] for v in result["facets"]["outlet"]["values"]} == {
         "Harbour Press, Inc.": 2, "Valley Voice": 1}
     assert run(engine, outlet="Harbour Press, Inc.")["total"] == 2
     assert run(engine, q='outlet:"Harbour Press, Inc."')["total"] == 2

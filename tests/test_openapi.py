@@ -26,7 +26,7 @@ from newsfacet.web.app import create_app
 from newsfacet.web.openapi import openapi_document
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-PATHS = ("/api/search", "/api/articles/{id}", "/api/export")
+PATHS = ("/api/search", "/api/facets/{name}", "/api/articles/{id}", "/api/export")
 MAX_EXAMPLES = 60      # per operation: the run stays well under a minute on a shared machine
 
 
@@ -80,6 +80,7 @@ def test_every_status_a_path_can_answer_is_listed():
         statuses = set(_get(doc, path)["responses"])
         assert {"200", "400", "413", "414", "503"} <= statuses, path
     assert "404" in _get(doc, "/api/articles/{id}")["responses"]
+    assert "404" in _get(doc, "/api/facets/{name}")["responses"]
     assert "Content-Disposition" in _get(doc, "/api/export")["responses"]["200"]["headers"]
     assert "Link" in _get(doc, "/api/search")["responses"]["200"]["headers"]
 
@@ -144,4 +145,4 @@ def test_schemathesis_finds_no_difference_between_document_and_server(base_url, 
         cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "No issues found" in run.stdout
-    assert re.search(r"Tested: 3\b", run.stdout), run.stdout[-2000:]
+    assert re.search(rf"Tested: {len(PATHS)}\b", run.stdout), run.stdout[-2000:]

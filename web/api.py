@@ -1,4 +1,5 @@
-"""The JSON API: ``/api/search``, ``/api/articles/<id>`` and ``/api/openapi.json`` (``web.openapi``).
+"""The JSON API: ``/api/search``, ``/api/facets/<name>``, ``/api/articles/<id>`` and
+``/api/openapi.json`` (``web.openapi``).
 
 A thin layer over ``search.engine.Engine``: parse the query string into a ``SearchRequest``,
 ask the engine, return its response as JSON. Errors are answered by the app's handlers
@@ -12,6 +13,7 @@ import threading
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from newsfacet.search.engine import Engine
+from newsfacet.search.facet_values import parse_value_list
 from newsfacet.search.indexer import IndexError_
 from newsfacet.search.request import SearchError, parse_request
 
@@ -50,6 +52,14 @@ def search():
         # nothing the request says about the host (Host, X-Forwarded-*) is echoed.
         response.headers["Link"] = f'<{url_for("api.search")}{result["next"]}>; rel="next"'
     return response
+
+
+@api.get("/facets/<name>")
+def facet(name: str):
+    """Every value of one facet for a search, filtered (``prefix``, ``contains``) and paged
+    (``page``, ``per_page`` of values); the other parameters are the search's."""
+    req, listing = parse_value_list(request.args)
+    return jsonify(get_engine().facet_values(req, name, listing))
 
 
 @api.get("/articles/<path:article_id>")

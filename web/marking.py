@@ -14,10 +14,12 @@ import re
 from dataclasses import dataclass, field
 from html import unescape
 
+from newsfacet.search.facet_registry import BY_MENTION
+
 from .urls import search_url
 
 #: Mention type -> the search parameter that filters on it.
-MENTION_PARAMS = {"place": "place", "person": "person", "organization": "org"}
+MENTION_PARAMS = {kind: facet.name for kind, facet in BY_MENTION.items()}
 _BREAK = re.compile(r"[ \t]*\n\s*")
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 

@@ -9,10 +9,14 @@ from the checks.
 
 from __future__ import annotations
 
+from newsfacet.search.engine import HIT_FIELDS
+from newsfacet.search.facet_registry import FACETS, MATCHES, exclude_param, match_param
+from newsfacet.search.facet_values import (DEFAULT_LIST_PER_PAGE, MAX_FILTER_CHARS,
+                                           MAX_LIST_PER_PAGE)
 from newsfacet.search.model import RECORD_FIELDS
-from newsfacet.search.request import (DATED, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE, FILTER_PARAMS,
-                            MAX_FACET_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE,
-                            MAX_QUERY_CHARS, SORTS)
+from newsfacet.search.request import (DATED, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE,
+                                      MAX_FACET_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE,
+                                      MAX_QUERY_CHARS, SORTS)
 from newsfacet.search.settings import SETTINGS
 
 
@@ -24,9 +28,9 @@ TEXT_RULES = ("Spaces around a value are ignored and an empty value is the same 
               f"query string may be at most {SETTINGS.max_query_string} bytes long and a request carries "
               "no body.")
 Q_DESCRIPTION = (
-    "query: words (AND), \"phrases\", OR, NOT/-word, field:value (outlet, source_outlet, place, "
-    "person, org, author, title, text), prefix*, fuzzy~, date:2023-05 or date:[2023-01 TO "
-    "2023-06]. Any string up to the length limit is accepted here, but the query language has "
+    "query: words (AND), \"phrases\", OR, NOT/-word, field:value ("
+    + ", ".join(f.name for f in FACETS) + ", title, text), prefix*, fuzzy~, date:2023-05 or "
+    "date:[2023-01 TO 2023-06]. Any string up to the length limit is accepted here, but the query language has "
     "a syntax and bounds (an unbalanced bracket, an unknown field, too many terms, a wildcard "
     "or fuzzy term that stands for too many words): such a query is answered 400 with the "
     "error's param 'q'.")
@@ -52,11 +56,7 @@ def _search_params() -> list[dict]:
     """The parameters of a search (``/api/search``; ``/api/export`` takes them but paging)."""
     return [
         _param("q", Q_DESCRIPTION, {"type": "string", "maxLength": MAX_QUERY_CHARS}),
-        # No maxItems: blank values are ignored and do not count towards the limit.
-        *[_param(name, f"only articles with this {name} (several values: any of them); more "
-                       f"than {MAX_FILTER_VALUES} values that are not blank are answered 400",
-                 {"type": "string"}, repeat=True)
-          for name in FILTER_PARAMS],
+        *_facet_params(),
         _param("from", "published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD); a date "
                        "that does not exist (2023-02-30) or one after 'to' is answered 400",
                {"type": "string", "pattern": DATE_PATTERN}),
@@ -78,6 +78,27 @@ def _search_params() -> list[dict]:
     ]
 
 
+def _facet_params() -> list[dict]:
+    """Each facet's filter parameters: its values, the values left out, how values combine."""
+    out = []
+    for f in FACETS:
+        label = f.label.lower()
+        # No maxItems: blank values are ignored and do not count towards the limit.
+        out += [
+            _param(f.name, f"only articles with this {label} (several values: any of them, or "
+                           f"all of them with {match_param(f.name)}=all); more than "
+                           f"{MAX_FILTER_VALUES} values that are not blank are answered 400",
+                   {"type": "string"}, repeat=True),
+            _param(exclude_param(f.name), f"leave out the articles with this {label} "
+                                          f"(repeatable); a value also given as {f.name} is "
+                                          "answered 400", {"type": "string"}, repeat=True),
+            _param(match_param(f.name), f"any (default): articles with any of the {f.name} "
+                                        "values; all: articles with every one",
+                   {"type": "string", "enum": list(MATCHES)}),
+        ]
+    return out
+
+
 def _errors(*statuses: str) -> dict:
     return {status: _ref("responses", status) for status in statuses}
 
@@ -86,7 +107,7 @@ def _errors(*statuses: str) -> dict:
 ERROR_RESPONSES = {
     "400": "a parameter is invalid (unknown name, bad value, not UTF-8, a NUL, a query the "
            "query language refuses); the error's param names it",
-    "404": "no such article",
+    "404": "no such article, or no such facet",
     "413": "the request carries a body larger than the server accepts",
     "414": "the query string is too long",
     "503": "the server has no usable index to answer from",
@@ -94,9 +115,44 @@ ERROR_RESPONSES = {
 
 
 def _schemas() -> dict:
-    facet_value = {"type": "object", "required": ["value", "count"], "properties": {
-        "value": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
-        "selected": {"type": "boolean"}}}
+    facet_value = {"type": "object", "required": ["value", "count", "selected", "excluded"],
+                   "properties": {
+                       "value": {"type": "string"},
+                       "count": {"type": "integer", "minimum": 0,
+                                 "description": "articles with this value among those the facet "
+                                                "counts; for an excluded value, the articles its "
+                                                "exclusion leaves out"},
+                       "selected": {"type": "boolean"}, "excluded": {"type": "boolean"}}}
+    facet_counts = {
+        "label": {"type": "string"},
+        "match": {"type": "string", "enum": list(MATCHES),
+                  "description": "how the selected values combine: any of them or all of them"},
+        "distinct": {"type": "integer", "minimum": 0,
+                     "description": "distinct values among the articles the facet counts"},
+        "missing": {"type": "integer", "minimum": 0,
+                    "description": "articles the facet counts that have no value"},
+        "values": {"type": "array", "items": _ref("schemas", "FacetValue")}}
+    facet = {"type": "object", "required": ["label", "match", "distinct", "missing", "more",
+                                            "values"],
+             "description": "the articles a facet counts are the results, except that a facet "
+                            "whose selected values are 'any of' ignores its own selection; the "
+                            "selected, then the excluded values come first, then the rest by "
+                            "count, ties by frequency in the whole collection, then by value",
+             "properties": {**facet_counts, "more": {"type": "integer", "minimum": 0,
+                                                     "description": "distinct values not listed"}}}
+    value_list = {"type": "object", "required": ["name", "label", "match", "distinct", "missing",
+                                                 "prefix", "contains", "total", "page",
+                                                 "per_page", "pages", "values"],
+                  "properties": {**facet_counts, "name": {"type": "string"},
+                                 "prefix": {"type": "string"}, "contains": {"type": "string"},
+                                 "total": {"type": "integer", "minimum": 0,
+                                           "description": "values that pass prefix and contains"},
+                                 "page": {"type": "integer", "minimum": 1},
+                                 "per_page": {"type": "integer", "minimum": 1},
+                                 "pages": {"type": "integer", "minimum": 1}}}
+    date_bucket = {"type": "object", "required": ["value", "count", "selected"], "properties": {
+        "value": {"type": "string", "description": "YYYY, YYYY-MM, YYYY-MM-DD or unknown"},
+        "count": {"type": "integer", "minimum": 0}, "selected": {"type": "boolean"}}}
     brief = {"type": "object", "required": ["id", "title", "outlet", "published"], "properties": {
         "id": {"type": "string"}, "title": _NULLABLE_STRING, "outlet": _NULLABLE_STRING,
         "source_outlet": _NULLABLE_STRING, "published": _NULLABLE_STRING,
@@ -119,9 +175,7 @@ def _schemas() -> dict:
         "language": _NULLABLE_STRING, "word_count": {"type": "integer", "minimum": 0},
     }
     hit = {"type": "object", "properties": {
-        **{name: record[name] for name in ("id", "title", "outlet", "source_outlet", "published",
-                                           "date_source", "authors", "places", "people",
-                                           "organizations", "url")},
+        **{name: record[name] for name in ("id", "title", *HIT_FIELDS)},
         "score": {"type": "number", "nullable": True},
         "highlights": {"type": "object", "required": ["title", "text"], "properties": {
             "title": {"type": "string"}, "text": _STRINGS}}}}
@@ -146,8 +200,10 @@ def _schemas() -> dict:
                   "pages": {"type": "integer", "minimum": 1},
                   "took_ms": {"type": "integer", "minimum": 0},
                   "hits": {"type": "array", "items": _ref("schemas", "Hit")},
-                  "facets": {"type": "object", "additionalProperties": {
-                      "type": "array", "items": _ref("schemas", "FacetValue")}},
+                  "facets": {"type": "object", "properties": {
+                      **{f.name: _ref("schemas", "Facet") for f in FACETS},
+                      "published": {"type": "array", "items": _ref("schemas", "DateBucket"),
+                                    "description": "the publication-date histogram"}}},
                   "suggestion": _NULLABLE_STRING,
                   "warnings": _STRINGS,
                   "relaxations": {"type": "array", "description": "with no hits: how many "
@@ -163,7 +219,8 @@ def _schemas() -> dict:
         "type": "object", "required": ["type", "message", "param"], "properties": {
             "type": {"type": "string"}, "message": {"type": "string"},
             "param": {**_NULLABLE_STRING, "description": "the parameter at fault, if one is"}}}}}
-    return {"Error": error, "SearchResponse": search, "Hit": hit, "FacetValue": facet_value,
+    return {"Error": error, "SearchResponse": search, "Hit": hit, "Facet": facet,
+            "FacetValue": facet_value, "FacetValueList": value_list, "DateBucket": date_bucket,
             "Article": article, "ArticleBrief": brief, "Mention": mention}
 
 
@@ -203,6 +260,28 @@ def openapi_document() -> dict:
                     "200": _json("SearchResponse", "the results; a Link rel=next header when "
                                  "there is a next page", headers=link),
                     **_errors("400", "413", "414", "503")}}},
+            "/api/facets/{name}": {"get": {
+                "summary": "Every value of one facet for a search, filtered and paged",
+                "operationId": "facetValues",
+                "parameters": [
+                    {"name": "name", "in": "path", "required": True,
+                     "schema": {"type": "string", "enum": [f.name for f in FACETS]},
+                     "description": "the facet; any other name is answered 404"},
+                    *[p for p in params if p["name"] not in ("page", "per_page")],
+                    _param("prefix", "only values that start with this text (letter case and "
+                                     "accents ignored)",
+                           {"type": "string", "maxLength": MAX_FILTER_CHARS}),
+                    _param("contains", "only values that hold this text (letter case and accents "
+                                       "ignored)", {"type": "string", "maxLength": MAX_FILTER_CHARS}),
+                    _param("page", "page of values, from 1; a page past the last is answered 400",
+                           {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+                    _param("per_page", "values per page",
+                           {"type": "integer", "minimum": 1, "maximum": MAX_LIST_PER_PAGE,
+                            "default": DEFAULT_LIST_PER_PAGE})],
+                "responses": {
+                    "200": _json("FacetValueList", "one page of the facet's values, in the "
+                                                   "order of the search's facets"),
+                    **_errors("400", "404", "413", "414", "503")}}},
             "/api/articles/{id}": {"get": {
                 "summary": "One article with similar articles and copies of the same text",
                 "operationId": "article",

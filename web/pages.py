@@ -12,11 +12,12 @@ from dataclasses import replace
 
 from flask import Blueprint, render_template, request, url_for
 
+from newsfacet.search.facet_registry import BY_MENTION, FACETS, exclude_param, match_param
 from newsfacet.search.request import SearchError, parse_request
 
 from .api import get_engine
 from .histogram import build_histogram, date_inputs
-from .marking import MENTION_PARAMS, mark_text, marked_spans
+from .marking import mark_text, marked_spans
 from .urls import SearchLinks, search_url
 
 pages = Blueprint("pages", __name__)
@@ -33,16 +34,8 @@ def is_web_url(value) -> bool:
     return isinstance(value, str) and value.lower().startswith(("http://", "https://"))
 
 
-#: The facets of the sidebar, in order: (parameter and facet name, heading).
-FACETS = [
-    ("outlet", "Outlet"),
-    ("source_outlet", "Source outlet"),
-    ("place", "Place"),
-    ("person", "Person"),
-    ("org", "Organisation"),
-    ("author", "Author"),
-]
-FACET_LABELS = dict(FACETS)
+#: Facet parameter -> its heading (the sidebar's facets are the registry's, in its order).
+FACET_LABELS = {f.name: f.label for f in FACETS}
 FACET_SHOWN = 8          # values visible at first; the rest behind "show more"
 PAGE_FACET_SIZE = 40     # values per facet a page asks for when the URL does not say
 SORTS = [("relevance", "Relevance"), ("newest", "Newest"), ("oldest", "Oldest")]
@@ -56,8 +49,13 @@ def home():
 
 def _chips(links: SearchLinks) -> list[dict]:
     """The active filters, each with the URL of the search without it."""
-    chips = [{"label": FACET_LABELS[name], "value": value, "href": links.remove(name, value)}
-             for name, _ in FACETS for value in links.values(name)]
+    chips = []
+    for f in FACETS:
+        chips += [{"label": f.label, "value": value, "href": links.remove(f.name, value)}
+                  for value in links.values(f.name)]
+        chips += [{"label": f.label, "value": f"not {value}", "excluded": True,
+                   "href": links.remove(exclude_param(f.name), value)}
+                  for value in links.values(exclude_param(f.name))]
     start, end = links.values("from"), links.values("to")
     if start and start == end:
         chips.append({"label": "Published", "value": start[0],
@@ -87,24 +85,55 @@ def _relaxations(result: dict, links: SearchLinks) -> list[dict]:
         name, value, total = item["param"], item["value"], item["total"]
         if not total:
             continue
+        shown = DATED_VALUES.get(value, value) if name == "dated" else value
         if name in FACET_LABELS:       # one value of a filter that may have several
             label, href = FACET_LABELS[name], links.remove(name, value)
+        elif name.lstrip("-") in FACET_LABELS:   # one excluded value
+            label, href = FACET_LABELS[name.lstrip("-")], links.remove(name, value)
+            shown = f"not {value}"
         else:                          # from, to or dated: single-valued
             label, href = DATE_LABELS[name], links.remove(name)
-        shown = DATED_VALUES.get(value, value) if name == "dated" else value
         out.append({"label": label, "value": shown, "href": href, "total": total})
     return out
 
 
-def _facet_groups(facets: dict) -> list[dict]:
-    """The sidebar's facets that have values, each split into the values shown and the rest."""
+def _facet_groups(facets: dict, links: SearchLinks) -> list[dict]:
+    """The sidebar's facets that have values to show, in the registry's order: each with
+    its summary from the engine, the values shown at first and the rest of those loaded, and
+    for each value the link that excludes it (or, when excluded, includes it again)."""
     groups = []
-    for name, label in FACETS:
-        values = facets.get(name) or []
-        if values:
-            groups.append({"name": name, "label": label, "shown": values[:FACET_SHOWN],
-                           "more": values[FACET_SHOWN:]})
+    for f in FACETS:
+        facet = facets.get(f.name)
+        if not facet or not facet["values"]:
+            continue
+        values = [{**v, "exclude_href": _exclude_link(links, f.name, v)} for v in facet["values"]]
+        shown = values[:max(FACET_SHOWN, sum(1 for v in values if v["selected"] or v["excluded"]))]
+        listing = SearchLinks([(k, v) for k, v in links.params if k not in ("page", "per_page")],
+                              url_for("api.facet", name=f.name))
+        groups.append({**facet, "name": f.name, "match_param": match_param(f.name),
+                       "all_href": listing.here(),
+                       "switch": facet["match"] == "all" or any(v["selected"] for v in values),
+                       "exclude_param": exclude_param(f.name), "shown": shown,
+                       "rest": values[len(shown):],
+                       "more": facet["distinct"] - sum(1 for v in shown
+                                                       if v["count"] and not v["excluded"])})
     return groups
+
+
+def _form_params(links: SearchLinks, groups: list[dict]) -> list[tuple[str, str]]:
+    """The parameters the sidebar's form keeps as they are: all but the page and the
+    parameters of the facets it shows (their checkboxes and switches say those)."""
+    own = {p for g in groups for p in (g["name"], g["exclude_param"], g["match_param"])}
+    return [(k, v) for k, v in links.params if k != "page" and k not in own]
+
+
+def _exclude_link(links: SearchLinks, name: str, value: dict) -> str:
+    """The search with ``value`` left out of facet ``name`` (no longer selected), or, for a
+    value already excluded, the search without that exclusion."""
+    if value["excluded"]:
+        return links.remove(exclude_param(name), value["value"])
+    return SearchLinks([(k, v) for k, v in links.params if (k, v) != (name, value["value"])],
+                       links.path).add(exclude_param(name), value["value"])
 
 
 def _page_numbers(page: int, pages: int) -> list[int | None]:
@@ -135,9 +164,10 @@ def search():
                                q=request.args.get("q", ""), sorts=SORTS), 400
     chips = _chips(links)
     words = req.q.split()
+    facets = _facet_groups(result.get("facets", {}), links)
     return render_template(
         "results.html", result=result, links=links, chips=chips, q=req.q,
-        facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
+        facets=facets, facet_hidden=_form_params(links, facets), sorts=SORTS,
         histogram=build_histogram(result.get("facets", {}).get("published", []), links),
         dates=date_inputs(links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
@@ -198,10 +228,7 @@ def article(article_id: str):
     highlights = record.get("highlights") or {}
     marks = marked_spans(highlights.get("text") or "") if q else []
     paragraphs = mark_text(record.get("text") or "", record.get("mentions") or [], marks)
-    entities = [(label, MENTION_PARAMS[kind], record.get(field) or [])
-                for label, kind, field in (("Places", "place", "places"),
-                                           ("People", "person", "people"),
-                                           ("Organisations", "organization", "organizations"))]
+    entities = [(f.plural, f.name, record.get(f.field) or []) for f in BY_MENTION.values()]
     return render_template("article.html", article=record, paragraphs=paragraphs,
                            title_html=highlights.get("title") if q else None,
                            entities=entities, q=q, trail=_search_trail(engine, article_id))

@@ -15,22 +15,6 @@
     }
   });
 
-  // Long facets: a box that filters the facet's values as one types.
-  document.querySelectorAll(".facet").forEach(function (facet) {
-    var input = facet.querySelector(".facet-filter");
-    if (!input) return;
-    input.hidden = false;
-    var more = facet.querySelector(".facet-more");
-    input.addEventListener("input", function () {
-      var needle = input.value.trim().toLowerCase();
-      facet.querySelectorAll(".facet-values li").forEach(function (item) {
-        var name = item.querySelector(".name").textContent.toLowerCase();
-        item.hidden = needle !== "" && name.indexOf(needle) === -1;
-      });
-      if (more && needle !== "") more.open = true;
-    });
-  });
-
   // The date form: empty inputs are left out of the URL (an empty value means none anyway).
   document.querySelectorAll(".date-range").forEach(function (form) {
     form.addEventListener("submit", function () {

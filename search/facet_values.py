@@ -1,0 +1,165 @@
+"""A facet's values as a response gives them: counted, ordered, summarised, paged.
+
+The engine counts a facet over the articles it counts (``Counted``); this module turns those
+counts into what ``/api/search`` shows for each facet (``summary``: the values selected or
+excluded first, then the most frequent, with how many distinct values there are, how many
+articles have none and how many values are not listed) and into the whole list of one facet,
+filtered and paged (``value_list``, for ``/api/facets/<name>``). Values with the same count
+are ordered by their frequency in the whole collection, then by value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .facet_registry import Facet
+from .facets import ValueColumn, fold
+from .request import MAX_PAGE, SearchError, _getlist, _int, parse_request
+
+DEFAULT_LIST_PER_PAGE = 50
+MAX_LIST_PER_PAGE = 200
+MAX_FILTER_CHARS = 200
+#: The value list's own parameters; every other parameter is the search's.
+LIST_PARAMS = ("prefix", "contains", "page", "per_page")
+
+
+@dataclass
+class Counted:
+    """One facet counted for one search.
+
+    ``counts``: articles per value (by ordinal) among the articles the facet counts: the
+    search's results, except that a facet whose selected values are "any of" ignores its own
+    selection (each count says how many articles choosing that value too would add up to).
+    ``missing``: those articles with no value. ``selected`` and ``excluded``: index values the
+    request chose and left out; ``left_out``: for each excluded value, the articles its
+    exclusion leaves out (counted as if the facet excluded nothing).
+    """
+
+    counts: np.ndarray
+    missing: int
+    match: str = "any"
+    selected: list = field(default_factory=list)
+    excluded: list = field(default_factory=list)
+    left_out: dict = field(default_factory=dict)
+
+
+@dataclass
+class ValueListRequest:
+    """Which part of a facet's value list to give: a filter on the values and a page."""
+
+    prefix: str = ""
+    contains: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_LIST_PER_PAGE
+
+
+def _pinned(column: ValueColumn, counted: Counted) -> list[dict]:
+    """The selected, then the excluded values, each with its count."""
+    out = []
+    for value in counted.selected:
+        i = column.ordinal.get(value)
+        out.append({"value": value, "count": int(counted.counts[i]) if i is not None else 0,
+                    "selected": True, "excluded": False})
+    for value in counted.excluded:
+        if value not in counted.selected:
+            out.append({"value": value, "count": counted.left_out.get(value, 0),
+                        "selected": False, "excluded": True})
+    return out
+
+
+def _ranked(column: ValueColumn, counts: np.ndarray, skip, limit: int | None) -> np.ndarray:
+    """Ordinals of the counted values not in ``skip``: by count, then collection-wide
+    frequency (both highest first), then value; the first ``limit`` (None: all)."""
+    ords = np.flatnonzero(counts)
+    if skip:
+        ords = ords[~np.isin(ords, np.fromiter(skip, dtype=np.int64, count=len(skip)))]
+    if limit == 0:
+        return ords[:0]
+    if limit is not None and limit < len(ords):   # keep every value tied with the limit-th
+        kth = np.partition(counts[ords], len(ords) - limit)[len(ords) - limit]
+        ords = ords[counts[ords] >= kth]
+    order = ords[np.lexsort((ords, -column.frequency[ords], -counts[ords]))]
+    return order if limit is None else order[:limit]
+
+
+def _entries(column: ValueColumn, counts: np.ndarray, ords) -> list[dict]:
+    return [{"value": column.values[i], "count": int(counts[i]), "selected": False,
+             "excluded": False} for i in ords.tolist()]
+
+
+def _pinned_ordinals(column: ValueColumn, counted: Counted) -> set[int]:
+    return {column.ordinal[v] for v in [*counted.selected, *counted.excluded]
+            if v in column.ordinal}
+
+
+def summary(facet: Facet, column: ValueColumn, counted: Counted, size: int) -> dict:
+    """A facet as ``/api/search`` gives it: its label, how selected values combine, its
+    distinct values, the articles without a value, the values not listed, and the listed
+    values (selected and excluded first, then the ``size`` most frequent)."""
+    pinned = _pinned(column, counted) if size else []
+    rest = _ranked(column, counted.counts, _pinned_ordinals(column, counted), size)
+    values = pinned + _entries(column, counted.counts, rest)
+    distinct = int(np.count_nonzero(counted.counts))
+    listed = sum(1 for v in values if v["count"] and not v["excluded"])
+    return {"label": facet.label, "match": counted.match, "distinct": distinct,
+            "missing": counted.missing, "more": max(0, distinct - listed), "values": values}
+
+
+def value_list(facet: Facet, column: ValueColumn, counted: Counted,
+               req: ValueListRequest) -> dict:
+    """Every value of a facet for one search (``/api/facets/<name>``), in the sidebar's order,
+    keeping those whose folded form (no accents, any case) starts with ``req.prefix`` and
+    holds ``req.contains``, one page of them."""
+    prefix, contains = fold(req.prefix), fold(req.contains)
+
+    def wanted(value: str, i: int | None) -> bool:
+        key = column.folded()[i] if i is not None else fold(value)
+        return key.startswith(prefix) and contains in key
+
+    pinned = [v for v in _pinned(column, counted) if wanted(v["value"], column.ordinal.get(v["value"]))]
+    rest = _ranked(column, counted.counts, _pinned_ordinals(column, counted), None)
+    if prefix or contains:
+        folded = column.folded()
+        rest = np.asarray([i for i in rest.tolist()
+                           if folded[i].startswith(prefix) and contains in folded[i]],
+                          dtype=np.int64)
+    total = len(pinned) + len(rest)
+    pages = max(1, math.ceil(total / req.per_page))
+    if req.page > pages:
+        raise SearchError(f"page {req.page} is past the last page ({pages}) of {total} "
+                          f"{facet.label.lower()} values", "page", type="page_out_of_range")
+    start, stop = (req.page - 1) * req.per_page, req.page * req.per_page
+    shown = pinned[start:stop]
+    rest_start = max(0, start - len(pinned))
+    shown += _entries(column, counted.counts, rest[rest_start:rest_start + req.per_page - len(shown)])
+    return {"name": facet.name, "label": facet.label, "match": counted.match,
+            "distinct": int(np.count_nonzero(counted.counts)), "missing": counted.missing,
+            "prefix": req.prefix, "contains": req.contains, "total": total,
+            "page": req.page, "per_page": req.per_page, "pages": pages, "values": shown}
+
+
+def _filter_text(params, name: str) -> str:
+    values = [v.strip() for v in _getlist(params, name) if v.strip()]
+    if len(values) > 1:
+        raise SearchError(f"parameter '{name}' given {len(values)} times; give it once", name)
+    text = values[0] if values else ""
+    if len(text) > MAX_FILTER_CHARS:
+        raise SearchError(f"'{name}' is {len(text)} characters long; at most "
+                          f"{MAX_FILTER_CHARS} are allowed", name)
+    return text
+
+
+def parse_value_list(params):
+    """(the search, the part of the value list) a ``/api/facets/<name>`` query string asks
+    for: ``prefix``, ``contains``, ``page`` and ``per_page`` are the list's, every other
+    parameter is the search's (``page`` and ``per_page`` page the values, not the hits)."""
+    search_params = {name: _getlist(params, name) for name in params.keys()
+                     if name not in LIST_PARAMS}
+    listing = ValueListRequest(
+        prefix=_filter_text(params, "prefix"), contains=_filter_text(params, "contains"),
+        page=_int(params, "page", 1, 1, MAX_PAGE),
+        per_page=_int(params, "per_page", DEFAULT_LIST_PER_PAGE, 1, MAX_LIST_PER_PAGE))
+    return parse_request(search_params), listing
