@@ -59,8 +59,8 @@ def site(tmp_path_factory):
     with running_server(index) as server:
         base = f"http://127.0.0.1:{server.effective_port}"
         data = json.load(urlopen(base + "/api/search?q=Belgorod"))
-        place = data["facets"]["place"][0]["value"]
-        outlet = data["facets"]["outlet"][0]["value"]
+        place = data["facets"]["place"]["values"][0]["value"]
+        outlet = data["facets"]["outlet"]["values"][0]["value"]
         hit = json.load(urlopen(f"{base}/api/search?q=Belgorod&place={quote(place)}"))["hits"][0]
         yield base, {"place": quote(place), "outlet": quote(outlet), "article": hit["id"]}
 
