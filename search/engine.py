@@ -23,10 +23,12 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 
+from .budget import Budget
 from .facets import UNKNOWN
 from .generation import Generation, Generations
 from .highlight import Highlighter, query_words
 from .indexer import check_index, damaged
+from .interpretation import interpretation
 from .query import canonical_names, evaluate, parse_query, unknown_value
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
@@ -35,6 +37,9 @@ from .schema import to_article
 MAX_RELEVANCE_WINDOW = 10_000
 SIMILAR = 5
 SUGGESTION_CANDIDATES = 50   # index words within two edits looked at for a did-you-mean
+#: Milliseconds a request may spend on its expensive parts (``budget.Budget``) unless the
+#: engine is given another figure.
+TIME_BUDGET_MS = 1000
 _HIT_FIELDS = ("outlet", "source_outlet", "published", "date_source", "authors", "places",
                "people", "organizations", "url")
 
@@ -42,13 +47,13 @@ _HIT_FIELDS = ("outlet", "source_outlet", "published", "date_source", "authors",
 class _Selection:
     """What a request selects: the parsed query and the masks that answer it."""
 
-    def __init__(self, gen: Generation, req: SearchRequest):
-        self.gen, self.req = gen, req
+    def __init__(self, gen: Generation, req: SearchRequest, budget: Budget | None = None):
+        self.gen, self.req, self.budget = gen, req, budget
         cols = gen.columns
-        self.parsed = parse_query(req.q, gen.searcher, cols)
+        self.parsed = parse_query(req.q, gen.searcher, cols, req.variants, budget)
         query = self.parsed.query
         if query is not None:
-            self.matched, self.scores = evaluate(query, gen.searcher, cols)
+            self.matched, self.scores = evaluate(query, gen.searcher, cols, budget)
         else:
             self.matched, self.scores = cols.live.copy(), None
         for start, stop in self.parsed.dates:
@@ -147,9 +152,13 @@ class _Selection:
 class Engine:
     """Answers searches and article look-ups on one newsfacet index directory."""
 
-    def __init__(self, index_dir: str | Path):
+    def __init__(self, index_dir: str | Path, time_budget_ms: float | None = TIME_BUDGET_MS):
         """Open the index in ``index_dir``; ``IndexError_`` says why it cannot be used and
-        what to do (no folder, not an index, another version, damaged files)."""
+        what to do (no folder, not an index, another version, damaged files).
+
+        ``time_budget_ms``: the time each request may spend on the parts of a search that can
+        grow expensive (None: no limit); parts cut short are listed in ``timed_out``."""
+        self.time_budget_ms = time_budget_ms
         path = Path(index_dir)
         check_index(path)
         canonical_names("warm up")   # load the alias tables now, not on the first search
@@ -172,7 +181,8 @@ class Engine:
 
     def _search(self, gen: Generation, req: SearchRequest) -> dict:
         started = time.perf_counter()
-        sel = _Selection(gen, req)
+        budget = Budget(self.time_budget_ms)
+        sel = _Selection(gen, req, budget)
         total = int(sel.final.sum())
         pages = max(1, math.ceil(total / req.per_page))
         if req.page > pages:
@@ -186,14 +196,17 @@ class Engine:
                               "results (CSV/JSONL)", "page", type="window_too_deep")
         ranked = sel.ranked(window)[(req.page - 1) * req.per_page:]
         highlighter = Highlighter(gen.searcher.schema,
-                                  query_words(sel.parsed.query, gen.columns))
+                                  query_words(sel.parsed.query, gen.columns, budget))
         hits = [self._hit(gen, docnum, score, highlighter) for docnum, score in ranked]
         response = {
-            "query": {**req.echo(), "parsed": sel.parsed.describe()},
+            "query": req.echo(),
+            "interpretation": interpretation(sel.parsed, gen.columns, req, sel.resolved,
+                                             sel.warnings, budget),
             "total": total, "page": req.page, "per_page": req.per_page, "pages": pages,
             "took_ms": 0, "hits": hits, "facets": self._facets(sel),
-            "suggestion": self._suggestion(gen, sel.parsed),
+            "suggestion": self._suggestion(gen, sel.parsed, budget),
             "warnings": sel.warnings,
+            "timed_out": budget.timed_out,
             "relaxations": sel.relaxations() if total == 0 else [],
             "next": ("?" + urlencode(req.with_page(req.page + 1).to_params())
                      if req.page < pages else None),
@@ -226,11 +239,15 @@ class Engine:
         return out
 
     @staticmethod
-    def _suggestion(gen: Generation, parsed) -> str | None:
-        """A did-you-mean: the query with its absent or rare words replaced by common ones."""
+    def _suggestion(gen: Generation, parsed, budget: Budget) -> str | None:
+        """A did-you-mean: the query with its absent or rare words replaced by common ones
+        (none when the request's time is spent: ``timed_out`` then names it)."""
         reader, schema = gen.searcher.reader(), gen.searcher.schema
         suggestion, changed = parsed.text, False
         for word in dict.fromkeys(parsed.words):
+            if not budget.left():
+                budget.cut("suggestion")
+                return None
             stems = [t.text for t in schema["text"].analyzer(word.lower(), mode="query")]
             if not stems or canonical_names(word):
                 continue
@@ -262,12 +279,15 @@ class Engine:
             raise SearchError(f"no article with id {id!r} in this index", "id",
                               type="not_found", status=404)
         record = _record(gen, docnums[0])
-        parsed = parse_query(q, searcher, cols)
-        highlighter = Highlighter(searcher.schema, query_words(parsed.query, cols))
+        budget = Budget(self.time_budget_ms)
+        parsed = parse_query(q, searcher, cols, budget=budget)
+        highlighter = Highlighter(searcher.schema, query_words(parsed.query, cols, budget))
         record["highlights"] = {"title": highlighter.title(record["title"] or ""),
                                 "text": highlighter.full(record["text"] or "")}
         same, similar = [], []
-        if record["text"]:
+        if record["text"] and not budget.left():
+            budget.cut("similar articles")
+        elif record["text"]:
             shingles = _shingles(record["text"])
             for docnum, score in _more_like(gen, record["text"], exclude=docnums):
                 other = searcher.stored_fields(docnum)
@@ -277,6 +297,7 @@ class Engine:
                     similar.append(_brief(other, round(score, 4)))
         record["same_text"] = [_brief(s) for s in same]
         record["similar"] = similar
+        record["timed_out"] = budget.timed_out
         return record
 
     def iter_records(self, req: SearchRequest) -> Iterator[dict]:

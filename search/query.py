@@ -20,10 +20,13 @@ from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.formats import Positions
 from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin, Plugin,
                             QueryParser, syntax)
 
+from .budget import TimeUp
 from .facets import FACET_FIELDS, posting_values
 from .request import SearchError, parse_date_bound
 
@@ -53,22 +56,29 @@ _FIELD_PREFIX = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(?=\S)")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
+#: Words too common to search alone: left out of plain searches, kept in phrases (and a query
+#: made only of them is searched as a phrase). The index holds every word.
+STOP_WORDS = frozenset(WHOOSH_STOP_WORDS)
+_CURLY_QUOTES = str.maketrans({c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"})
+_LOWER_OPERATORS = {"and": "AND", "or": "OR", "not": "NOT"}
+
+
 @dataclass
 class ParsedQuery:
     """A typed query as understood: the Whoosh query, date bounds and what was rewritten."""
 
     text: str
     query: wq.Query | None                 # None: no query words (list everything)
-    shown: str = ""                        # the query as parsed, before variant expansion
+    plain: wq.Query | None = None          # the same query before spelling variants were added
     dates: list = field(default_factory=list)   # (start, stop) date pairs, ANDed
     warnings: list = field(default_factory=list)
     words: list = field(default_factory=list)   # the plain words typed, for suggestions
-
-    def describe(self) -> str:
-        """The query as parsed, for the response's echo."""
-        parts = [self.shown] if self.query is not None else []
-        parts += [f"date:[{a or '*'} TO {b or '*'}]" for a, b in self.dates]
-        return " AND ".join(parts)
+    #: What the parser did to the text, in plain words ("curly quotes read as straight quotes").
+    normalisations: list = field(default_factory=list)
+    #: Index word -> the other spellings searched with it ("kharkov" -> ["kharkiv", "харків"]).
+    variants: dict = field(default_factory=dict)
+    #: (index field, value as typed) -> the index values a field:value clause matches.
+    resolved: dict = field(default_factory=dict)
 
 
 def _aliases():
@@ -221,15 +231,32 @@ def extract_dates(text: str) -> tuple[str, list[tuple[date | None, date | None]]
     return rest, dates
 
 
+_PLAIN_WORDS = RegexTokenizer() | LowercaseFilter()
+
+
 class NewsParser(QueryParser):
-    """Whoosh's multifield parser with the spelling variants of names added to plain words
-    (with ``expand`` off, the query as typed, for showing back to the user)."""
+    """Whoosh's multifield parser that leaves stop words out of plain searches and adds the
+    spelling variants of names to plain words (with ``expand`` off, the query as typed)."""
 
     expand = True
     name_spellings = None   # a word's other spellings in the collection's person names
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dropped: list[str] = []     # stop words left out
+        self.stemmed: dict = {}          # word as typed -> the index word it was searched as
+        self.variants: dict = {}         # index word -> its other spellings searched with it
+
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        if termclass is wq.Term and fieldname in TEXT_FIELDS and removestops:
+            words = [t.text for t in _PLAIN_WORDS(text)]
+            if words and all(w in STOP_WORDS for w in words):
+                self.dropped += [w for w in words if w not in self.dropped]
+                return None
         base = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if (isinstance(base, wq.Term) and fieldname in TEXT_FIELDS
+                and text.lower() != base.text):
+            self.stemmed.setdefault(text.lower(), base.text)
         if (not self.expand or termclass is not wq.Term or fieldname not in TEXT_FIELDS
                 or base is None):
             return base
@@ -241,6 +268,13 @@ class NewsParser(QueryParser):
         if self.name_spellings is not None:
             extra += self._variant_queries(fieldname, text, text, self.name_spellings(text))
         unique = {repr(q): q for q in [base] + extra}
+        if isinstance(base, wq.Term):
+            spellings = self.variants.setdefault(base.text, [])
+            for q in unique.values():
+                spelled = (q.text if isinstance(q, wq.Term) and q.fieldname == fieldname
+                           else " ".join(q.words) if isinstance(q, wq.Phrase) else None)
+                if spelled and spelled != base.text and spelled not in spellings:
+                    spellings.append(spelled)
         return wq.Or(list(unique.values())) if len(unique) > 1 else base
 
     def _variant_queries(self, fieldname, typed, name, variants) -> list:
@@ -310,17 +344,21 @@ def unknown_value(name: str, typed: str, column) -> str:
     return f"no {name} named '{typed}' in this collection, so that part matches nothing{hint}"
 
 
-def _rewrite_keywords(q, columns, warnings: list):
-    """Map field:value clauses on keyword fields to the exact (case-kept) index values.
+def _rewrite_keywords(q, columns, parsed: ParsedQuery, variants: bool = True):
+    """Map field:value clauses on keyword fields to the exact (case-kept) index values (with
+    ``variants``, those of other spellings of the name too), recorded in ``parsed.resolved``.
 
     A value no article has matches nothing (it is not dropped from the query), and
-    ``warnings`` says so."""
+    ``parsed.warnings`` says so."""
+    def again(sub):
+        return _rewrite_keywords(sub, columns, parsed, variants)
+
     if isinstance(q, (wq.AndNot, wq.AndMaybe)):
-        return q.__class__(_rewrite_keywords(q.a, columns, warnings), _rewrite_keywords(q.b, columns, warnings))
+        return q.__class__(again(q.a), again(q.b))
     if isinstance(q, wq.CompoundQuery):
-        return q.__class__([_rewrite_keywords(s, columns, warnings) for s in q.subqueries], boost=q.boost)
+        return q.__class__([again(s) for s in q.subqueries], boost=q.boost)
     if isinstance(q, wq.Not):
-        return wq.Not(_rewrite_keywords(q.query, columns, warnings))
+        return wq.Not(again(q.query))
     fieldname = getattr(q, "fieldname", None)
     name, column = next(((n, c) for n, c in columns.fields.items() if c.fieldname == fieldname), (None, None))
     if column is None:
@@ -331,40 +369,57 @@ def _rewrite_keywords(q, columns, warnings: list):
         typed = " ".join(q.words)
     else:
         return q
-    names = [n for _, n in canonical_names(typed)]
+    names = [n for _, n in canonical_names(typed)] if variants else []
     values = column.resolve(typed, names)
+    parsed.resolved[(fieldname, typed)] = list(values)
     if not values:
-        warnings.append(unknown_value(name, typed, column))
+        parsed.warnings.append(unknown_value(name, typed, column))
         return wq.Term(fieldname, typed)   # in no document: the clause matches nothing
     terms = [wq.Term(fieldname, v) for v in column.index_values(values)]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
-def expansion(leaf: wq.MultiTerm, columns) -> list[str]:
+def expansion(leaf: wq.MultiTerm, columns, budget=None) -> list[str]:
     """The index words a prefix, wildcard, fuzzy or range term stands for: at most
-    ``MAX_EXPANSION + 1`` of them (one more tells that there are too many)."""
+    ``MAX_EXPANSION + 1`` of them (one more tells that there are too many).
+
+    With a ``budget`` whose time is spent, an expansion not computed before in this
+    generation is cut short: the fuzzy term stands for the word as typed (when the index has
+    it), the wildcard for no word, and ``budget.timed_out`` says so."""
     lexicon = columns.lexicon(leaf.fieldname)
     limit = MAX_EXPANSION + 1
     if isinstance(leaf, wq.Prefix):
         return lexicon.prefixed(leaf.text, limit)
-    if isinstance(leaf, wq.FuzzyTerm):
-        return [w for w, _ in lexicon.within(leaf.text, int(leaf.maxdist), leaf.prefixlength,
-                                             limit)]
-    if isinstance(leaf, wq.Wildcard):
-        return lexicon.matching(leaf._find_prefix(leaf.text), fnmatch.translate(leaf.text), limit)
     if isinstance(leaf, wq.TermRange):
         return lexicon.between(leaf.start, leaf.end, leaf.startexcl, leaf.endexcl, limit)
+    try:
+        if isinstance(leaf, wq.FuzzyTerm):
+            return [w for w, _ in lexicon.within(leaf.text, int(leaf.maxdist), leaf.prefixlength,
+                                                 limit, budget)]
+        if isinstance(leaf, wq.Wildcard):
+            return lexicon.matching(leaf._find_prefix(leaf.text), fnmatch.translate(leaf.text),
+                                    limit, budget)
+    except TimeUp:
+        budget.cut(f"expansion of {typed_form(leaf)}")
+        return [leaf.text] if isinstance(leaf, wq.FuzzyTerm) and leaf.text in lexicon else []
     raise SearchError(f"'{leaf}' is not a kind of query this search supports", "q",
                       type="query_syntax")
 
 
-def _check_expansion(q, columns) -> None:
+def typed_form(leaf) -> str:
+    """A wildcard or fuzzy term as it would be typed: ``brown~``, ``brown~2``, ``elect*``."""
+    if isinstance(leaf, wq.FuzzyTerm):
+        return f"{leaf.text}~" + (f"{int(leaf.maxdist)}" if leaf.maxdist > 1 else "")
+    return leaf.text + ("*" if isinstance(leaf, wq.Prefix) else "")
+
+
+def _check_expansion(q, columns, budget=None) -> None:
     """Refuse a query whose prefix, wildcard or fuzzy terms stand for too many index words
     (each alone, and all together): the work of a request is bounded before it starts."""
     total = 0
     for leaf in q.leaves():
         if isinstance(leaf, wq.MultiTerm):
-            count = len(expansion(leaf, columns))
+            count = len(expansion(leaf, columns, budget))
             if count > MAX_EXPANSION:
                 raise SearchError(f"'{leaf}' stands for more than {MAX_EXPANSION} words in "
                                   "the index; make it more specific", "q",
@@ -403,12 +458,28 @@ def _parse(parser, text: str):
                           "its brackets, quotes and operators", "q", type="query_syntax") from None
 
 
-def parse_query(text: str, searcher, columns) -> ParsedQuery:
-    """Check, parse, expand and bound a typed query (empty text: no query)."""
+def _only_stop_words(text: str) -> bool:
+    """True for a query of two or more plain words, all of them stop words (no quotes,
+    operators, fields or wildcards): ``to be or not to be``."""
+    if set(text) & set('"():*?~^[]{}') or set(text.split()) & _OPERATORS:
+        return False
+    words = text.split()
+    return len(words) > 1 and all(w.lower().strip(".,;!?") in STOP_WORDS for w in words)
+
+
+def parse_query(text: str, searcher, columns, variants: bool = True,
+                budget=None) -> ParsedQuery:
+    """Check, parse, expand and bound a typed query (empty text: no query); ``variants``
+    off searches only the spellings typed; ``budget`` (``budget.Budget``) bounds the time
+    spent expanding wildcard and fuzzy terms."""
     parsed = ParsedQuery(text=text, query=None)
     if not text.strip():
         return parsed
-    text, addresses = _WEB_ADDRESS.subn(_address_words, text)
+    notes = parsed.normalisations
+    straight = text.translate(_CURLY_QUOTES)
+    if straight != text:
+        notes.append("curly quotes read as straight quotes")
+    text, addresses = _WEB_ADDRESS.subn(_address_words, straight)
     parsed.text = text
     parsed.warnings = check_syntax(text)
     if addresses:
@@ -417,31 +488,57 @@ def parse_query(text: str, searcher, columns) -> ParsedQuery:
     parsed.words = [w for tok in rest.replace('"', " ").split()
                     if tok not in _OPERATORS and not set(tok) & set(":~*?")
                     for w in _WORD.findall(tok)]
-    rest = signs_to_operators(rest)
+    if _only_stop_words(rest):
+        rest = f'"{" ".join(rest.split())}"'
+        notes.append(f"a query of very common words only, searched as the phrase {rest}")
+    signed = signs_to_operators(rest)
+    if signed != rest:
+        notes.append("-word read as NOT word (and +word as word: every word is required)")
+    rest = signed
+    lower_ops = [w for w in _outside_quotes(rest).split() if w in _LOWER_OPERATORS]
+    for word in dict.fromkeys(lower_ops):
+        notes.append(f"'{word}' in lower case read as a word, not as the operator "
+                     f"{_LOWER_OPERATORS[word]} (write {_LOWER_OPERATORS[word]} for that)")
     if rest.strip():
-        q = _parse(make_parser(searcher.schema, name_spellings=columns.name_spellings().of), rest)
+        parser = make_parser(searcher.schema, expand=variants,
+                             name_spellings=columns.name_spellings().of if variants else None)
+        q = _parse(parser, rest)
         _check_boosts(q)
-        q = _rewrite_keywords(q, columns, parsed.warnings).normalize()
+        q = _rewrite_keywords(q, columns, parsed, variants).normalize()
+        parsed.variants = {w: v for w, v in parser.variants.items() if v}
+        if parser.dropped:
+            notes.append("very common words left out: " + ", ".join(parser.dropped)
+                         + ' (put them in a "phrase" to search them)')
+        if parser.stemmed:
+            notes.append("words searched in all their forms: " + ", ".join(
+                f"{typed} as {stem}" for typed, stem in list(parser.stemmed.items())[:5]))
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             parsed.warnings.append("the query has no searchable words (only very common ones?)"
                                    ", so nothing matches")
         else:
-            _check_expansion(q, columns)
+            _check_expansion(q, columns, budget)
         parsed.query = q
-        parsed.shown = str(_parse(make_parser(searcher.schema, expand=False), rest))
+        parsed.plain = _parse(make_parser(searcher.schema, expand=False), rest).normalize()
     return parsed
 
 
 _K1, _B = 1.2, 0.75   # BM25 parameters, Whoosh's defaults
+_CHECKS_BETWEEN_CLOCKS = 32   # phrase documents checked between two looks at the time budget
 
 
-def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
-    """The live documents matching ``q`` and their BM25F relevance, with numpy set operations.
+def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]:
+    """The live documents matching ``q`` and their relevance, with numpy set operations.
 
-    Scores follow Whoosh's BM25F (idf = log(N / (df + 1)) + 1, K1 = 1.2, B = 0.75, title
-    weights boosted at index time) and add up over the parts of the query that match, as
-    Whoosh's own matchers do; wildcard and fuzzy terms score a constant, like Whoosh's.
-    Phrases are checked on positions within a bounded amount of work (``MAX_PHRASE_CHECKS``).
+    Scores are the ones Whoosh's ``searcher.search(q)`` gives the same query object (the
+    differential test in tests/test_scoring.py holds them together): BM25F per term (idf =
+    log(N / (df + 1)) + 1, K1 = 1.2, B = 0.75, title weights boosted at index time), summed
+    over the parts of the query a document matches; a phrase scores the sum of its words'
+    scores; a wildcard, prefix or fuzzy term scores as the OR of the index words it stands
+    for (its boost applied only when it stands for more than one, as Whoosh does); a NOT
+    clause adds 1 to each document it lets through. Phrases are checked on positions within
+    a bounded amount of work (``MAX_PHRASE_CHECKS``) and, with a ``budget``
+    (``budget.Budget``), within its time: a phrase cut short matches the documents checked
+    before the time ran out.
     """
     size = columns.size
     reader = searcher.reader()
@@ -451,53 +548,53 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
     def zeros():
         return np.zeros(size, dtype=np.float32)
 
-    # Each part evaluates to (mask, scores), or None when it matches nothing at all (most
-    # spelling variants are not in the index: no arrays are made for them).
-    def term(fieldname, text, boost):
+    def add_term(fieldname, text, boost, mask, score) -> bool:
+        """Add one term's documents to ``mask`` and their scores to ``score``."""
         lengths = columns.lengths.get(fieldname)
         if lengths is None:   # keyword field: a match scores its boost
             ids = columns.postings(fieldname, text)
             if not len(ids):
-                return None
-            mask, score = np.zeros(size, dtype=bool), zeros()
+                return False
             mask[ids] = True
-            score[ids] = boost
-            return mask, score
+            score[ids] += boost
+            return True
         ids, tf = columns.postings(fieldname, text, weights=True)
         if not len(ids):
-            return None
+            return False
         idf = np.log(total_docs / (reader.doc_frequency(fieldname, text) + 1)) + 1
         avg = searcher.avg_field_length(fieldname) or 1.0
         norm = _K1 * ((1 - _B) + _B * lengths[ids] / avg)
-        mask, score = np.zeros(size, dtype=bool), zeros()
         mask[ids] = True
-        score[ids] = boost * idf * (tf * (_K1 + 1)) / (tf + norm)
-        return mask, score
+        score[ids] += boost * idf * (tf * (_K1 + 1)) / (tf + norm)
+        return True
 
-    def from_ids(ids, boost=1.0):
-        if not len(ids):
-            return None
-        mask = np.zeros(size, dtype=bool)
-        mask[ids] = True
-        return mask, mask.astype(np.float32) * boost
+    # Each part evaluates to (mask, scores) with scores 0 outside the mask, or None when it
+    # matches nothing at all (most spelling variants are not in the index: no arrays are
+    # made for them).
+    def terms(fieldname, texts, boost):
+        mask, score = np.zeros(size, dtype=bool), zeros()
+        found = [add_term(fieldname, t, boost, mask, score) for t in texts]
+        return (mask, score) if any(found) else None
 
     def ev(node):
         if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
             return None
         if isinstance(node, wq.Every):
-            return columns.live.copy(), zeros()
+            return columns.live.copy(), columns.live.astype(np.float32)
         if isinstance(node, wq.Term):
-            return term(node.fieldname, node.text, node.boost)
-        if isinstance(node, wq.Not):
+            return terms(node.fieldname, [node.text], node.boost)
+        if isinstance(node, wq.Not):   # Whoosh's inverse matcher scores 1 for each document
             inner = ev(node.query)
-            return (~inner[0] if inner else columns.live.copy()), zeros()
+            mask = ~inner[0] if inner else columns.live.copy()
+            return mask, mask.astype(np.float32)
         if isinstance(node, (wq.AndNot, wq.AndMaybe)):
             a, b = ev(node.a), ev(node.b)
             if a is None or b is None:
                 return a
             if isinstance(node, wq.AndNot):
-                return a[0] & ~b[0], a[1]
-            return a[0], a[1] + b[1]
+                keep = a[0] & ~b[0]
+                return keep, np.where(keep, a[1], 0).astype(np.float32)
+            return a[0], a[1] + np.where(a[0], b[1], 0).astype(np.float32)
         if isinstance(node, (wq.And, wq.Or)):
             both = isinstance(node, wq.And)
             result = None
@@ -508,19 +605,23 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
                         return None
                     continue
                 if result is None:
-                    result = part
+                    result = (part[0].copy(), part[1].copy())
                 elif both:
                     result[0].__iand__(part[0])
                     result[1].__iadd__(part[1])
                 else:
                     result[0].__ior__(part[0])
                     result[1].__iadd__(part[1])
-            if result is not None and node.boost != 1:
+            if result is None:
+                return None
+            if both:
+                result[1][~result[0]] = 0
+            if node.boost != 1:
                 result[1].__imul__(node.boost)
             return result
         if isinstance(node, wq.MultiTerm):
-            parts = [columns.postings(node.fieldname, t) for t in expansion(node, columns)]
-            return from_ids(np.concatenate(parts) if parts else [], node.boost)
+            words = expansion(node, columns, budget)
+            return terms(node.fieldname, words, 1.0 if len(words) == 1 else node.boost)
         if isinstance(node, wq.Phrase):   # positions needed: only over documents with all words
             words = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
             if words is None:
@@ -532,17 +633,29 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
                 phrase_checks += holding * len(node.words)
                 if phrase_checks > MAX_PHRASE_CHECKS:
                     raise SearchError(
-                        f"a phrase of this query is made of words that {holding} articles all "
+                        f"A phrase of this query is made of words that {holding} articles all "
                         "hold; finding where they stand next to each other in so many is more "
-                        "work than one search may do: put a rarer word in the phrase, or search "
-                        "the words without quotes", "q", type="query_too_complex")
-                return phrase_docs(node, searcher, words[0])
+                        "work than one search may do. Put a rarer word in the phrase, or search "
+                        "the words without quotes.", "q", type="query_too_complex",
+                        fix=" ".join(node.words))
+                return phrase_docs(node, searcher, words[0], budget)
 
             exact = np.zeros(size, dtype=bool)
-            exact[columns.cached(("phrase", node.fieldname, tuple(node.words), node.slop),
-                                 check)] = True
-            return words[0] & exact, words[1] * node.boost
+            try:
+                exact[columns.cached(("phrase", node.fieldname, tuple(node.words), node.slop),
+                                     check)] = True
+            except TimeUp as cut:   # not cached: the next request checks the whole phrase
+                exact[cut.partial] = True
+            found = words[0] & exact
+            return found, np.where(found, words[1] * node.boost, 0).astype(np.float32)
         return from_ids(np.fromiter(searcher.docs_for_query(node), dtype=np.int64))
+
+    def from_ids(ids):
+        if not len(ids):
+            return None
+        mask = np.zeros(size, dtype=bool)
+        mask[ids] = True
+        return mask, mask.astype(np.float32)
 
     result = ev(q)
     if result is None:
@@ -550,11 +663,12 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
     return result[0] & columns.live, result[1]
 
 
-def phrase_docs(phrase, searcher, candidates: np.ndarray) -> np.ndarray:
+def phrase_docs(phrase, searcher, candidates: np.ndarray, budget=None) -> np.ndarray:
     """The documents among ``candidates`` (a mask of those holding every word) where the
     phrase's words stand in order, each at most ``slop`` words after the one before (1: next
     to each other), as Whoosh's phrase matcher counts them, read from the stored positions;
-    Whoosh's own matcher where the positions cannot be read that way."""
+    Whoosh's own matcher where the positions cannot be read that way. When the ``budget``'s
+    time runs out, ``TimeUp`` carries the documents found so far."""
     reader = searcher.reader()
     fmt = searcher.schema[phrase.fieldname].format
     postings = [posting_values(reader, phrase.fieldname, w) for w in phrase.words]
@@ -569,6 +683,9 @@ def phrase_docs(phrase, searcher, candidates: np.ndarray) -> np.ndarray:
 
     found = []
     for n, doc in enumerate(docs.tolist()):
+        if budget is not None and n % _CHECKS_BETWEEN_CLOCKS == 0 and not budget.left():
+            budget.cut(f'phrase "{" ".join(phrase.words)}"')
+            raise TimeUp(np.asarray(found, dtype=np.int64))
         ends = set(decode(postings[0][1][where[0][n]]))   # where a chain of the words ends
         for k in range(1, len(postings)):
             positions = decode(postings[k][1][where[k][n]])

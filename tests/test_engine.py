@@ -117,7 +117,7 @@ def test_or_and_not(engine):
 
 def test_hyphenated_word_is_not_a_negation(engine):
     result = run(engine, q="pre-war belgorod")
-    assert "ANDNOT" not in result["query"]["parsed"]
+    assert '"op": "not"' not in json.dumps(result["interpretation"]["tree"])
 
 
 def test_field_clauses(engine):
@@ -549,7 +549,9 @@ def test_query_echo(engine):
     result = run(engine, q="Kharkov drones", outlet="RT", sort="newest")
     echo = result["query"]
     assert echo["q"] == "Kharkov drones" and echo["filters"] == {"outlet": ["RT"]}
-    assert echo["sort"] == "newest" and "kharkov" in echo["parsed"]
+    assert echo["sort"] == "newest" and echo["variants"] == "on"
+    words = [child["term"] for child in result["interpretation"]["tree"]["children"]]
+    assert words == ["kharkov", "drone"]
 
 
 def test_request_round_trips_through_its_params():

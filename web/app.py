@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from newsfacet.search.engine import TIME_BUDGET_MS
 from newsfacet.search.request import SearchError
 
 from .api import api
@@ -35,6 +36,10 @@ SECURITY_HEADERS = {
 
 DEFAULTS = {
     "INDEX_DIR": None,
+    # Milliseconds a request may spend on the parts of a search that can grow expensive
+    # (fuzzy and wildcard expansion, phrase positions, did-you-mean, similar articles); parts
+    # cut short are listed in the response's timed_out. None: no limit.
+    "TIME_BUDGET_MS": TIME_BUDGET_MS,
     # Every request is a GET with a query string; nothing needs a large body.
     "MAX_CONTENT_LENGTH": 64 * 1024,
 }
@@ -71,17 +76,19 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _error_response(status: int, kind: str, message: str, param: str | None = None):
-    """The error as ``{"error": {type, message, param}}`` under /api/, else as the error page."""
+def _error_response(status: int, kind: str, message: str, param: str | None = None,
+                    fix: str | None = None):
+    """The error as ``{"error": {type, message, param, fix}}`` under /api/ (``fix``: a query
+    that would run instead, or null), else as the error page."""
     if _wants_json():
-        body = jsonify({"error": {"type": kind, "message": message, "param": param}})
+        body = jsonify({"error": {"type": kind, "message": message, "param": param, "fix": fix}})
     else:
         body = render_template("error.html", status=status, message=message)
     return make_response(body, status)
 
 
 def _search_error(exc: SearchError):
-    return _error_response(exc.status, exc.type, exc.message, exc.param)
+    return _error_response(exc.status, exc.type, exc.message, exc.param, exc.fix)
 
 
 def _http_error(exc: HTTPException):
