@@ -29,7 +29,7 @@ from .generation import Generation, Generations
 from .highlight import Highlighter, query_words
 from .indexer import check_index, damaged
 from .interpretation import interpretation
-from .query import canonical_names, evaluate, parse_query, unknown_value
+from .query import canonical_names, evaluate, parse_query, plain_words, unknown_value
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
 
@@ -53,7 +53,11 @@ class _Selection:
         self.parsed = parse_query(req.q, gen.searcher, cols, req.variants, budget)
         query = self.parsed.query
         if query is not None:
-            self.matched, self.scores = evaluate(query, gen.searcher, cols, budget)
+            try:
+                self.matched, self.scores = evaluate(query, gen.searcher, cols, budget)
+            except SearchError as exc:   # a phrase too much work to check: offer its words
+                exc.fix = exc.fix or plain_words(req.q) or None
+                raise
         else:
             self.matched, self.scores = cols.live.copy(), None
         for start, stop in self.parsed.dates:

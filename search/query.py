@@ -124,18 +124,44 @@ def _address_words(m: re.Match) -> str:
     return " ".join(_ADDRESS_WORD.findall(address))
 
 
+def plain_words(text: str) -> str:
+    """The words of a query as plain text: no quotes, brackets, operators, field names,
+    wildcards, fuzzy marks or boosts (the fix offered for a query the language refuses)."""
+    words = [w for tok in _FIELD_PREFIX.sub(" ", text).split() if tok not in _OPERATORS
+             for w in _WORD.findall(tok)]
+    return " ".join(words)
+
+
+def query_error(message: str, text: str, fix: str | None = None,
+                kind: str = "query_syntax") -> SearchError:
+    """A 400 on the query: ``message`` in plain words, and a query that would run instead
+    (``fix``, by default the words as plain text; none when there are no words)."""
+    fix = plain_words(text) if fix is None else fix
+    return SearchError(message, "q", type=kind, fix=fix if fix.strip() and fix != text else None)
+
+
+def _quoted(text: str, at: int | None = None, width: int = 40) -> str:
+    """The query, or the part of it around character ``at``, for a message: `belgorod AND (`."""
+    if at is not None and len(text) > width:
+        start = max(0, at - width // 2)
+        text = ("…" if start else "") + text[start:start + width] + (
+            "…" if start + width < len(text) else "")
+    return f"`{text}`"
+
+
 def _scan(text: str) -> list[tuple[str, int]]:
     """Structural characters outside quotes, and whether the quotes are balanced."""
-    marks, in_quote = [], False
+    marks, in_quote, opened = [], False, 0
     for i, ch in enumerate(text):
         if ch == '"':
             in_quote = not in_quote
+            opened = i
             marks.append((ch, i))
         elif not in_quote and ch in "()[]{}":
             marks.append((ch, i))
     if in_quote:
-        raise SearchError('the query has an unterminated "quote"; close it or remove it', "q",
-                          type="query_syntax")
+        raise query_error(f"A quote is not closed: {_quoted(text, opened)}. Close it to search "
+                          "a phrase, or search these words as plain text?", text)
     return marks
 
 
@@ -148,29 +174,35 @@ def check_syntax(text: str) -> list[str]:
         elif ch == ")":
             depth -= 1
             if depth < 0:
-                raise SearchError(f"the query closes a parenthesis it never opened "
-                                  f"(character {i + 1})", "q", type="query_syntax")
+                raise query_error(f"A bracket is closed that was never opened (character "
+                                  f"{i + 1}): {_quoted(text, i)}. Search these words as plain "
+                                  "text?", text)
         elif ch in "[{":
             if bracket:
-                raise SearchError("a range cannot hold another range", "q", type="query_syntax")
+                raise query_error(f"A range is opened inside another range: {_quoted(text, i)}."
+                                  " Write one range, like date:[2023-01 TO 2023-06], or search "
+                                  "these words as plain text?", text)
             bracket = ch
         elif ch in "]}":
             if not bracket:
-                raise SearchError(f"the query closes a range it never opened "
-                                  f"(character {i + 1})", "q", type="query_syntax")
+                raise query_error(f"A range is closed that was never opened (character {i + 1}"
+                                  f"): {_quoted(text, i)}. Search these words as plain text?",
+                                  text)
             bracket = None
     if depth:
-        raise SearchError("the query has an unbalanced parenthesis: every '(' needs a ')'",
-                          "q", type="query_syntax")
+        raise query_error(f"A bracket is not closed: {_quoted(text, len(text) - 1)}. Every ( "
+                          "needs a ). Search these words as plain text?", text)
     if bracket:
-        raise SearchError("the query has an unterminated range: write date:[2023-01 TO 2023-06]",
-                          "q", type="query_syntax")
+        raise query_error(f"A range is not closed: {_quoted(text, len(text) - 1)}. Write it "
+                          "like date:[2023-01 TO 2023-06], or search these words as plain text?",
+                          text)
     for m in _FIELD_PREFIX.finditer(_outside_quotes(text)):
         name = m.group(1)
         if name not in QUERY_FIELDS and name not in ("date", "published"):
-            raise SearchError(f"unknown field '{name}:' in the query; known fields: "
-                              f"{', '.join(list(QUERY_FIELDS) + ['date'])}", "q",
-                              type="query_syntax")
+            fix = re.sub(rf"(?<![\w:/.]){re.escape(name)}:(?=\S)", "", text)
+            raise query_error(f"There is no field '{name}' to search in: {_quoted(text)}. The "
+                              f"fields are {', '.join(list(QUERY_FIELDS) + ['date'])}. Search "
+                              "without the field name?", text, fix)
     warnings = []
     tokens = _outside_quotes(text).replace("(", " ( ").replace(")", " ) ").split()
     for pos, tok in enumerate(tokens):
@@ -183,23 +215,34 @@ def check_syntax(text: str) -> list[str]:
                 warnings.append(f"'{tok}' has nothing to join on one side and was ignored")
     words = [t for t in tokens if t not in _OPERATORS and t not in "()"]
     if len(words) > MAX_TERMS:
-        raise SearchError(f"the query has {len(words)} terms; at most {MAX_TERMS} are allowed",
-                          "q", type="query_too_complex")
+        raise query_error(f"The query has {len(words)} terms; at most {MAX_TERMS} are searched "
+                          f"at once. Search the first {MAX_TERMS}?", text,
+                          " ".join(plain_words(text).split()[:MAX_TERMS]), "query_too_complex")
     for tok in words:
         bare = tok.split(":", 1)[-1].lstrip("+-")
         star = min([i for i in (bare.find("*"), bare.find("?")) if i >= 0], default=-1)
         if star != -1 and star < MIN_PREFIX_CHARS:
-            raise SearchError(f"the wildcard in '{tok}' needs at least {MIN_PREFIX_CHARS} "
-                              "letters before it", "q", type="query_too_complex")
+            raise query_error(f"A wildcard needs at least {MIN_PREFIX_CHARS} letters before it, "
+                              f"or it stands for too many words: '{tok}'. Search the word "
+                              "without the wildcard?", text,
+                              text.replace(tok, tok.replace("*", "").replace("?", "")),
+                              "query_too_complex")
         fuzzy = re.search(r"~(\d+)", bare)
         if fuzzy and bare.startswith('""'):   # a phrase's slop: "crude oil"~3
             if int(fuzzy.group(1)) > MAX_SLOP:
-                raise SearchError(f"a phrase's words may be at most {MAX_SLOP} words apart "
-                                  f"(\"...\"~{MAX_SLOP}), not {fuzzy.group(1)}", "q",
-                                  type="query_too_complex")
+                raise query_error(f"A phrase's words may be at most {MAX_SLOP} words apart "
+                                  f"(\"...\"~{MAX_SLOP}), not {fuzzy.group(1)}. Search them at "
+                                  f"most {MAX_SLOP} apart?", text,
+                                  re.sub(rf'"~{fuzzy.group(1)}\b', f'"~{MAX_SLOP}', text),
+                                  "query_too_complex")
         elif fuzzy and int(fuzzy.group(1)) > MAX_FUZZY_DISTANCE:
-            raise SearchError(f"fuzzy term '{tok}' allows {fuzzy.group(1)} edits; at most "
-                              f"{MAX_FUZZY_DISTANCE} are allowed", "q", type="query_too_complex")
+            raise query_error(f"A fuzzy term may differ by at most {MAX_FUZZY_DISTANCE} edits "
+                              f"(letters added, dropped, changed or swapped), not "
+                              f"{fuzzy.group(1)}: '{tok}'. Search with {MAX_FUZZY_DISTANCE} "
+                              "edits?", text,
+                              text.replace(tok, tok.replace(f"~{fuzzy.group(1)}",
+                                                            f"~{MAX_FUZZY_DISTANCE}")),
+                              "query_too_complex")
     return warnings
 
 
@@ -219,15 +262,19 @@ def extract_dates(text: str) -> tuple[str, list[tuple[date | None, date | None]]
         else:
             start, stop = m.group("start"), m.group("stop")
             if not start and not stop:
-                raise SearchError("a date range needs at least one end", "q", type="query_syntax")
+                raise query_error(f"A date range needs at least one end: {_quoted(m.group())}. "
+                                  "Search without it?", text, _DATE_CLAUSE.sub(" ", text).strip())
             dates.append((parse_date_bound(start, "q", False) if start else None,
                           parse_date_bound(stop, "q", True) if stop else None))
         return " "
 
     rest = _DATE_CLAUSE.sub(take, text)
-    if re.search(r"(?<![\w:])(?:date|published):", rest):
-        raise SearchError("a date in the query must look like date:2023, date:2023-05-12 or "
-                          "date:[2023-01 TO 2023-06]", "q", type="query_syntax")
+    bad = re.search(r"(?<![\w:])(?:date|published):\S*", rest)
+    if bad:
+        raise query_error(f"A date in the query must look like date:2023, date:2023-05-12 or "
+                          f"date:[2023-01 TO 2023-06], not {_quoted(bad.group())}. Search "
+                          "without it?", text,
+                          " ".join(text.replace(bad.group(), " ").split()))
     return rest, dates
 
 
@@ -246,6 +293,7 @@ class NewsParser(QueryParser):
         self.dropped: list[str] = []     # stop words left out
         self.stemmed: dict = {}          # word as typed -> the index word it was searched as
         self.variants: dict = {}         # index word -> its other spellings searched with it
+        self.implied: list = []          # field:value clauses the expansion added (not typed)
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
         if termclass is wq.Term and fieldname in TEXT_FIELDS and removestops:
@@ -265,6 +313,7 @@ class NewsParser(QueryParser):
             extra += self._variant_queries(fieldname, text, name, name_variants(kind, name))
             if fieldname == "text" and kind in _ENTITY_FIELDS:
                 extra.append(wq.Term(_ENTITY_FIELDS[kind], name, boost=0.5))
+                self.implied.append(extra[-1])
         if self.name_spellings is not None:
             extra += self._variant_queries(fieldname, text, text, self.name_spellings(text))
         unique = {repr(q): q for q in [base] + extra}
@@ -344,14 +393,22 @@ def unknown_value(name: str, typed: str, column) -> str:
     return f"no {name} named '{typed}' in this collection, so that part matches nothing{hint}"
 
 
-def _rewrite_keywords(q, columns, parsed: ParsedQuery, variants: bool = True):
+def _rewrite_keywords(q, columns, parsed: ParsedQuery, variants: bool = True, implied=()):
     """Map field:value clauses on keyword fields to the exact (case-kept) index values (with
     ``variants``, those of other spellings of the name too), recorded in ``parsed.resolved``.
 
     A value no article has matches nothing (it is not dropped from the query), and
-    ``parsed.warnings`` says so."""
+    ``parsed.warnings`` says so; a clause in ``implied`` (added by the parser, not typed:
+    a place name also searched as the place facet value) matches nothing quietly."""
     def again(sub):
-        return _rewrite_keywords(sub, columns, parsed, variants)
+        return _rewrite_keywords(sub, columns, parsed, variants, implied)
+
+    if isinstance(q, wq.Term) and q in implied:
+        column = next((c for c in columns.fields.values() if c.fieldname == q.fieldname), None)
+        values = column.resolve(q.text, [q.text]) if column else []
+        terms = [wq.Term(q.fieldname, v, boost=q.boost) for v in column.index_values(values)] \
+            if values else []
+        return wq.Or(terms) if len(terms) > 1 else terms[0] if terms else wq.NullQuery
 
     if isinstance(q, (wq.AndNot, wq.AndMaybe)):
         return q.__class__(again(q.a), again(q.b))
@@ -402,7 +459,7 @@ def expansion(leaf: wq.MultiTerm, columns, budget=None) -> list[str]:
     except TimeUp:
         budget.cut(f"expansion of {typed_form(leaf)}")
         return [leaf.text] if isinstance(leaf, wq.FuzzyTerm) and leaf.text in lexicon else []
-    raise SearchError(f"'{leaf}' is not a kind of query this search supports", "q",
+    raise SearchError(f"'{leaf}' is not a kind of query this search supports.", "q",
                       type="query_syntax")
 
 
@@ -421,14 +478,16 @@ def _check_expansion(q, columns, budget=None) -> None:
         if isinstance(leaf, wq.MultiTerm):
             count = len(expansion(leaf, columns, budget))
             if count > MAX_EXPANSION:
-                raise SearchError(f"'{leaf}' stands for more than {MAX_EXPANSION} words in "
-                                  "the index; make it more specific", "q",
+                raise SearchError(f"'{typed_form(leaf)}' stands for more than {MAX_EXPANSION} "
+                                  "words in the index, more than one search may look for. Add "
+                                  "letters before the wildcard, or allow fewer edits.", "q",
                                   type="query_too_complex")
             total += count
     if total > MAX_TOTAL_EXPANSION:
-        raise SearchError(f"the wildcard and fuzzy terms of this query stand for {total} words "
-                          f"in the index; at most {MAX_TOTAL_EXPANSION} are searched at once: "
-                          "use fewer or more specific ones", "q", type="query_too_complex")
+        raise SearchError(f"The wildcard and fuzzy terms of this query stand for {total} words "
+                          f"in the index; at most {MAX_TOTAL_EXPANSION} are searched at once. "
+                          "Use fewer of them, or more specific ones.", "q",
+                          type="query_too_complex")
 
 
 def signs_to_operators(text: str) -> str:
@@ -440,22 +499,24 @@ def signs_to_operators(text: str) -> str:
     return _SIGN.sub(replace, text)
 
 
-def _check_boosts(q, outer: float = 1.0) -> None:
+def _check_boosts(q, text: str, outer: float = 1.0) -> None:
     """Refuse boosts that would make scores meaningless (or infinite)."""
     boost = outer * getattr(q, "boost", 1.0)
     if not 0 <= boost <= MAX_BOOST:
-        raise SearchError(f"a boost (word^N) must be between 0 and {MAX_BOOST}, boosts inside "
-                          f"each other included (here {boost:g})", "q", type="query_too_complex")
+        raise query_error(f"A boost (word^N) must be between 0 and {MAX_BOOST}, boosts inside "
+                          f"each other multiplied together (here {boost:g}). Search without the "
+                          "boosts?", text, re.sub(r"\^[\d.]*", "", text), "query_too_complex")
     for child in q.children():
-        _check_boosts(child, boost)
+        _check_boosts(child, text, boost)
 
 
 def _parse(parser, text: str):
     try:
         return parser.parse(text)
-    except Exception as exc:   # Whoosh's parser gives up on some shapes: say so, plainly
-        raise SearchError(f"the query could not be understood ({type(exc).__name__}); check "
-                          "its brackets, quotes and operators", "q", type="query_syntax") from None
+    except Exception:   # Whoosh's parser gives up on some shapes: say so, plainly
+        raise query_error(f"The query could not be read: {_quoted(text)}. Check its brackets, "
+                          "quotes and operators, or search these words as plain text?",
+                          text) from None
 
 
 def _only_stop_words(text: str) -> bool:
@@ -503,8 +564,8 @@ def parse_query(text: str, searcher, columns, variants: bool = True,
         parser = make_parser(searcher.schema, expand=variants,
                              name_spellings=columns.name_spellings().of if variants else None)
         q = _parse(parser, rest)
-        _check_boosts(q)
-        q = _rewrite_keywords(q, columns, parsed, variants).normalize()
+        _check_boosts(q, rest)
+        q = _rewrite_keywords(q, columns, parsed, variants, parser.implied).normalize()
         parsed.variants = {w: v for w, v in parser.variants.items() if v}
         if parser.dropped:
             notes.append("very common words left out: " + ", ".join(parser.dropped)
@@ -636,8 +697,7 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
                         f"A phrase of this query is made of words that {holding} articles all "
                         "hold; finding where they stand next to each other in so many is more "
                         "work than one search may do. Put a rarer word in the phrase, or search "
-                        "the words without quotes.", "q", type="query_too_complex",
-                        fix=" ".join(node.words))
+                        "the words without quotes.", "q", type="query_too_complex")
                 return phrase_docs(node, searcher, words[0], budget)
 
             exact = np.zeros(size, dtype=bool)

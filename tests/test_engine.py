@@ -488,16 +488,17 @@ def test_suggestion_for_a_misspelt_word(engine):
 # --- errors and bounds --------------------------------------------------------------------
 
 @pytest.mark.parametrize("params, param, fragment", [
-    ({"q": "belgorod AND ("}, "q", "parenthesis"),
-    ({"q": "belgorod)"}, "q", "parenthesis"),
+    ({"q": "belgorod AND ("}, "q", "bracket is not closed"),
+    ({"q": "belgorod)"}, "q", "never opened"),
     ({"q": '"belgorod drone'}, "q", "quote"),
     ({"q": "date:[2023 TO"}, "q", "range"),
     ({"q": "date:yesterday"}, "q", "date"),
-    ({"q": "colour:red"}, "q", "unknown field"),
+    ({"q": "colour:red"}, "q", "no field 'colour'"),
     ({"q": "x" * 501}, "q", "500"),
     ({"q": " ".join(f"w{i}" for i in range(40))}, "q", "terms"),
     ({"q": "b*"}, "q", "wildcard"),
     ({"q": "belgorod~5"}, "q", "edits"),
+    ({"q": "date:[ TO ]"}, "q", "at least one end"),
     ({"from": "2023-13"}, "from", "date"),
     ({"to": "last week"}, "to", "YYYY"),
     ({"from": "2024", "to": "2023"}, "from", "after"),

@@ -1,4 +1,5 @@
-"""The HTML pages: home (``/``), results (``/search``) and article (``/articles/<id>``).
+"""The HTML pages: home (``/``), results (``/search``), article (``/articles/<id>``) and the
+query syntax (``/help``).
 
 Each view asks the engine for the same data the JSON API returns and renders
 it; the pages hold no search logic. The URL is the whole state, so every
@@ -14,6 +15,7 @@ from flask import Blueprint, render_template, request
 
 from newsfacet.search.request import SearchError, parse_request
 
+from . import help as query_help
 from .api import get_engine
 from .histogram import build_histogram
 from .marking import MENTION_PARAMS, mark_text, marked_spans
@@ -143,6 +145,12 @@ def search():
         relaxations=_relaxations(result, links),
         any_words=" OR ".join(words) if len(words) > 1 and all(w.isalnum() for w in words) else None,
         error=None)
+
+
+@pages.get("/help")
+def help():
+    """The query syntax, each construction with example searches."""
+    return render_template("help.html", sections=query_help.SECTIONS, limits=query_help.LIMITS)
 
 
 @pages.get("/articles/<article_id>")
