@@ -249,9 +249,6 @@ class Engine:
         reader, schema = gen.searcher.reader(), gen.searcher.schema
         suggestion, changed = parsed.text, False
         for word in dict.fromkeys(parsed.words):
-            if not budget.left():
-                budget.cut("suggestion")
-                return None
             stems = [t.text for t in schema["text"].analyzer(word.lower(), mode="query")]
             if not stems or canonical_names(word):
                 continue
@@ -259,6 +256,9 @@ class Engine:
                        for s in stems)
             if freq > 2:
                 continue
+            if not budget.left():
+                budget.cut("suggestion")
+                return None
             near = gen.columns.lexicon("text").within(word.lower(), 2, 1, SUGGESTION_CANDIDATES)
             ranked = sorted(near, key=lambda pair: (pair[1], -reader.doc_frequency("text", pair[0])))
             for candidate, _ in ranked[:3]:

@@ -25,6 +25,8 @@ def interpretation(parsed, columns, req, filters: dict, warnings: list, budget=N
     ``parsed`` is the request's ``ParsedQuery``, ``filters`` each filter's typed values with
     the index values they matched, ``warnings`` the response's warnings (the same list)."""
     parts = [] if parsed.plain is None else [_node(parsed.plain, parsed, columns, budget)]
+    if parts and parts[0].get("op") == "and":   # the date clauses join the query's AND
+        parts = parts[0]["children"]
     parts += [{"date": {"from": start.isoformat() if start else None,
                         "to": stop.isoformat() if stop else None}}
               for start, stop in parsed.dates]

@@ -75,7 +75,7 @@ class ParsedQuery:
     words: list = field(default_factory=list)   # the plain words typed, for suggestions
     #: What the parser did to the text, in plain words ("curly quotes read as straight quotes").
     normalisations: list = field(default_factory=list)
-    #: Index word -> the other spellings searched with it ("kharkov" -> ["kharkiv", "харків"]).
+    #: Index word -> the other spellings searched with it ("kharkov" -> ["kharkiv", "charkiw"]).
     variants: dict = field(default_factory=dict)
     #: (index field, value as typed) -> the index values a field:value clause matches.
     resolved: dict = field(default_factory=dict)
@@ -127,8 +127,8 @@ def _address_words(m: re.Match) -> str:
 def plain_words(text: str) -> str:
     """The words of a query as plain text: no quotes, brackets, operators, field names,
     wildcards, fuzzy marks or boosts (the fix offered for a query the language refuses)."""
-    words = [w for tok in _FIELD_PREFIX.sub(" ", text).split() if tok not in _OPERATORS
-             for w in _WORD.findall(tok)]
+    words = [w for tok in _FIELD_PREFIX.sub(" ", text).split()
+             if tok not in _OPERATORS and tok != "TO" for w in _WORD.findall(tok)]
     return " ".join(words)
 
 

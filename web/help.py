@@ -66,11 +66,11 @@ SECTIONS = [
               "(either end may be left open with *).",
      [Example("date:2023-05", "published in May 2023"),
       Example("belgorod date:[2023-01 TO 2023-12]", "belgorod, published in 2023")]),
-    ("Spellings of names", "A name also finds its other spellings (Kharkov: Kharkiv, Харків; "
+    ("Spellings of names", "A name also finds its other spellings (Kharkov: Kharkiv, Charkiw; "
                            "names spelt in several ways in the collection). The results page "
                            "says which spellings were searched; variants=off searches only "
                            "the spelling typed.",
-     [Example("kharkov", "Kharkov, Kharkiv, Харків …"),
+     [Example("kharkov", "Kharkov, Kharkiv, Charkiw …"),
       Example("kharkov", "only Kharkov as written", {"variants": "off"})]),
     ("Ranking", "With a query, results are ranked by relevance (BM25F, as Whoosh ranks them); "
                 "word^N counts a word N times as much (at most 100).",

@@ -77,7 +77,7 @@ def _search_params() -> list[dict]:
                                                   "maximum": MAX_FACET_SIZE,
                                                   "default": DEFAULT_FACET_SIZE}),
         _param("variants", "on (default): a name in the query also finds its other spellings "
-                           "(Kharkov: Kharkiv, Харків); off: only the spellings typed",
+                           "(Kharkov: Kharkiv, Charkiw); off: only the spellings typed",
                {"type": "string", "enum": list(VARIANTS), "default": "on"}),
     ]
 
