@@ -48,7 +48,7 @@ class _Selection:
     """What a request selects: the parsed query and the masks that answer it."""
 
     def __init__(self, gen: Generation, req: SearchRequest, budget: Budget | None = None):
-        self.gen, self.req, self.budget = gen, req, budget
+        self.gen, self.req = gen, req
         cols = gen.columns
         self.parsed = parse_query(req.q, gen.searcher, cols, req.variants, budget)
         query = self.parsed.query

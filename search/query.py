@@ -2,11 +2,14 @@
 
 ``parse_query`` checks the typed query for what Whoosh's parser would silently rewrite
 (unbalanced parentheses or quotes, unterminated ranges, unknown fields, dangling operators),
+refusing it with a message in plain words and a query that would run (``query_error``),
 enforces the bounds (terms, wildcard expansion, fuzziness), pulls out ``date:`` clauses,
-parses the rest with Whoosh (BM25F over title, text and aliases) and expands every plain
-word to the spelling variants of the names it stands for. ``evaluate`` then turns the parsed
-query into a numpy mask of the matching documents and their BM25F scores, from postings
-read block by block (and cached per index generation).
+parses the rest with Whoosh (BM25F over title, text and aliases), leaves stop words out of
+plain searches (a query of stop words only is their phrase) and expands every plain word to
+the spelling variants of the names it stands for. It records what it did (rewrites, spellings
+added, field values resolved) for the response's ``interpretation``. ``evaluate`` then turns
+the parsed query into a numpy mask of the matching documents and the scores Whoosh's own
+search would give them, from postings read block by block (and cached per index generation).
 """
 
 from __future__ import annotations
