@@ -98,3 +98,12 @@ def test_the_words_of_a_field_without_a_term_file_come_from_whoosh(index_dir, mo
         expected = [w.decode("utf-8") for w in reader.lexicon("text")]
         monkeypatch.setattr(lexicon, "_segment_words", lambda leaf, field: None)
         assert lexicon.field_words(reader, "text") == expected
+
+
+def test_a_page_without_results_offers_no_prefix_of_a_stop_word(index_dir):
+    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    page = client.get("/search?q=to+be+or+not+to+go").get_data(as_text=True)
+    assert "No results" in page and "to*" not in page and "go*" in page
+    assert "any of these words" not in page   # go is the only word searched
+    page = client.get("/search?q=the+harbour+zebra").get_data(as_text=True)
+    assert 'q=harbour+OR+zebra">any of these words' in page

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from flask import Blueprint, render_template, request
 
+from newsfacet.search.query import STOP_WORDS
 from newsfacet.search.request import SearchError, parse_request
 
 from . import help as query_help
@@ -137,13 +138,16 @@ def search():
                                q=request.args.get("q", ""), sorts=SORTS), 400
     chips = _chips(links)
     words = req.q.split()
+    searchable = [w for w in words if w.isalpha() and w.lower() not in STOP_WORDS]
     return render_template(
         "results.html", result=result, links=links, chips=chips, q=req.q,
         facets=_facet_groups(result.get("facets", {})), sorts=SORTS,
         histogram=build_histogram(result.get("facets", {}).get("published", []), links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
         relaxations=_relaxations(result, links),
-        any_words=" OR ".join(words) if len(words) > 1 and all(w.isalnum() for w in words) else None,
+        any_words=(" OR ".join(searchable) if len(searchable) > 1
+                   and all(w.isalnum() for w in words) else None),
+        loose_word=searchable[0] if searchable else None,
         error=None)
 
 
