@@ -10,8 +10,6 @@ the API as JSON, the results page as one line (``_interpretation.html``).
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from whoosh import query as wq
 
 from .query import QUERY_FIELDS, TEXT_FIELDS, expansion, typed_form
@@ -26,7 +24,6 @@ def interpretation(parsed, columns, req, filters: dict, warnings: list, budget=N
 
     ``parsed`` is the request's ``ParsedQuery``, ``filters`` each filter's typed values with
     the index values they matched, ``warnings`` the response's warnings (the same list)."""
-    parsed = replace(parsed, variants=_found_first(parsed.variants, columns))
     parts = [] if parsed.plain is None else [_node(parsed.plain, parsed, columns, budget)]
     if parts and parts[0].get("op") == "and":   # the date clauses join the query's AND
         parts = parts[0]["children"]
@@ -41,14 +38,6 @@ def interpretation(parsed, columns, req, filters: dict, warnings: list, budget=N
     return {"tree": tree, "variants": parsed.variants,
             "normalisations": list(parsed.normalisations), "filters": resolved,
             "warnings": warnings}
-
-
-def _found_first(variants: dict, columns) -> dict:
-    """Each word's other spellings, those the collection's texts hold first (the ones that
-    can change a count), each group in its own order."""
-    words = columns.lexicon("text")
-    return {word: sorted(others, key=lambda v: not all(w in words for w in v.split()))
-            for word, others in variants.items()}
 
 
 def _leaf_key(node):

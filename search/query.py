@@ -258,17 +258,26 @@ def extract_dates(text: str) -> tuple[str, list[tuple[date | None, date | None]]
     """Pull ``date:2023-05`` and ``date:[2023-01 TO 2023-06]`` clauses out of the query."""
     dates = []
 
+    def bound(value: str, clause: str, end: bool) -> date:
+        try:
+            return parse_date_bound(value, "q", end)
+        except SearchError:
+            raise query_error(f"The date in {_quoted(clause)} is not a real date. Search "
+                              "without it?", text,
+                              " ".join(text.replace(clause, " ").split())) from None
+
     def take(m: re.Match) -> str:
+        clause = m.group()
         if m.group("one"):
-            dates.append((parse_date_bound(m.group("one"), "q", False),
-                          parse_date_bound(m.group("one"), "q", True)))
+            dates.append((bound(m.group("one"), clause, False),
+                          bound(m.group("one"), clause, True)))
         else:
             start, stop = m.group("start"), m.group("stop")
             if not start and not stop:
-                raise query_error(f"A date range needs at least one end: {_quoted(m.group())}. "
+                raise query_error(f"A date range needs at least one end: {_quoted(clause)}. "
                                   "Search without it?", text, _DATE_CLAUSE.sub(" ", text).strip())
-            dates.append((parse_date_bound(start, "q", False) if start else None,
-                          parse_date_bound(stop, "q", True) if stop else None))
+            dates.append((bound(start, clause, False) if start else None,
+                          bound(stop, clause, True) if stop else None))
         return " "
 
     rest = _DATE_CLAUSE.sub(take, text)
@@ -295,7 +304,7 @@ class NewsParser(QueryParser):
         super().__init__(*args, **kwargs)
         self.dropped: list[str] = []     # stop words left out
         self.stemmed: dict = {}          # word as typed -> the index word it was searched as
-        self.variants: dict = {}         # index word -> its other spellings searched with it
+        self.variants: dict = {}         # index word -> {other spelling: its index words}
         self.implied: list = []          # field:value clauses the expansion added (not typed)
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
@@ -312,26 +321,24 @@ class NewsParser(QueryParser):
                 or base is None):
             return base
         extra = []
+        spellings = self.variants.setdefault(getattr(base, "text", text.lower()), {})
         for kind, name in canonical_names(text):
-            extra += self._variant_queries(fieldname, text, name, name_variants(kind, name))
+            extra += self._variant_queries(fieldname, text, name, name_variants(kind, name),
+                                           spellings)
             if fieldname == "text" and kind in _ENTITY_FIELDS:
                 extra.append(wq.Term(_ENTITY_FIELDS[kind], name, boost=0.5))
                 self.implied.append(extra[-1])
         if self.name_spellings is not None:
-            extra += self._variant_queries(fieldname, text, text, self.name_spellings(text))
+            extra += self._variant_queries(fieldname, text, text, self.name_spellings(text),
+                                           spellings)
         unique = {repr(q): q for q in [base] + extra}
-        if isinstance(base, wq.Term):
-            spellings = self.variants.setdefault(base.text, [])
-            for q in unique.values():
-                spelled = (q.text if isinstance(q, wq.Term) and q.fieldname == fieldname
-                           else " ".join(q.words) if isinstance(q, wq.Phrase) else None)
-                if spelled and spelled != base.text and spelled not in spellings:
-                    spellings.append(spelled)
         return wq.Or(list(unique.values())) if len(unique) > 1 else base
 
-    def _variant_queries(self, fieldname, typed, name, variants) -> list:
+    def _variant_queries(self, fieldname, typed, name, variants, spellings: dict) -> list:
         """Queries for each variant; where the typed word is one word of a longer name
-        (a surname), the same word of each variant too, so highlights mark it."""
+        (a surname), the same word of each variant too, so highlights mark it. Each
+        spelling searched is recorded in ``spellings`` (as written, lower-cased -> its index
+        words)."""
         analyse = self.schema[fieldname].process_text
         typed_toks = list(analyse(typed, mode="query"))
         name_toks = list(analyse(name, mode="query"))
@@ -340,6 +347,8 @@ class NewsParser(QueryParser):
             toks = list(analyse(v, mode="query"))
             if not toks:
                 continue
+            if toks != typed_toks:
+                spellings.setdefault(v.lower(), toks)
             out.append(wq.Term(fieldname, toks[0]) if len(toks) == 1
                        else wq.Phrase(fieldname, toks))
             if len(typed_toks) == 1 and len(toks) == len(name_toks) > 1:
@@ -569,7 +578,10 @@ def parse_query(text: str, searcher, columns, variants: bool = True,
         q = _parse(parser, rest)
         _check_boosts(q, rest)
         q = _rewrite_keywords(q, columns, parsed, variants, parser.implied).normalize()
-        parsed.variants = {w: v for w, v in parser.variants.items() if v}
+        held = columns.lexicon("text")   # spellings the collection holds first: they count
+        parsed.variants = {word: sorted(spellings, key=lambda s: not all(
+                               w in held for w in spellings[s]))
+                           for word, spellings in parser.variants.items() if spellings}
         if parser.dropped:
             notes.append("very common words left out: " + ", ".join(parser.dropped)
                          + ' (put them in a "phrase" to search them)')
@@ -577,8 +589,9 @@ def parse_query(text: str, searcher, columns, variants: bool = True,
             notes.append("words searched in all their forms: " + ", ".join(
                 f"{typed} as {stem}" for typed, stem in list(parser.stemmed.items())[:5]))
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            parsed.warnings.append("the query has no searchable words (only very common ones?)"
-                                   ", so nothing matches")
+            parsed.warnings.append("the query has no words to search: very common words alone "
+                                   "are left out, so nothing matches; put them in quotes to "
+                                   "search them as a phrase")
         else:
             _check_expansion(q, columns, budget)
         parsed.query = q
