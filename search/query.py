@@ -531,6 +531,13 @@ def _parse(parser, text: str):
                           text) from None
 
 
+def _held_first(spellings: dict, columns) -> list[str]:
+    """The spellings (as written -> their index words), those the collection's texts hold
+    first: they are the ones that can change a count."""
+    held = columns.lexicon("text")
+    return sorted(spellings, key=lambda s: not all(w in held for w in spellings[s]))
+
+
 def _only_stop_words(text: str) -> bool:
     """True for a query of two or more plain words, all of them stop words (no quotes,
     operators, fields or wildcards): ``to be or not to be``."""
@@ -578,9 +585,7 @@ def parse_query(text: str, searcher, columns, variants: bool = True,
         q = _parse(parser, rest)
         _check_boosts(q, rest)
         q = _rewrite_keywords(q, columns, parsed, variants, parser.implied).normalize()
-        held = columns.lexicon("text")   # spellings the collection holds first: they count
-        parsed.variants = {word: sorted(spellings, key=lambda s: not all(
-                               w in held for w in spellings[s]))
+        parsed.variants = {word: _held_first(spellings, columns)
                            for word, spellings in parser.variants.items() if spellings}
         if parser.dropped:
             notes.append("very common words left out: " + ", ".join(parser.dropped)
