@@ -6,7 +6,7 @@
 
 The scale corpus is made by ../shared/tools/make_scale_corpus.py (real text,
 synthetic combinations) and cached under bench/out/. Each run builds a fresh
-index in a temporary folder and prints articles per second and the peak
+index in a temporary folder and prints articles per second, the index size and the peak
 resident memory of the writer and of the worker processes.
 """
 
@@ -49,6 +49,7 @@ def main() -> int:
         started = time.perf_counter()
         report = index_paths(paths, Path(tmp) / "index", workers=args.workers, progress=sys.stderr.isatty())
         seconds = time.perf_counter() - started
+        size_mb = sum(f.stat().st_size for f in (Path(tmp) / "index").iterdir()) / 2**20
     done = report.indexed + report.updated
     writer_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -57,6 +58,7 @@ def main() -> int:
     print(f"articles:        {done} indexed, {len(report.failed)} failed")
     print(f"wall time:       {seconds:.1f} s")
     print(f"rate:            {done / seconds:.0f} articles/s (workers={args.workers})")
+    print(f"index size:      {size_mb:.1f} MB")
     print(f"peak memory:     writer {writer_mb:.0f} MB, largest worker {worker_mb:.0f} MB")
     return 0
 

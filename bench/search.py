@@ -6,14 +6,16 @@
 
 Builds (or reuses, under bench/out/) an index of the scale corpus made by
 ../shared/tools/make_scale_corpus.py, then runs a fixed mix of queries (single words,
-phrases, broad and narrow, with and without filters). For each it times
+phrases, broad and narrow, with and without filters, fuzzy and prefix terms, phrases of stop
+words only). For each it times
 
 - plain Whoosh: ``searcher.search(q, limit=20, filter=..., groupedby=...)`` with a yearly
   ``DateRangeFacet`` on ``published`` and two multi-valued ``FieldFacet``s (places, people);
 - the engine: ``Engine.search`` (all seven facets, the date histogram, highlights, top 20),
   both on each query's first run (its words' postings not yet cached) and on repeats,
 
-and prints p50/p95 of each and their ratios. ``--replicate K`` writes K copies of the
+and prints p50/p95 of each and their ratios, and the engine's p50/p95 of the fuzzy, prefix and
+stop-word phrase queries apart. ``--replicate K`` writes K copies of the
 extracted articles (ids made unique) when extraction of the full corpus would take too long;
 the copies are labelled as such in the output.
 """
@@ -94,12 +96,28 @@ def query_mix(engine: Engine) -> list[dict]:
         {"q": "chelsea striker"}, {"q": "opec output"}, {"q": "microsoft antitrust"},
         {"q": "government", "outlet": outlet}, {"q": "oil", "from": "2010", "to": "2015"},
         {"q": "election OR vote", "sort": "newest"}, {},
+        {"q": "brown~"}, {"q": "goverment~2"}, {"q": "minster~ oil"},
+        {"q": "gov*"}, {"q": "elect*"}, {"q": "econom* growth"},
+        {"q": '"to be or not to be"'}, {"q": "to be or not to be"}, {"q": '"it is"'},
     ]
     if place:
         mix += [{"place": place}, {"q": "police", "place": place}]
     if person:
         mix.append({"q": "minister", "person": person})
     return mix
+
+
+def kind(params: dict) -> str | None:
+    """The query form a query of the mix is timed under besides all: fuzzy, prefix or a
+    phrase of stop words only."""
+    q = params.get("q", "")
+    if "~" in q:
+        return "fuzzy"
+    if "*" in q:
+        return "prefix"
+    if q.strip('"') in ("to be or not to be", "it is"):
+        return "stop-word phrase"
+    return None
 
 
 def whoosh_groupedby(engine: Engine, params: dict, facets: dict) -> None:
@@ -167,6 +185,7 @@ def main() -> int:
     }
     mix = query_mix(engine)
     timings = {"whoosh": [], "engine": [], "engine, first run": []}
+    forms = {"fuzzy": [], "prefix": [], "stop-word phrase": []}
     print(f"\n{'query':<52}{'hits':>8}{'whoosh ms':>11}{'engine ms':>11}{'first run':>11}")
     for params in mix:
         req = parse_request({k: [v] for k, v in params.items()})
@@ -185,6 +204,8 @@ def main() -> int:
             per["engine"].append((time.perf_counter() - t) * 1000)
         for key, samples in per.items():
             timings[key] += samples
+        if kind(params):
+            forms[kind(params)] += [first] + per["engine"]
         label = " ".join(f"{k}={v}" for k, v in params.items()) or "(everything)"
         whoosh_ms = f"{statistics.median(per['whoosh']):.1f}" if per["whoosh"] else "-"
         print(f"{label[:50]:<52}{total:>8}{whoosh_ms:>11}"
@@ -194,6 +215,9 @@ def main() -> int:
         if samples:
             print(f"{key:<18} p50 {percentile(samples, 50):8.1f} ms   "
                   f"p95 {percentile(samples, 95):8.1f} ms")
+    for name, samples in forms.items():
+        print(f"{'engine, ' + name:<18} p50 {percentile(samples, 50):8.1f} ms   "
+              f"p95 {percentile(samples, 95):8.1f} ms   (first runs and repeats)")
     if timings["whoosh"]:
         for key in ("engine", "engine, first run"):
             p50 = percentile(timings["whoosh"], 50) / percentile(timings[key], 50)

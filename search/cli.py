@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import signal
 import sys
 from collections import Counter
@@ -224,6 +225,8 @@ def main(argv=None, more_commands=()) -> int:
         code = 2
     except SearchError as exc:
         error(args.command, f"{exc.param}: {exc.message}" if exc.param else exc.message)
+        if exc.fix:
+            print(f"try: newsfacet {args.command} {shlex.quote(exc.fix)}", file=sys.stderr)
         code = 2
     except BrokenPipeError:   # e.g. `newsfacet export | head`: the reader has all it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -24,13 +24,15 @@ from whoosh import index as windex
 from whoosh import query as wq
 
 from . import facet_values
+from .budget import Budget
 from .facet_registry import BY_NAME, FACETS, exclude_param
 from .facet_values import Counted, ValueListRequest
 from .facets import UNKNOWN
 from .generation import Generation, Generations
 from .highlight import Highlighter, query_words
 from .indexer import check_index, damaged
-from .query import canonical_names, evaluate, parse_query, unknown_value
+from .interpretation import interpretation
+from .query import canonical_names, evaluate, parse_query, plain_words, unknown_value
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
 
@@ -43,18 +45,25 @@ HIT_FIELDS = (*(f.field for f in FACETS), "published", "date_source", "url")
 #: The home page's lists: (overview key, facet, how many values).
 OVERVIEW_LISTS = (("outlets", "outlet", 50), ("places", "place", 10), ("people", "person", 10),
                   ("organizations", "org", 10))
+#: Milliseconds a request may spend on its expensive parts (``budget.Budget``) unless the
+#: engine is given another figure.
+TIME_BUDGET_MS = 1000
 
 
 class _Selection:
     """What a request selects: the parsed query and the masks that answer it."""
 
-    def __init__(self, gen: Generation, req: SearchRequest):
+    def __init__(self, gen: Generation, req: SearchRequest, budget: Budget | None = None):
         self.gen, self.req = gen, req
         cols = gen.columns
-        self.parsed = parse_query(req.q, gen.searcher, cols)
+        self.parsed = parse_query(req.q, gen.searcher, cols, req.variants, budget)
         query = self.parsed.query
         if query is not None:
-            self.matched, self.scores = evaluate(query, gen.searcher, cols)
+            try:
+                self.matched, self.scores = evaluate(query, gen.searcher, cols, budget)
+            except SearchError as exc:   # a phrase too much work to check: offer its words
+                exc.fix = exc.fix or plain_words(req.q) or None
+                raise
         else:
             self.matched, self.scores = cols.live.copy(), None
         for start, stop in self.parsed.dates:
@@ -207,9 +216,13 @@ class _Selection:
 class Engine:
     """Answers searches and article look-ups on one newsfacet index directory."""
 
-    def __init__(self, index_dir: str | Path):
+    def __init__(self, index_dir: str | Path, time_budget_ms: float | None = TIME_BUDGET_MS):
         """Open the index in ``index_dir``; ``IndexError_`` says why it cannot be used and
-        what to do (no folder, not an index, another version, damaged files)."""
+        what to do (no folder, not an index, another version, damaged files).
+
+        ``time_budget_ms``: the time each request may spend on the parts of a search that can
+        grow expensive (None: no limit); parts cut short are listed in ``timed_out``."""
+        self.time_budget_ms = time_budget_ms
         path = Path(index_dir)
         check_index(path)
         canonical_names("warm up")   # load the alias tables now, not on the first search
@@ -232,7 +245,8 @@ class Engine:
 
     def _search(self, gen: Generation, req: SearchRequest) -> dict:
         started = time.perf_counter()
-        sel = _Selection(gen, req)
+        budget = Budget(self.time_budget_ms)
+        sel = _Selection(gen, req, budget)
         total = int(sel.final.sum())
         pages = max(1, math.ceil(total / req.per_page))
         if req.page > pages:
@@ -246,14 +260,17 @@ class Engine:
                               "results (CSV/JSONL)", "page", type="window_too_deep")
         ranked = sel.ranked(window)[(req.page - 1) * req.per_page:]
         highlighter = Highlighter(gen.searcher.schema,
-                                  query_words(sel.parsed.query, gen.columns))
+                                  query_words(sel.parsed.query, gen.columns, budget))
         hits = [self._hit(gen, docnum, score, highlighter) for docnum, score in ranked]
         response = {
-            "query": {**req.echo(), "parsed": sel.parsed.describe()},
+            "query": req.echo(),
+            "interpretation": interpretation(sel.parsed, gen.columns, req, sel.resolved,
+                                             sel.warnings, budget),
             "total": total, "page": req.page, "per_page": req.per_page, "pages": pages,
             "took_ms": 0, "hits": hits, "facets": self._facets(sel),
-            "suggestion": self._suggestion(gen, sel.parsed),
+            "suggestion": self._suggestion(gen, sel.parsed, budget),
             "warnings": sel.warnings,
+            "timed_out": budget.timed_out,
             "relaxations": sel.relaxations() if total == 0 else [],
             "next": ("?" + urlencode(req.with_page(req.page + 1).to_params())
                      if req.page < pages else None),
@@ -300,8 +317,9 @@ class Engine:
                                            listing)
 
     @staticmethod
-    def _suggestion(gen: Generation, parsed) -> str | None:
-        """A did-you-mean: the query with its absent or rare words replaced by common ones."""
+    def _suggestion(gen: Generation, parsed, budget: Budget) -> str | None:
+        """A did-you-mean: the query with its absent or rare words replaced by common ones
+        (none when the request's time is spent: ``timed_out`` then names it)."""
         reader, schema = gen.searcher.reader(), gen.searcher.schema
         suggestion, changed = parsed.text, False
         for word in dict.fromkeys(parsed.words):
@@ -312,6 +330,9 @@ class Engine:
                        for s in stems)
             if freq > 2:
                 continue
+            if not budget.left():
+                budget.cut("suggestion")
+                return None
             near = gen.columns.lexicon("text").within(word.lower(), 2, 1, SUGGESTION_CANDIDATES)
             ranked = sorted(near, key=lambda pair: (pair[1], -reader.doc_frequency("text", pair[0])))
             for candidate, _ in ranked[:3]:
@@ -336,12 +357,15 @@ class Engine:
             raise SearchError(f"no article with id {id!r} in this index", "id",
                               type="not_found", status=404)
         record = _record(gen, docnums[0])
-        parsed = parse_query(q, searcher, cols)
-        highlighter = Highlighter(searcher.schema, query_words(parsed.query, cols))
+        budget = Budget(self.time_budget_ms)
+        parsed = parse_query(q, searcher, cols, budget=budget)
+        highlighter = Highlighter(searcher.schema, query_words(parsed.query, cols, budget))
         record["highlights"] = {"title": highlighter.title(record["title"] or ""),
                                 "text": highlighter.full(record["text"] or "")}
         same, similar = [], []
-        if record["text"]:
+        if record["text"] and not budget.left():
+            budget.cut("similar articles")
+        elif record["text"]:
             shingles = _shingles(record["text"])
             for docnum, score in _more_like(gen, record["text"], exclude=docnums):
                 other = searcher.stored_fields(docnum)
@@ -351,6 +375,7 @@ class Engine:
                     similar.append(_brief(other, round(score, 4)))
         record["same_text"] = [_brief(s) for s in same]
         record["similar"] = similar
+        record["timed_out"] = budget.timed_out
         return record
 
     def neighbours(self, req: SearchRequest, id: str) -> dict | None:

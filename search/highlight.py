@@ -21,8 +21,9 @@ MAX_FRAGMENTS = 3
 MAX_EXPANDED = 200        # wildcard/fuzzy expansions considered for highlighting
 
 
-def query_words(q, columns) -> set[str]:
-    """The indexed words (stemmed) that the positive parts of ``q`` search the text for."""
+def query_words(q, columns, budget=None) -> set[str]:
+    """The indexed words (stemmed) that the positive parts of ``q`` search the text for
+    (a wildcard or fuzzy term's within the request's time ``budget``)."""
     words: set[str] = set()
 
     def walk(node):
@@ -44,7 +45,7 @@ def query_words(q, columns) -> set[str]:
         elif isinstance(node, wq.Phrase):
             words.update(node.words)
         elif isinstance(node, wq.MultiTerm):
-            words.update(expansion(node, columns)[:MAX_EXPANDED])
+            words.update(expansion(node, columns, budget)[:MAX_EXPANDED])
 
     if q is not None:
         walk(q)

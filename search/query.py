@@ -2,11 +2,14 @@
 
 ``parse_query`` checks the typed query for what Whoosh's parser would silently rewrite
 (unbalanced parentheses or quotes, unterminated ranges, unknown fields, dangling operators),
+refusing it with a message in plain words and a query that would run (``query_error``),
 enforces the bounds (terms, wildcard expansion, fuzziness), pulls out ``date:`` clauses,
-parses the rest with Whoosh (BM25F over title, text and aliases) and expands every plain
-word to the spelling variants of the names it stands for. ``evaluate`` then turns the parsed
-query into a numpy mask of the matching documents and their BM25F scores, from postings
-read block by block (and cached per index generation).
+parses the rest with Whoosh (BM25F over title, text and aliases), leaves stop words out of
+plain searches (a query of stop words only is their phrase) and expands every plain word to
+the spelling variants of the names it stands for. It records what it did (rewrites, spellings
+added, field values resolved) for the response's ``interpretation``. ``evaluate`` then turns
+the parsed query into a numpy mask of the matching documents and the scores Whoosh's own
+search would give them, from postings read block by block (and cached per index generation).
 """
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ from pickle import loads
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS as WHOOSH_STOP_WORDS
+from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.formats import Positions
 from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin, Plugin,
                             QueryParser, syntax)
 
+from .budget import TimeUp
 from .facet_registry import BY_MENTION, FACET_FIELDS
 from .request import SearchError, parse_date_bound
 from .whoosh_internals import posting_values, wildcard_prefix
@@ -54,22 +60,29 @@ _FIELD_PREFIX = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(?=\S)")
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 
+#: Words too common to search alone: left out of plain searches, kept in phrases (and a query
+#: made only of them is searched as a phrase). The index holds every word.
+STOP_WORDS = frozenset(WHOOSH_STOP_WORDS)
+_CURLY_QUOTES = str.maketrans({c: '"' for c in "\u201c\u201d\u201e\u201f\u2033"})
+_LOWER_OPERATORS = {"and": "AND", "or": "OR", "not": "NOT"}
+
+
 @dataclass
 class ParsedQuery:
     """A typed query as understood: the Whoosh query, date bounds and what was rewritten."""
 
     text: str
     query: wq.Query | None                 # None: no query words (list everything)
-    shown: str = ""                        # the query as parsed, before variant expansion
+    plain: wq.Query | None = None          # the same query before spelling variants were added
     dates: list = field(default_factory=list)   # (start, stop) date pairs, ANDed
     warnings: list = field(default_factory=list)
     words: list = field(default_factory=list)   # the plain words typed, for suggestions
-
-    def describe(self) -> str:
-        """The query as parsed, for the response's echo."""
-        parts = [self.shown] if self.query is not None else []
-        parts += [f"date:[{a or '*'} TO {b or '*'}]" for a, b in self.dates]
-        return " AND ".join(parts)
+    #: What the parser did to the text, in plain words ("curly quotes read as straight quotes").
+    normalisations: list = field(default_factory=list)
+    #: Index word -> the other spellings searched with it ("kharkov" -> ["kharkiv", "charkiw"]).
+    variants: dict = field(default_factory=dict)
+    #: (index field, value as typed) -> the index values a field:value clause matches.
+    resolved: dict = field(default_factory=dict)
 
 
 def _aliases():
@@ -115,18 +128,44 @@ def _address_words(m: re.Match) -> str:
     return " ".join(_ADDRESS_WORD.findall(address))
 
 
+def plain_words(text: str) -> str:
+    """The words of a query as plain text: no quotes, brackets, operators, field names,
+    wildcards, fuzzy marks or boosts (the fix offered for a query the language refuses)."""
+    words = [w for tok in _FIELD_PREFIX.sub(" ", text).split()
+             if tok not in _OPERATORS and tok != "TO" for w in _WORD.findall(tok)]
+    return " ".join(words)
+
+
+def query_error(message: str, text: str, fix: str | None = None,
+                kind: str = "query_syntax") -> SearchError:
+    """A 400 on the query: ``message`` in plain words, and a query that would run instead
+    (``fix``, by default the words as plain text; none when there are no words)."""
+    fix = plain_words(text) if fix is None else fix
+    return SearchError(message, "q", type=kind, fix=fix if fix.strip() and fix != text else None)
+
+
+def _quoted(text: str, at: int | None = None, width: int = 40) -> str:
+    """The query, or the part of it around character ``at``, for a message: `belgorod AND (`."""
+    if at is not None and len(text) > width:
+        start = max(0, at - width // 2)
+        text = ("…" if start else "") + text[start:start + width] + (
+            "…" if start + width < len(text) else "")
+    return f"`{text}`"
+
+
 def _scan(text: str) -> list[tuple[str, int]]:
     """Structural characters outside quotes, and whether the quotes are balanced."""
-    marks, in_quote = [], False
+    marks, in_quote, opened = [], False, 0
     for i, ch in enumerate(text):
         if ch == '"':
             in_quote = not in_quote
+            opened = i
             marks.append((ch, i))
         elif not in_quote and ch in "()[]{}":
             marks.append((ch, i))
     if in_quote:
-        raise SearchError('the query has an unterminated "quote"; close it or remove it', "q",
-                          type="query_syntax")
+        raise query_error(f"A quote is not closed: {_quoted(text, opened)}. Close it to search "
+                          "a phrase, or search these words as plain text?", text)
     return marks
 
 
@@ -139,29 +178,35 @@ def check_syntax(text: str) -> list[str]:
         elif ch == ")":
             depth -= 1
             if depth < 0:
-                raise SearchError(f"the query closes a parenthesis it never opened "
-                                  f"(character {i + 1})", "q", type="query_syntax")
+                raise query_error(f"A bracket is closed that was never opened (character "
+                                  f"{i + 1}): {_quoted(text, i)}. Search these words as plain "
+                                  "text?", text)
         elif ch in "[{":
             if bracket:
-                raise SearchError("a range cannot hold another range", "q", type="query_syntax")
+                raise query_error(f"A range is opened inside another range: {_quoted(text, i)}."
+                                  " Write one range, like date:[2023-01 TO 2023-06], or search "
+                                  "these words as plain text?", text)
             bracket = ch
         elif ch in "]}":
             if not bracket:
-                raise SearchError(f"the query closes a range it never opened "
-                                  f"(character {i + 1})", "q", type="query_syntax")
+                raise query_error(f"A range is closed that was never opened (character {i + 1}"
+                                  f"): {_quoted(text, i)}. Search these words as plain text?",
+                                  text)
             bracket = None
     if depth:
-        raise SearchError("the query has an unbalanced parenthesis: every '(' needs a ')'",
-                          "q", type="query_syntax")
+        raise query_error(f"A bracket is not closed: {_quoted(text, len(text) - 1)}. Every ( "
+                          "needs a ). Search these words as plain text?", text)
     if bracket:
-        raise SearchError("the query has an unterminated range: write date:[2023-01 TO 2023-06]",
-                          "q", type="query_syntax")
+        raise query_error(f"A range is not closed: {_quoted(text, len(text) - 1)}. Write it "
+                          "like date:[2023-01 TO 2023-06], or search these words as plain text?",
+                          text)
     for m in _FIELD_PREFIX.finditer(_outside_quotes(text)):
         name = m.group(1)
         if name not in QUERY_FIELDS and name not in ("date", "published"):
-            raise SearchError(f"unknown field '{name}:' in the query; known fields: "
-                              f"{', '.join(list(QUERY_FIELDS) + ['date'])}", "q",
-                              type="query_syntax")
+            fix = re.sub(rf"(?<![\w:/.]){re.escape(name)}:(?=\S)", "", text)
+            raise query_error(f"There is no field '{name}' to search in: {_quoted(text)}. The "
+                              f"fields are {', '.join(list(QUERY_FIELDS) + ['date'])}. Search "
+                              "without the field name?", text, fix)
     warnings = []
     tokens = _outside_quotes(text).replace("(", " ( ").replace(")", " ) ").split()
     for pos, tok in enumerate(tokens):
@@ -174,23 +219,34 @@ def check_syntax(text: str) -> list[str]:
                 warnings.append(f"'{tok}' has nothing to join on one side and was ignored")
     words = [t for t in tokens if t not in _OPERATORS and t not in "()"]
     if len(words) > MAX_TERMS:
-        raise SearchError(f"the query has {len(words)} terms; at most {MAX_TERMS} are allowed",
-                          "q", type="query_too_complex")
+        raise query_error(f"The query has {len(words)} terms; at most {MAX_TERMS} are searched "
+                          f"at once. Search the first {MAX_TERMS}?", text,
+                          " ".join(plain_words(text).split()[:MAX_TERMS]), "query_too_complex")
     for tok in words:
         bare = tok.split(":", 1)[-1].lstrip("+-")
         star = min([i for i in (bare.find("*"), bare.find("?")) if i >= 0], default=-1)
         if star != -1 and star < MIN_PREFIX_CHARS:
-            raise SearchError(f"the wildcard in '{tok}' needs at least {MIN_PREFIX_CHARS} "
-                              "letters before it", "q", type="query_too_complex")
+            raise query_error(f"A wildcard needs at least {MIN_PREFIX_CHARS} letters before it, "
+                              f"or it stands for too many words: '{tok}'. Search the word "
+                              "without the wildcard?", text,
+                              text.replace(tok, tok.replace("*", "").replace("?", "")),
+                              "query_too_complex")
         fuzzy = re.search(r"~(\d+)", bare)
         if fuzzy and bare.startswith('""'):   # a phrase's slop: "crude oil"~3
             if int(fuzzy.group(1)) > MAX_SLOP:
-                raise SearchError(f"a phrase's words may be at most {MAX_SLOP} words apart "
-                                  f"(\"...\"~{MAX_SLOP}), not {fuzzy.group(1)}", "q",
-                                  type="query_too_complex")
+                raise query_error(f"A phrase's words may be at most {MAX_SLOP} words apart "
+                                  f"(\"...\"~{MAX_SLOP}), not {fuzzy.group(1)}. Search them at "
+                                  f"most {MAX_SLOP} apart?", text,
+                                  re.sub(rf'"~{fuzzy.group(1)}\b', f'"~{MAX_SLOP}', text),
+                                  "query_too_complex")
         elif fuzzy and int(fuzzy.group(1)) > MAX_FUZZY_DISTANCE:
-            raise SearchError(f"fuzzy term '{tok}' allows {fuzzy.group(1)} edits; at most "
-                              f"{MAX_FUZZY_DISTANCE} are allowed", "q", type="query_too_complex")
+            raise query_error(f"A fuzzy term may differ by at most {MAX_FUZZY_DISTANCE} edits "
+                              f"(letters added, dropped, changed or swapped), not "
+                              f"{fuzzy.group(1)}: '{tok}'. Search with {MAX_FUZZY_DISTANCE} "
+                              "edits?", text,
+                              text.replace(tok, tok.replace(f"~{fuzzy.group(1)}",
+                                                            f"~{MAX_FUZZY_DISTANCE}")),
+                              "query_too_complex")
     return warnings
 
 
@@ -203,50 +259,87 @@ def extract_dates(text: str) -> tuple[str, list[tuple[date | None, date | None]]
     """Pull ``date:2023-05`` and ``date:[2023-01 TO 2023-06]`` clauses out of the query."""
     dates = []
 
+    def bound(value: str, clause: str, end: bool) -> date:
+        try:
+            return parse_date_bound(value, "q", end)
+        except SearchError:
+            raise query_error(f"The date in {_quoted(clause)} is not a real date. Search "
+                              "without it?", text,
+                              " ".join(text.replace(clause, " ").split())) from None
+
     def take(m: re.Match) -> str:
+        clause = m.group()
         if m.group("one"):
-            dates.append((parse_date_bound(m.group("one"), "q", False),
-                          parse_date_bound(m.group("one"), "q", True)))
+            dates.append((bound(m.group("one"), clause, False),
+                          bound(m.group("one"), clause, True)))
         else:
             start, stop = m.group("start"), m.group("stop")
             if not start and not stop:
-                raise SearchError("a date range needs at least one end", "q", type="query_syntax")
-            dates.append((parse_date_bound(start, "q", False) if start else None,
-                          parse_date_bound(stop, "q", True) if stop else None))
+                raise query_error(f"A date range needs at least one end: {_quoted(clause)}. "
+                                  "Search without it?", text, _DATE_CLAUSE.sub(" ", text).strip())
+            dates.append((bound(start, clause, False) if start else None,
+                          bound(stop, clause, True) if stop else None))
         return " "
 
     rest = _DATE_CLAUSE.sub(take, text)
-    if re.search(r"(?<![\w:])(?:date|published):", rest):
-        raise SearchError("a date in the query must look like date:2023, date:2023-05-12 or "
-                          "date:[2023-01 TO 2023-06]", "q", type="query_syntax")
+    bad = re.search(r"(?<![\w:])(?:date|published):\S*", rest)
+    if bad:
+        raise query_error(f"A date in the query must look like date:2023, date:2023-05-12 or "
+                          f"date:[2023-01 TO 2023-06], not {_quoted(bad.group())}. Search "
+                          "without it?", text,
+                          " ".join(text.replace(bad.group(), " ").split()))
     return rest, dates
 
 
+_PLAIN_WORDS = RegexTokenizer() | LowercaseFilter()
+
+
 class NewsParser(QueryParser):
-    """Whoosh's multifield parser with the spelling variants of names added to plain words
-    (with ``expand`` off, the query as typed, for showing back to the user)."""
+    """Whoosh's multifield parser that leaves stop words out of plain searches and adds the
+    spelling variants of names to plain words (with ``expand`` off, the query as typed)."""
 
     expand = True
     name_spellings = None   # a word's other spellings in the collection's person names
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dropped: list[str] = []     # stop words left out
+        self.stemmed: dict = {}          # word as typed -> the index word it was searched as
+        self.variants: dict = {}         # index word -> {other spelling: its index words}
+        self.implied: list = []          # field:value clauses the expansion added (not typed)
+
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True, removestops=True):
+        if termclass is wq.Term and fieldname in TEXT_FIELDS and removestops:
+            words = [t.text for t in _PLAIN_WORDS(text)]
+            if words and all(w in STOP_WORDS for w in words):
+                self.dropped += [w for w in words if w not in self.dropped]
+                return None
         base = super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if (isinstance(base, wq.Term) and fieldname in TEXT_FIELDS
+                and text.lower() != base.text):
+            self.stemmed.setdefault(text.lower(), base.text)
         if (not self.expand or termclass is not wq.Term or fieldname not in TEXT_FIELDS
                 or base is None):
             return base
         extra = []
+        spellings = self.variants.setdefault(getattr(base, "text", text.lower()), {})
         for kind, name in canonical_names(text):
-            extra += self._variant_queries(fieldname, text, name, name_variants(kind, name))
+            extra += self._variant_queries(fieldname, text, name, name_variants(kind, name),
+                                           spellings)
             if fieldname == "text" and kind in _ENTITY_FIELDS:
                 extra.append(wq.Term(_ENTITY_FIELDS[kind], name, boost=0.5))
+                self.implied.append(extra[-1])
         if self.name_spellings is not None:
-            extra += self._variant_queries(fieldname, text, text, self.name_spellings(text))
+            extra += self._variant_queries(fieldname, text, text, self.name_spellings(text),
+                                           spellings)
         unique = {repr(q): q for q in [base] + extra}
         return wq.Or(list(unique.values())) if len(unique) > 1 else base
 
-    def _variant_queries(self, fieldname, typed, name, variants) -> list:
+    def _variant_queries(self, fieldname, typed, name, variants, spellings: dict) -> list:
         """Queries for each variant; where the typed word is one word of a longer name
-        (a surname), the same word of each variant too, so highlights mark it."""
+        (a surname), the same word of each variant too, so highlights mark it. Each
+        spelling searched is recorded in ``spellings`` (as written, lower-cased -> its index
+        words)."""
         analyse = self.schema[fieldname].process_text
         typed_toks = list(analyse(typed, mode="query"))
         name_toks = list(analyse(name, mode="query"))
@@ -255,6 +348,8 @@ class NewsParser(QueryParser):
             toks = list(analyse(v, mode="query"))
             if not toks:
                 continue
+            if toks != typed_toks:
+                spellings.setdefault(v.lower(), toks)
             out.append(wq.Term(fieldname, toks[0]) if len(toks) == 1
                        else wq.Phrase(fieldname, toks))
             if len(typed_toks) == 1 and len(toks) == len(name_toks) > 1:
@@ -311,17 +406,29 @@ def unknown_value(name: str, typed: str, column) -> str:
     return f"no {name} named '{typed}' in this collection, so that part matches nothing{hint}"
 
 
-def _rewrite_keywords(q, columns, warnings: list):
-    """Map field:value clauses on keyword fields to the exact (case-kept) index values.
+def _rewrite_keywords(q, columns, parsed: ParsedQuery, variants: bool = True, implied=()):
+    """Map field:value clauses on keyword fields to the exact (case-kept) index values (with
+    ``variants``, those of other spellings of the name too), recorded in ``parsed.resolved``.
 
     A value no article has matches nothing (it is not dropped from the query), and
-    ``warnings`` says so."""
+    ``parsed.warnings`` says so; a clause in ``implied`` (added by the parser, not typed:
+    a place name also searched as the place facet value) matches nothing quietly."""
+    def again(sub):
+        return _rewrite_keywords(sub, columns, parsed, variants, implied)
+
+    if isinstance(q, wq.Term) and q in implied:
+        column = next((c for c in columns.fields.values() if c.fieldname == q.fieldname), None)
+        values = column.resolve(q.text, [q.text]) if column else []
+        terms = [wq.Term(q.fieldname, v, boost=q.boost) for v in column.index_values(values)] \
+            if values else []
+        return wq.Or(terms) if len(terms) > 1 else terms[0] if terms else wq.NullQuery
+
     if isinstance(q, (wq.AndNot, wq.AndMaybe)):
-        return q.__class__(_rewrite_keywords(q.a, columns, warnings), _rewrite_keywords(q.b, columns, warnings))
+        return q.__class__(again(q.a), again(q.b))
     if isinstance(q, wq.CompoundQuery):
-        return q.__class__([_rewrite_keywords(s, columns, warnings) for s in q.subqueries], boost=q.boost)
+        return q.__class__([again(s) for s in q.subqueries], boost=q.boost)
     if isinstance(q, wq.Not):
-        return wq.Not(_rewrite_keywords(q.query, columns, warnings))
+        return wq.Not(again(q.query))
     fieldname = getattr(q, "fieldname", None)
     name, column = next(((n, c) for n, c in columns.fields.items() if c.fieldname == fieldname), (None, None))
     if column is None:
@@ -332,49 +439,68 @@ def _rewrite_keywords(q, columns, warnings: list):
         typed = " ".join(q.words)
     else:
         return q
-    names = [n for _, n in canonical_names(typed)]
+    names = [n for _, n in canonical_names(typed)] if variants else []
     values = column.resolve(typed, names)
+    parsed.resolved[(fieldname, typed)] = list(values)
     if not values:
-        warnings.append(unknown_value(name, typed, column))
+        parsed.warnings.append(unknown_value(name, typed, column))
         return wq.Term(fieldname, typed)   # in no document: the clause matches nothing
     terms = [wq.Term(fieldname, v) for v in column.index_values(values)]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
-def expansion(leaf: wq.MultiTerm, columns) -> list[str]:
+def expansion(leaf: wq.MultiTerm, columns, budget=None) -> list[str]:
     """The index words a prefix, wildcard, fuzzy or range term stands for: at most
-    ``MAX_EXPANSION + 1`` of them (one more tells that there are too many)."""
+    ``MAX_EXPANSION + 1`` of them (one more tells that there are too many).
+
+    With a ``budget`` whose time is spent, an expansion not computed before in this
+    generation is cut short: the fuzzy term stands for the word as typed (when the index has
+    it), the wildcard for no word, and ``budget.timed_out`` says so."""
     lexicon = columns.lexicon(leaf.fieldname)
     limit = MAX_EXPANSION + 1
     if isinstance(leaf, wq.Prefix):
         return lexicon.prefixed(leaf.text, limit)
-    if isinstance(leaf, wq.FuzzyTerm):
-        return [w for w, _ in lexicon.within(leaf.text, int(leaf.maxdist), leaf.prefixlength,
-                                             limit)]
-    if isinstance(leaf, wq.Wildcard):
-        return lexicon.matching(wildcard_prefix(leaf), fnmatch.translate(leaf.text), limit)
     if isinstance(leaf, wq.TermRange):
         return lexicon.between(leaf.start, leaf.end, leaf.startexcl, leaf.endexcl, limit)
-    raise SearchError(f"'{leaf}' is not a kind of query this search supports", "q",
+    try:
+        if isinstance(leaf, wq.FuzzyTerm):
+            return [w for w, _ in lexicon.within(leaf.text, int(leaf.maxdist), leaf.prefixlength,
+                                                 limit, budget)]
+        if isinstance(leaf, wq.Wildcard):
+            return lexicon.matching(wildcard_prefix(leaf), fnmatch.translate(leaf.text),
+                                    limit, budget)
+    except TimeUp:
+        budget.cut(f"expansion of {typed_form(leaf)}")
+        return [leaf.text] if isinstance(leaf, wq.FuzzyTerm) and leaf.text in lexicon else []
+    raise SearchError(f"'{leaf}' is not a kind of query this search supports.", "q",
                       type="query_syntax")
 
 
-def _check_expansion(q, columns) -> None:
+def typed_form(leaf) -> str:
+    """A wildcard or fuzzy term as it would be typed: ``brown~``, ``brown~2``, ``elect*``."""
+    if isinstance(leaf, wq.FuzzyTerm):
+        return f"{leaf.text}~" + (f"{int(leaf.maxdist)}" if leaf.maxdist > 1 else "")
+    return leaf.text + ("*" if isinstance(leaf, wq.Prefix) else "")
+
+
+def _check_expansion(q, columns, budget=None) -> None:
     """Refuse a query whose prefix, wildcard or fuzzy terms stand for too many index words
     (each alone, and all together): the work of a request is bounded before it starts."""
     total = 0
     for leaf in q.leaves():
         if isinstance(leaf, wq.MultiTerm):
-            count = len(expansion(leaf, columns))
+            count = len(expansion(leaf, columns, budget))
             if count > MAX_EXPANSION:
-                raise SearchError(f"'{leaf}' stands for more than {MAX_EXPANSION} words in "
-                                  "the index; make it more specific", "q",
+                raise SearchError(f"'{typed_form(leaf)}' stands for more than {MAX_EXPANSION} "
+                                  "words in the index, more than one search may look for. Add "
+                                  "letters before the wildcard, or allow fewer edits.", "q",
                                   type="query_too_complex")
             total += count
     if total > MAX_TOTAL_EXPANSION:
-        raise SearchError(f"the wildcard and fuzzy terms of this query stand for {total} words "
-                          f"in the index; at most {MAX_TOTAL_EXPANSION} are searched at once: "
-                          "use fewer or more specific ones", "q", type="query_too_complex")
+        raise SearchError(f"The wildcard and fuzzy terms of this query stand for {total} words "
+                          f"in the index; at most {MAX_TOTAL_EXPANSION} are searched at once. "
+                          "Use fewer of them, or more specific ones.", "q",
+                          type="query_too_complex")
 
 
 def signs_to_operators(text: str) -> str:
@@ -386,30 +512,55 @@ def signs_to_operators(text: str) -> str:
     return _SIGN.sub(replace, text)
 
 
-def _check_boosts(q, outer: float = 1.0) -> None:
+def _check_boosts(q, text: str, outer: float = 1.0) -> None:
     """Refuse boosts that would make scores meaningless (or infinite)."""
     boost = outer * getattr(q, "boost", 1.0)
     if not 0 <= boost <= MAX_BOOST:
-        raise SearchError(f"a boost (word^N) must be between 0 and {MAX_BOOST}, boosts inside "
-                          f"each other included (here {boost:g})", "q", type="query_too_complex")
+        raise query_error(f"A boost (word^N) must be between 0 and {MAX_BOOST}, boosts inside "
+                          f"each other multiplied together (here {boost:g}). Search without the "
+                          "boosts?", text, re.sub(r"\^[\d.]*", "", text), "query_too_complex")
     for child in q.children():
-        _check_boosts(child, boost)
+        _check_boosts(child, text, boost)
 
 
 def _parse(parser, text: str):
     try:
         return parser.parse(text)
-    except Exception as exc:   # Whoosh's parser gives up on some shapes: say so, plainly
-        raise SearchError(f"the query could not be understood ({type(exc).__name__}); check "
-                          "its brackets, quotes and operators", "q", type="query_syntax") from None
+    except Exception:   # Whoosh's parser gives up on some shapes: say so, plainly
+        raise query_error(f"The query could not be read: {_quoted(text)}. Check its brackets, "
+                          "quotes and operators, or search these words as plain text?",
+                          text) from None
 
 
-def parse_query(text: str, searcher, columns) -> ParsedQuery:
-    """Check, parse, expand and bound a typed query (empty text: no query)."""
+def _held_first(spellings: dict, columns) -> list[str]:
+    """The spellings (as written -> their index words), those the collection's texts hold
+    first: they are the ones that can change a count."""
+    held = columns.lexicon("text")
+    return sorted(spellings, key=lambda s: not all(w in held for w in spellings[s]))
+
+
+def _only_stop_words(text: str) -> bool:
+    """True for a query of two or more plain words, all of them stop words (no quotes,
+    operators, fields or wildcards): ``to be or not to be``."""
+    if set(text) & set('"():*?~^[]{}') or set(text.split()) & _OPERATORS:
+        return False
+    words = text.split()
+    return len(words) > 1 and all(w.lower().strip(".,;!?") in STOP_WORDS for w in words)
+
+
+def parse_query(text: str, searcher, columns, variants: bool = True,
+                budget=None) -> ParsedQuery:
+    """Check, parse, expand and bound a typed query (empty text: no query); ``variants``
+    off searches only the spellings typed; ``budget`` (``budget.Budget``) bounds the time
+    spent expanding wildcard and fuzzy terms."""
     parsed = ParsedQuery(text=text, query=None)
     if not text.strip():
         return parsed
-    text, addresses = _WEB_ADDRESS.subn(_address_words, text)
+    notes = parsed.normalisations
+    straight = text.translate(_CURLY_QUOTES)
+    if straight != text:
+        notes.append("curly quotes read as straight quotes")
+    text, addresses = _WEB_ADDRESS.subn(_address_words, straight)
     parsed.text = text
     parsed.warnings = check_syntax(text)
     if addresses:
@@ -418,31 +569,59 @@ def parse_query(text: str, searcher, columns) -> ParsedQuery:
     parsed.words = [w for tok in rest.replace('"', " ").split()
                     if tok not in _OPERATORS and not set(tok) & set(":~*?")
                     for w in _WORD.findall(tok)]
-    rest = signs_to_operators(rest)
+    if _only_stop_words(rest):
+        rest = f'"{" ".join(rest.split())}"'
+        notes.append(f"a query of very common words only, searched as the phrase {rest}")
+    signed = signs_to_operators(rest)
+    if signed != rest:
+        notes.append("-word read as NOT word (and +word as word: every word is required)")
+    rest = signed
+    lower_ops = [w for w in _outside_quotes(rest).split() if w in _LOWER_OPERATORS]
+    for word in dict.fromkeys(lower_ops):
+        notes.append(f"'{word}' in lower case read as a word, not as the operator "
+                     f"{_LOWER_OPERATORS[word]} (write {_LOWER_OPERATORS[word]} for that)")
     if rest.strip():
-        q = _parse(make_parser(searcher.schema, name_spellings=columns.name_spellings().of), rest)
-        _check_boosts(q)
-        q = _rewrite_keywords(q, columns, parsed.warnings).normalize()
+        parser = make_parser(searcher.schema, expand=variants,
+                             name_spellings=columns.name_spellings().of if variants else None)
+        q = _parse(parser, rest)
+        _check_boosts(q, rest)
+        q = _rewrite_keywords(q, columns, parsed, variants, parser.implied).normalize()
+        parsed.variants = {word: _held_first(spellings, columns)
+                           for word, spellings in parser.variants.items() if spellings}
+        if parser.dropped:
+            notes.append("very common words left out: " + ", ".join(parser.dropped)
+                         + ' (put them in a "phrase" to search them)')
+        if parser.stemmed:
+            notes.append("words searched in all their forms: " + ", ".join(
+                f"{typed} as {stem}" for typed, stem in list(parser.stemmed.items())[:5]))
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            parsed.warnings.append("the query has no searchable words (only very common ones?)"
-                                   ", so nothing matches")
+            parsed.warnings.append("the query has no words to search: very common words alone "
+                                   "are left out, so nothing matches; put them in quotes to "
+                                   "search them as a phrase")
         else:
-            _check_expansion(q, columns)
+            _check_expansion(q, columns, budget)
         parsed.query = q
-        parsed.shown = str(_parse(make_parser(searcher.schema, expand=False), rest))
+        parsed.plain = _parse(make_parser(searcher.schema, expand=False), rest).normalize()
     return parsed
 
 
 _K1, _B = 1.2, 0.75   # BM25 parameters, Whoosh's defaults
+_CHECKS_BETWEEN_CLOCKS = 32   # phrase documents checked between two looks at the time budget
 
 
-def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
-    """The live documents matching ``q`` and their BM25F relevance, with numpy set operations.
+def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]:
+    """The live documents matching ``q`` and their relevance, with numpy set operations.
 
-    Scores follow Whoosh's BM25F (idf = log(N / (df + 1)) + 1, K1 = 1.2, B = 0.75, title
-    weights boosted at index time) and add up over the parts of the query that match, as
-    Whoosh's own matchers do; wildcard and fuzzy terms score a constant, like Whoosh's.
-    Phrases are checked on positions within a bounded amount of work (``MAX_PHRASE_CHECKS``).
+    Scores are the ones Whoosh's ``searcher.search(q)`` gives the same query object (the
+    differential test in tests/test_scoring.py holds them together): BM25F per term (idf =
+    log(N / (df + 1)) + 1, K1 = 1.2, B = 0.75, title weights boosted at index time), summed
+    over the parts of the query a document matches; a phrase scores the sum of its words'
+    scores; a wildcard, prefix or fuzzy term scores as the OR of the index words it stands
+    for (its boost applied only when it stands for more than one, as Whoosh does); a NOT
+    clause adds 1 to each document it lets through. Phrases are checked on positions within
+    a bounded amount of work (``MAX_PHRASE_CHECKS``) and, with a ``budget``
+    (``budget.Budget``), within its time: a phrase cut short matches the documents checked
+    before the time ran out.
     """
     size = columns.size
     reader = searcher.reader()
@@ -452,53 +631,53 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
     def zeros():
         return np.zeros(size, dtype=np.float32)
 
-    # Each part evaluates to (mask, scores), or None when it matches nothing at all (most
-    # spelling variants are not in the index: no arrays are made for them).
-    def term(fieldname, text, boost):
+    def add_term(fieldname, text, boost, mask, score) -> bool:
+        """Add one term's documents to ``mask`` and their scores to ``score``."""
         lengths = columns.lengths.get(fieldname)
         if lengths is None:   # keyword field: a match scores its boost
             ids = columns.postings(fieldname, text)
             if not len(ids):
-                return None
-            mask, score = np.zeros(size, dtype=bool), zeros()
+                return False
             mask[ids] = True
-            score[ids] = boost
-            return mask, score
+            score[ids] += boost
+            return True
         ids, tf = columns.postings(fieldname, text, weights=True)
         if not len(ids):
-            return None
+            return False
         idf = np.log(total_docs / (reader.doc_frequency(fieldname, text) + 1)) + 1
         avg = searcher.avg_field_length(fieldname) or 1.0
         norm = _K1 * ((1 - _B) + _B * lengths[ids] / avg)
-        mask, score = np.zeros(size, dtype=bool), zeros()
         mask[ids] = True
-        score[ids] = boost * idf * (tf * (_K1 + 1)) / (tf + norm)
-        return mask, score
+        score[ids] += boost * idf * (tf * (_K1 + 1)) / (tf + norm)
+        return True
 
-    def from_ids(ids, boost=1.0):
-        if not len(ids):
-            return None
-        mask = np.zeros(size, dtype=bool)
-        mask[ids] = True
-        return mask, mask.astype(np.float32) * boost
+    # Each part evaluates to (mask, scores) with scores 0 outside the mask, or None when it
+    # matches nothing at all (most spelling variants are not in the index: no arrays are
+    # made for them).
+    def terms(fieldname, texts, boost):
+        mask, score = np.zeros(size, dtype=bool), zeros()
+        found = [add_term(fieldname, t, boost, mask, score) for t in texts]
+        return (mask, score) if any(found) else None
 
     def ev(node):
         if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
             return None
         if isinstance(node, wq.Every):
-            return columns.live.copy(), zeros()
+            return columns.live.copy(), columns.live.astype(np.float32)
         if isinstance(node, wq.Term):
-            return term(node.fieldname, node.text, node.boost)
-        if isinstance(node, wq.Not):
+            return terms(node.fieldname, [node.text], node.boost)
+        if isinstance(node, wq.Not):   # Whoosh's inverse matcher scores 1 for each document
             inner = ev(node.query)
-            return (~inner[0] if inner else columns.live.copy()), zeros()
+            mask = ~inner[0] if inner else columns.live.copy()
+            return mask, mask.astype(np.float32)
         if isinstance(node, (wq.AndNot, wq.AndMaybe)):
             a, b = ev(node.a), ev(node.b)
             if a is None or b is None:
                 return a
             if isinstance(node, wq.AndNot):
-                return a[0] & ~b[0], a[1]
-            return a[0], a[1] + b[1]
+                keep = a[0] & ~b[0]
+                return keep, np.where(keep, a[1], 0).astype(np.float32)
+            return a[0], a[1] + np.where(a[0], b[1], 0).astype(np.float32)
         if isinstance(node, (wq.And, wq.Or)):
             both = isinstance(node, wq.And)
             result = None
@@ -509,19 +688,23 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
                         return None
                     continue
                 if result is None:
-                    result = part
+                    result = (part[0].copy(), part[1].copy())
                 elif both:
                     result[0].__iand__(part[0])
                     result[1].__iadd__(part[1])
                 else:
                     result[0].__ior__(part[0])
                     result[1].__iadd__(part[1])
-            if result is not None and node.boost != 1:
+            if result is None:
+                return None
+            if both:
+                result[1][~result[0]] = 0
+            if node.boost != 1:
                 result[1].__imul__(node.boost)
             return result
         if isinstance(node, wq.MultiTerm):
-            parts = [columns.postings(node.fieldname, t) for t in expansion(node, columns)]
-            return from_ids(np.concatenate(parts) if parts else [], node.boost)
+            words = expansion(node, columns, budget)
+            return terms(node.fieldname, words, 1.0 if len(words) == 1 else node.boost)
         if isinstance(node, wq.Phrase):   # positions needed: only over documents with all words
             words = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
             if words is None:
@@ -533,17 +716,28 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
                 phrase_checks += holding * len(node.words)
                 if phrase_checks > MAX_PHRASE_CHECKS:
                     raise SearchError(
-                        f"a phrase of this query is made of words that {holding} articles all "
+                        f"A phrase of this query is made of words that {holding} articles all "
                         "hold; finding where they stand next to each other in so many is more "
-                        "work than one search may do: put a rarer word in the phrase, or search "
-                        "the words without quotes", "q", type="query_too_complex")
-                return phrase_docs(node, searcher, words[0])
+                        "work than one search may do. Put a rarer word in the phrase, or search "
+                        "the words without quotes.", "q", type="query_too_complex")
+                return phrase_docs(node, searcher, words[0], budget)
 
             exact = np.zeros(size, dtype=bool)
-            exact[columns.cached(("phrase", node.fieldname, tuple(node.words), node.slop),
-                                 check)] = True
-            return words[0] & exact, words[1] * node.boost
+            try:
+                exact[columns.cached(("phrase", node.fieldname, tuple(node.words), node.slop),
+                                     check)] = True
+            except TimeUp as cut:   # not cached: the next request checks the whole phrase
+                exact[cut.partial] = True
+            found = words[0] & exact
+            return found, np.where(found, words[1] * node.boost, 0).astype(np.float32)
         return from_ids(np.fromiter(searcher.docs_for_query(node), dtype=np.int64))
+
+    def from_ids(ids):
+        if not len(ids):
+            return None
+        mask = np.zeros(size, dtype=bool)
+        mask[ids] = True
+        return mask, mask.astype(np.float32)
 
     result = ev(q)
     if result is None:
@@ -551,11 +745,12 @@ def evaluate(q, searcher, columns) -> tuple[np.ndarray, np.ndarray]:
     return result[0] & columns.live, result[1]
 
 
-def phrase_docs(phrase, searcher, candidates: np.ndarray) -> np.ndarray:
+def phrase_docs(phrase, searcher, candidates: np.ndarray, budget=None) -> np.ndarray:
     """The documents among ``candidates`` (a mask of those holding every word) where the
     phrase's words stand in order, each at most ``slop`` words after the one before (1: next
     to each other), as Whoosh's phrase matcher counts them, read from the stored positions;
-    Whoosh's own matcher where the positions cannot be read that way."""
+    Whoosh's own matcher where the positions cannot be read that way. When the ``budget``'s
+    time runs out, ``TimeUp`` carries the documents found so far."""
     reader = searcher.reader()
     fmt = searcher.schema[phrase.fieldname].format
     postings = [posting_values(reader, phrase.fieldname, w) for w in phrase.words]
@@ -570,6 +765,9 @@ def phrase_docs(phrase, searcher, candidates: np.ndarray) -> np.ndarray:
 
     found = []
     for n, doc in enumerate(docs.tolist()):
+        if budget is not None and n % _CHECKS_BETWEEN_CLOCKS == 0 and not budget.left():
+            budget.cut(f'phrase "{" ".join(phrase.words)}"')
+            raise TimeUp(np.asarray(found, dtype=np.int64))
         ends = set(decode(postings[0][1][where[0][n]]))   # where a chain of the words ends
         for k in range(1, len(postings)):
             positions = decode(postings[k][1][where[k][n]])

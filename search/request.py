@@ -22,6 +22,7 @@ EXCLUDE_PARAMS = tuple(exclude_param(name) for name in FILTER_PARAMS)
 MATCH_PARAMS = tuple(match_param(name) for name in FILTER_PARAMS)
 SORTS = ("relevance", "newest", "oldest")
 DATED = ("unknown", "yes")
+VARIANTS = ("on", "off")   # on: a name also finds its other spellings; off: only as typed
 MAX_QUERY_CHARS = 500
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -29,8 +30,8 @@ DEFAULT_FACET_SIZE = 10
 MAX_FACET_SIZE = 100
 MAX_FILTER_VALUES = 50
 MAX_PAGE = 100_000
-PARAMS = (("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size") + FILTER_PARAMS
-          + EXCLUDE_PARAMS + MATCH_PARAMS)
+PARAMS = (("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size", "variants")
+          + FILTER_PARAMS + EXCLUDE_PARAMS + MATCH_PARAMS)
 
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 _WHOLE_NUMBER = re.compile(r"^-?[0-9]+$")
@@ -41,16 +42,19 @@ class SearchError(Exception):
     """A request the engine cannot answer: a 400 (bad input) or 404 (unknown article)."""
 
     def __init__(self, message: str, param: str | None = None, type: str = "invalid_request",
-                 status: int = 400):
+                 status: int = 400, fix: str | None = None):
         super().__init__(message)
         self.type = type
         self.message = message
         self.param = param
         self.status = status
+        self.fix = fix   # a query that would run instead (for a query error), or None
 
     def to_dict(self) -> dict:
-        """The JSON error body: ``{"error": {"type", "message", "param"}}``."""
-        return {"error": {"type": self.type, "message": self.message, "param": self.param}}
+        """The JSON error body: ``{"error": {"type", "message", "param", "fix"}}`` (every key
+        present, null when it does not apply)."""
+        return {"error": {"type": self.type, "message": self.message, "param": self.param,
+                          "fix": self.fix}}
 
 
 @dataclass
@@ -68,6 +72,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     facet_size: int = DEFAULT_FACET_SIZE
+    variants: bool = True                         # search the other spellings of names too
 
     def default_sort(self) -> str:
         """The sort used when none is given: relevance with a query, newest without."""
@@ -94,6 +99,8 @@ class SearchRequest:
             pairs.append(("per_page", str(self.per_page)))
         if self.facet_size != DEFAULT_FACET_SIZE:
             pairs.append(("facet_size", str(self.facet_size)))
+        if not self.variants:
+            pairs.append(("variants", "off"))
         return pairs
 
     def with_page(self, page: int) -> "SearchRequest":
@@ -107,7 +114,7 @@ class SearchRequest:
                 "match": {k: v for k, v in self.match.items() if v != "any"},
                 "from": self.date_from, "to": self.date_to, "dated": self.dated,
                 "sort": self.sort, "page": self.page, "per_page": self.per_page,
-                "facet_size": self.facet_size}
+                "facet_size": self.facet_size, "variants": "on" if self.variants else "off"}
 
 
 def _text(value, name: str) -> str:
@@ -241,4 +248,10 @@ def parse_request(params, ignore=()) -> SearchRequest:
     req.per_page = _int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     req.page = _int(params, "page", 1, 1, MAX_PAGE)
     req.facet_size = _int(params, "facet_size", DEFAULT_FACET_SIZE, 0, MAX_FACET_SIZE)
+    variants = _single(params, "variants")
+    if variants is not None and variants not in VARIANTS:
+        raise SearchError(f"'variants' must be on (a name also finds its other spellings: "
+                          f"Kharkov, Kharkiv) or off (only the spelling typed), not {variants!r}",
+                          "variants")
+    req.variants = variants != "off"
     return req

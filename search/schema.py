@@ -1,6 +1,9 @@
 """The Whoosh schema of a newsfacet index, and the mapping Article <-> stored document.
 
-Body and title are analysed for English (stemming) and stored for highlighting.
+Body and title are analysed for English (stemming) and stored for highlighting. Every word
+is indexed, the very common ones ("to", "be", "the") included, so that a phrase made of them
+("to be or not to be") can be found; the query parser leaves them out of plain searches
+(``query.STOP_WORDS``), where they would match nearly every article.
 Outlet, authors, places, people and organisations are exact-value keyword
 fields (one value a line, case kept) that can be filtered and counted as facets.
 ``published`` is a sortable date; ``dated`` says whether it is known, so that
@@ -24,7 +27,7 @@ from .facet_registry import FACETS
 from .model import Article
 
 #: Bumped whenever the schema or the extraction changes in a way that needs a rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3   # 3: stop words indexed
 
 # Keyword fields: several values per article, kept exactly as written (one per facet).
 FACET_FIELDS = tuple(f.field for f in FACETS)
@@ -55,7 +58,7 @@ def decode_state(value: bytes) -> tuple[str, str, str, str]:
 
 def build_schema() -> Schema:
     """A fresh schema for a newsfacet index."""
-    analyzer = StemmingAnalyzer()
+    analyzer = StemmingAnalyzer(stoplist=None)   # every word: phrases of stop words work
     return Schema(
         id=ID(stored=True),                 # content hash: stable across rebuilds
         idnum=COLUMN(NumericColumn("Q")),   # the id as a number: copies are grouped by it

@@ -15,7 +15,7 @@ from html import unescape
 
 from .engine import Engine
 from .facet_registry import FACETS, MATCHES, exclude_param, match_param
-from .request import SORTS, parse_request
+from .request import SORTS, VARIANTS, parse_request
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 _BOLD_YELLOW, _DIM, _RESET = "\033[1;33m", "\033[2m", "\033[0m"
@@ -47,6 +47,9 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--page", help="page number (default 1)")
     parser.add_argument("--per-page", dest="per_page", help="hits per page (default 20, max 100)")
     parser.add_argument("--facet-size", dest="facet_size", help="values per facet (default 10)")
+    parser.add_argument("--variants", choices=VARIANTS,
+                        help="on (default): a name also finds its other spellings (Kharkov: "
+                             "Kharkiv); off: only the spellings typed")
     parser.add_argument("--json", action="store_true", help="print the API's JSON response")
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                         help="highlight matches with colour (default: when a terminal)")
@@ -65,7 +68,7 @@ def request_params(args) -> dict[str, list[str]]:
             params[match_param(facet.name)] = [getattr(args, match_param(facet.name))]
     for name, attr in (("from", "date_from"), ("to", "date_to"), ("dated", "dated"),
                        ("sort", "sort"), ("page", "page"), ("per_page", "per_page"),
-                       ("facet_size", "facet_size")):
+                       ("facet_size", "facet_size"), ("variants", "variants")):
         if getattr(args, attr) is not None:
             params[name] = [str(getattr(args, attr))]
     return params
@@ -79,13 +82,30 @@ def _plain(html: str, colour: bool) -> str:
     return unescape(_MARK.sub(r"*\1*", html))
 
 
+def interpretation_lines(result: dict) -> list[str]:
+    """What the search was understood as, for the terminal: the spellings searched with each
+    word (or that only the spellings typed were), and what the parser rewrote."""
+    interp = result["interpretation"]
+    lines = [f"searching {word} also as {', '.join(others[:5])}"
+             + (f" and {len(others) - 5} more spellings" if len(others) > 5 else "")
+             for word, others in interp["variants"].items()]
+    if lines:
+        lines[-1] += " (--variants off: only the spellings typed)"
+    elif result["query"]["variants"] == "off" and result["query"]["q"]:
+        lines.append("searching only the spellings typed (--variants on: other spellings too)")
+    return lines + [f"read: {note}" for note in interp["normalisations"]]
+
+
 def format_results(result: dict, colour: bool) -> str:
     """The response as terminal text: a header, then each hit with outlet, date and snippet."""
     dim, reset = (_DIM, _RESET) if colour else ("", "")
     lines = [f"{result['total']} results, page {result['page']} of {result['pages']} "
              f"({result['took_ms']} ms)"]
+    lines += interpretation_lines(result)
     for warning in result["warnings"]:
         lines.append(f"note: {warning}")
+    if result["timed_out"]:
+        lines.append("note: cut short to answer in time: " + ", ".join(result["timed_out"]))
     if result["suggestion"]:
         lines.append(f"did you mean: {result['suggestion']}")
     first = (result["page"] - 1) * result["per_page"]

@@ -102,7 +102,7 @@ def test_an_export_abandoned_by_its_client_lets_its_generation_go(tmp_path):
 
 def test_an_export_checks_its_query_before_the_first_record(tmp_path):
     feed, index_dir = indexed(tmp_path, [story(n) for n in range(3)])
-    with pytest.raises(SearchError, match="parenthesis"):
+    with pytest.raises(SearchError, match="bracket is not closed"):
         Engine(index_dir).iter_records(parse_request({"q": ["council AND ("]}))
 
 

@@ -296,7 +296,7 @@ def test_value_list_errors_have_the_api_error_shape(client, url, status, param):
     response = client.get(url)
     assert response.status_code == status
     error = response.get_json()["error"]
-    assert set(error) == {"type", "message", "param"} and error["param"] == param
+    assert set(error) == {"type", "message", "param", "fix"} and error["param"] == param
     assert error["message"]
 
 

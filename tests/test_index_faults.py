@@ -23,6 +23,7 @@ from frontends import titles
 
 from conftest import CORPUS
 from newsfacet.search.cli import main
+from newsfacet.search.schema import SCHEMA_VERSION
 
 NEWSFACET = Path(sys.executable).with_name("newsfacet")
 SENTENCES = ["The harbour master said the ferry would run again on Monday.",
@@ -161,8 +162,8 @@ def test_an_index_from_a_newer_newsfacet(tmp_path, sample_index, capsys):
     (index_dir / "newsfacet.json").write_text(json.dumps({"schema_version": 99}) + "\n")
     before = _snapshot(index_dir)
     _every_command_says(capsys, index_dir, "was made by a newer newsfacet (index format 99; this one "
-                        "reads 2); upgrade newsfacet, or replace the index with: newsfacet index PATH "
-                        f"--index {index_dir} --rebuild")
+                        f"reads {SCHEMA_VERSION}); upgrade newsfacet, or replace the index with: "
+                        f"newsfacet index PATH --index {index_dir} --rebuild")
     assert _snapshot(index_dir) == before
     code, _ = _run(capsys, "index", str(CORPUS), "--index", str(index_dir), "--rebuild", "--quiet")
     assert code == 0

@@ -113,7 +113,7 @@ def test_a_missing_index_is_a_described_503(tmp_path):
     for path in ("/api/search", "/api/articles/x", "/api/export"):
         response = client.get(path)
         assert response.status_code == 503, path
-        assert set(response.get_json()["error"]) == {"type", "message", "param"}
+        assert set(response.get_json()["error"]) == {"type", "message", "param", "fix"}
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ def get_engine() -> Engine:
                     raise SearchError("the server has no index configured (INDEX_DIR)", None,
                                       type="no_index", status=503)
                 try:
-                    engine = Engine(index_dir)
+                    engine = Engine(index_dir, current_app.config["TIME_BUDGET_MS"])
                 except IndexError_ as exc:
                     raise SearchError(str(exc), None, type="no_index", status=503) from None
                 current_app.extensions["newsfacet_engine"] = engine

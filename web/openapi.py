@@ -16,7 +16,7 @@ from newsfacet.search.facet_values import (DEFAULT_LIST_PER_PAGE, MAX_FILTER_CHA
 from newsfacet.search.model import RECORD_FIELDS
 from newsfacet.search.request import (DATED, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE,
                                       MAX_FACET_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE,
-                                      MAX_QUERY_CHARS, SORTS)
+                                      MAX_QUERY_CHARS, SORTS, VARIANTS)
 from newsfacet.search.settings import SETTINGS
 
 
@@ -33,7 +33,8 @@ Q_DESCRIPTION = (
     "date:[2023-01 TO 2023-06]. Any string up to the length limit is accepted here, but the query language has "
     "a syntax and bounds (an unbalanced bracket, an unknown field, too many terms, a wildcard "
     "or fuzzy term that stands for too many words): such a query is answered 400 with the "
-    "error's param 'q'.")
+    "error's param 'q', a message in plain words and, where one exists, a query that would run "
+    "in the error's fix.")
 
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -75,6 +76,9 @@ def _search_params() -> list[dict]:
         _param("facet_size", "values per facet", {"type": "integer", "minimum": 0,
                                                   "maximum": MAX_FACET_SIZE,
                                                   "default": DEFAULT_FACET_SIZE}),
+        _param("variants", "on (default): a name in the query also finds its other spellings "
+                           "(Kharkov: Kharkiv, Charkiw); off: only the spellings typed",
+               {"type": "string", "enum": list(VARIANTS), "default": "on"}),
     ]
 
 
@@ -180,7 +184,8 @@ def _schemas() -> dict:
         "highlights": {"type": "object", "required": ["title", "text"], "properties": {
             "title": {"type": "string"}, "text": _STRINGS}}}}
     hit["required"] = list(hit["properties"])
-    article = {"type": "object", "required": [*RECORD_FIELDS, "highlights", "similar", "same_text"],
+    article = {"type": "object", "required": [*RECORD_FIELDS, "highlights", "similar", "same_text",
+                                              "timed_out"],
                "properties": {
                    **record,
                    "highlights": {"type": "object", "required": ["title", "text"], "properties": {
@@ -188,12 +193,49 @@ def _schemas() -> dict:
                        "description": "title and text, escaped HTML with the query's words "
                                       "in <mark>"},
                    "similar": {"type": "array", "items": _ref("schemas", "ArticleBrief")},
-                   "same_text": {"type": "array", "items": _ref("schemas", "ArticleBrief")}}}
-    search = {"type": "object", "required": ["query", "total", "page", "per_page", "pages",
-                                             "took_ms", "hits", "facets", "suggestion",
-                                             "warnings", "next"],
+                   "same_text": {"type": "array", "items": _ref("schemas", "ArticleBrief")},
+                   "timed_out": {**_STRINGS, "description": "parts cut short by the server's "
+                                 "time budget ('similar articles'), else empty"}}}
+    node = {"type": "object", "description": (
+        "one node of the parsed query. An operator: {op: and|or|not|and_maybe, children: "
+        "[nodes]}. A word: {term: the index word (stemmed, lower case), field, variants: [the "
+        "word and each other spelling searched with it]}. A phrase: {phrase: [words], field, "
+        "slop}. A prefix, wildcard or fuzzy term: {prefix|wildcard|fuzzy: text, field, "
+        "distance (fuzzy), typed, expanded_to: [the first 20 index words it stands for], "
+        "expansions: how many}. A field value: {field, value: as typed, matches: [the index "
+        "values it matched; empty: none, so the clause matches nothing]}. A range: {range: "
+        "{from, to}, field}. A date clause: {date: {from, to}} (ISO dates, null: open). "
+        "{nothing: true}: a part with no searchable words. Any node may carry boost. field is "
+        "'any' for the default fields (title, text and the spellings of the names an article "
+        "mentions), else the field name the query uses (title, text, outlet, place, ...)."),
+        "additionalProperties": True}
+    interpretation = {
+        "type": "object", "required": ["tree", "variants", "normalisations", "filters",
+                                       "warnings"],
+        "description": "what the search was understood as",
+        "properties": {
+            "tree": {**node, "nullable": True,
+                     "description": "the parsed query as a tree (null: no query, everything "
+                                    "matches). " + node["description"]},
+            "variants": {"type": "object", "additionalProperties": _STRINGS,
+                         "description": "index word -> the other spellings searched with it "
+                                        "(empty with variants=off)"},
+            "normalisations": {**_STRINGS, "description": "what the parser did to the text, "
+                               "in plain words (curly quotes read as straight quotes, very "
+                               "common words left out, -word read as NOT word, ...)"},
+            "filters": {"type": "object", "description": "each filter parameter -> {value as "
+                        "given: [the index values it matched]}; from, to and dated as given"},
+            "warnings": {**_STRINGS, "description": "the same list as the response's warnings"}}}
+    search = {"type": "object", "required": ["query", "interpretation", "total", "page",
+                                             "per_page", "pages", "took_ms", "hits", "facets",
+                                             "suggestion", "warnings", "timed_out", "next"],
               "properties": {
                   "query": {"type": "object", "description": "the request as understood"},
+                  "interpretation": interpretation,
+                  "timed_out": {**_STRINGS, "description": "the parts of the search cut short "
+                                "by the server's time budget (e.g. suggestion, 'expansion of "
+                                "brown~', 'phrase \"oil price\"'): the response holds what was "
+                                "computed in time; empty when nothing was cut"},
                   "total": {"type": "integer", "minimum": 0},
                   "page": {"type": "integer", "minimum": 1},
                   "per_page": {"type": "integer", "minimum": 1},
@@ -216,9 +258,11 @@ def _schemas() -> dict:
                   "next": {**_NULLABLE_STRING,
                            "description": "query string of the next page, or null"}}}
     error = {"type": "object", "required": ["error"], "properties": {"error": {
-        "type": "object", "required": ["type", "message", "param"], "properties": {
+        "type": "object", "required": ["type", "message", "param", "fix"], "properties": {
             "type": {"type": "string"}, "message": {"type": "string"},
-            "param": {**_NULLABLE_STRING, "description": "the parameter at fault, if one is"}}}}}
+            "param": {**_NULLABLE_STRING, "description": "the parameter at fault, if one is"},
+            "fix": {**_NULLABLE_STRING, "description": "for a query the query language refuses: "
+                    "a query that would run instead (its words as plain text, say), else null"}}}}}
     return {"Error": error, "SearchResponse": search, "Hit": hit, "Facet": facet,
             "FacetValue": facet_value, "FacetValueList": value_list, "DateBucket": date_bucket,
             "Article": article, "ArticleBrief": brief, "Mention": mention}

@@ -1,4 +1,5 @@
-"""The HTML pages: home (``/``), results (``/search``) and article (``/articles/<id>``).
+"""The HTML pages: home (``/``), results (``/search``), article (``/articles/<id>``) and the
+query syntax (``/help``).
 
 Each view asks the engine for the same data the JSON API returns and renders
 it; the pages hold no search logic. The URL is the whole state, so every
@@ -13,8 +14,10 @@ from dataclasses import replace
 from flask import Blueprint, render_template, request, url_for
 
 from newsfacet.search.facet_registry import BY_MENTION, FACETS, exclude_param, match_param
+from newsfacet.search.query import STOP_WORDS
 from newsfacet.search.request import SearchError, parse_request
 
+from . import help as query_help
 from .api import get_engine
 from .histogram import build_histogram, date_inputs
 from .marking import mark_text, marked_spans
@@ -165,6 +168,7 @@ def search():
     chips = _chips(links)
     words = req.q.split()
     facets = _facet_groups(result.get("facets", {}), links)
+    searchable = [w for w in words if w.isalpha() and w.lower() not in STOP_WORDS]
     return render_template(
         "results.html", result=result, links=links, chips=chips, q=req.q,
         facets=facets, facet_hidden=_form_params(links, facets), sorts=SORTS,
@@ -172,7 +176,9 @@ def search():
         dates=date_inputs(links),
         page_numbers=_page_numbers(result["page"], result["pages"]) if result["pages"] > 1 else [],
         relaxations=_relaxations(result, links),
-        any_words=" OR ".join(words) if len(words) > 1 and all(w.isalnum() for w in words) else None,
+        any_words=(" OR ".join(searchable) if len(searchable) > 1
+                   and all(w.isalnum() for w in words) else None),
+        loose_word=searchable[0] if searchable else None,
         error=None)
 
 
@@ -206,6 +212,10 @@ def _search_trail(engine, article_id: str) -> dict | None:
     return {"back": back, "position": place["position"], "total": place["total"],
             "previous": place["previous"], "previous_href": article_href(place["previous"]),
             "next": place["next"], "next_href": article_href(place["next"])}
+@pages.get("/help")
+def help():
+    """The query syntax, each construction with example searches."""
+    return render_template("help.html", sections=query_help.SECTIONS, limits=query_help.LIMITS)
 
 
 @pages.get("/articles/<article_id>")

@@ -1,0 +1,109 @@
+"""Bounded on every query form: a per-request time budget whose spent parts are named in
+``timed_out`` (tested with a budget of 0 ms, never by timing), phrases of stop words, and the
+one-pass reading of a field's words that fuzzy and wildcard terms are expanded against."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfacet.search import lexicon
+from newsfacet.search.engine import Engine
+from newsfacet.search.indexer import index_paths
+from newsfacet.search.request import parse_request
+from newsfacet.web.app import create_app
+from regional_news import RECORDS, build
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("budget"))
+
+
+def search(engine, **params) -> dict:
+    return engine.search(parse_request({k: [v] for k, v in params.items()}))
+
+
+def test_with_no_time_the_expensive_parts_are_cut_and_named(index_dir):
+    engine = Engine(index_dir, time_budget_ms=0)
+    fuzzy = search(engine, q="brown~")
+    assert fuzzy["timed_out"] == ["expansion of brown~"]
+    assert fuzzy["total"] == 1          # brown as typed; crown was not looked for
+    phrase = search(engine, q='"drone strikes" harbour')
+    assert phrase["timed_out"][0] == 'phrase "drone strike"' and phrase["total"] == 0
+    misspelt = search(engine, q="harbuor")
+    assert misspelt["timed_out"] == ["suggestion"] and misspelt["suggestion"] is None
+    words = search(engine, q="wall OR rain")   # matching words is never cut
+    assert words["timed_out"] == ["suggestion"] and words["total"] == 2
+
+
+def test_with_time_nothing_is_cut(index_dir):
+    engine = Engine(index_dir)
+    assert search(engine, q="brown~")["total"] == 2
+    assert search(engine, q='"drone strikes"')["total"] == 1
+    result = search(engine, q="harbuor")
+    assert result["suggestion"] == "harbour" and result["timed_out"] == []
+
+
+def test_a_phrase_cut_short_is_checked_in_full_next_time(index_dir):
+    engine = Engine(index_dir, time_budget_ms=0)
+    assert search(engine, q='"drone strikes"')["total"] == 0
+    engine.time_budget_ms = None
+    assert search(engine, q='"drone strikes"')["total"] == 1
+
+
+def test_the_app_takes_its_budget_from_its_config_and_says_so(index_dir):
+    client = create_app({"INDEX_DIR": str(index_dir), "TIME_BUDGET_MS": 0}).test_client()
+    response = client.get("/api/search?q=brown~")
+    assert response.status_code == 200 and response.get_json()["timed_out"] == [
+        "expansion of brown~"]
+    page = client.get("/search?q=brown~")
+    assert page.status_code == 200
+    assert "Some parts of this search were cut short" in page.get_data(as_text=True)
+    article_id = client.get("/api/search?q=harbour").get_json()["hits"][0]["id"]
+    article = client.get(f"/api/articles/{article_id}").get_json()
+    assert article["timed_out"] == ["similar articles"] and article["similar"] == []
+    relaxed = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    assert relaxed.get(f"/api/articles/{article_id}").get_json()["timed_out"] == []
+
+
+def test_a_query_of_stop_words_is_searched_as_their_phrase(index_dir):
+    engine = Engine(index_dir)
+    for q in ("to be or not to be", '"to be or not to be"'):
+        result = search(engine, q=q)
+        assert [hit["title"] for hit in result["hits"]] == ["A theatre opens its season"], q
+        assert result["interpretation"]["tree"]["phrase"] == ["to", "be", "or", "not", "to", "be"]
+    assert search(engine, q='"the harbour wall"')["total"] == 1
+    assert search(engine, q='"the wall harbour"')["total"] == 0
+    assert search(engine, q="the")["warnings"]           # one stop word alone: nothing to find
+    assert search(engine, q="the harbour")["total"] == 1  # the stop word is left out
+
+
+def test_the_words_of_a_field_are_read_in_one_pass_as_whoosh_lists_them(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n, record in enumerate(RECORDS):   # one build per file: several segments
+        (folder / f"{n}.txt").write_text(f"{record['title']}\n\n{record['text']}\n")
+        index_paths([folder], tmp_path / "index", workers=1)
+    with Engine(tmp_path / "index").generation() as gen:
+        reader = gen.searcher.reader()
+        assert len(list(reader.leaf_readers())) > 1
+        for field in ("title", "text", "aliases", "outlet"):
+            assert lexicon.field_words(reader, field) == [
+                w.decode("utf-8") for w in reader.lexicon(field)], field
+
+
+def test_the_words_of_a_field_without_a_term_file_come_from_whoosh(index_dir, monkeypatch):
+    with Engine(index_dir).generation() as gen:
+        reader = gen.searcher.reader()
+        expected = [w.decode("utf-8") for w in reader.lexicon("text")]
+        monkeypatch.setattr(lexicon, "_segment_words", lambda leaf, field: None)
+        assert lexicon.field_words(reader, "text") == expected
+
+
+def test_a_page_without_results_offers_no_prefix_of_a_stop_word(index_dir):
+    client = create_app({"INDEX_DIR": str(index_dir)}).test_client()
+    page = client.get("/search?q=to+be+or+not+to+go").get_data(as_text=True)
+    assert "No results" in page and "to*" not in page and "go*" in page
+    assert "any of these words" not in page   # go is the only word searched
+    page = client.get("/search?q=the+harbour+zebra").get_data(as_text=True)
+    assert 'q=harbour+OR+zebra">any of these words' in page
