@@ -267,7 +267,7 @@ class Engine:
             "interpretation": interpretation(sel.parsed, gen.columns, req, sel.resolved,
                                              sel.warnings, budget),
             "total": total, "page": req.page, "per_page": req.per_page, "pages": pages,
-            "took_ms": 0, "hits": hits, "facets": self._facets(sel),
+            "took_ms": 0, "hits": hits, "facets": self._facets(sel, budget),
             "suggestion": self._suggestion(gen, sel.parsed, budget),
             "warnings": sel.warnings,
             "timed_out": budget.timed_out,
@@ -290,11 +290,19 @@ class Engine:
         return hit
 
     @staticmethod
-    def _facets(sel: _Selection) -> dict:
-        """Every value facet's summary (``facet_values.summary``), then the date histogram."""
-        out = {name: facet_values.summary(BY_NAME[name], column, sel.counted(name),
-                                          sel.req.facet_size)
-               for name, column in sel.gen.columns.fields.items()}
+    def _facets(sel: _Selection, budget: Budget) -> dict:
+        """Every value facet's summary (``facet_values.summary``), then the date histogram.
+
+        A facet reached when the request's time is spent is not counted: its counts are
+        null, it lists no value, and ``timed_out`` names it (Datasette's facet time limit)."""
+        out = {}
+        for name, column in sel.gen.columns.fields.items():
+            if budget.left():
+                out[name] = facet_values.summary(BY_NAME[name], column, sel.counted(name),
+                                                 sel.req.facet_size)
+            else:
+                budget.cut(f"facet {name}")
+                out[name] = facet_values.not_counted(BY_NAME[name], sel.req.match.get(name, "any"))
         out["published"] = (sel.gen.columns.dates.histogram(
             sel.final, sel.req.date_from, sel.req.date_to, sel.req.dated)
             if sel.req.facet_size else [])

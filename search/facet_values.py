@@ -108,6 +108,13 @@ def summary(facet: Facet, column: ValueColumn, counted: Counted, size: int) -> d
             "missing": counted.missing, "more": max(0, distinct - listed), "values": values}
 
 
+def not_counted(facet: Facet, match: str) -> dict:
+    """A facet as ``/api/search`` gives it when the request's time ran out before it was
+    counted: null counts and no values (the response's ``timed_out`` names it)."""
+    return {"label": facet.label, "match": match, "distinct": None, "missing": None,
+            "more": None, "values": []}
+
+
 def value_list(facet: Facet, column: ValueColumn, counted: Counted,
                req: ValueListRequest) -> dict:
     """Every value of a facet for one search (``/api/facets/<name>``), in the sidebar's order,

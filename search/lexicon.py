@@ -3,7 +3,7 @@
 Prefix, wildcard, range and fuzzy terms stand for the index words they match. Whoosh finds
 those by walking the term list in Python once per field and per use (a fuzzy term computes an
 edit distance against every word sharing its first letter, three times per request). Here the
-words are read once per generation, straight from each segment's term file (``_segment_words``:
+words are read once per generation, straight from each segment's term file (``whoosh_internals.segment_words``:
 Whoosh's merged term iterator took half a second for 80,000 words, on the first fuzzy search
 of every generation); a prefix is a bisection, a wildcard a regular expression over the words
 of its prefix, and a fuzzy term one call of rapidfuzz's edit distance in C over the words of
@@ -14,16 +14,15 @@ is computed only while the request's time budget lasts (``TimeUp`` otherwise).
 from __future__ import annotations
 
 import re
-import struct
 import threading
-from bisect import bisect_left, bisect_right
-
 import unicodedata
+from bisect import bisect_left, bisect_right
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .budget import TimeUp
+from .whoosh_internals import segment_words
 
 _LAST_CHAR = "\U0010ffff"
 _MEMO_SIZE = 10_000   # expansions remembered per field and generation
@@ -100,41 +99,12 @@ class Lexicon:
         return i < len(self.words) and self.words[i] == word
 
 
-_KEY_LENGTHS = struct.Struct("!ii")   # Whoosh's hash file entry: key length, value length
-_FIELD_NUMBER = struct.Struct("!H")   # Whoosh 3 term keys: field number, then the term
-
-
-def _segment_words(leaf, fieldname: str) -> list[bytes] | None:
-    """The sorted terms of one field of one segment, read in one pass over the Whoosh 3
-    codec's ordered term file; None when the segment is not stored that way."""
-    terms = getattr(leaf, "_terms", None)
-    tindex = getattr(terms, "_tindex", None)
-    fieldmap = getattr(terms, "_fieldmap", None)
-    if tindex is None or fieldmap is None or not hasattr(tindex, "closest_key_pos"):
-        return None
-    if fieldname not in fieldmap:
-        return []
-    head = _FIELD_NUMBER.pack(fieldmap[fieldname])
-    pos = tindex.closest_key_pos(head)
-    if pos is None:
-        return []
-    data = tindex.dbfile.get(pos, tindex.endofdata - pos)
-    words, at, end, unpack = [], 0, len(data), _KEY_LENGTHS.unpack_from
-    while at < end:
-        keylen, datalen = unpack(data, at)
-        if data[at + 8:at + 10] != head:
-            break
-        words.append(data[at + 10:at + 8 + keylen])
-        at += 8 + keylen + datalen
-    return words
-
-
 def field_words(reader, fieldname: str) -> list[str]:
     """Every indexed word of a field, sorted: each segment's term file read in one pass, or
     Whoosh's merged term list where a segment is stored otherwise."""
     parts = []
     for leaf, _ in reader.leaf_readers():
-        words = _segment_words(leaf, fieldname)
+        words = segment_words(leaf, fieldname)
         if words is None:
             return [b.decode("utf-8") for b in reader.lexicon(fieldname)]
         parts.append(words)

@@ -1,18 +1,20 @@
 """Every use of Whoosh 2.7's private internals, in one place.
 
 Whoosh's public API reads postings one matcher call at a time and column values one
-document at a time; the engine needs whole posting lists and columns as numpy arrays, and
-its server reads one index from many threads. The functions here reach into the Whoosh 3
-codec (``W3LeafMatcher`` blocks, the term index ``leaf._terms``, the per-document file
-``leaf._perdoc``, fixed-width ``NumericColumn`` bytes) and into ``SegmentWriter``'s
-steps. Where a reader is not the kind they know, each one falls back to the public API
-(``tests/test_whoosh_internals.py`` checks every fallback against the fast path); the
-writer steps have no public equivalent.
+document at a time; the engine needs whole posting lists, term lists and columns as numpy
+arrays or lists, and its server reads one index from many threads. The functions here reach
+into the Whoosh 3 codec (``W3LeafMatcher`` blocks, the term index ``leaf._terms`` and its
+ordered term file, the per-document file ``leaf._perdoc``, fixed-width ``NumericColumn``
+bytes) and into ``SegmentWriter``'s steps. Where a reader is not the kind they know, each one
+falls back to the public API (``tests/test_whoosh_internals.py``, and for ``segment_words``
+``tests/test_query_budget.py``, check every fallback against the fast path); the writer steps
+have no public equivalent.
 """
 
 from __future__ import annotations
 
 import pickle
+import struct
 import threading
 from struct import Struct
 
@@ -283,3 +285,32 @@ def commit_with_segments(writer, segments: list, rebuild: bool) -> None:
         final.append(own)
     writer._commit_toc(final)
     writer._finish()
+
+
+_KEY_LENGTHS = struct.Struct("!ii")   # Whoosh's hash file entry: key length, value length
+_FIELD_NUMBER = struct.Struct("!H")   # Whoosh 3 term keys: field number, then the term
+
+
+def segment_words(leaf, fieldname: str) -> list[bytes] | None:
+    """The sorted terms of one field of one segment, read in one pass over the Whoosh 3
+    codec's ordered term file; None when the segment is not stored that way."""
+    terms = getattr(leaf, "_terms", None)
+    tindex = getattr(terms, "_tindex", None)
+    fieldmap = getattr(terms, "_fieldmap", None)
+    if tindex is None or fieldmap is None or not hasattr(tindex, "closest_key_pos"):
+        return None
+    if fieldname not in fieldmap:
+        return []
+    head = _FIELD_NUMBER.pack(fieldmap[fieldname])
+    pos = tindex.closest_key_pos(head)
+    if pos is None:
+        return []
+    data = tindex.dbfile.get(pos, tindex.endofdata - pos)
+    words, at, end, unpack = [], 0, len(data), _KEY_LENGTHS.unpack_from
+    while at < end:
+        keylen, datalen = unpack(data, at)
+        if data[at + 8:at + 10] != head:
+            break
+        words.append(data[at + 10:at + 8 + keylen])
+        at += 8 + keylen + datalen
+    return words

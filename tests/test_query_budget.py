@@ -8,6 +8,7 @@ import pytest
 
 from newsfacet.search import lexicon
 from newsfacet.search.engine import Engine
+from newsfacet.search.facet_registry import FACETS
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import parse_request
 from newsfacet.web.app import create_app
@@ -23,17 +24,25 @@ def search(engine, **params) -> dict:
     return engine.search(parse_request({k: [v] for k, v in params.items()}))
 
 
+FACETS_CUT = [f"facet {f.name}" for f in FACETS]
+
+
 def test_with_no_time_the_expensive_parts_are_cut_and_named(index_dir):
     engine = Engine(index_dir, time_budget_ms=0)
     fuzzy = search(engine, q="brown~")
-    assert fuzzy["timed_out"] == ["expansion of brown~"]
+    assert fuzzy["timed_out"] == ["expansion of brown~", *FACETS_CUT]
     assert fuzzy["total"] == 1          # brown as typed; crown was not looked for
     phrase = search(engine, q='"drone strikes" harbour')
     assert phrase["timed_out"][0] == 'phrase "drone strike"' and phrase["total"] == 0
     misspelt = search(engine, q="harbuor")
-    assert misspelt["timed_out"] == ["suggestion"] and misspelt["suggestion"] is None
+    assert misspelt["timed_out"] == [*FACETS_CUT, "suggestion"] and misspelt["suggestion"] is None
     words = search(engine, q="wall OR rain")   # matching words is never cut
-    assert words["timed_out"] == ["suggestion"] and words["total"] == 2
+    assert words["timed_out"] == [*FACETS_CUT, "suggestion"] and words["total"] == 2
+    # a facet not counted says so: no counts, no values (never a count of 0 that is not one)
+    for f in FACETS:
+        assert words["facets"][f.name] == {"label": f.label, "match": "any", "distinct": None,
+                                           "missing": None, "more": None, "values": []}
+    assert sum(b["count"] for b in words["facets"]["published"]) == 2   # the histogram is numpy
 
 
 def test_with_time_nothing_is_cut(index_dir):
@@ -54,8 +63,8 @@ def test_a_phrase_cut_short_is_checked_in_full_next_time(index_dir):
 def test_the_app_takes_its_budget_from_its_config_and_says_so(index_dir):
     client = create_app({"INDEX_DIR": str(index_dir), "TIME_BUDGET_MS": 0}).test_client()
     response = client.get("/api/search?q=brown~")
-    assert response.status_code == 200 and response.get_json()["timed_out"] == [
-        "expansion of brown~"]
+    assert response.status_code == 200 and response.get_json()["timed_out"][0] == \
+        "expansion of brown~"
     page = client.get("/search?q=brown~")
     assert page.status_code == 200
     assert "Some parts of this search were cut short" in page.get_data(as_text=True)
@@ -96,7 +105,7 @@ def test_the_words_of_a_field_without_a_term_file_come_from_whoosh(index_dir, mo
     with Engine(index_dir).generation() as gen:
         reader = gen.searcher.reader()
         expected = [w.decode("utf-8") for w in reader.lexicon("text")]
-        monkeypatch.setattr(lexicon, "_segment_words", lambda leaf, field: None)
+        monkeypatch.setattr(lexicon, "segment_words", lambda leaf, field: None)
         assert lexicon.field_words(reader, "text") == expected
 
 

@@ -131,10 +131,13 @@ def _schemas() -> dict:
         "label": {"type": "string"},
         "match": {"type": "string", "enum": list(MATCHES),
                   "description": "how the selected values combine: any of them or all of them"},
-        "distinct": {"type": "integer", "minimum": 0,
-                     "description": "distinct values among the articles the facet counts"},
-        "missing": {"type": "integer", "minimum": 0,
-                    "description": "articles the facet counts that have no value"},
+        "distinct": {"type": "integer", "nullable": True, "minimum": 0,
+                     "description": "distinct values among the articles the facet counts "
+                                    "(null: the facet was not counted in the request's time, "
+                                    "see timed_out)"},
+        "missing": {"type": "integer", "nullable": True, "minimum": 0,
+                    "description": "articles the facet counts that have no value (null: not "
+                                   "counted in time)"},
         "values": {"type": "array", "items": _ref("schemas", "FacetValue")}}
     facet = {"type": "object", "required": ["label", "match", "distinct", "missing", "more",
                                             "values"],
@@ -142,8 +145,9 @@ def _schemas() -> dict:
                             "whose selected values are 'any of' ignores its own selection; the "
                             "selected, then the excluded values come first, then the rest by "
                             "count, ties by frequency in the whole collection, then by value",
-             "properties": {**facet_counts, "more": {"type": "integer", "minimum": 0,
-                                                     "description": "distinct values not listed"}}}
+             "properties": {**facet_counts, "more": {"type": "integer", "nullable": True, "minimum": 0,
+                                                     "description": "distinct values not listed "
+                                                                    "(null: not counted in time)"}}}
     value_list = {"type": "object", "required": ["name", "label", "match", "distinct", "missing",
                                                  "prefix", "contains", "total", "page",
                                                  "per_page", "pages", "values"],
