@@ -35,19 +35,14 @@ from .interpretation import interpretation
 from .query import canonical_names, evaluate, parse_query, plain_words, unknown_value
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
+from .settings import SETTINGS
 
-#: Relevance ranking looks at most this many hits deep; past it, sort by date or export.
-MAX_RELEVANCE_WINDOW = 10_000
 SIMILAR = 5
-SUGGESTION_CANDIDATES = 50   # index words within two edits looked at for a did-you-mean
 #: The record fields each hit carries: every facet's, the date's and the URL.
 HIT_FIELDS = (*(f.field for f in FACETS), "published", "date_source", "url")
 #: The home page's lists: (overview key, facet, how many values).
 OVERVIEW_LISTS = (("outlets", "outlet", 50), ("places", "place", 10), ("people", "person", 10),
                   ("organizations", "org", 10))
-#: Milliseconds a request may spend on its expensive parts (``budget.Budget``) unless the
-#: engine is given another figure.
-TIME_BUDGET_MS = 1000
 
 
 class _Selection:
@@ -216,7 +211,7 @@ class _Selection:
 class Engine:
     """Answers searches and article look-ups on one newsfacet index directory."""
 
-    def __init__(self, index_dir: str | Path, time_budget_ms: float | None = TIME_BUDGET_MS):
+    def __init__(self, index_dir: str | Path, time_budget_ms: float | None = SETTINGS.time_budget_ms):
         """Open the index in ``index_dir``; ``IndexError_`` says why it cannot be used and
         what to do (no folder, not an index, another version, damaged files).
 
@@ -254,8 +249,8 @@ class Engine:
                               "results", "page", type="page_out_of_range")
         window = req.page * req.per_page
         if sel.req.sort == "relevance" and sel.parsed.query is not None \
-                and window > MAX_RELEVANCE_WINDOW:
-            raise SearchError(f"relevance ranking goes {MAX_RELEVANCE_WINDOW} results deep; for "
+                and window > SETTINGS.max_relevance_window:
+            raise SearchError(f"relevance ranking goes {SETTINGS.max_relevance_window} results deep; for "
                               f"page {req.page} use sort=newest or sort=oldest, or export all "
                               "results (CSV/JSONL)", "page", type="window_too_deep")
         ranked = sel.ranked(window)[(req.page - 1) * req.per_page:]
@@ -341,7 +336,7 @@ class Engine:
             if not budget.left():
                 budget.cut("suggestion")
                 return None
-            near = gen.columns.lexicon("text").within(word.lower(), 2, 1, SUGGESTION_CANDIDATES)
+            near = gen.columns.lexicon("text").within(word.lower(), 2, 1, SETTINGS.suggestion_candidates)
             ranked = sorted(near, key=lambda pair: (pair[1], -reader.doc_frequency("text", pair[0])))
             for candidate, _ in ranked[:3]:
                 if reader.doc_frequency("text", candidate) > max(10 * freq, 0):

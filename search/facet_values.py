@@ -17,11 +17,9 @@ import numpy as np
 
 from .facet_registry import Facet
 from .facets import ValueColumn, fold
-from .request import MAX_PAGE, SearchError, _getlist, _int, parse_request
+from .request import SearchError, param_values, parse_request, whole_number
+from .settings import SETTINGS
 
-DEFAULT_LIST_PER_PAGE = 50
-MAX_LIST_PER_PAGE = 200
-MAX_FILTER_CHARS = 200
 #: The value list's own parameters; every other parameter is the search's.
 LIST_PARAMS = ("prefix", "contains", "page", "per_page")
 
@@ -53,7 +51,7 @@ class ValueListRequest:
     prefix: str = ""
     contains: str = ""
     page: int = 1
-    per_page: int = DEFAULT_LIST_PER_PAGE
+    per_page: int = SETTINGS.default_list_per_page
 
 
 def _pinned(column: ValueColumn, counted: Counted) -> list[dict]:
@@ -149,13 +147,13 @@ def value_list(facet: Facet, column: ValueColumn, counted: Counted,
 
 
 def _filter_text(params, name: str) -> str:
-    values = [v.strip() for v in _getlist(params, name) if v.strip()]
+    values = [v.strip() for v in param_values(params, name) if v.strip()]
     if len(values) > 1:
         raise SearchError(f"parameter '{name}' given {len(values)} times; give it once", name)
     text = values[0] if values else ""
-    if len(text) > MAX_FILTER_CHARS:
+    if len(text) > SETTINGS.max_filter_chars:
         raise SearchError(f"'{name}' is {len(text)} characters long; at most "
-                          f"{MAX_FILTER_CHARS} are allowed", name)
+                          f"{SETTINGS.max_filter_chars} are allowed", name)
     return text
 
 
@@ -163,10 +161,10 @@ def parse_value_list(params):
     """(the search, the part of the value list) a ``/api/facets/<name>`` query string asks
     for: ``prefix``, ``contains``, ``page`` and ``per_page`` are the list's, every other
     parameter is the search's (``page`` and ``per_page`` page the values, not the hits)."""
-    search_params = {name: _getlist(params, name) for name in params.keys()
+    search_params = {name: param_values(params, name) for name in params.keys()
                      if name not in LIST_PARAMS}
     listing = ValueListRequest(
         prefix=_filter_text(params, "prefix"), contains=_filter_text(params, "contains"),
-        page=_int(params, "page", 1, 1, MAX_PAGE),
-        per_page=_int(params, "per_page", DEFAULT_LIST_PER_PAGE, 1, MAX_LIST_PER_PAGE))
+        page=whole_number(params, "page", 1, 1, SETTINGS.max_page),
+        per_page=whole_number(params, "per_page", SETTINGS.default_list_per_page, 1, SETTINGS.max_list_per_page))
     return parse_request(search_params), listing

@@ -14,11 +14,11 @@ from html import escape
 from whoosh import query as wq
 
 from .query import TEXT_FIELDS, expansion
+from .settings import SETTINGS
 
 SNIPPET_CHARS = 240       # length of the lead snippet when there is no query
 CONTEXT_CHARS = 80        # characters of context on each side of a match
 MAX_FRAGMENTS = 3
-MAX_EXPANDED = 200        # wildcard/fuzzy expansions considered for highlighting
 
 
 def query_words(q, columns, budget=None) -> set[str]:
@@ -45,7 +45,7 @@ def query_words(q, columns, budget=None) -> set[str]:
         elif isinstance(node, wq.Phrase):
             words.update(node.words)
         elif isinstance(node, wq.MultiTerm):
-            words.update(expansion(node, columns, budget)[:MAX_EXPANDED])
+            words.update(expansion(node, columns, budget)[:SETTINGS.max_expanded])
 
     if q is not None:
         walk(q)

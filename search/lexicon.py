@@ -3,12 +3,13 @@
 Prefix, wildcard, range and fuzzy terms stand for the index words they match. Whoosh finds
 those by walking the term list in Python once per field and per use (a fuzzy term computes an
 edit distance against every word sharing its first letter, three times per request). Here the
-words are read once per generation, straight from each segment's term file (``whoosh_internals.segment_words``:
-Whoosh's merged term iterator took half a second for 80,000 words, on the first fuzzy search
-of every generation); a prefix is a bisection, a wildcard a regular expression over the words
-of its prefix, and a fuzzy term one call of rapidfuzz's edit distance in C over the words of
-its prefix. Each expansion is remembered for the generation. An expansion not yet remembered
-is computed only while the request's time budget lasts (``TimeUp`` otherwise).
+words are read once per generation, straight from each segment's term file
+(``whoosh_internals.segment_words``: Whoosh's merged term iterator took half a second for
+80,000 words, on the first fuzzy search of every generation); a prefix is a bisection, a
+wildcard a regular expression over the words of its prefix, and a fuzzy term one call of
+rapidfuzz's edit distance in C over the words of its prefix. Each expansion is remembered for
+the generation. An expansion not yet remembered is computed only while the request's time
+budget lasts (``TimeUp`` otherwise).
 """
 
 from __future__ import annotations

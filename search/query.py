@@ -33,18 +33,9 @@ from .budget import TimeUp
 from .facet_registry import BY_MENTION, FACET_FIELDS
 from .request import SearchError, parse_date_bound
 from .whoosh_internals import posting_values, wildcard_prefix
+from .settings import SETTINGS
 
 TEXT_FIELDS = ("title", "text", "aliases")
-MAX_TERMS = 32            # words and field:value clauses in one query
-MAX_EXPANSION = 500       # index words one wildcard or fuzzy term may stand for
-MAX_TOTAL_EXPANSION = 1000   # index words all the wildcard and fuzzy terms of a query stand for
-MAX_FUZZY_DISTANCE = 2
-MAX_SLOP = 10             # "crude oil"~10: the phrase's words at most this many words apart
-MAX_BOOST = 100           # word^N, and boosts inside each other multiplied together
-#: Positions one request may look up to check its phrases: (documents holding all the words
-#: of a phrase) x (its words), summed over the phrases not checked before in this generation.
-MAX_PHRASE_CHECKS = 500_000
-MIN_PREFIX_CHARS = 2      # characters before the first wildcard
 #: Field names a query may use -> index field.
 QUERY_FIELDS = {"title": "title", "text": "text", **FACET_FIELDS}
 #: Mention type of a known name -> the index field of its facet.
@@ -218,34 +209,34 @@ def check_syntax(text: str) -> list[str]:
             if dangling:
                 warnings.append(f"'{tok}' has nothing to join on one side and was ignored")
     words = [t for t in tokens if t not in _OPERATORS and t not in "()"]
-    if len(words) > MAX_TERMS:
-        raise query_error(f"The query has {len(words)} terms; at most {MAX_TERMS} are searched "
-                          f"at once. Search the first {MAX_TERMS}?", text,
-                          " ".join(plain_words(text).split()[:MAX_TERMS]), "query_too_complex")
+    if len(words) > SETTINGS.max_terms:
+        raise query_error(f"The query has {len(words)} terms; at most {SETTINGS.max_terms} are searched "
+                          f"at once. Search the first {SETTINGS.max_terms}?", text,
+                          " ".join(plain_words(text).split()[:SETTINGS.max_terms]), "query_too_complex")
     for tok in words:
         bare = tok.split(":", 1)[-1].lstrip("+-")
         star = min([i for i in (bare.find("*"), bare.find("?")) if i >= 0], default=-1)
-        if star != -1 and star < MIN_PREFIX_CHARS:
-            raise query_error(f"A wildcard needs at least {MIN_PREFIX_CHARS} letters before it, "
+        if star != -1 and star < SETTINGS.min_prefix_chars:
+            raise query_error(f"A wildcard needs at least {SETTINGS.min_prefix_chars} letters before it, "
                               f"or it stands for too many words: '{tok}'. Search the word "
                               "without the wildcard?", text,
                               text.replace(tok, tok.replace("*", "").replace("?", "")),
                               "query_too_complex")
         fuzzy = re.search(r"~(\d+)", bare)
         if fuzzy and bare.startswith('""'):   # a phrase's slop: "crude oil"~3
-            if int(fuzzy.group(1)) > MAX_SLOP:
-                raise query_error(f"A phrase's words may be at most {MAX_SLOP} words apart "
-                                  f"(\"...\"~{MAX_SLOP}), not {fuzzy.group(1)}. Search them at "
-                                  f"most {MAX_SLOP} apart?", text,
-                                  re.sub(rf'"~{fuzzy.group(1)}\b', f'"~{MAX_SLOP}', text),
+            if int(fuzzy.group(1)) > SETTINGS.max_slop:
+                raise query_error(f"A phrase's words may be at most {SETTINGS.max_slop} words apart "
+                                  f"(\"...\"~{SETTINGS.max_slop}), not {fuzzy.group(1)}. Search them at "
+                                  f"most {SETTINGS.max_slop} apart?", text,
+                                  re.sub(rf'"~{fuzzy.group(1)}\b', f'"~{SETTINGS.max_slop}', text),
                                   "query_too_complex")
-        elif fuzzy and int(fuzzy.group(1)) > MAX_FUZZY_DISTANCE:
-            raise query_error(f"A fuzzy term may differ by at most {MAX_FUZZY_DISTANCE} edits "
+        elif fuzzy and int(fuzzy.group(1)) > SETTINGS.max_fuzzy_distance:
+            raise query_error(f"A fuzzy term may differ by at most {SETTINGS.max_fuzzy_distance} edits "
                               f"(letters added, dropped, changed or swapped), not "
-                              f"{fuzzy.group(1)}: '{tok}'. Search with {MAX_FUZZY_DISTANCE} "
+                              f"{fuzzy.group(1)}: '{tok}'. Search with {SETTINGS.max_fuzzy_distance} "
                               "edits?", text,
                               text.replace(tok, tok.replace(f"~{fuzzy.group(1)}",
-                                                            f"~{MAX_FUZZY_DISTANCE}")),
+                                                            f"~{SETTINGS.max_fuzzy_distance}")),
                               "query_too_complex")
     return warnings
 
@@ -451,13 +442,13 @@ def _rewrite_keywords(q, columns, parsed: ParsedQuery, variants: bool = True, im
 
 def expansion(leaf: wq.MultiTerm, columns, budget=None) -> list[str]:
     """The index words a prefix, wildcard, fuzzy or range term stands for: at most
-    ``MAX_EXPANSION + 1`` of them (one more tells that there are too many).
+    ``SETTINGS.max_expansion + 1`` of them (one more tells that there are too many).
 
     With a ``budget`` whose time is spent, an expansion not computed before in this
     generation is cut short: the fuzzy term stands for the word as typed (when the index has
     it), the wildcard for no word, and ``budget.timed_out`` says so."""
     lexicon = columns.lexicon(leaf.fieldname)
-    limit = MAX_EXPANSION + 1
+    limit = SETTINGS.max_expansion + 1
     if isinstance(leaf, wq.Prefix):
         return lexicon.prefixed(leaf.text, limit)
     if isinstance(leaf, wq.TermRange):
@@ -490,15 +481,15 @@ def _check_expansion(q, columns, budget=None) -> None:
     for leaf in q.leaves():
         if isinstance(leaf, wq.MultiTerm):
             count = len(expansion(leaf, columns, budget))
-            if count > MAX_EXPANSION:
-                raise SearchError(f"'{typed_form(leaf)}' stands for more than {MAX_EXPANSION} "
+            if count > SETTINGS.max_expansion:
+                raise SearchError(f"'{typed_form(leaf)}' stands for more than {SETTINGS.max_expansion} "
                                   "words in the index, more than one search may look for. Add "
                                   "letters before the wildcard, or allow fewer edits.", "q",
                                   type="query_too_complex")
             total += count
-    if total > MAX_TOTAL_EXPANSION:
+    if total > SETTINGS.max_total_expansion:
         raise SearchError(f"The wildcard and fuzzy terms of this query stand for {total} words "
-                          f"in the index; at most {MAX_TOTAL_EXPANSION} are searched at once. "
+                          f"in the index; at most {SETTINGS.max_total_expansion} are searched at once. "
                           "Use fewer of them, or more specific ones.", "q",
                           type="query_too_complex")
 
@@ -515,8 +506,8 @@ def signs_to_operators(text: str) -> str:
 def _check_boosts(q, text: str, outer: float = 1.0) -> None:
     """Refuse boosts that would make scores meaningless (or infinite)."""
     boost = outer * getattr(q, "boost", 1.0)
-    if not 0 <= boost <= MAX_BOOST:
-        raise query_error(f"A boost (word^N) must be between 0 and {MAX_BOOST}, boosts inside "
+    if not 0 <= boost <= SETTINGS.max_boost:
+        raise query_error(f"A boost (word^N) must be between 0 and {SETTINGS.max_boost}, boosts inside "
                           f"each other multiplied together (here {boost:g}). Search without the "
                           "boosts?", text, re.sub(r"\^[\d.]*", "", text), "query_too_complex")
     for child in q.children():
@@ -619,7 +610,7 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
     scores; a wildcard, prefix or fuzzy term scores as the OR of the index words it stands
     for (its boost applied only when it stands for more than one, as Whoosh does); a NOT
     clause adds 1 to each document it lets through. Phrases are checked on positions within
-    a bounded amount of work (``MAX_PHRASE_CHECKS``) and, with a ``budget``
+    a bounded amount of work (``SETTINGS.max_phrase_checks``) and, with a ``budget``
     (``budget.Budget``), within its time: a phrase cut short matches the documents checked
     before the time ran out.
     """
@@ -714,7 +705,7 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
                 nonlocal phrase_checks
                 holding = int(words[0].sum())
                 phrase_checks += holding * len(node.words)
-                if phrase_checks > MAX_PHRASE_CHECKS:
+                if phrase_checks > SETTINGS.max_phrase_checks:
                     raise SearchError(
                         f"A phrase of this query is made of words that {holding} articles all "
                         "hold; finding where they stand next to each other in so many is more "

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .facet_registry import FACETS, MATCHES, exclude_param, match_param
+from .settings import SETTINGS
 
 #: Filter parameters (repeatable: values of one filter are OR, or AND with ``<name>_match=all``;
 #: different filters are AND; ``-<name>=value`` leaves out the articles with a value).
@@ -23,13 +24,6 @@ MATCH_PARAMS = tuple(match_param(name) for name in FILTER_PARAMS)
 SORTS = ("relevance", "newest", "oldest")
 DATED = ("unknown", "yes")
 VARIANTS = ("on", "off")   # on: a name also finds its other spellings; off: only as typed
-MAX_QUERY_CHARS = 500
-MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 20
-DEFAULT_FACET_SIZE = 10
-MAX_FACET_SIZE = 100
-MAX_FILTER_VALUES = 50
-MAX_PAGE = 100_000
 PARAMS = (("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size", "variants")
           + FILTER_PARAMS + EXCLUDE_PARAMS + MATCH_PARAMS)
 
@@ -70,8 +64,8 @@ class SearchRequest:
     dated: str | None = None                      # "unknown" | "yes" | None
     sort: str = "newest"
     page: int = 1
-    per_page: int = DEFAULT_PER_PAGE
-    facet_size: int = DEFAULT_FACET_SIZE
+    per_page: int = SETTINGS.default_per_page
+    facet_size: int = SETTINGS.default_facet_size
     variants: bool = True                         # search the other spellings of names too
 
     def default_sort(self) -> str:
@@ -95,9 +89,9 @@ class SearchRequest:
             pairs.append(("sort", self.sort))
         if self.page != 1:
             pairs.append(("page", str(self.page)))
-        if self.per_page != DEFAULT_PER_PAGE:
+        if self.per_page != SETTINGS.default_per_page:
             pairs.append(("per_page", str(self.per_page)))
-        if self.facet_size != DEFAULT_FACET_SIZE:
+        if self.facet_size != SETTINGS.default_facet_size:
             pairs.append(("facet_size", str(self.facet_size)))
         if not self.variants:
             pairs.append(("variants", "off"))
@@ -128,7 +122,9 @@ def _text(value, name: str) -> str:
     return value
 
 
-def _getlist(params, name: str) -> list[str]:
+def param_values(params, name: str) -> list[str]:
+    """Every value of a parameter (a werkzeug ``MultiDict`` or a ``dict[str, list[str]]``),
+    each checked to be text."""
     if hasattr(params, "getlist"):
         values = params.getlist(name)
     else:
@@ -141,14 +137,14 @@ def _getlist(params, name: str) -> list[str]:
 def query_text(q: str) -> str:
     """The text of a query (``q``), refused when too long or not text."""
     q = _text(q, "q")
-    if len(q) > MAX_QUERY_CHARS:
-        raise SearchError(f"the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} "
+    if len(q) > SETTINGS.max_query_chars:
+        raise SearchError(f"the query is {len(q)} characters long; at most {SETTINGS.max_query_chars} "
                           "are allowed", "q", type="query_too_long")
     return q
 
 
 def _single(params, name: str) -> str | None:
-    values = [v for v in _getlist(params, name) if v.strip() != ""]
+    values = [v for v in param_values(params, name) if v.strip() != ""]
     if len(values) > 1:
         raise SearchError(f"parameter '{name}' given {len(values)} times; give it once", name)
     return values[0].strip() if values else None
@@ -156,14 +152,16 @@ def _single(params, name: str) -> str | None:
 
 def _values(params, name: str) -> list[str]:
     """The distinct non-blank values of a repeatable filter parameter, at most
-    ``MAX_FILTER_VALUES`` of them."""
-    given = _getlist(params, name)
-    if len(given) > MAX_FILTER_VALUES:
-        raise SearchError(f"at most {MAX_FILTER_VALUES} values of '{name}' are allowed", name)
+    ``SETTINGS.max_filter_values`` of them."""
+    given = param_values(params, name)
+    if len(given) > SETTINGS.max_filter_values:
+        raise SearchError(f"at most {SETTINGS.max_filter_values} values of '{name}' are allowed", name)
     return list(dict.fromkeys(v.strip() for v in given if v.strip()))
 
 
-def _int(params, name: str, default: int, low: int, high: int, hint: str = "") -> int:
+def whole_number(params, name: str, default: int, low: int, high: int, hint: str = "") -> int:
+    """A parameter given at most once as a whole number from ``low`` to ``high`` (``default``
+    when absent); anything else is a ``SearchError`` naming it."""
     raw = _single(params, name)
     if raw is None:
         return default
@@ -245,9 +243,9 @@ def parse_request(params, ignore=()) -> SearchRequest:
     req.sort = sort or req.default_sort()
     if req.sort == "relevance" and not req.q:
         req.sort = "newest"   # nothing to rank by without a query
-    req.per_page = _int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    req.page = _int(params, "page", 1, 1, MAX_PAGE)
-    req.facet_size = _int(params, "facet_size", DEFAULT_FACET_SIZE, 0, MAX_FACET_SIZE)
+    req.per_page = whole_number(params, "per_page", SETTINGS.default_per_page, 1, SETTINGS.max_per_page)
+    req.page = whole_number(params, "page", 1, 1, SETTINGS.max_page)
+    req.facet_size = whole_number(params, "facet_size", SETTINGS.default_facet_size, 0, SETTINGS.max_facet_size)
     variants = _single(params, "variants")
     if variants is not None and variants not in VARIANTS:
         raise SearchError(f"'variants' must be on (a name also finds its other spellings: "

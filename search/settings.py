@@ -30,6 +30,39 @@ class Settings:
     worker_limit_mb: int = 128            # memory each writer's posting pool may use before it spills to disk
     progress_seconds: float = 5.0         # between progress lines when stderr is not a terminal
 
+    # A search request (search/request.py, search/facet_values.py)
+    max_query_chars: int = 500            # of the query text
+    max_per_page: int = 100               # hits a page may ask for
+    default_per_page: int = 20
+    default_facet_size: int = 10          # values listed per facet when a request does not say
+    max_facet_size: int = 100
+    max_filter_values: int = 50           # values of one filter parameter
+    max_page: int = 100_000
+    default_list_per_page: int = 50       # values per page of /api/facets/<name>
+    max_list_per_page: int = 200
+    max_filter_chars: int = 200           # of its prefix and contains filters
+
+    # What a query may ask of the index (search/query.py, search/highlight.py)
+    max_terms: int = 32                   # words and field:value clauses in one query
+    max_expansion: int = 500              # index words one wildcard or fuzzy term may stand for
+    max_total_expansion: int = 1000       # index words all the wildcard and fuzzy terms of a query stand for
+    max_fuzzy_distance: int = 2
+    max_slop: int = 10                    # "crude oil"~10: the phrase's words at most this many words apart
+    max_boost: int = 100                  # word^N, and boosts inside each other multiplied together
+    max_phrase_checks: int = 500_000      # positions one request may look up to check its phrases:
+                                          # (documents holding all the words of a phrase) x (its
+                                          # words), summed over the phrases not checked before
+                                          # in this generation
+    min_prefix_chars: int = 2             # characters before the first wildcard
+    max_expanded: int = 200               # wildcard/fuzzy expansions considered for highlighting
+
+    # Answering a search (search/engine.py)
+    max_relevance_window: int = 10_000    # relevance ranking looks this many hits deep; past it,
+                                          # sort by date or export
+    suggestion_candidates: int = 50       # index words within two edits looked at for a did-you-mean
+    time_budget_ms: int = 1000            # a request's time for its expensive parts (budget.Budget),
+                                          # unless the engine or the app is given another figure
+
     # Serving an index (search/generation.py, search/facets.py)
     open_attempts: int = 5                # a newer commit may remove files while they are being opened: try again
     cache_bytes: int = 256 * 1024 * 1024  # decoded postings kept per index generation

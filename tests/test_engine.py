@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -159,11 +160,11 @@ def test_many_fuzzy_terms_together_are_refused_before_any_work(sample_engine, mo
     with sample_engine.generation() as gen:   # the words strike~2 stands for in each field
         words = sum(len(query.expansion(query.wq.FuzzyTerm(field, "strike", maxdist=2),
                                         gen.columns)) for field in query.TEXT_FIELDS)
-    monkeypatch.setattr(query, "MAX_TOTAL_EXPANSION", words - 1)
+    monkeypatch.setattr(query, "SETTINGS", replace(query.SETTINGS, max_total_expansion=words - 1))
     with pytest.raises(SearchError) as err:
         run(sample_engine, q="strike~2")
     assert err.value.type == "query_too_complex" and "at most" in err.value.message
-    monkeypatch.setattr(query, "MAX_TOTAL_EXPANSION", words)
+    monkeypatch.setattr(query, "SETTINGS", replace(query.SETTINGS, max_total_expansion=words))
     assert run(sample_engine, q="strike~2")["total"] > 0
 
 
@@ -219,13 +220,13 @@ def test_checking_phrases_is_bounded_work(tmp_path, monkeypatch):
     from newsfacet.search import query
     engine = Engine(build_index(tmp_path))   # its own generation: no phrase checked before
     holding = run(engine, q="ukrainian drones struck")["total"]   # 2 articles, 3 words
-    monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", holding * 3 - 1)
+    monkeypatch.setattr(query, "SETTINGS", replace(query.SETTINGS, max_phrase_checks=holding * 3 - 1))
     with pytest.raises(SearchError) as err:
         run(engine, q='text:"ukrainian drones struck"')
     assert err.value.type == "query_too_complex" and f"{holding} articles" in err.value.message
-    monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", holding * 3)
+    monkeypatch.setattr(query, "SETTINGS", replace(query.SETTINGS, max_phrase_checks=holding * 3))
     assert run(engine, q='text:"ukrainian drones struck"')["total"] == 2
-    monkeypatch.setattr(query, "MAX_PHRASE_CHECKS", 0)   # checked once: not work again
+    monkeypatch.setattr(query, "SETTINGS", replace(query.SETTINGS, max_phrase_checks=0))   # checked once: not work again
     assert run(engine, q='text:"ukrainian drones struck"')["total"] == 2
 
 
@@ -418,7 +419,7 @@ def test_no_results_is_one_empty_page(engine):
 
 
 def test_relevance_window_bound_points_to_export(engine, monkeypatch):
-    monkeypatch.setattr(engine_module, "MAX_RELEVANCE_WINDOW", 2)
+    monkeypatch.setattr(engine_module, "SETTINGS", replace(engine_module.SETTINGS, max_relevance_window=2))
     with pytest.raises(SearchError) as err:
         run(engine, q="belgorod", per_page=2, page=2)
     assert err.value.param == "page" and "export" in err.value.message
@@ -530,7 +531,7 @@ def test_bad_requests_name_the_parameter(engine, params, param, fragment):
 
 def test_wildcard_expansion_is_bounded(engine, monkeypatch):
     from newsfacet.search import query
-    monkeypatch.setattr(query, "MAX_EXPANSION", 1)
+    monkeypatch.setattr(query, "SETTINGS", replace(query.SETTINGS, max_expansion=1))
     with pytest.raises(SearchError) as err:
         run(engine, q="de*")   # debris, defences: two words in the text field
     assert err.value.type == "query_too_complex"

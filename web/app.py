@@ -17,7 +17,6 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from newsfacet.search.engine import TIME_BUDGET_MS
 from newsfacet.search.request import SearchError
 from newsfacet.search.settings import SETTINGS
 
@@ -52,7 +51,7 @@ DEFAULTS = {
     # Milliseconds a request may spend on the parts of a search that can grow expensive
     # (fuzzy and wildcard expansion, phrase positions, did-you-mean, similar articles); parts
     # cut short are listed in the response's timed_out. None: no limit.
-    "TIME_BUDGET_MS": TIME_BUDGET_MS,
+    "TIME_BUDGET_MS": SETTINGS.time_budget_ms,
     # Every request is a GET with a query string; nothing needs a large body.
     "MAX_CONTENT_LENGTH": SETTINGS.max_body_bytes,
 }

@@ -8,8 +8,8 @@ does not do. The examples use the sample corpus's words (strikes on Belgorod).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from newsfacet.search.settings import SETTINGS
 
-from newsfacet.search.query import MAX_FUZZY_DISTANCE, MAX_SLOP, MAX_TERMS, MIN_PREFIX_CHARS
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ SECTIONS = [
               "to, is …) are left out of plain searches.",
      [Example("belgorod drone", "articles with both words")]),
     ("Phrases", f"Words in double quotes must stand next to each other, in that order; ~N after "
-                f"the closing quote lets them be up to N words apart (at most {MAX_SLOP}). A "
+                f"the closing quote lets them be up to N words apart (at most {SETTINGS.max_slop}). A "
                 "phrase keeps the very common words, and a query of very common words only is "
                 "searched as a phrase.",
      [Example('"drone attack"', "drone right before attack"),
@@ -54,12 +54,12 @@ SECTIONS = [
       Example('person:"Vladimir Putin"', "articles that name the person"),
       Example("org:NATO", "articles that name the organisation"),
       Example('author:"Lucas Leiroz"', "articles by that author")]),
-    ("Wildcards", f"* stands for any letters, ? for one letter; at least {MIN_PREFIX_CHARS} "
+    ("Wildcards", f"* stands for any letters, ? for one letter; at least {SETTINGS.min_prefix_chars} "
                   "letters must come before the first wildcard.",
      [Example("retal*", "retaliate, retaliation, retaliates …"),
       Example("kh?rkiv", "kharkiv, and any other letter in the third place")]),
     ("Misspellings", f"~ after a word also finds the words one letter away (a letter added, "
-                     f"dropped, changed, or two swapped); ~2 up to {MAX_FUZZY_DISTANCE}.",
+                     f"dropped, changed, or two swapped); ~2 up to {SETTINGS.max_fuzzy_distance}.",
      [Example("civilans~", "civilians, though misspelt"),
       Example("strikes~2", "words up to two letters away from strikes")]),
     ("Dates", "date: limits the publication date to a year, a month or a day, or to a range "
@@ -76,5 +76,5 @@ SECTIONS = [
                 "word^N counts a word N times as much (at most 100).",
      [Example("belgorod^3 OR kharkiv", "both, Belgorod first")]),
 ]
-LIMITS = (f"A query may have at most {MAX_TERMS} terms and 500 characters. A query that cannot "
+LIMITS = (f"A query may have at most {SETTINGS.max_terms} terms and {SETTINGS.max_query_chars} characters. A query that cannot "
           "be read says what is wrong and offers one that can run.")

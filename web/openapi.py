@@ -11,12 +11,8 @@ from __future__ import annotations
 
 from newsfacet.search.engine import HIT_FIELDS
 from newsfacet.search.facet_registry import FACETS, MATCHES, exclude_param, match_param
-from newsfacet.search.facet_values import (DEFAULT_LIST_PER_PAGE, MAX_FILTER_CHARS,
-                                           MAX_LIST_PER_PAGE)
 from newsfacet.search.model import RECORD_FIELDS
-from newsfacet.search.request import (DATED, DEFAULT_FACET_SIZE, DEFAULT_PER_PAGE,
-                                      MAX_FACET_SIZE, MAX_FILTER_VALUES, MAX_PAGE, MAX_PER_PAGE,
-                                      MAX_QUERY_CHARS, SORTS, VARIANTS)
+from newsfacet.search.request import DATED, SORTS, VARIANTS
 from newsfacet.search.settings import SETTINGS
 
 
@@ -56,7 +52,7 @@ def _param(name: str, description: str, schema: dict, repeat: bool = False) -> d
 def _search_params() -> list[dict]:
     """The parameters of a search (``/api/search``; ``/api/export`` takes them but paging)."""
     return [
-        _param("q", Q_DESCRIPTION, {"type": "string", "maxLength": MAX_QUERY_CHARS}),
+        _param("q", Q_DESCRIPTION, {"type": "string", "maxLength": SETTINGS.max_query_chars}),
         *_facet_params(),
         _param("from", "published on or after this date (YYYY, YYYY-MM or YYYY-MM-DD); a date "
                        "that does not exist (2023-02-30) or one after 'to' is answered 400",
@@ -69,13 +65,13 @@ def _search_params() -> list[dict]:
                {"type": "string", "enum": list(SORTS)}),
         _param("page", "page number, from 1; a page past the last one, or past the depth "
                        "relevance ranking goes to, is answered 400",
-               {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+               {"type": "integer", "minimum": 1, "maximum": SETTINGS.max_page, "default": 1}),
         _param("per_page", "hits per page", {"type": "integer", "minimum": 1,
-                                             "maximum": MAX_PER_PAGE,
-                                             "default": DEFAULT_PER_PAGE}),
+                                             "maximum": SETTINGS.max_per_page,
+                                             "default": SETTINGS.default_per_page}),
         _param("facet_size", "values per facet", {"type": "integer", "minimum": 0,
-                                                  "maximum": MAX_FACET_SIZE,
-                                                  "default": DEFAULT_FACET_SIZE}),
+                                                  "maximum": SETTINGS.max_facet_size,
+                                                  "default": SETTINGS.default_facet_size}),
         _param("variants", "on (default): a name in the query also finds its other spellings "
                            "(Kharkov: Kharkiv, Charkiw); off: only the spellings typed",
                {"type": "string", "enum": list(VARIANTS), "default": "on"}),
@@ -91,7 +87,7 @@ def _facet_params() -> list[dict]:
         out += [
             _param(f.name, f"only articles with this {label} (several values: any of them, or "
                            f"all of them with {match_param(f.name)}=all); more than "
-                           f"{MAX_FILTER_VALUES} values that are not blank are answered 400",
+                           f"{SETTINGS.max_filter_values} values that are not blank are answered 400",
                    {"type": "string"}, repeat=True),
             _param(exclude_param(f.name), f"leave out the articles with this {label} "
                                           f"(repeatable); a value also given as {f.name} is "
@@ -318,14 +314,14 @@ def openapi_document() -> dict:
                     *[p for p in params if p["name"] not in ("page", "per_page")],
                     _param("prefix", "only values that start with this text (letter case and "
                                      "accents ignored)",
-                           {"type": "string", "maxLength": MAX_FILTER_CHARS}),
+                           {"type": "string", "maxLength": SETTINGS.max_filter_chars}),
                     _param("contains", "only values that hold this text (letter case and accents "
-                                       "ignored)", {"type": "string", "maxLength": MAX_FILTER_CHARS}),
+                                       "ignored)", {"type": "string", "maxLength": SETTINGS.max_filter_chars}),
                     _param("page", "page of values, from 1; a page past the last is answered 400",
-                           {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+                           {"type": "integer", "minimum": 1, "maximum": SETTINGS.max_page, "default": 1}),
                     _param("per_page", "values per page",
-                           {"type": "integer", "minimum": 1, "maximum": MAX_LIST_PER_PAGE,
-                            "default": DEFAULT_LIST_PER_PAGE})],
+                           {"type": "integer", "minimum": 1, "maximum": SETTINGS.max_list_per_page,
+                            "default": SETTINGS.default_list_per_page})],
                 "responses": {
                     "200": _json("FacetValueList", "one page of the facet's values, in the "
                                                    "order of the search's facets"),
@@ -338,7 +334,7 @@ def openapi_document() -> dict:
                      "description": "the article's id, as in a search hit"},
                     _param("q", "a query whose words are marked in the highlights (the same "
                                 "language, limit and 400s as the search's q)",
-                           {"type": "string", "maxLength": MAX_QUERY_CHARS})],
+                           {"type": "string", "maxLength": SETTINGS.max_query_chars})],
                 "responses": {
                     "200": _json("Article", "the article record plus highlights, similar "
                                             "and same_text"),
