@@ -89,6 +89,15 @@ def require_browser():
 
 
 @pytest.fixture(scope="module")
+def base_url(sample_index):
+    """The address of a real server on the sample corpus's index, one per test module that
+    drives a browser (so browser tests fail first, and plainly, without chromium)."""
+    require_browser()
+    with running_server(sample_index) as server:
+        yield f"http://127.0.0.1:{server.effective_port}"
+
+
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """A headless Chromium, one per test module, 1280 x 1000."""
     require_browser()

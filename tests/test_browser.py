@@ -13,7 +13,6 @@ Without chromium these tests fail, on purpose: CI installs it
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -22,17 +21,7 @@ from conftest import full_page_shot, running_server
 from conftest import require_browser as _require_browser
 from newsfacet.search.indexer import index_paths
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 WAIT = 20   # seconds to wait for a page; a bound on hanging, not a timing assertion
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    _require_browser()
-    index = tmp_path_factory.mktemp("browser") / "index"
-    index_paths([CORPUS], index, workers=1)
-    with running_server(index) as server:
-        yield f"http://127.0.0.1:{server.effective_port}"
 
 
 def _by(css):

@@ -19,9 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import CORPUS, full_page_shot, running_server, set_viewport
-from conftest import require_browser as _require_browser
-from newsfacet.search.indexer import index_paths
+from conftest import full_page_shot, set_viewport
 
 DESKTOP, PHONE, NARROWEST = 1280, 360, 320
 
@@ -48,21 +46,16 @@ def _axe_script() -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(base_url):
     """The base URL of a server on the sample corpus, and the values the paths name."""
-    _require_browser()
     import json
     from urllib.request import urlopen
 
-    index = tmp_path_factory.mktemp("a11y") / "index"
-    index_paths([CORPUS], index, workers=1)
-    with running_server(index) as server:
-        base = f"http://127.0.0.1:{server.effective_port}"
-        data = json.load(urlopen(base + "/api/search?q=Belgorod"))
-        place = data["facets"]["place"]["values"][0]["value"]
-        outlet = data["facets"]["outlet"]["values"][0]["value"]
-        hit = json.load(urlopen(f"{base}/api/search?q=Belgorod&place={quote(place)}"))["hits"][0]
-        yield base, {"place": quote(place), "outlet": quote(outlet), "article": hit["id"]}
+    data = json.load(urlopen(base_url + "/api/search?q=Belgorod"))
+    place = data["facets"]["place"]["values"][0]["value"]
+    outlet = data["facets"]["outlet"]["values"][0]["value"]
+    hit = json.load(urlopen(f"{base_url}/api/search?q=Belgorod&place={quote(place)}"))["hits"][0]
+    return base_url, {"place": quote(place), "outlet": quote(outlet), "article": hit["id"]}
 
 
 def _open(browser, site, name: str, width: int) -> int:
