@@ -270,7 +270,7 @@
   var aside = document.getElementById("filters");
   var toggle = aside && aside.querySelector(".filters-toggle");
   var panel = document.getElementById("facet-panel");
-  var narrow = window.matchMedia("(max-width: 40rem)");
+  var narrow = window.matchMedia("(max-width: 760px)");
 
   function setOpen(open) {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
