@@ -17,7 +17,7 @@ import numpy as np
 
 from .facet_registry import Facet
 from .facets import ValueColumn, fold
-from .request import SearchError, param_values, parse_request, whole_number
+from .request import SearchError, param_values, parse_request, single_value, whole_number
 from .settings import SETTINGS
 
 #: The value list's own parameters; every other parameter is the search's.
@@ -147,10 +147,7 @@ def value_list(facet: Facet, column: ValueColumn, counted: Counted,
 
 
 def _filter_text(params, name: str) -> str:
-    values = [v.strip() for v in param_values(params, name) if v.strip()]
-    if len(values) > 1:
-        raise SearchError(f"parameter '{name}' given {len(values)} times; give it once", name)
-    text = values[0] if values else ""
+    text = single_value(params, name) or ""
     if len(text) > SETTINGS.max_filter_chars:
         raise SearchError(f"'{name}' is {len(text)} characters long; at most "
                           f"{SETTINGS.max_filter_chars} are allowed", name)
@@ -166,5 +163,6 @@ def parse_value_list(params):
     listing = ValueListRequest(
         prefix=_filter_text(params, "prefix"), contains=_filter_text(params, "contains"),
         page=whole_number(params, "page", 1, 1, SETTINGS.max_page),
-        per_page=whole_number(params, "per_page", SETTINGS.default_list_per_page, 1, SETTINGS.max_list_per_page))
-    return parse_request(search_params), listing
+        per_page=whole_number(params, "per_page", SETTINGS.default_list_per_page, 1,
+                              SETTINGS.max_list_per_page))
+    return parse_request(search_params, ignore=LIST_PARAMS), listing

@@ -143,7 +143,8 @@ def query_text(q: str) -> str:
     return q
 
 
-def _single(params, name: str) -> str | None:
+def single_value(params, name: str) -> str | None:
+    """A parameter given at most once, stripped (None when absent or blank)."""
     values = [v for v in param_values(params, name) if v.strip() != ""]
     if len(values) > 1:
         raise SearchError(f"parameter '{name}' given {len(values)} times; give it once", name)
@@ -162,7 +163,7 @@ def _values(params, name: str) -> list[str]:
 def whole_number(params, name: str, default: int, low: int, high: int, hint: str = "") -> int:
     """A parameter given at most once as a whole number from ``low`` to ``high`` (``default``
     when absent); anything else is a ``SearchError`` naming it."""
-    raw = _single(params, name)
+    raw = single_value(params, name)
     if raw is None:
         return default
     if not _WHOLE_NUMBER.match(raw):
@@ -204,8 +205,9 @@ def parse_request(params, ignore=()) -> SearchRequest:
     """
     for name in params.keys():
         if name not in PARAMS and name not in ignore and name != CACHE_BUSTER:
-            raise SearchError(f"unknown parameter '{name}'; known: {', '.join(PARAMS)}", name)
-    q = query_text(_single(params, "q") or "")
+            raise SearchError(f"unknown parameter '{name}'; known: {', '.join((*PARAMS, *ignore))}",
+                              name)
+    q = query_text(single_value(params, "q") or "")
     filters, exclude, match = {}, {}, {}
     for name in FILTER_PARAMS:
         values, left_out = _values(params, name), _values(params, exclude_param(name))
@@ -217,19 +219,19 @@ def parse_request(params, ignore=()) -> SearchRequest:
             filters[name] = values
         if left_out:
             exclude[name] = left_out
-        how = _single(params, match_param(name))
+        how = single_value(params, match_param(name))
         if how is not None and how not in MATCHES:
             raise SearchError(f"'{match_param(name)}' must be any (articles with any of the "
                               f"selected values) or all (with every one), not {how!r}",
                               match_param(name))
         if how == "all":
             match[name] = how
-    date_from, date_to = _single(params, "from"), _single(params, "to")
+    date_from, date_to = single_value(params, "from"), single_value(params, "to")
     start = parse_date_bound(date_from, "from", end=False) if date_from else None
     stop = parse_date_bound(date_to, "to", end=True) if date_to else None
     if start and stop and start > stop:
         raise SearchError(f"'from' ({date_from}) is after 'to' ({date_to})", "from")
-    dated = _single(params, "dated")
+    dated = single_value(params, "dated")
     if dated is not None and dated not in DATED:
         raise SearchError(f"'dated' must be one of {', '.join(DATED)}, not {dated!r}", "dated")
     if dated == "unknown" and (start or stop):
@@ -237,7 +239,7 @@ def parse_request(params, ignore=()) -> SearchRequest:
                           "without a date have no date to compare", "dated")
     req = SearchRequest(q=q.strip(), filters=filters, exclude=exclude, match=match,
                         date_from=date_from, date_to=date_to, dated=dated)
-    sort = _single(params, "sort")
+    sort = single_value(params, "sort")
     if sort is not None and sort not in SORTS:
         raise SearchError(f"'sort' must be one of {', '.join(SORTS)}, not {sort!r}", "sort")
     req.sort = sort or req.default_sort()
@@ -246,7 +248,7 @@ def parse_request(params, ignore=()) -> SearchRequest:
     req.per_page = whole_number(params, "per_page", SETTINGS.default_per_page, 1, SETTINGS.max_per_page)
     req.page = whole_number(params, "page", 1, 1, SETTINGS.max_page)
     req.facet_size = whole_number(params, "facet_size", SETTINGS.default_facet_size, 0, SETTINGS.max_facet_size)
-    variants = _single(params, "variants")
+    variants = single_value(params, "variants")
     if variants is not None and variants not in VARIANTS:
         raise SearchError(f"'variants' must be on (a name also finds its other spellings: "
                           f"Kharkov, Kharkiv) or off (only the spelling typed), not {variants!r}",

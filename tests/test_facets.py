@@ -432,3 +432,11 @@ def test_the_cli_prints_each_facet_with_its_numbers(index_dir, engine):
     assert (f"Place: {place['distinct']} values in articles (articles with all the selected "
             f"values), {place['missing']} articles with none") in text
     assert "+Paris (" in text and "-Kyiv (" in text
+
+
+def test_a_misspelt_value_list_parameter_names_the_list_parameters_too(client):
+    response = client.get("/api/facets/place?prefx=Ky")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["param"] == "prefx"
+    assert all(name in error["message"] for name in ("prefix", "contains", "per_page", "place"))
