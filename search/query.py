@@ -523,11 +523,13 @@ def _parse(parser, text: str):
                           text) from None
 
 
-def _held_first(spellings: dict, columns) -> list[str]:
+def _held_first(spellings: dict, reader) -> list[str]:
     """The spellings (as written -> their index words), those the collection's texts hold
-    first: they are the ones that can change a count."""
-    held = columns.lexicon("text")
-    return sorted(spellings, key=lambda s: not all(w in held for w in spellings[s]))
+    first: they are the ones that can change a count. (A term look-up per word: building
+    the field's whole word list here cost the first search of a generation 0.1 s at 10,000
+    articles.)"""
+    return sorted(spellings, key=lambda s: not all(reader.doc_frequency("text", w)
+                                                   for w in spellings[s]))
 
 
 def _only_stop_words(text: str) -> bool:
@@ -577,7 +579,7 @@ def parse_query(text: str, searcher, columns, variants: bool = True,
         q = _parse(parser, rest)
         _check_boosts(q, rest)
         q = _rewrite_keywords(q, columns, parsed, variants, parser.implied).normalize()
-        parsed.variants = {word: _held_first(spellings, columns)
+        parsed.variants = {word: _held_first(spellings, searcher.reader())
                            for word, spellings in parser.variants.items() if spellings}
         if parser.dropped:
             notes.append("very common words left out: " + ", ".join(parser.dropped)
