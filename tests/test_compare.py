@@ -4,6 +4,9 @@ own (tests/comparecorpus.py) where outlets spell Kharkiv and Kyiv differently.""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections import Counter
 
@@ -15,6 +18,7 @@ from newsfacet.search.compare import SPELLING_READS, parse_compare
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import SearchError, parse_request
+from newsfacet.web.app import create_app
 
 
 @pytest.fixture(scope="module")
@@ -184,3 +188,57 @@ def test_sample_corpus_shows_who_writes_kharkov_and_who_kharkiv(sample_index):
     forms = {o["outlet"]: [f["form"] for f in o["forms"]] for o in kharkiv["outlets"]}
     assert forms["Global Research"] == forms["Strategic Culture Foundation"] == ["Kharkov"]
     assert forms[None] == ["Kharkiv"]   # the sample's article without an outlet
+
+
+@pytest.fixture(scope="module")
+def client(index_dir):
+    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
+
+
+def test_api_is_the_engine_s_answer(client, engine):
+    response = client.get("/api/compare?q=drone&by=outlet&field=place&size=5")
+    assert response.status_code == 200
+    expected = engine.compare(parse_compare({"q": ["drone"], "field": ["place"], "size": ["5"]}))
+    assert response.get_json() == json.loads(json.dumps(expected))
+
+
+def test_csv_parses_back_to_the_cells_and_timelines(client, engine):
+    response = client.get("/api/compare?q=drone&field=place&format=csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8"))))
+    header = list(rows[0])
+    assert any("outlet's matching articles" in h for h in header)
+    assert any("articles in the period" in h for h in header)
+    result = engine.compare(parse_compare({"q": ["drone"], "field": ["place"]}))
+    cells = [r for r in rows if r["section"] == "cell"]
+    assert len(cells) == len(result["rows"]) * len(result["columns"])
+    expected = {(row["value"] or "", column["value"]): cell
+                for row, line in zip(result["rows"], result["cells"])
+                for column, cell in zip(result["columns"], line)}
+    for r in cells:
+        cell = expected[(r["outlet"], r["value"])]
+        assert int(r["count"]) == cell["count"]
+        assert float(r["share"]) == cell["share"] and float(r["attention"]) == cell["attention"]
+    lines = result["timelines"]
+    outlet_rows = [r for r in rows if r["section"] == "outlet timeline"]
+    assert len(outlet_rows) == len(lines["by_outlet"]) * (len(lines["buckets"]) + 1)
+    for series in lines["by_outlet"]:
+        mine = {r["bucket"]: int(r["count"]) for r in outlet_rows
+                if r["outlet"] == (series["value"] or "")}
+        assert [mine[b] for b in lines["buckets"]] == series["counts"]
+        assert mine["undated"] == series["undated"]
+    assert {r["value"] for r in rows if r["section"] == "value timeline"} == \
+        {c["value"] for c in result["columns"]}
+
+
+@pytest.mark.parametrize("query, param", [
+    ("field=plac", "field"), ("by=place", "by"), ("size=31", "size"), ("format=xml", "format"),
+    ("q=drone&colour=red", "colour"), ("q=(drone", "q"),
+])
+def test_api_errors_have_the_error_shape(client, query, param):
+    response = client.get(f"/api/compare?{query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["param"] == param and error["message"]
