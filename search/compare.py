@@ -8,7 +8,8 @@ for the spellings only, a bounded number of stored articles:
   ``matches`` and its ``period`` (all of its articles in the search's date period: the
   ``from``/``to``/``dated`` bounds and any ``date:`` clause of the query, ignoring the rest
   of the query and the filters).
-- ``columns``: the most named values of ``field`` among the matches.
+- ``columns``: the values of ``field`` named among the matches, the most named first, or with
+  ``rank=distinctive`` the most distinctive first (``distinctiveness``).
 - ``cells[row][column]``: ``count`` (matching articles of the outlet naming the value),
   ``share`` (count / the outlet's matches) and ``attention`` (count / the outlet's
   articles in the period: Media Cloud's per-outlet normalisation), and ``params``, the
@@ -40,8 +41,9 @@ DEFAULT_SIZE, MAX_SIZE = 10, 30        # columns: the most named values
 DEFAULT_ROWS, MAX_ROWS = 20, 100       # rows: the outlets with most matches
 SPELLING_READS = 10                    # stored articles read per outlet × value for spellings
 SPELLING_VALUES = 10                   # columns whose spellings are read (the first ones)
+RANKS = ("count", "distinctive")       # how columns are chosen and ordered
 #: The comparison's own parameters besides the search's.
-PARAMS = ("by", "field", "size", "rows")
+PARAMS = ("by", "field", "size", "rows", "rank")
 #: Each measure of a cell and what it is divided by, in plain words.
 MEASURES = {
     "count": "matching articles of the outlet that name the value",
@@ -59,6 +61,7 @@ class CompareRequest:
     field: str = "place"
     size: int = DEFAULT_SIZE
     rows: int = DEFAULT_ROWS
+    rank: str = "count"
 
     def to_params(self) -> list[tuple[str, str]]:
         """The canonical query string of the comparison (the search's, then its own)."""
@@ -68,6 +71,8 @@ class CompareRequest:
             pairs.append(("size", str(self.size)))
         if self.rows != DEFAULT_ROWS:
             pairs.append(("rows", str(self.rows)))
+        if self.rank != "count":
+            pairs.append(("rank", self.rank))
         return pairs
 
 
@@ -88,10 +93,42 @@ def parse_compare(params, ignore=()) -> CompareRequest:
     if field not in fields_for(by):
         raise SearchError(f"'field' must be one of {', '.join(fields_for(by))}, not {field!r}",
                           "field")
+    rank = single_value(params, "rank") or "count"
+    if rank not in RANKS:
+        raise SearchError(f"'rank' must be count (the most named values first) or distinctive "
+                          f"(the values most typical of the matches against the whole "
+                          f"collection first), not {rank!r}", "rank")
     return CompareRequest(
         search=search, by=by, field=field,
         size=whole_number(params, "size", DEFAULT_SIZE, 1, MAX_SIZE),
-        rows=whole_number(params, "rows", DEFAULT_ROWS, 1, MAX_ROWS))
+        rows=whole_number(params, "rows", DEFAULT_ROWS, 1, MAX_ROWS), rank=rank)
+
+
+def distinctiveness(named: np.ndarray, everywhere: np.ndarray, matches: int,
+                    articles: int) -> np.ndarray:
+    """How typical each value is of the matches against the whole collection: Dunning's
+    log-likelihood ratio G² of the 2 × 2 table (matching or not × naming the value or not),
+    counted in articles, signed: positive when the value's share of the matches is above its
+    share of the other articles, negative when below.
+
+    ``named``: each value's matching articles naming it; ``everywhere``: its articles in the
+    whole collection; ``matches`` and ``articles``: the totals. G² above 3.84 is significant
+    at p < 0.05 (one degree of freedom), above 10.83 at p < 0.001.
+    """
+    a = named.astype(np.float64)
+    b = everywhere.astype(np.float64) - a            # naming it, not matching
+    c = matches - a                                   # matching, not naming it
+    d = (articles - matches) - b                      # neither
+    total = float(articles) or 1.0
+    g2 = np.zeros_like(a)
+    for observed, row, column in ((a, matches, a + b), (b, articles - matches, a + b),
+                                  (c, matches, c + d), (d, articles - matches, c + d)):
+        expected = row * column / total
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g2 += np.where(observed > 0, observed * np.log(observed / expected), 0.0)
+    rest = articles - matches
+    over = a * rest > b * matches if rest else np.ones_like(a, dtype=bool)
+    return np.where(over, 2 * g2, -2 * g2)
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -163,15 +200,20 @@ def compare(gen, sel, creq: CompareRequest) -> dict:
 
     value_counts = col.counts(final)
     named = np.flatnonzero(value_counts)
-    ranked = named[np.lexsort((named, -col.frequency[named], -value_counts[named]))]
+    scores = distinctiveness(value_counts[named], col.frequency[named], int(final.sum()),
+                             int(cols.live.sum()))
+    first = -scores if creq.rank == "distinctive" else -value_counts[named]
+    by_rank = np.lexsort((named, -col.frequency[named], -value_counts[named], first))
+    ranked, scores = named[by_rank], scores[by_rank]
     columns, cells, masks = [], [[] for _ in rows], []
-    for v in ranked[:creq.size]:
+    for v, score in zip(ranked[:creq.size], scores.tolist()):
         value = col.values[v]
         mask = final & col.docs_with([value], cols.size)
         per_outlet = by_col.counts(mask)
         outlets = int(np.count_nonzero(per_outlet))
-        columns.append({"value": value, "count": int(value_counts[v]), "outlets": outlets,
-                        "one_outlet": outlets == 1})
+        columns.append({"value": value, "count": int(value_counts[v]),
+                        "collection": int(col.frequency[v]), "g2": round(score, 3),
+                        "outlets": outlets, "one_outlet": outlets == 1})
         masks.append(mask)
         counts = [int(per_outlet[r]) for r in order]
         if without:
@@ -183,7 +225,7 @@ def compare(gen, sel, creq: CompareRequest) -> dict:
                              "attention": _ratio(count, in_period[i]),
                              "params": _params(cell_req)})
     return {
-        "query": creq.search.echo(), "by": creq.by, "field": creq.field,
+        "query": creq.search.echo(), "by": creq.by, "field": creq.field, "rank": creq.rank,
         "total": int(final.sum()), "outlets": len(present),
         "outlets_more": max(0, len(present) - len(order)),
         "measures": MEASURES, "rows": rows, "columns": columns, "cells": cells,

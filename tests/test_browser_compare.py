@@ -86,3 +86,14 @@ def test_search_box_keeps_the_filters_on_the_results_page(browser, base_url):
     assert browser.current_url.startswith(base_url + "/search?")
     assert "from=2023" in browser.current_url and "field=" not in browser.current_url
     assert _total(browser) == 1   # the sample has one dated article
+
+
+def test_rank_switch_reorders_the_columns(browser, base_url):
+    browser.get(base_url + COMPARE)
+    before = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "table.matrix thead th")]
+    browser.find_element(By.PARTIAL_LINK_TEXT, "most distinctive").click()
+    assert "rank=distinctive" in browser.current_url
+    after = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "table.matrix thead th")]
+    assert all("G²" in text for text in after[3:])
+    assert "most typical" in browser.find_element(By.CSS_SELECTOR, "table.matrix caption").text
+    assert len(after) == len(before)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 from collections import Counter
 
@@ -174,7 +175,7 @@ def test_timelines_equal_counts_by_hand(engine, records):
     ({"by": ["author"]}, "by"), ({"field": ["outlet"]}, "field"), ({"field": ["colour"]}, "field"),
     ({"size": ["0"]}, "size"), ({"size": ["many"]}, "size"), ({"rows": ["1000"]}, "rows"),
     ({"field": ["place", "person"]}, "field"), ({"colour": ["red"]}, "colour"),
-    ({"from": ["2024-13"]}, "from"),
+    ({"from": ["2024-13"]}, "from"), ({"rank": ["best"]}, "rank"),
 ])
 def test_bad_requests_name_the_parameter(params, param):
     with pytest.raises(SearchError) as err:
@@ -242,3 +243,33 @@ def test_api_errors_have_the_error_shape(client, query, param):
     assert response.status_code == 400
     error = response.get_json()["error"]
     assert error["param"] == param and error["message"]
+
+
+def _g2(a: int, everywhere: int, matches: int, articles: int) -> float:
+    """Dunning's G² of the 2 × 2 table, signed, computed the long way."""
+    table = [[a, matches - a], [everywhere - a, articles - matches - (everywhere - a)]]
+    rows = [sum(r) for r in table]
+    cols = [table[0][j] + table[1][j] for j in range(2)]
+    g2 = 2 * sum(table[i][j] * math.log(table[i][j] / (rows[i] * cols[j] / articles))
+                  for i in range(2) for j in range(2) if table[i][j])
+    return g2 if a / matches > (everywhere - a) / (articles - matches) else -g2
+
+
+def test_distinctive_ranking_puts_the_result_s_own_subjects_first(engine, records):
+    params = {"outlet": ["Harbour Post"], "field": ["place"], "size": ["30"]}
+    by_count = engine.compare(parse_compare(params))
+    ranked = engine.compare(parse_compare({**params, "rank": ["distinctive"]}))
+    assert by_count["columns"][0]["value"] == "Kharkiv"    # every outlet names it
+    assert ranked["columns"][0]["value"] == "Lviv"         # only Harbour Post does
+    matches = [r for r in records if r["outlet"] == "Harbour Post"]
+    named = Counter(p for r in matches for p in r["places"])
+    everywhere = Counter(p for r in records for p in r["places"])
+    scores = [c["g2"] for c in ranked["columns"]]
+    assert scores == sorted(scores, reverse=True)
+    assert {c["value"] for c in ranked["columns"]} == set(named)
+    for column in ranked["columns"]:
+        assert column["collection"] == everywhere[column["value"]]
+        assert column["g2"] == pytest.approx(
+            _g2(named[column["value"]], everywhere[column["value"]], len(matches), len(records)),
+            abs=1e-3)
+    assert ranked["columns"][0]["g2"] > 10.83 > ranked["columns"][-1]["g2"]

@@ -9,7 +9,7 @@ from the checks.
 
 from __future__ import annotations
 
-from newsfacet.search import compare
+from newsfacet.search import compare as comparison
 from newsfacet.search.engine import HIT_FIELDS
 from newsfacet.search.facet_registry import FACETS, MATCHES, exclude_param, match_param
 from newsfacet.search.model import RECORD_FIELDS
@@ -287,11 +287,12 @@ def _compare_schemas() -> dict:
                                 "description": "counts / denominators (null where 0)"},
                   "undated": {**integer, "description": "matching articles without a date: "
                               "counted beside the buckets, never one of them"}}}
-    compare = {"type": "object", "required": ["query", "by", "field", "total", "outlets",
+    compare = {"type": "object", "required": ["query", "by", "field", "rank", "total", "outlets",
                                                "outlets_more", "measures", "rows", "columns",
                                                "cells", "spellings", "timelines"],
                "properties": {
                    "query": {"type": "object"}, "by": {"type": "string"},
+                   "rank": {"type": "string", "enum": list(comparison.RANKS)},
                    "field": {"type": "string"}, "total": integer,
                    "outlets": {**integer, "description": "outlets among the matches"},
                    "outlets_more": {**integer, "description": "outlets not listed as rows"},
@@ -305,8 +306,14 @@ def _compare_schemas() -> dict:
                                                  "articles in the search's date period"},
                                       "attention": number, "params": params}}},
                    "columns": {"type": "array", "items": {
-                       "type": "object", "required": ["value", "count", "outlets", "one_outlet"],
+                       "type": "object", "required": ["value", "count", "collection", "g2",
+                                                      "outlets", "one_outlet"],
                        "properties": {"value": {"type": "string"}, "count": integer,
+                                      "collection": {**integer, "description": "articles of "
+                                                     "the whole collection naming it"},
+                                      "g2": {"type": "number", "description": "signed "
+                                             "log-likelihood G² of the value in the matches "
+                                             "against the other articles"},
                                       "outlets": integer, "one_outlet": {"type": "boolean"}}}},
                    "cells": {"type": "array", "description": "cells[row][column]",
                              "items": {"type": "array", "items": {
@@ -368,15 +375,19 @@ def openapi_document() -> dict:
     compare_params = [p for p in params if p["name"] not in ("page", "per_page", "facet_size")]
     compare_params += [
         _param("by", "what the rows are: outlet (the only choice now)",
-               {"type": "string", "enum": list(compare.BY), "default": "outlet"}),
+               {"type": "string", "enum": list(comparison.BY), "default": "outlet"}),
         _param("field", "what the columns are: the most named values of this facet",
-               {"type": "string", "enum": compare.fields_for("outlet"), "default": "place"}),
-        _param("size", "columns", {"type": "integer", "minimum": 1, "maximum": compare.MAX_SIZE,
-                                   "default": compare.DEFAULT_SIZE}),
+               {"type": "string", "enum": comparison.fields_for("outlet"), "default": "place"}),
+        _param("size", "columns", {"type": "integer", "minimum": 1, "maximum": comparison.MAX_SIZE,
+                                   "default": comparison.DEFAULT_SIZE}),
         _param("rows", "outlets (the most matches first); the articles without an outlet are "
                        "a row of their own", {"type": "integer", "minimum": 1,
-                                              "maximum": compare.MAX_ROWS,
-                                              "default": compare.DEFAULT_ROWS}),
+                                              "maximum": comparison.MAX_ROWS,
+                                              "default": comparison.DEFAULT_ROWS}),
+        _param("rank", "count (default): the most named values are the columns; distinctive: "
+                       "the values most typical of the matches against the whole collection "
+                       "(signed log-likelihood G²)",
+               {"type": "string", "enum": list(comparison.RANKS), "default": "count"}),
         _param("format", "json (default) or csv", {"type": "string", "enum": ["json", "csv"]}),
     ]
     link = {"Link": {"description": 'the next page, as a relative reference: '
