@@ -1,7 +1,7 @@
 """Outlet comparison: who covered a search's subject, naming what, spelling it how, and when.
 
 ``Engine.compare`` answers a ``CompareRequest`` (a search plus ``by``, ``field``, ``size``,
-``rows``) with plain data made here from the value columns (``facets.py``), numpy masks and,
+``rows``, ``rank``) with plain data made here from the value columns (``facets.py``), numpy masks and,
 for the spellings only, a bounded number of stored articles:
 
 - ``rows``: the outlets among the search's matches, most matches first, each with its
