@@ -23,6 +23,7 @@ import numpy as np
 from whoosh import index as windex
 from whoosh import query as wq
 
+from . import compare as comparison
 from . import facet_values
 from .budget import Budget
 from .facet_registry import BY_NAME, FACETS, exclude_param
@@ -318,6 +319,12 @@ class Engine:
                                   status=404)
             return facet_values.value_list(facet, column, _Selection(gen, req).counted(name),
                                            listing)
+
+    def compare(self, creq: "comparison.CompareRequest") -> dict:
+        """Outlets against the most named values of a field for a search, with spellings and
+        timelines (``/api/compare``, ``/compare``; see ``compare.py``)."""
+        with self._generations.use() as gen:
+            return comparison.compare(gen, _Selection(gen, creq.search), creq)
 
     @staticmethod
     def _suggestion(gen: Generation, parsed, budget: Budget) -> str | None:

@@ -243,17 +243,26 @@ class DateColumn:
         return (date.fromordinal(int(days.min()) + 1).isoformat(),
                 date.fromordinal(int(days.max()) + 1).isoformat())
 
-    def histogram(self, mask: np.ndarray, date_from=None, date_to=None, dated=None) -> list[dict]:
-        """Publication-date buckets of ``mask``: years, months or days, whichever suits the
-        span, in date order, then an ``unknown`` bucket. A bucket equal to the requested
-        from/to range is marked selected, as is ``unknown`` under ``dated=unknown``."""
+    def bucket_unit(self, mask: np.ndarray) -> str:
+        """The histogram's bucket for ``mask``: "Y" (years), "M" (months) or "D" (days),
+        whichever suits the span of its known dates."""
+        known = self.days[mask & (self.days != UNKNOWN)]
+        span = int(known.max()) - int(known.min()) if len(known) else 0
+        return "Y" if span > 3 * 365 else "M" if span > 62 else "D"
+
+    def histogram(self, mask: np.ndarray, date_from=None, date_to=None, dated=None,
+                  unit: str | None = None) -> list[dict]:
+        """Publication-date buckets of ``mask``: years, months or days (``unit``, by default
+        ``bucket_unit(mask)``), in date order, then an ``unknown`` bucket. A bucket equal to
+        the requested from/to range is marked selected, as is ``unknown`` under
+        ``dated=unknown``."""
         days = self.days[mask]
         known = days[days != UNKNOWN]
         unknown = int(len(days) - len(known))
         out = []
         if len(known):
-            span = int(known.max()) - int(known.min())
-            unit, width = ("Y", 4) if span > 3 * 365 else ("M", 7) if span > 62 else ("D", 10)
+            unit = unit or self.bucket_unit(mask)
+            width = {"Y": 4, "M": 7, "D": 10}[unit]
             stamps = (np.datetime64("0001-01-01", "D") + known.astype("timedelta64[D]"))
             buckets, counts = np.unique(stamps.astype(f"datetime64[{unit}]"), return_counts=True)
             for bucket, count in zip(buckets, counts):

@@ -31,11 +31,12 @@ PAGES = [
     ("results-all", "/search"),
     ("article", "/articles/{article}?q=Belgorod&place={place}"),
     ("help", "/help"),
+    ("compare", "/compare?q=Belgorod&field=place&measure=attention"),
     ("bad-search", "/search?q=Belgorod+AND+("),
     ("not-found", "/no-such-page"),
 ]
 #: Pages that must not scroll sideways at 320 px.
-REFLOW_PAGES = ("home", "results", "results-all", "article", "bad-search", "not-found")
+REFLOW_PAGES = ("home", "results", "results-all", "article", "bad-search", "not-found", "compare")
 
 
 def _axe_script() -> str:

@@ -26,7 +26,7 @@ from newsfacet.web.app import create_app
 from newsfacet.web.openapi import openapi_document
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-PATHS = ("/api/search", "/api/facets/{name}", "/api/articles/{id}", "/api/export")
+PATHS = ("/api/search", "/api/facets/{name}", "/api/articles/{id}", "/api/export", "/api/compare")
 MAX_EXAMPLES = 60      # per operation: the run stays well under a minute on a shared machine
 
 

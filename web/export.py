@@ -1,4 +1,5 @@
-"""``/api/export``: the whole result set of a search as CSV or JSONL, streamed.
+"""``/api/export``: the whole result set of a search as CSV or JSONL, streamed; and
+``/api/compare``: the outlet comparison of a search as JSON or CSV.
 
 It takes the search's own parameters (every filter applies) plus
 ``format=csv|jsonl`` and writes one record per matching article, in the
@@ -22,10 +23,12 @@ import unicodedata
 from datetime import datetime, timezone
 from urllib.parse import quote
 
-from flask import Blueprint, Response, request, stream_with_context
+from flask import Blueprint, Response, jsonify, request, stream_with_context
+
+from newsfacet.search.compare import parse_compare
 
 from newsfacet.search.model import RECORD_FIELDS
-from newsfacet.search.request import SearchError, SearchRequest, parse_request
+from newsfacet.search.request import SearchError, SearchRequest, parse_request, single_value
 
 from .api import get_engine
 
@@ -116,6 +119,38 @@ def download_name(req: SearchRequest, fmt: str, ascii_only: bool, today: str) ->
     return "-".join(p for p in ("newsfacet", words, today) if p) + "." + fmt
 
 
+#: The comparison's CSV columns (``/api/compare?format=csv``), the denominators named.
+COMPARE_FIELDS = [
+    "section", "outlet", "value", "bucket", "count", "share",
+    "share_denominator (the outlet's matching articles)", "attention",
+    "attention_denominator (cell, outlet timeline: the outlet's articles in the period or "
+    "bucket; value timeline: all articles in the bucket)",
+]
+
+
+def compare_rows(result: dict):
+    """A comparison (``Engine.compare``) as CSV records: one per outlet × value cell
+    (section ``cell``), then one per bucket of each timeline (``outlet timeline``, ``value
+    timeline``, and ``undated`` as its bucket, with no attention). An empty outlet in a cell
+    or outlet timeline row stands for the matching articles without an outlet."""
+    share, share_of, attention, attention_of = COMPARE_FIELDS[5:]
+    for row, cells in zip(result["rows"], result["cells"]):
+        for column, cell in zip(result["columns"], cells):
+            yield {"section": "cell", "outlet": row["value"], "value": column["value"],
+                   "count": cell["count"], share: cell["share"], share_of: row["matches"],
+                   attention: cell["attention"], attention_of: row["period"]}
+    lines = result["timelines"]
+    for section, key, name in (("outlet timeline", "by_outlet", "outlet"),
+                               ("value timeline", "by_value", "value")):
+        for series in lines[key]:
+            for bucket, count, whole, ratio in zip(lines["buckets"], series["counts"],
+                                                   series["denominators"], series["attention"]):
+                yield {"section": section, name: series["value"], "bucket": bucket,
+                       "count": count, attention: ratio, attention_of: whole}
+            yield {"section": section, name: series["value"], "bucket": "undated",
+                   "count": series["undated"]}
+
+
 def _switch(name: str) -> bool:
     """An on/off option: ``1`` on, ``0`` or absent off; anything else is a 400."""
     values = [v.strip() for v in request.args.getlist(name) if v.strip()]
@@ -148,3 +183,25 @@ def export_results():
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(full, safe='')}")
     return response
+
+
+COMPARE_FORMATS = ("json", "csv")
+
+
+@export.get("/api/compare")
+def compare():
+    """Outlets against the most named values of a field for a search (``by``, ``field``,
+    ``size``, ``rows``), with spellings and timelines, as JSON or (``format=csv``) CSV."""
+    fmt = single_value(request.args, "format") or "json"
+    if fmt not in COMPARE_FORMATS:
+        raise SearchError(f"'format' must be json or csv, not {fmt!r}", "format")
+    creq = parse_compare(request.args, ignore=("format",))
+    result = get_engine().compare(creq)
+    if fmt == "json":
+        return jsonify(result)
+    name = download_name(creq.search, "csv", ascii_only=True,
+                         today=datetime.now(timezone.utc).date().isoformat())
+    name = name.replace("newsfacet-", f"newsfacet-compare-{creq.field}-", 1)
+    return Response("".join(csv_lines(compare_rows(result), COMPARE_FIELDS)), headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{name}"'})

@@ -9,6 +9,7 @@ from the checks.
 
 from __future__ import annotations
 
+from newsfacet.search import compare as comparison
 from newsfacet.search.engine import HIT_FIELDS
 from newsfacet.search.facet_registry import FACETS, MATCHES, exclude_param, match_param
 from newsfacet.search.model import RECORD_FIELDS
@@ -263,9 +264,95 @@ def _schemas() -> dict:
             "param": {**_NULLABLE_STRING, "description": "the parameter at fault, if one is"},
             "fix": {**_NULLABLE_STRING, "description": "for a query the query language refuses: "
                     "a query that would run instead (its words as plain text, say), else null"}}}}}
-    return {"Error": error, "SearchResponse": search, "Hit": hit, "Facet": facet,
+    return {**_compare_schemas(), "Error": error, "SearchResponse": search, "Hit": hit, "Facet": facet,
             "FacetValue": facet_value, "FacetValueList": value_list, "DateBucket": date_bucket,
             "Article": article, "ArticleBrief": brief, "Mention": mention}
+
+
+def _compare_schemas() -> dict:
+    """The schemas of ``/api/compare``'s answer (see ``search/compare.py``)."""
+    number, integer = {"type": "number", "nullable": True}, {"type": "integer"}
+    params = {"type": "array", "nullable": True, "items": {"type": "array", "items": {"type": "string"}},
+              "description": "the search this stands for, as query-string pairs; null for the "
+                             "articles without an outlet (no search selects them)"}
+    series = {"type": "object", "required": ["counts", "denominators", "attention", "undated"],
+              "properties": {
+                  "value": {**_NULLABLE_STRING, "description": "the outlet or value; null: "
+                            "the articles without an outlet"},
+                  "counts": {"type": "array", "items": integer,
+                             "description": "matching articles per bucket of 'buckets'"},
+                  "denominators": {"type": "array", "items": integer,
+                                   "description": "the attention's denominator per bucket"},
+                  "attention": {"type": "array", "items": number,
+                                "description": "counts / denominators (null where 0)"},
+                  "undated": {**integer, "description": "matching articles without a date: "
+                              "counted beside the buckets, never one of them"}}}
+    compare = {"type": "object", "required": ["query", "by", "field", "rank", "total", "outlets",
+                                               "outlets_more", "measures", "rows", "columns",
+                                               "cells", "spellings", "timelines"],
+               "properties": {
+                   "query": {"type": "object"}, "by": {"type": "string"},
+                   "rank": {"type": "string", "enum": list(comparison.RANKS)},
+                   "field": {"type": "string"}, "total": integer,
+                   "outlets": {**integer, "description": "outlets among the matches"},
+                   "outlets_more": {**integer, "description": "outlets not listed as rows"},
+                   "measures": {"type": "object", "additionalProperties": {"type": "string"},
+                                "description": "each cell measure and its denominator in words"},
+                   "rows": {"type": "array", "items": {
+                       "type": "object", "required": ["value", "matches", "period", "attention",
+                                                      "params"],
+                       "properties": {"value": _NULLABLE_STRING, "matches": integer,
+                                      "period": {**integer, "description": "the outlet's "
+                                                 "articles in the search's date period"},
+                                      "attention": number, "params": params}}},
+                   "columns": {"type": "array", "items": {
+                       "type": "object", "required": ["value", "count", "collection", "g2",
+                                                      "outlets", "one_outlet"],
+                       "properties": {"value": {"type": "string"}, "count": integer,
+                                      "collection": {**integer, "description": "articles of "
+                                                     "the whole collection naming it"},
+                                      "g2": {"type": "number", "description": "signed "
+                                             "log-likelihood G² of the value in the matches "
+                                             "against the other articles"},
+                                      "outlets": integer, "one_outlet": {"type": "boolean"}}}},
+                   "cells": {"type": "array", "description": "cells[row][column]",
+                             "items": {"type": "array", "items": {
+                                 "type": "object",
+                                 "required": ["count", "share", "attention", "params"],
+                                 "properties": {"count": integer, "share": number,
+                                                "attention": number, "params": params}}}},
+                   "spellings": {"type": "object", "required": ["reads_per_cell", "values"],
+                                 "properties": {
+                                     "reads_per_cell": integer,
+                                     "values": {"type": "array", "items": {
+                                         "type": "object",
+                                         "required": ["value", "forms", "outlets"],
+                                         "properties": {
+                                             "value": {"type": "string"}, "forms": _STRINGS,
+                                             "outlets": {"type": "array", "items": {
+                                                 "type": "object",
+                                                 "required": ["outlet", "articles", "read", "forms"],
+                                                 "properties": {
+                                                     "outlet": _NULLABLE_STRING,
+                                                     "articles": integer, "read": integer,
+                                                     "forms": {"type": "array", "items": {
+                                                         "type": "object",
+                                                         "required": ["form", "count"],
+                                                         "properties": {
+                                                             "form": {"type": "string"},
+                                                             "count": integer}}}}}}}}}}},
+                   "timelines": {"type": "object",
+                                 "required": ["unit", "buckets", "total", "denominators",
+                                              "by_outlet", "by_value"],
+                                 "properties": {
+                                     "unit": {"type": "string", "enum": ["year", "month", "day"]},
+                                     "buckets": _STRINGS, "total": _ref("schemas", "Series"),
+                                     "denominators": {"type": "object"},
+                                     "by_outlet": {"type": "array",
+                                                   "items": _ref("schemas", "Series")},
+                                     "by_value": {"type": "array",
+                                                  "items": _ref("schemas", "Series")}}}}}
+    return {"CompareResponse": compare, "Series": series}
 
 
 def _json(schema_name: str, description: str, **extra) -> dict:
@@ -284,6 +371,24 @@ def openapi_document() -> dict:
                       "(Excel) read it as UTF-8; with format=jsonl it is answered 400", switch),
         _param("paths", "1: include path and paths, the files on the server each article was "
                         "read from; left out otherwise", switch),
+    ]
+    compare_params = [p for p in params if p["name"] not in ("page", "per_page", "facet_size")]
+    compare_params += [
+        _param("by", "what the rows are: outlet (the only choice now)",
+               {"type": "string", "enum": list(comparison.BY), "default": "outlet"}),
+        _param("field", "what the columns are: the most named values of this facet",
+               {"type": "string", "enum": comparison.fields_for("outlet"), "default": "place"}),
+        _param("size", "columns", {"type": "integer", "minimum": 1, "maximum": comparison.MAX_SIZE,
+                                   "default": comparison.DEFAULT_SIZE}),
+        _param("rows", "outlets (the most matches first); the articles without an outlet are "
+                       "a row of their own", {"type": "integer", "minimum": 1,
+                                              "maximum": comparison.MAX_ROWS,
+                                              "default": comparison.DEFAULT_ROWS}),
+        _param("rank", "count (default): the most named values are the columns; distinctive: "
+                       "the values most typical of the matches against the whole collection "
+                       "(signed log-likelihood G²)",
+               {"type": "string", "enum": list(comparison.RANKS), "default": "count"}),
+        _param("format", "json (default) or csv", {"type": "string", "enum": ["json", "csv"]}),
     ]
     link = {"Link": {"description": 'the next page, as a relative reference: '
                                     '</api/search?...>; rel="next"',
@@ -352,6 +457,18 @@ def openapi_document() -> dict:
                             "headers": disposition,
                             "content": {"text/csv": {"schema": {"type": "string"}},
                                         "application/x-ndjson": {"schema": {"type": "string"}}}},
+                    **_errors("400", "413", "414", "503")}}},
+            "/api/compare": {"get": {
+                "summary": "Outlets against the most named values of a field for a search: "
+                           "counts, shares, attention, spellings and timelines",
+                "operationId": "compare", "parameters": compare_params,
+                "responses": {
+                    "200": {"description": "the comparison as JSON, or with format=csv one row "
+                                           "per outlet × value cell and per timeline bucket, "
+                                           "the denominators named in the header",
+                            "content": {"application/json": {
+                                "schema": _ref("schemas", "CompareResponse")},
+                                "text/csv": {"schema": {"type": "string"}}}},
                     **_errors("400", "413", "414", "503")}}},
             "/api/openapi.json": {"get": {
                 "summary": "This document", "operationId": "openapi",

@@ -1,5 +1,5 @@
-"""The HTML pages: home (``/``), results (``/search``), article (``/articles/<id>``) and the
-query syntax (``/help``).
+"""The HTML pages: home (``/``), results (``/search``), article (``/articles/<id>``), the
+outlet comparison (``/compare``) and the query syntax (``/help``).
 
 Each view asks the engine for the same data the JSON API returns and renders
 it; the pages hold no search logic. The URL is the whole state, so every
@@ -13,11 +13,13 @@ from dataclasses import replace
 
 from flask import Blueprint, render_template, request, url_for
 
-from newsfacet.search.facet_registry import BY_MENTION, FACETS, exclude_param, match_param
+from newsfacet.search.compare import fields_for, parse_compare
+from newsfacet.search.facet_registry import BY_MENTION, BY_NAME, FACETS, exclude_param, match_param
 from newsfacet.search.query import STOP_WORDS
-from newsfacet.search.request import SearchError, parse_request
+from newsfacet.search.request import SearchError, parse_request, single_value
 
 from . import help as query_help
+from . import timelines
 from .api import get_engine
 from .histogram import build_histogram, date_inputs
 from .marking import mark_text, marked_spans
@@ -212,6 +214,72 @@ def _search_trail(engine, article_id: str) -> dict | None:
     return {"back": back, "position": place["position"], "total": place["total"],
             "previous": place["previous"], "previous_href": article_href(place["previous"]),
             "next": place["next"], "next_href": article_href(place["next"])}
+#: The compare page's measures: parameter value, the switch's label, the denominator in words.
+COMPARE_MEASURES = {
+    "count": ("Articles", "the number of the outlet's matching articles that name the value"),
+    "share": ("Share of the outlet's matches",
+              "those articles divided by all of the outlet's articles that match the search"),
+    "attention": ("Attention",
+                  "those articles divided by all of the outlet's articles in the period, "
+                  "whatever they are about"),
+}
+
+
+def _matrix(result: dict, measure: str) -> list[dict]:
+    """The compare table's rows: the outlet (and its search), its matches, and each cell's
+    shown text and search."""
+    out = []
+    for row, cells in zip(result["rows"], result["cells"]):
+        shown = [{"text": ('{:,}'.format(c["count"]) if measure == "count"
+                           else timelines.percent(c[measure])),
+                  "count": c["count"],
+                  "href": SearchLinks(c["params"]).here() if c["params"] else None}
+                 for c in cells]
+        out.append({"name": row["value"], "matches": row["matches"], "period": row["period"],
+                    "attention": timelines.percent(row["attention"]),
+                    "href": SearchLinks(row["params"]).here() if row["params"] else None,
+                    "cells": shown})
+    return out
+
+
+@pages.get("/compare")
+def compare():
+    """The outlets matching a search against the most named values of a field: the matrix
+    (counts, shares or attention), the spellings each outlet uses, and timelines."""
+    try:
+        measure = single_value(request.args, "measure") or "count"
+        if measure not in COMPARE_MEASURES:
+            raise SearchError(f"'measure' must be one of {', '.join(COMPARE_MEASURES)}, not "
+                              f"{measure!r}", "measure")
+        creq = parse_compare(request.args, ignore=("measure",))
+        result = get_engine().compare(creq)
+    except SearchError as exc:
+        if exc.status != 400:
+            raise
+        return render_template("compare.html", error=exc, q=request.args.get("q", "")), 400
+    links = SearchLinks(creq.to_params() + ([("measure", measure)] if measure != "count" else []),
+                        url_for("pages.compare"))
+    lines = result["timelines"]
+    attention = measure == "attention"
+    return render_template(
+        "compare.html", error=None, q=creq.search.q, result=result, links=links,
+        measure=measure, measures=COMPARE_MEASURES, facet=BY_NAME[creq.field],
+        fields=[BY_NAME[name] for name in fields_for(creq.by)],
+        matrix=_matrix(result, measure),
+        search_params=creq.search.to_params(),
+        search_href=SearchLinks(creq.search.to_params()).here(),
+        api_href=SearchLinks(creq.to_params()).here(url_for("export.compare")),
+        axis=timelines.axis(lines["buckets"]),
+        by_outlet=timelines.charts(lines["by_outlet"], lines["buckets"], attention,
+                                   lambda s: next(r["params"] for r in result["rows"]
+                                                  if r["value"] == s["value"]),
+                                   "all of the outlet's articles then"),
+        by_value=timelines.charts(lines["by_value"], lines["buckets"], attention,
+                                  lambda s: [*creq.search.to_params(), (creq.field, s["value"])]
+                                  if creq.field not in creq.search.filters else None,
+                                  "all articles then"))
+
+
 @pages.get("/help")
 def help():
     """The query syntax, each construction with example searches."""

@@ -1,0 +1,309 @@
+"""Outlet comparison: who covered a search's subject, naming what, spelling it how, and when.
+
+``Engine.compare`` answers a ``CompareRequest`` (a search plus ``by``, ``field``, ``size``,
+``rows``, ``rank``) with plain data made here from the value columns (``facets.py``), numpy masks and,
+for the spellings only, a bounded number of stored articles:
+
+- ``rows``: the outlets among the search's matches, most matches first, each with its
+  ``matches`` and its ``period`` (all of its articles in the search's date period: the
+  ``from``/``to``/``dated`` bounds and any ``date:`` clause of the query, ignoring the rest
+  of the query and the filters).
+- ``columns``: the values of ``field`` named among the matches, the most named first, or with
+  ``rank=distinctive`` the most distinctive first (``distinctiveness``).
+- ``cells[row][column]``: ``count`` (matching articles of the outlet naming the value),
+  ``share`` (count / the outlet's matches) and ``attention`` (count / the outlet's
+  articles in the period: Media Cloud's per-outlet normalisation), and ``params``, the
+  search the cell stands for (its total is the cell's count).
+- ``spellings``: for values of a field found in the text (places, people, organisations),
+  the written forms each outlet uses, read from the stored mentions of at most
+  ``SPELLING_READS`` matching articles per outlet and value (the first in index order).
+- ``timelines``: the ``published`` histogram of the matches split by outlet and by column
+  value, on the buckets of the whole result, with the denominators of the attention shares.
+
+Every measure names its denominator in ``measures`` so that no front end shows an
+unlabelled percentage.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .facet_registry import BY_NAME
+from .facets import UNKNOWN
+from .request import (SearchError, SearchRequest, param_values, parse_request, single_value,
+                      whole_number)
+
+BY = ("outlet",)                       # what the rows are
+DEFAULT_SIZE, MAX_SIZE = 10, 30        # columns: the most named values
+DEFAULT_ROWS, MAX_ROWS = 20, 100       # rows: the outlets with most matches
+SPELLING_READS = 10                    # stored articles read per outlet × value for spellings
+SPELLING_VALUES = 10                   # columns whose spellings are read (the first ones)
+RANKS = ("count", "distinctive")       # how columns are chosen and ordered
+#: The comparison's own parameters besides the search's.
+PARAMS = ("by", "field", "size", "rows", "rank")
+#: Each measure of a cell and what it is divided by, in plain words.
+MEASURES = {
+    "count": "matching articles of the outlet that name the value",
+    "share": "divided by the outlet's matching articles",
+    "attention": "divided by all of the outlet's articles in the period",
+}
+
+
+@dataclass
+class CompareRequest:
+    """A comparison: the search whose matches are compared, and how."""
+
+    search: SearchRequest
+    by: str = "outlet"
+    field: str = "place"
+    size: int = DEFAULT_SIZE
+    rows: int = DEFAULT_ROWS
+    rank: str = "count"
+
+    def to_params(self) -> list[tuple[str, str]]:
+        """The canonical query string of the comparison (the search's, then its own)."""
+        pairs = [(k, v) for k, v in self.search.to_params() if k not in ("page", "per_page")]
+        pairs += [("by", self.by), ("field", self.field)]
+        if self.size != DEFAULT_SIZE:
+            pairs.append(("size", str(self.size)))
+        if self.rows != DEFAULT_ROWS:
+            pairs.append(("rows", str(self.rows)))
+        if self.rank != "count":
+            pairs.append(("rank", self.rank))
+        return pairs
+
+
+def fields_for(by: str) -> list[str]:
+    """The facets a comparison by ``by`` may take as its columns: every other one."""
+    return [name for name in BY_NAME if name != by]
+
+
+def parse_compare(params, ignore=()) -> CompareRequest:
+    """Validate a comparison's query string; ``ignore``: a front end's own parameters
+    (``format``, ``measure``). A bad value is a ``SearchError`` naming the parameter."""
+    search = parse_request({k: param_values(params, k) for k in params.keys()
+                            if k not in PARAMS}, ignore=ignore)
+    by = single_value(params, "by") or "outlet"
+    if by not in BY:
+        raise SearchError(f"'by' must be {' or '.join(BY)}, not {by!r}", "by")
+    field = single_value(params, "field") or "place"
+    if field not in fields_for(by):
+        raise SearchError(f"'field' must be one of {', '.join(fields_for(by))}, not {field!r}",
+                          "field")
+    rank = single_value(params, "rank") or "count"
+    if rank not in RANKS:
+        raise SearchError(f"'rank' must be count (the most named values first) or distinctive "
+                          f"(the values most typical of the matches against the whole "
+                          f"collection first), not {rank!r}", "rank")
+    return CompareRequest(
+        search=search, by=by, field=field,
+        size=whole_number(params, "size", DEFAULT_SIZE, 1, MAX_SIZE),
+        rows=whole_number(params, "rows", DEFAULT_ROWS, 1, MAX_ROWS), rank=rank)
+
+
+def distinctiveness(named: np.ndarray, everywhere: np.ndarray, matches: int,
+                    articles: int) -> np.ndarray:
+    """How typical each value is of the matches against the whole collection: Dunning's
+    log-likelihood ratio G² of the 2 × 2 table (matching or not × naming the value or not),
+    counted in articles, signed: positive when the value's share of the matches is above its
+    share of the other articles, negative when below.
+
+    ``named``: each value's matching articles naming it; ``everywhere``: its articles in the
+    whole collection; ``matches`` and ``articles``: the totals. G² above 3.84 is significant
+    at p < 0.05 (one degree of freedom), above 10.83 at p < 0.001.
+    """
+    a = named.astype(np.float64)
+    b = everywhere.astype(np.float64) - a            # naming it, not matching
+    c = matches - a                                   # matching, not naming it
+    d = (articles - matches) - b                      # neither
+    total = float(articles) or 1.0
+    g2 = np.zeros_like(a)
+    for observed, row, column in ((a, matches, a + b), (b, articles - matches, a + b),
+                                  (c, matches, c + d), (d, articles - matches, c + d)):
+        expected = row * column / total
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g2 += np.where(observed > 0, observed * np.log(observed / expected), 0.0)
+    rest = articles - matches
+    over = a * rest > b * matches if rest else np.ones_like(a, dtype=bool)
+    return np.where(over, 2 * g2, -2 * g2)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def row_search(req: SearchRequest, by: str, row: str) -> SearchRequest:
+    """The search of one row: ``req`` with only outlet ``row``."""
+    match = {k: v for k, v in req.match.items() if k != by}
+    return replace(req, filters={**req.filters, by: [row]}, match=match, page=1)
+
+
+def cell_search(req: SearchRequest, by: str, row: str, field: str, value: str) -> SearchRequest | None:
+    """The search a cell stands for: ``req`` with only outlet ``row`` and value ``value`` of
+    ``field`` as well. None when no query string says it: the request selects several
+    values of ``field`` as "any of", and the cell's value is not one of them."""
+    req = row_search(req, by, row)
+    filters, match = dict(req.filters), dict(req.match)
+    chosen = filters.get(field, [])
+    if not chosen or match.get(field) == "all":
+        filters[field] = list(dict.fromkeys([*chosen, value]))
+    elif len(chosen) == 1:
+        filters[field] = list(dict.fromkeys([*chosen, value]))
+        if len(filters[field]) > 1:
+            match[field] = "all"
+    elif value in chosen:
+        filters[field] = [value]
+    else:
+        return None
+    return replace(req, filters=filters, match=match, page=1)
+
+
+def _params(req: SearchRequest | None) -> list[list[str]] | None:
+    return [[k, v] for k, v in req.to_params()] if req is not None else None
+
+
+def compare(gen, sel, creq: CompareRequest) -> dict:
+    """The comparison's plain data (see the module's docstring); ``sel`` is the engine's
+    selection of ``creq.search`` on generation ``gen``."""
+    cols = gen.columns
+    final = sel.final
+    by_col = cols.fields.get(creq.by)
+    col = cols.fields.get(creq.field)
+    if by_col is None or col is None:
+        missing = creq.by if by_col is None else creq.field
+        raise SearchError(f"this index has no {missing} values; rebuild it with this version "
+                          "of newsfacet", "field" if missing == creq.field else "by")
+    period = cols.live.copy()
+    if sel.date_mask is not None:
+        period &= sel.date_mask
+    for start, stop in sel.parsed.dates:
+        period &= cols.dates.between(start, stop)
+
+    row_counts = by_col.counts(final)
+    period_counts = by_col.counts(period)
+    present = np.flatnonzero(row_counts)
+    order = present[np.lexsort((present, -row_counts[present]))][:creq.rows]
+    row_values: list[str | None] = [by_col.values[r] for r in order]
+    matches = [int(row_counts[r]) for r in order]
+    in_period = [int(period_counts[r]) for r in order]
+    without = int(np.count_nonzero(final & ~by_col.has_value))
+    if without:   # the matches without an outlet: a row of their own, last, with no link
+        row_values.append(None)
+        matches.append(without)
+        in_period.append(int(np.count_nonzero(period & ~by_col.has_value)))
+    rows = [{"value": v, "matches": m, "period": p, "attention": _ratio(m, p),
+             "params": _params(row_search(creq.search, creq.by, v) if v is not None else None)}
+            for v, m, p in zip(row_values, matches, in_period)]
+
+    value_counts = col.counts(final)
+    named = np.flatnonzero(value_counts)
+    scores = distinctiveness(value_counts[named], col.frequency[named], int(final.sum()),
+                             int(cols.live.sum()))
+    first = -scores if creq.rank == "distinctive" else -value_counts[named]
+    by_rank = np.lexsort((named, -col.frequency[named], -value_counts[named], first))
+    ranked, scores = named[by_rank], scores[by_rank]
+    columns, cells, masks = [], [[] for _ in rows], []
+    for v, score in zip(ranked[:creq.size], scores.tolist()):
+        value = col.values[v]
+        mask = final & col.docs_with([value], cols.size)
+        per_outlet = by_col.counts(mask)
+        outlets = int(np.count_nonzero(per_outlet))
+        columns.append({"value": value, "count": int(value_counts[v]),
+                        "collection": int(col.frequency[v]), "g2": round(score, 3),
+                        "outlets": outlets, "one_outlet": outlets == 1})
+        masks.append(mask)
+        counts = [int(per_outlet[r]) for r in order]
+        if without:
+            counts.append(int(np.count_nonzero(mask & ~by_col.has_value)))
+        for i, (row, count) in enumerate(zip(row_values, counts)):
+            cell_req = (cell_search(creq.search, creq.by, row, creq.field, value)
+                        if row is not None else None)
+            cells[i].append({"count": count, "share": _ratio(count, matches[i]),
+                             "attention": _ratio(count, in_period[i]),
+                             "params": _params(cell_req)})
+    return {
+        "query": creq.search.echo(), "by": creq.by, "field": creq.field, "rank": creq.rank,
+        "total": int(final.sum()), "outlets": len(present),
+        "outlets_more": max(0, len(present) - len(order)),
+        "measures": MEASURES, "rows": rows, "columns": columns, "cells": cells,
+        "spellings": spellings(gen, creq, by_col, col, row_values, columns, masks),
+        "timelines": timelines(cols, by_col, final, period, row_values, columns, masks),
+    }
+
+
+def _row_mask(by_col, row: str | None, size: int) -> np.ndarray:
+    """The articles of one row: those of outlet ``row``, or (None) those without an outlet."""
+    return by_col.docs_with([row], size) if row is not None else ~by_col.has_value
+
+
+def spellings(gen, creq: CompareRequest, by_col, col, row_values, columns, masks) -> dict:
+    """Which written forms each outlet uses for each column value (a field found in the
+    text only; others: ``values`` empty), from the stored mentions of at most
+    ``SPELLING_READS`` matching articles per outlet and value (the first in index order)."""
+    facet = BY_NAME[creq.field]
+    out = {"reads_per_cell": SPELLING_READS, "values": []}
+    if facet.mention is None:
+        return out
+    size = gen.columns.size
+    for column, mask in list(zip(columns, masks))[:SPELLING_VALUES]:
+        names = set(col.index_values([column["value"]]))
+        outlets = []
+        for row in row_values:
+            docs = np.flatnonzero(mask & _row_mask(by_col, row, size))
+            if not len(docs):
+                continue
+            forms: dict[str, int] = {}
+            read = docs[:SPELLING_READS]
+            for docnum in read.tolist():
+                meta = json.loads(gen.searcher.stored_fields(docnum)["meta"])
+                for m in meta.get("mentions") or []:
+                    if m.get("type") == facet.mention and m.get("name") in names and m.get("text"):
+                        forms[m["text"]] = forms.get(m["text"], 0) + 1
+            outlets.append({"outlet": row, "articles": int(len(docs)),
+                            "read": int(len(read)),
+                            "forms": [{"form": f, "count": n} for f, n in
+                                      sorted(forms.items(), key=lambda p: (-p[1], p[0]))]})
+        all_forms = sorted({f["form"] for o in outlets for f in o["forms"]})
+        out["values"].append({"value": column["value"], "forms": all_forms, "outlets": outlets})
+    return out
+
+
+def timelines(cols, by_col, final, period, row_values, columns, masks) -> dict:
+    """The matches' publication-date histogram on one bucket list (the whole result's unit),
+    split by outlet and by column value, as counts and attention shares.
+
+    An outlet's attention in a bucket is its matches there divided by all of its articles
+    there (in the period); a value's is its matches there divided by all articles of the
+    collection there (in the period). Undated articles are counted beside, never as a bucket.
+    """
+    dates = cols.dates
+    unit = dates.bucket_unit(final)
+    buckets = [b["value"] for b in dates.histogram(final, unit=unit) if b["value"] != "unknown"]
+
+    def series(mask, denominator_mask) -> dict:
+        counts = _aligned(dates.histogram(mask, unit=unit), buckets)
+        whole = _aligned(dates.histogram(denominator_mask, unit=unit), buckets)
+        return {"counts": counts, "denominators": whole,
+                "attention": [_ratio(c, w) for c, w in zip(counts, whole)],
+                "undated": int(np.count_nonzero(mask & (dates.days == UNKNOWN)))}
+
+    size = cols.size
+    by_outlet = []
+    for row in row_values:
+        own = _row_mask(by_col, row, size)
+        by_outlet.append({"value": row, **series(final & own, period & own)})
+    by_value = [{"value": c["value"], **series(m, period)} for c, m in zip(columns, masks)]
+    return {"unit": {"Y": "year", "M": "month", "D": "day"}[unit], "buckets": buckets,
+            "total": series(final, period),
+            "denominators": {"by_outlet": "all of the outlet's articles in the bucket",
+                             "by_value": "all articles in the bucket"},
+            "by_outlet": by_outlet, "by_value": by_value}
+
+
+def _aligned(histogram: list[dict], buckets: list[str]) -> list[int]:
+    """A histogram's counts on the bucket list ``buckets`` (0 where it has none)."""
+    counts = {b["value"]: b["count"] for b in histogram}
+    return [int(counts.get(b, 0)) for b in buckets]

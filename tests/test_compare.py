@@ -1,0 +1,275 @@
+"""The outlet comparison (``Engine.compare``): every matrix cell, spelling and timeline bucket
+checked against counts made by hand from ``newsfacet export`` records, on a collection of our
+own (tests/comparecorpus.py) where outlets spell Kharkiv and Kyiv differently."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections import Counter
+
+import pytest
+from comparecorpus import write
+from frontends import exported
+
+from newsfacet.search.compare import SPELLING_READS, parse_compare
+from newsfacet.search.engine import Engine
+from newsfacet.search.indexer import index_paths
+from newsfacet.search.request import SearchError, parse_request
+from newsfacet.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("compare")
+    index_paths([write(folder)], folder / "index", workers=1)
+    return folder / "index"
+
+
+@pytest.fixture(scope="module")
+def engine(index_dir):
+    return Engine(index_dir)
+
+
+@pytest.fixture(scope="module")
+def records(index_dir):
+    return exported(index_dir)
+
+
+def _drone(rec) -> bool:
+    return bool(re.search(r"\bdrone\b", f"{rec['title']} {rec['text']}", re.I))
+
+
+def _in_period(rec, start=None, stop=None) -> bool:
+    if start is None and stop is None:
+        return True
+    return rec["published"] is not None and start <= rec["published"][:7] <= stop
+
+
+def _check_matrix(result, matches, period):
+    """Rows, columns and cells of ``result`` against the matching and period records."""
+    outlets = Counter(r["outlet"] for r in matches)
+    in_period = Counter(r["outlet"] for r in period)
+    assert result["total"] == len(matches)
+    assert [(row["value"], row["matches"]) for row in result["rows"]] == \
+        sorted(((o, n) for o, n in outlets.items() if o), key=lambda p: (-p[1], p[0])) + \
+        ([(None, outlets[None])] if outlets[None] else [])
+    names = Counter(p for r in matches for p in r["places"])
+    counts = [c["count"] for c in result["columns"]]
+    assert counts == sorted(counts, reverse=True)
+    shown = {c["value"] for c in result["columns"]}
+    assert all(n <= counts[-1] for v, n in names.items() if v not in shown)
+    for column in result["columns"]:
+        assert column["count"] == names[column["value"]]
+        naming = {r["outlet"] for r in matches if column["value"] in r["places"] and r["outlet"]}
+        assert column["outlets"] == len(naming) and column["one_outlet"] == (len(naming) == 1)
+    for row, cells in zip(result["rows"], result["cells"]):
+        assert row["period"] == in_period[row["value"]]
+        assert row["attention"] == round(row["matches"] / row["period"], 4)
+        for column, cell in zip(result["columns"], cells):
+            count = sum(1 for r in matches
+                        if r["outlet"] == row["value"] and column["value"] in r["places"])
+            assert cell["count"] == count
+            assert cell["share"] == round(count / row["matches"], 4)
+            assert cell["attention"] == round(count / in_period[row["value"]], 4)
+
+
+def test_matrix_equals_counts_by_hand(engine, records):
+    result = engine.compare(parse_compare({"q": ["drone"], "field": ["place"]}))
+    matches = [r for r in records if _drone(r)]
+    _check_matrix(result, matches, records)
+    assert {c["value"] for c in result["columns"]} >= {"Kharkiv", "Kyiv", "Lviv"}
+    lviv = next(c for c in result["columns"] if c["value"] == "Lviv")
+    assert lviv["one_outlet"]
+    assert result["rows"][-1]["value"] is None and result["rows"][-1]["params"] is None
+
+
+def test_attention_counts_the_period_only(engine, records):
+    params = {"q": ["drone"], "field": ["place"], "from": ["2024-02"], "to": ["2024-04"]}
+    result = engine.compare(parse_compare(params))
+    matches = [r for r in records if _drone(r) and _in_period(r, "2024-02", "2024-04")]
+    period = [r for r in records if _in_period(r, "2024-02", "2024-04")]
+    _check_matrix(result, matches, period)
+    assert any(row["period"] < sum(1 for r in records if r["outlet"] == row["value"])
+               for row in result["rows"])
+
+
+@pytest.mark.parametrize("extra", [{}, {"place": ["Kharkov"]}, {"outlet": ["Eastern Wire"]},
+                                   {"place": ["Kyiv"], "place_match": ["all"]}])
+def test_every_cell_links_to_a_search_with_its_count(engine, extra):
+    result = engine.compare(parse_compare({"q": ["drone"], "field": ["place"], **extra}))
+    assert result["cells"]
+    for row, cells in zip(result["rows"], result["cells"]):
+        if row["params"] is not None:
+            assert _total(engine, row["params"]) == row["matches"]
+        for cell in cells:
+            if row["value"] is None:
+                assert cell["params"] is None
+                continue
+            assert _total(engine, cell["params"]) == cell["count"]
+
+
+def _total(engine, params) -> int:
+    query = {}
+    for k, v in params:
+        query.setdefault(k, []).append(v)
+    return engine.search(parse_request(query))["total"]
+
+
+def test_spellings_per_outlet_from_the_mentions(engine, records):
+    result = engine.compare(parse_compare({"q": ["drone"], "field": ["place"]}))
+    matches = [r for r in records if _drone(r)]
+    spelt = {v["value"]: v for v in result["spellings"]["values"]}
+    assert spelt["Kharkiv"]["forms"] == ["Kharkiv", "Kharkov"]
+    by_outlet = {o["outlet"]: [f["form"] for f in o["forms"]] for o in spelt["Kharkiv"]["outlets"]}
+    assert by_outlet["Eastern Wire"] == by_outlet["Harbour Post"] == ["Kharkov"]
+    assert by_outlet["Dnipro Daily"] == by_outlet["Morning Ledger"] == ["Kharkiv"]
+    for value in spelt.values():
+        for outlet in value["outlets"]:
+            chosen = [r for r in matches if r["outlet"] == outlet["outlet"]
+                      and value["value"] in r["places"]]
+            assert outlet["articles"] == len(chosen)
+            assert outlet["read"] == min(len(chosen), SPELLING_READS)
+            if outlet["read"] == len(chosen):
+                forms = Counter(m["text"] for r in chosen for m in r["mentions"]
+                                if m["type"] == "place" and m["name"] == value["value"])
+                assert {f["form"]: f["count"] for f in outlet["forms"]} == forms
+
+
+def test_no_spellings_for_metadata(engine):
+    result = engine.compare(parse_compare({"q": ["drone"], "field": ["author"]}))
+    assert result["spellings"]["values"] == []
+
+
+def test_timelines_equal_counts_by_hand(engine, records):
+    result = engine.compare(parse_compare({"q": ["drone"], "field": ["place"]}))
+    lines = result["timelines"]
+    matches = [r for r in records if _drone(r)]
+    assert lines["unit"] == "month"
+    assert lines["buckets"] == sorted({r["published"][:7] for r in matches if r["published"]})
+    assert "unknown" not in lines["buckets"]
+
+    def check(series, chosen, whole):
+        assert series["counts"] == [sum(1 for r in chosen if (r["published"] or "")[:7] == b)
+                                    for b in lines["buckets"]]
+        assert series["denominators"] == [sum(1 for r in whole if (r["published"] or "")[:7] == b)
+                                          for b in lines["buckets"]]
+        assert series["undated"] == sum(1 for r in chosen if not r["published"])
+        assert series["attention"] == [round(c / w, 4) if w else None
+                                       for c, w in zip(series["counts"], series["denominators"])]
+
+    check(lines["total"], matches, records)
+    assert [s["value"] for s in lines["by_outlet"]] == [row["value"] for row in result["rows"]]
+    for series in lines["by_outlet"]:
+        check(series, [r for r in matches if r["outlet"] == series["value"]],
+              [r for r in records if r["outlet"] == series["value"]])
+    for series in lines["by_value"]:
+        check(series, [r for r in matches if series["value"] in r["places"]], records)
+    assert sum(s["undated"] for s in lines["by_outlet"]) == lines["total"]["undated"] > 0
+
+
+@pytest.mark.parametrize("params, param", [
+    ({"by": ["author"]}, "by"), ({"field": ["outlet"]}, "field"), ({"field": ["colour"]}, "field"),
+    ({"size": ["0"]}, "size"), ({"size": ["many"]}, "size"), ({"rows": ["1000"]}, "rows"),
+    ({"field": ["place", "person"]}, "field"), ({"colour": ["red"]}, "colour"),
+    ({"from": ["2024-13"]}, "from"), ({"rank": ["best"]}, "rank"),
+])
+def test_bad_requests_name_the_parameter(params, param):
+    with pytest.raises(SearchError) as err:
+        parse_compare(params)
+    assert err.value.param == param and err.value.status == 400
+
+
+def test_sample_corpus_shows_who_writes_kharkov_and_who_kharkiv(sample_index):
+    result = Engine(sample_index).compare(parse_compare({"q": ["belgorod"], "field": ["place"]}))
+    kharkiv = next(v for v in result["spellings"]["values"] if v["value"] == "Kharkiv")
+    forms = {o["outlet"]: [f["form"] for f in o["forms"]] for o in kharkiv["outlets"]}
+    assert forms["Global Research"] == forms["Strategic Culture Foundation"] == ["Kharkov"]
+    assert forms[None] == ["Kharkiv"]   # the sample's article without an outlet
+
+
+@pytest.fixture(scope="module")
+def client(index_dir):
+    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
+
+
+def test_api_is_the_engine_s_answer(client, engine):
+    response = client.get("/api/compare?q=drone&by=outlet&field=place&size=5")
+    assert response.status_code == 200
+    expected = engine.compare(parse_compare({"q": ["drone"], "field": ["place"], "size": ["5"]}))
+    assert response.get_json() == json.loads(json.dumps(expected))
+
+
+def test_csv_parses_back_to_the_cells_and_timelines(client, engine):
+    response = client.get("/api/compare?q=drone&field=place&format=csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8"))))
+    header = list(rows[0])
+    assert any("outlet's matching articles" in h for h in header)
+    assert any("articles in the period" in h for h in header)
+    result = engine.compare(parse_compare({"q": ["drone"], "field": ["place"]}))
+    cells = [r for r in rows if r["section"] == "cell"]
+    assert len(cells) == len(result["rows"]) * len(result["columns"])
+    expected = {(row["value"] or "", column["value"]): cell
+                for row, line in zip(result["rows"], result["cells"])
+                for column, cell in zip(result["columns"], line)}
+    for r in cells:
+        cell = expected[(r["outlet"], r["value"])]
+        assert int(r["count"]) == cell["count"]
+        assert float(r["share"]) == cell["share"] and float(r["attention"]) == cell["attention"]
+    lines = result["timelines"]
+    outlet_rows = [r for r in rows if r["section"] == "outlet timeline"]
+    assert len(outlet_rows) == len(lines["by_outlet"]) * (len(lines["buckets"]) + 1)
+    for series in lines["by_outlet"]:
+        mine = {r["bucket"]: int(r["count"]) for r in outlet_rows
+                if r["outlet"] == (series["value"] or "")}
+        assert [mine[b] for b in lines["buckets"]] == series["counts"]
+        assert mine["undated"] == series["undated"]
+    assert {r["value"] for r in rows if r["section"] == "value timeline"} == \
+        {c["value"] for c in result["columns"]}
+
+
+@pytest.mark.parametrize("query, param", [
+    ("field=plac", "field"), ("by=place", "by"), ("size=31", "size"), ("format=xml", "format"),
+    ("q=drone&colour=red", "colour"), ("q=(drone", "q"),
+])
+def test_api_errors_have_the_error_shape(client, query, param):
+    response = client.get(f"/api/compare?{query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["param"] == param and error["message"]
+
+
+def _g2(a: int, everywhere: int, matches: int, articles: int) -> float:
+    """Dunning's G² of the 2 × 2 table, signed, computed the long way."""
+    table = [[a, matches - a], [everywhere - a, articles - matches - (everywhere - a)]]
+    rows = [sum(r) for r in table]
+    cols = [table[0][j] + table[1][j] for j in range(2)]
+    g2 = 2 * sum(table[i][j] * math.log(table[i][j] / (rows[i] * cols[j] / articles))
+                  for i in range(2) for j in range(2) if table[i][j])
+    return g2 if a / matches > (everywhere - a) / (articles - matches) else -g2
+
+
+def test_distinctive_ranking_puts_the_result_s_own_subjects_first(engine, records):
+    params = {"outlet": ["Harbour Post"], "field": ["place"], "size": ["30"]}
+    by_count = engine.compare(parse_compare(params))
+    ranked = engine.compare(parse_compare({**params, "rank": ["distinctive"]}))
+    assert by_count["columns"][0]["value"] == "Kharkiv"    # every outlet names it
+    assert ranked["columns"][0]["value"] == "Lviv"         # only Harbour Post does
+    matches = [r for r in records if r["outlet"] == "Harbour Post"]
+    named = Counter(p for r in matches for p in r["places"])
+    everywhere = Counter(p for r in records for p in r["places"])
+    scores = [c["g2"] for c in ranked["columns"]]
+    assert scores == sorted(scores, reverse=True)
+    assert {c["value"] for c in ranked["columns"]} == set(named)
+    for column in ranked["columns"]:
+        assert column["collection"] == everywhere[column["value"]]
+        assert column["g2"] == pytest.approx(
+            _g2(named[column["value"]], everywhere[column["value"]], len(matches), len(records)),
+            abs=1e-3)
+    assert ranked["columns"][0]["g2"] > 10.83 > ranked["columns"][-1]["g2"]
