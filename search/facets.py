@@ -19,7 +19,8 @@ from rapidfuzz import fuzz, process
 from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 from .settings import SETTINGS
-from .whoosh_internals import (field_lengths, numeric_column, posting_ids, posting_weights,
+from .stories import SIGNATURE_BYTES, Stories, group
+from .whoosh_internals import (field_lengths, fixed_bytes_column, numeric_column, posting_ids, posting_weights,
                                segment_postings)
 
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
@@ -166,6 +167,24 @@ class ValueColumn:
         picked = self.by_doc[offsets + np.arange(total)]
         return np.bincount(picked, minlength=len(self.values))
 
+    def values_of(self, docnum: int) -> list[str]:
+        """The values document ``docnum`` holds."""
+        return [self.values[o] for o in self.by_doc[self.starts[docnum]:self.starts[docnum + 1]]]
+
+    def story_counts(self, mask: np.ndarray, stories: Stories) -> np.ndarray:
+        """How many distinct stories the documents in ``mask`` holding each value belong to
+        (indexed by ordinal): articles in stories of one count as they are, the others
+        once per (value, story)."""
+        counts = self.counts(mask & ~stories.multi)
+        several = mask & stories.multi
+        picked = several[self.docs]
+        if picked.any():
+            pairs = (self.ords[picked].astype(np.int64) * stories.count
+                     + stories.of[self.docs[picked]])
+            counts = counts + np.bincount(np.unique(pairs) // stories.count,
+                                          minlength=len(self.values))
+        return counts
+
     def docs_with(self, values, size: int) -> np.ndarray:
         """A mask of the documents holding any of ``values`` (exact index values)."""
         wanted = np.zeros(len(self.values) + 1, dtype=bool)
@@ -265,6 +284,19 @@ class DateColumn:
         return out
 
 
+def _stories(reader, shown: np.ndarray, days: np.ndarray, outlets: ValueColumn | None) -> Stories:
+    """The stories of the shown documents, from their stored MinHash signatures, each
+    candidate pair confirmed on the stored texts (``stories`` says how)."""
+    docnums = np.flatnonzero(shown)
+    signatures = np.zeros((len(docnums), SIGNATURE_BYTES // 4), dtype=np.uint32)
+    if "minhash" in reader.schema:
+        raw = fixed_bytes_column(reader, "minhash", SIGNATURE_BYTES)[docnums]
+        signatures = raw.view("<u4").reshape(len(docnums), -1)
+    roots = group(signatures, lambda row: reader.stored_fields(int(docnums[row])).get("text") or "")
+    return Stories(docnums, roots, _id_numbers(reader), days,
+                   outlets.values_of if outlets is not None else lambda docnum: [], reader.doc_count_all())
+
+
 class Columns:
     """Every value column of one index generation, built once and shared by all requests."""
 
@@ -281,6 +313,7 @@ class Columns:
         unknown = np.zeros(self.size, dtype=bool)
         unknown[posting_ids(reader, "dated", "unknown")] = True
         self.dates = DateColumn(reader, self.live & ~unknown)
+        self.stories = _stories(reader, self.live, self.dates.days, self.fields.get("outlet"))
         self._reader = reader
         self._lexicons: dict[str, Lexicon] = {}
         self._name_spellings: NameSpellings | None = None

@@ -313,7 +313,7 @@ def test_unknown_filter_value_matches_nothing_but_stays_selected(engine):
     result = run(engine, outlet="Nowhere Gazette")
     assert result["total"] == 0
     selected = [f for f in result["facets"]["outlet"]["values"] if f["selected"]]
-    assert selected == [{"value": "Nowhere Gazette", "count": 0, "selected": True,
+    assert selected == [{"value": "Nowhere Gazette", "count": 0, "stories": 0, "selected": True,
                          "excluded": False}]
 
 
