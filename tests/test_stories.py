@@ -3,7 +3,8 @@
 The collection is written here: a wire story about a footbridge reprinted three times (with
 another outlet's header and footer, with a paragraph cut, under a new title), a second story
 printed twice, two near-misses of the first (an article about the same event written
-separately, and a rewrite of the wire text) and unrelated articles. Every check goes through
+separately, a rewrite of the wire text, and an article keeping two of its paragraphs) and
+unrelated articles. Every check goes through
 what users see: the engine, ``/api/search``, ``/api/articles/<id>`` and ``newsfacet export``.
 """
 
@@ -105,6 +106,9 @@ COLLECTION = {
     "retitled": _article("Walkers welcome new bridge in Dalbury", "Lomna Times", None, BRIDGE),
     "own_report": _article("I crossed the new bridge", "Dalbury Echo", "2024-05-14", OWN_REPORT),
     "rewrite": _article("Dalbury gets its bridge back", "Lomna Times", "2024-05-14", REWRITE),
+    # two wire paragraphs kept word for word, the rest the outlet's own: not a copy
+    "reworked": _article("Bridge opens after floods", "Hill Herald", "2024-05-16",
+                         BRIDGE[:2] + REWRITE[2:] + OWN_REPORT[2:]),
     "harvest": _article("Frost ruins apple harvest", "Northern Wire", "2024-05-20", HARVEST),
     "harvest_post": _article("Apple harvest ruined", "Valley Post", "2024-05-20",
                              [HEADER, *HARVEST, FOOTER]),
@@ -138,7 +142,7 @@ def test_copies_share_a_story_and_near_misses_stay_apart(corpus, tmp_path):
         assert records[name]["first_copy"] == records["cut"]["id"]   # published first (13 May)
         assert records[name]["story_outlets"] == ["Dalbury Echo", "Lomna Times", "Northern Wire",
                                                   "Valley Post"]
-    for name in ("own_report", "rewrite", "library", "chess", "weather"):
+    for name in ("own_report", "rewrite", "reworked", "library", "chess", "weather"):
         assert records[name]["story"] == records[name]["id"], f"{name} is not a copy"
         assert records[name]["story_size"] == 1
         assert records[name]["first_copy"] == records[name]["id"]
@@ -300,6 +304,6 @@ def test_collapse_is_checked_and_offered_by_the_command_line(corpus, tmp_path):
     assert response.get_json()["error"]["param"] == "collapse"
     code, out = _cli(["search", "footbridge", "--index", str(index_dir), "--collapse", "story"])
     assert code == 0
-    assert out.startswith("3 stories") and "4 copies; also published by" in out
+    assert out.startswith("4 stories") and "4 copies; also published by" in out
     code, out = _cli(["search", "footbridge", "--index", str(index_dir)])
-    assert out.startswith("6 results in 3 stories") and "4 copies in the index" in out
+    assert out.startswith("7 results in 4 stories") and "4 copies in the index" in out
