@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 from .settings import SETTINGS
-from .stories import SIGNATURE_BYTES, Stories, group
+from .stories import SIGNATURE_BYTES, Similarities, Stories, group
 from .whoosh_internals import (field_lengths, fixed_bytes_column, numeric_column, posting_ids, posting_weights,
                                segment_postings)
 
@@ -27,7 +27,7 @@ UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publi
 _MICROS_PER_DAY = 86_400 * 1_000_000
 
 
-def _id_numbers(reader) -> np.ndarray:
+def id_numbers(reader) -> np.ndarray:
     """Every document's article id as a number (the ``idnum`` column; 0 where absent)."""
     ids = np.zeros(reader.doc_count_all(), dtype=np.uint64)
     for leaf, offset in reader.leaf_readers():
@@ -43,7 +43,7 @@ def one_per_article(reader, live: np.ndarray) -> tuple[np.ndarray, dict[int, np.
     keeping only its first document, and for each such article, its kept document number ->
     every live document number holding it."""
     docs = np.flatnonzero(live)
-    _, first, groups, counts = np.unique(_id_numbers(reader)[docs], return_index=True,
+    _, first, groups, counts = np.unique(id_numbers(reader)[docs], return_index=True,
                                          return_inverse=True, return_counts=True)
     shown = np.zeros_like(live)
     shown[docs[first]] = True
@@ -284,23 +284,24 @@ class DateColumn:
         return out
 
 
-def _stories(reader, shown: np.ndarray, days: np.ndarray, outlets: ValueColumn | None) -> Stories:
-    """The stories of the shown documents, from their stored MinHash signatures, each
-    candidate pair confirmed on the stored texts (``stories`` says how)."""
-    docnums = np.flatnonzero(shown)
+def story_roots(reader, docnums: np.ndarray, ids: np.ndarray,
+                similarities: Similarities) -> np.ndarray:
+    """The union-find roots (``stories.group``) of documents ``docnums``, from their stored
+    MinHash signatures; candidate pairs not in ``similarities`` are compared on their stored
+    texts (and added to it). ``ids``: every document's article id as a number."""
     signatures = np.zeros((len(docnums), SIGNATURE_BYTES // 4), dtype=np.uint32)
     if "minhash" in reader.schema:
         raw = fixed_bytes_column(reader, "minhash", SIGNATURE_BYTES)[docnums]
-        signatures = raw.view("<u4").reshape(len(docnums), -1)
-    roots = group(signatures, lambda row: reader.stored_fields(int(docnums[row])).get("text") or "")
-    return Stories(docnums, roots, _id_numbers(reader), days,
-                   outlets.values_of if outlets is not None else lambda docnum: [], reader.doc_count_all())
+        signatures = np.ascontiguousarray(raw).view("<u4").reshape(len(docnums), -1)
+    text_of = lambda row: reader.stored_fields(int(docnums[row])).get("text") or ""  # noqa: E731
+    return group(signatures, similarities.judge(ids[docnums], text_of))
 
 
 class Columns:
-    """Every value column of one index generation, built once and shared by all requests."""
+    """Every value column of one index generation, built once and shared by all requests.
+    ``similarities``: the story pairs compared before (``stories.Similarities``)."""
 
-    def __init__(self, reader):
+    def __init__(self, reader, similarities: Similarities | None = None):
         self.size = reader.doc_count_all()
         self.live, self.copies = one_per_article(reader, live_mask(reader))
         self.fields = {f.name: ValueColumn(reader, f.field,
@@ -313,7 +314,13 @@ class Columns:
         unknown = np.zeros(self.size, dtype=bool)
         unknown[posting_ids(reader, "dated", "unknown")] = True
         self.dates = DateColumn(reader, self.live & ~unknown)
-        self.stories = _stories(reader, self.live, self.dates.days, self.fields.get("outlet"))
+        docnums, ids = np.flatnonzero(self.live), id_numbers(reader)
+        outlets = self.fields.get("outlet")
+        self.stories = Stories(docnums, story_roots(reader, docnums, ids,
+                                                    similarities or Similarities()),
+                               ids, self.dates.days,
+                               outlets.values_of if outlets is not None else lambda docnum: [],
+                               self.size)
         self._reader = reader
         self._lexicons: dict[str, Lexicon] = {}
         self._name_spellings: NameSpellings | None = None

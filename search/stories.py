@@ -6,8 +6,8 @@ How copies are found
   words of its lower-cased text (``shingles``); the title is not used, so a reprint under
   another title is still a copy.
 * At index time, in the worker that extracts the article, a **MinHash signature** of its
-  shingles (``datasketch``, ``NUM_PERM`` permutations) is computed and stored with the
-  article (``signature``: ``NUM_PERM`` little-endian uint32, the schema's ``minhash`` column).
+  shingles (``datasketch``, ``NUM_PERM`` permutations, over the top 32 bits of each
+  shingle's hash) is computed and stored with the article (``signature``: ``NUM_PERM`` little-endian uint32, the schema's ``minhash`` column).
   An article without words has no signature (all zero bytes) and is a story of its own.
 * Per index generation, the live articles' signatures are read from the column and grouped
   with **LSH banding**: the signature is cut into ``b`` bands of ``r`` values (``b`` and
@@ -22,12 +22,15 @@ How copies are found
   stay apart. Pairs whose signatures already agree on fewer than ``ESTIMATE_FLOOR`` of their
   values are dropped before reading any text (their Jaccard is far below ``JACCARD``).
 * Confirmed pairs are joined with union-find: a story is a connected group of copies.
+* Similarities once computed are kept in the index folder (``Similarities``): a pair of
+  articles (content hashes) always has the same one, so a new generation only compares the
+  candidate pairs its new articles bring.
 
 Why per generation: the signatures are computed once, at index time, and never again; the
-grouping is rebuilt for each committed generation from the live articles only, so adding
-articles joins them to the stories already there and removing one (the first copy
-included) leaves every story as its remaining copies make it, with nothing to repair. Its
-cost is measured by ``bench/stories.py``.
+grouping is rebuilt for each committed generation from the live articles only (LSH over
+the signatures, and the pairs not compared before), so adding articles joins them to the
+stories already there and removing one (the first copy included) leaves every story as its
+remaining copies make it, with nothing to repair. Its cost is measured by ``bench/stories.py``.
 
 What a story says about an article
 ----------------------------------
@@ -42,7 +45,12 @@ What a story says about an article
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import zipfile
+import zlib
+from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -55,32 +63,53 @@ ESTIMATE_FLOOR = 0.25
 SIGNATURE_BYTES = NUM_PERM * 4
 NO_SIGNATURE = bytes(SIGNATURE_BYTES)
 _SEED = 1
+_SCHEME = "affine32"   # datasketch 2's permutation scheme for 32-bit hash values
 _WORD = re.compile(r"\w+")
+# Odd 64-bit multipliers, one per word of a shingle: a run's hash is the sum of its words'
+# hashes times these (wrapping at 2**64), so word order counts.
+_RUN_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                     0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD][:SHINGLE_WORDS], dtype=np.uint64)
 
 
-def shingles(text: str) -> set[str]:
-    """The article's shingles: every run of ``SHINGLE_WORDS`` words of its lower-cased
-    text (a shorter text is one shingle of all its words; no words, no shingle)."""
+def shingles(text: str) -> np.ndarray:
+    """The article's shingles, as their distinct 64-bit hashes, sorted: every run of
+    ``SHINGLE_WORDS`` words of its lower-cased text (a shorter text is one shingle of all
+    its words; no words, no shingle). Each word is hashed once (CRC-32 of its UTF-8 bytes)
+    and each run combined in numpy; two different runs share a hash with a probability of
+    about 2**-64, so Jaccard similarities over these hashes are exact in practice."""
     words = _WORD.findall(text.lower())
     if not words:
-        return set()
-    return {" ".join(words[i:i + SHINGLE_WORDS])
-            for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+        return np.empty(0, dtype=np.uint64)
+    hashed = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64,
+                         count=len(words))
+    width = min(SHINGLE_WORDS, len(words))
+    runs = np.lib.stride_tricks.sliding_window_view(hashed, width)
+    return np.unique((runs * _RUN_MIX[:width]).sum(axis=1, dtype=np.uint64))
 
 
-def resemblance(a: set, b: set) -> float:
-    """The Jaccard similarity of two shingle sets (0 when either is empty)."""
-    return len(a & b) / len(a | b) if a and b else 0.0
+def resemblance(a: np.ndarray, b: np.ndarray) -> float:
+    """The Jaccard similarity of two shingle sets (``shingles``; 0 when either is empty)."""
+    if not len(a) or not len(b):
+        return 0.0
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    return common / (len(a) + len(b) - common)
+
+
+@functools.lru_cache(maxsize=1)
+def _permutations():
+    """datasketch's random permutations for ``NUM_PERM`` and the seed, made once per process."""
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME).permutations
 
 
 def signature(text: str) -> bytes:
     """The MinHash signature of ``text``'s shingles as stored in the index
     (``NO_SIGNATURE`` for a text without words)."""
-    found = shingles(text)
-    if not found:
+    hashes = shingles(text) >> np.uint64(32)   # datasketch's scheme takes 32-bit values
+    if not len(hashes):
         return NO_SIGNATURE
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    minhash.update_batch([s.encode("utf-8") for s in found])
+    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=int, permutations=_permutations(),
+                      scheme=_SCHEME)
+    minhash.update_batch(hashes.tolist())
     return minhash.hashvalues.astype("<u4").tobytes()
 
 
@@ -122,10 +151,11 @@ def candidate_pairs(signatures: np.ndarray) -> np.ndarray:
     return pairs
 
 
-def group(signatures: np.ndarray, text_of) -> np.ndarray:
+def group(signatures: np.ndarray, similarity, joined: list | None = None) -> np.ndarray:
     """For each row of ``signatures``, the row number of its story's representative (the
-    union-find root): rows joined when LSH makes them candidates and ``text_of(row)``'s
-    shingle sets have a Jaccard similarity of ``JACCARD`` or more."""
+    union-find root): rows joined when LSH makes them candidates and ``similarity(i, j)``
+    (``Similarities.judge``) is ``JACCARD`` or more. ``joined``, when given, receives each
+    confirmed pair (i, j, similarity) that joined two groups."""
     parent = np.arange(len(signatures))
 
     def root(i: int) -> int:
@@ -134,18 +164,77 @@ def group(signatures: np.ndarray, text_of) -> np.ndarray:
             i = parent[i]
         return i
 
-    cache: dict[int, set] = {}
-
-    def shingled(i: int) -> set:
-        if i not in cache:
-            cache[i] = shingles(text_of(i))
-        return cache[i]
-
     for i, j in candidate_pairs(signatures).tolist():
         a, b = root(i), root(j)
-        if a != b and resemblance(shingled(i), shingled(j)) >= JACCARD:
+        if a == b:
+            continue
+        found = similarity(i, j)
+        if found >= JACCARD:
             parent[max(a, b)] = min(a, b)
+            if joined is not None:
+                joined.append((i, j, found))
     return np.array([root(i) for i in range(len(signatures))], dtype=np.int64)
+
+
+class Similarities:
+    """The exact Jaccard similarities of the article pairs already compared, by article id.
+
+    An id is a hash of the article's content, so a pair's similarity never changes: the
+    indexer keeps them in the index folder (``FILE``) after each commit, and each generation
+    reads them, so that only the candidate pairs new articles bring are compared (reading
+    their stored texts). Pairs of articles no longer in the index are dropped when saved.
+    """
+
+    FILE = "story-pairs.npz"
+
+    def __init__(self, known: dict | None = None):
+        self.known: dict[tuple[int, int], float] = known or {}
+        self.compared = 0   # pairs compared (not known) since made
+
+    @classmethod
+    def load(cls, index_dir) -> "Similarities":
+        """The similarities kept in ``index_dir`` (none when the file is absent or unreadable:
+        they are then computed again)."""
+        try:
+            with np.load(Path(index_dir) / cls.FILE) as data:
+                a, b, found = data["a"], data["b"], data["similarity"]
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            return cls()
+        return cls(dict(zip(zip(a.tolist(), b.tolist()), found.tolist())))
+
+    def save(self, index_dir, live_ids: np.ndarray, partial_suffix: str) -> None:
+        """Write the pairs of ``live_ids`` (article ids as numbers) to ``index_dir``, whole
+        or not at all (through a file named with ``partial_suffix``, then renamed)."""
+        live = set(live_ids.tolist())
+        pairs = [(a, b, s) for (a, b), s in self.known.items() if a in live and b in live]
+        path = Path(index_dir) / self.FILE
+        partial = path.with_name(path.name + partial_suffix)
+        with open(partial, "wb") as fh:
+            np.savez(fh, a=np.array([p[0] for p in pairs], dtype=np.uint64),
+                     b=np.array([p[1] for p in pairs], dtype=np.uint64),
+                     similarity=np.array([p[2] for p in pairs], dtype=np.float32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
+
+    def judge(self, ids: np.ndarray, text_of):
+        """``similarity(i, j)`` for ``group``: rows i and j are articles ``ids[i]`` and
+        ``ids[j]``; a pair not known yet is compared on ``text_of(row)``'s shingles."""
+        shingled: dict[int, np.ndarray] = {}
+
+        def shingles_of(row: int) -> np.ndarray:
+            if row not in shingled:
+                shingled[row] = shingles(text_of(row))
+            return shingled[row]
+
+        def similarity(i: int, j: int) -> float:
+            a, b = sorted((int(ids[i]), int(ids[j])))
+            found = self.known.get((a, b))
+            if found is None:
+                found = self.known[(a, b)] = resemblance(shingles_of(i), shingles_of(j))
+                self.compared += 1
+            return found
+        return similarity
 
 
 class Stories:

@@ -20,6 +20,7 @@ from frontends import _cli, article, exported
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import SearchError, parse_request
+from newsfacet.search.stories import Similarities
 from newsfacet.web.app import create_app
 
 BRIDGE = [
@@ -307,3 +308,19 @@ def test_collapse_is_checked_and_offered_by_the_command_line(corpus, tmp_path):
     assert out.startswith("4 stories") and "4 copies; also published by" in out
     code, out = _cli(["search", "footbridge", "--index", str(index_dir)])
     assert out.startswith("7 results in 4 stories") and "4 copies in the index" in out
+
+
+def test_the_build_keeps_the_compared_pairs_and_a_server_does_without_them(corpus, tmp_path):
+    index_dir = tmp_path / "ix"
+    records = _build(corpus, index_dir)
+    kept = Similarities.load(index_dir).known
+    joined = {n for (a, b), s in kept.items() if s >= 0.5 for n in (a, b)}
+    bridge = {int(records[name]["id"], 16) for name in ("wire", "post", "cut", "retitled")}
+    assert bridge <= joined and int(records["rewrite"]["id"], 16) not in joined
+    (index_dir / Similarities.FILE).write_bytes(b"not a numpy file")   # damaged: compared again
+    assert {Path(r["path"]).stem: r for r in exported(index_dir)} == records
+    (index_dir / Similarities.FILE).unlink()
+    assert {Path(r["path"]).stem: r for r in exported(index_dir)} == records
+    _write(corpus, "extra", _article("Frost", "Hill Herald", "2024-06-01", HARVEST[:3]))
+    index_paths([corpus], index_dir, workers=1)   # the next build writes them again
+    assert len(Similarities.load(index_dir).known) >= 2
