@@ -370,7 +370,8 @@ class Engine:
         return suggestion if changed else None
 
     def article(self, id: str, q: str = "") -> dict:
-        """The full record of one article, with ``similar`` and ``same_text`` neighbours;
+        """The full record of one article, with ``similar`` and ``same_text`` neighbours and
+        the other ``copies`` of its story;
         the words of query ``q`` are marked in its highlights."""
         q = query_text(q)
         with self._generations.use() as gen:
@@ -400,6 +401,7 @@ class Engine:
                 elif len(similar) < SIMILAR:
                     similar.append(_brief(other, round(score, 4)))
         record["same_text"] = [_brief(s) for s in same]
+        record["copies"] = _copies(gen, docnums[0])
         record["similar"] = similar
         record["timed_out"] = budget.timed_out
         return record
@@ -416,7 +418,8 @@ class Engine:
         """
         with self._generations.use() as gen:
             sel = _Selection(gen, req)
-            total = int(sel.final.sum())
+            total = (gen.columns.stories.distinct(sel.final) if req.collapse == "story"
+                     else int(sel.final.sum()))
             own = set(gen.searcher.docs_for_query(wq.Term("id", id)))
             ranked = [docnum for docnum, _ in sel.ranked(req.page * req.per_page + 1)]
             where = next((i for i, d in enumerate(ranked) if d in own), None)
@@ -478,6 +481,13 @@ def _collapsed(gen: Generation, matching: np.ndarray, docnum: int) -> dict:
     own = set(outlets.values_of(docnum)) if outlets is not None else set()
     also = sorted({o for d in others for o in outlets.values_of(d)} - own) if outlets is not None else []
     return {"copies": 1 + len(others), "also_published_by": also}
+
+
+def _copies(gen: Generation, docnum: int) -> list[dict]:
+    """The other articles of ``docnum``'s story as briefs, earliest published first (undated
+    ones last, ties by id: the order ``first_copy`` is chosen by)."""
+    briefs = [_brief(gen.searcher.stored_fields(d)) for d in gen.columns.stories.copies(docnum)]
+    return sorted(briefs, key=lambda b: (b["published"] is None, b["published"] or "", b["id"]))
 
 
 def _flat(groups) -> list[str]:

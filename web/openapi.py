@@ -210,7 +210,7 @@ def _schemas() -> dict:
                               "of the story's other articles among the results, other than "
                               "this hit's outlet"}})
     article = {"type": "object", "required": [*RECORD_FIELDS, "highlights", "similar", "same_text",
-                                              "timed_out"],
+                                              "copies", "timed_out"],
                "properties": {
                    **record,
                    "highlights": {"type": "object", "required": ["title", "text"], "properties": {
@@ -219,6 +219,9 @@ def _schemas() -> dict:
                                       "in <mark>"},
                    "similar": {"type": "array", "items": _ref("schemas", "ArticleBrief")},
                    "same_text": {"type": "array", "items": _ref("schemas", "ArticleBrief")},
+                   "copies": {"type": "array", "items": _ref("schemas", "ArticleBrief"),
+                              "description": "the other articles of its story, earliest "
+                                             "published first (undated last, ties by id)"},
                    "timed_out": {**_STRINGS, "description": "parts cut short by the server's "
                                  "time budget ('similar articles'), else empty"}}}
     node = {"type": "object", "description": (
