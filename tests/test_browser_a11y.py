@@ -29,13 +29,14 @@ PAGES = [
     ("home", "/"),
     ("results", "/search?q=Belgorod&place={place}&outlet={outlet}"),
     ("results-all", "/search"),
+    ("results-stories", "/search?q=Belgorod&collapse=story"),
     ("article", "/articles/{article}?q=Belgorod&place={place}"),
     ("help", "/help"),
     ("bad-search", "/search?q=Belgorod+AND+("),
     ("not-found", "/no-such-page"),
 ]
 #: Pages that must not scroll sideways at 320 px.
-REFLOW_PAGES = ("home", "results", "results-all", "article", "bad-search", "not-found")
+REFLOW_PAGES = ("home", "results", "results-all", "results-stories", "article", "bad-search", "not-found")
 
 
 def _axe_script() -> str:
