@@ -20,8 +20,8 @@ from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 from .settings import SETTINGS
 from .stories import SIGNATURE_BYTES, Similarities, Stories, group
-from .whoosh_internals import (field_lengths, fixed_bytes_column, numeric_column, posting_ids, posting_weights,
-                               segment_postings)
+from .whoosh_internals import (field_lengths, fixed_bytes_column, numeric_column, posting_ids,
+                               posting_weights, segment_postings)
 
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
 _MICROS_PER_DAY = 86_400 * 1_000_000
