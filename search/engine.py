@@ -394,11 +394,12 @@ class Engine:
             budget.cut("similar articles")
         elif record["text"]:
             own = shingles(record["text"])
+            copies = set(cols.stories.copies(docnums[0]))   # listed in "copies", not as similar
             for docnum, score in _more_like(gen, record["text"], exclude=docnums):
                 other = searcher.stored_fields(docnum)
                 if resemblance(own, shingles(other.get("text") or "")) >= 0.8:
                     same.append(other)
-                elif len(similar) < SIMILAR:
+                elif docnum not in copies and len(similar) < SIMILAR:
                     similar.append(_brief(other, round(score, 4)))
         record["same_text"] = [_brief(s) for s in same]
         record["copies"] = _copies(gen, docnums[0])

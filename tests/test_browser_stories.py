@@ -58,6 +58,9 @@ def test_copies_badge_switch_and_article_copies(browser, stories_url, shots):
     assert [i.find_element(*_by(".related-meta")).text.split(" · ")[0] for i in items] == \
         ["Northern Wire", "Valley Post", "Lomna Times"]   # by date; the undated copy last
     assert not section.find_elements(*_by(".first-copy"))   # this page is the first copy
+    similar = browser.find_elements(*_by("#similar + .related-list li"))
+    assert similar and not any("Northern Wire" in s.text or "Valley Post" in s.text
+                               for s in similar), "the copies are listed once, as copies"
     full_page_shot(browser, shots / "article-copies.png", 1280)
 
     _click_and_load(browser, items[0].find_element(*_by("a")))
