@@ -34,8 +34,10 @@ from .highlight import Highlighter, query_words
 from .indexer import check_index, damaged
 from .interpretation import interpretation
 from .query import canonical_names, evaluate, parse_query, plain_words, unknown_value
+from .model import RECORD_FIELDS
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
+from .stories import resemblance, shingles
 from .settings import SETTINGS
 
 SIMILAR = 5
@@ -146,12 +148,14 @@ class _Selection:
             mask = base & ~self.exclude_masks[name] if name in self.exclude_masks else base
         else:
             base = mask = self.final
-        left_out = {v: int(np.count_nonzero(base & column.docs_with([v], cols.size)))
-                    for v in self.excluded.get(name, [])}
+        left_masks = {v: base & column.docs_with([v], cols.size) for v in self.excluded.get(name, [])}
         return Counted(counts=column.counts(mask),
                        missing=int(np.count_nonzero(mask & ~column.has_value)),
                        match=self.req.match.get(name, "any"), selected=self.selected.get(name, []),
-                       excluded=self.excluded.get(name, []), left_out=left_out)
+                       excluded=self.excluded.get(name, []),
+                       left_out={v: int(np.count_nonzero(m)) for v, m in left_masks.items()},
+                       stories=column.story_counts(mask, cols.stories),
+                       left_out_stories={v: cols.stories.distinct(m) for v, m in left_masks.items()})
 
     def relaxations(self) -> list[dict]:
         """For each filter value given, how many results the search has without that value
@@ -184,18 +188,31 @@ class _Selection:
         return out
 
     def ranked(self, limit: int | None) -> list[tuple[int, float | None]]:
-        """(docnum, score) of the first ``limit`` hits (None: all) in the request's order."""
-        cols = self.gen.columns
+        """(docnum, score) of the first ``limit`` hits (None: all) in the request's order;
+        with ``collapse=story``, the best-ranked article of each story only."""
         ids = np.flatnonzero(self.final)
+        if self.req.collapse == "story":
+            ids = ids[self._order(ids, None)]
+            stories = self.gen.columns.stories.of[ids]
+            _, first = np.unique(stories, return_index=True)
+            ids = ids[np.sort(first)][:limit]        # each story's first in rank order
+        else:
+            ids = ids[self._order(ids, limit)]
+        if self.scores is None or self.req.sort != "relevance":
+            return [(int(d), None) for d in ids]
+        return [(int(d), float(self.scores[d])) for d in ids]
+
+    def _order(self, ids: np.ndarray, limit: int | None) -> np.ndarray:
+        """Positions in ``ids`` of its first ``limit`` documents (None: all) in the request's
+        order (ties: index order)."""
         if self.req.sort == "relevance" and self.scores is not None:
             scores = self.scores[ids]
             part = np.arange(len(ids))
             if limit is not None and limit < len(ids):   # all tied with the limit-th, then cut
                 kth = np.partition(scores, len(ids) - limit)[len(ids) - limit]
                 part = np.flatnonzero(scores >= kth)
-            part = part[np.lexsort((ids[part], -scores[part]))][:limit]   # ties: index order
-            return [(int(ids[i]), float(scores[i])) for i in part]
-        days = cols.dates.days[ids].astype(np.int64)
+            return part[np.lexsort((ids[part], -scores[part]))][:limit]
+        days = self.gen.columns.dates.days[ids].astype(np.int64)
         if self.req.sort != "oldest":             # newest, or relevance with nothing to score
             key = -days                           # unknown (-1) sorts after every real day
         else:
@@ -203,10 +220,8 @@ class _Selection:
         key = (key << 32) + ids                   # ties: index order
         if limit is not None and limit < len(ids):
             part = np.argpartition(key, limit - 1)[:limit]
-            order = part[np.argsort(key[part])]
-        else:
-            order = np.argsort(key)
-        return [(int(d), None) for d in ids[order]]
+            return part[np.argsort(key[part])]
+        return np.argsort(key)
 
 
 class Engine:
@@ -243,7 +258,9 @@ class Engine:
         started = time.perf_counter()
         budget = Budget(self.time_budget_ms)
         sel = _Selection(gen, req, budget)
-        total = int(sel.final.sum())
+        stories = gen.columns.stories
+        total_stories = stories.distinct(sel.final)
+        total = total_stories if req.collapse == "story" else int(sel.final.sum())
         pages = max(1, math.ceil(total / req.per_page))
         if req.page > pages:
             raise SearchError(f"page {req.page} is past the last page ({pages}) of {total} "
@@ -258,11 +275,15 @@ class Engine:
         highlighter = Highlighter(gen.searcher.schema,
                                   query_words(sel.parsed.query, gen.columns, budget))
         hits = [self._hit(gen, docnum, score, highlighter) for docnum, score in ranked]
+        if req.collapse == "story":
+            for hit, (docnum, _) in zip(hits, ranked):
+                hit.update(_collapsed(gen, sel.final, docnum))
         response = {
             "query": req.echo(),
             "interpretation": interpretation(sel.parsed, gen.columns, req, sel.resolved,
                                              sel.warnings, budget),
-            "total": total, "page": req.page, "per_page": req.per_page, "pages": pages,
+            "total": total, "total_stories": total_stories,
+            "unit": "stories" if req.collapse == "story" else "articles", "page": req.page, "per_page": req.per_page, "pages": pages,
             "took_ms": 0, "hits": hits, "facets": self._facets(sel, budget),
             "suggestion": self._suggestion(gen, sel.parsed, budget),
             "warnings": sel.warnings,
@@ -280,6 +301,8 @@ class Engine:
         meta = json.loads(stored["meta"])
         hit = {"id": stored["id"], "title": stored.get("title") or None}
         hit.update({name: meta.get(name) for name in HIT_FIELDS})
+        story = gen.columns.stories.record(docnum)
+        hit["story"], hit["story_size"] = story["story"], story["story_size"]
         hit["score"] = round(score, 4) if score is not None else None
         hit["highlights"] = {"title": highlighter.title(stored.get("title") or ""),
                              "text": highlighter.fragments(stored.get("text") or "")}
@@ -354,7 +377,8 @@ class Engine:
         return suggestion if changed else None
 
     def article(self, id: str, q: str = "") -> dict:
-        """The full record of one article, with ``similar`` and ``same_text`` neighbours;
+        """The full record of one article, with ``similar`` and ``same_text`` neighbours and
+        the other ``copies`` of its story;
         the words of query ``q`` are marked in its highlights."""
         q = query_text(q)
         with self._generations.use() as gen:
@@ -376,14 +400,16 @@ class Engine:
         if record["text"] and not budget.left():
             budget.cut("similar articles")
         elif record["text"]:
-            shingles = _shingles(record["text"])
+            own = shingles(record["text"])
+            copies = set(cols.stories.copies(docnums[0]))   # listed in "copies", not as similar
             for docnum, score in _more_like(gen, record["text"], exclude=docnums):
                 other = searcher.stored_fields(docnum)
-                if _resemblance(shingles, _shingles(other.get("text") or "")) >= 0.8:
+                if resemblance(own, shingles(other.get("text") or "")) >= 0.8:
                     same.append(other)
-                elif len(similar) < SIMILAR:
+                elif docnum not in copies and len(similar) < SIMILAR:
                     similar.append(_brief(other, round(score, 4)))
         record["same_text"] = [_brief(s) for s in same]
+        record["copies"] = _copies(gen, docnums[0])
         record["similar"] = similar
         record["timed_out"] = budget.timed_out
         return record
@@ -400,7 +426,8 @@ class Engine:
         """
         with self._generations.use() as gen:
             sel = _Selection(gen, req)
-            total = int(sel.final.sum())
+            total = (gen.columns.stories.distinct(sel.final) if req.collapse == "story"
+                     else int(sel.final.sum()))
             own = set(gen.searcher.docs_for_query(wq.Term("id", id)))
             ranked = [docnum for docnum, _ in sel.ranked(req.page * req.per_page + 1)]
             where = next((i for i, d in enumerate(ranked) if d in own), None)
@@ -453,19 +480,41 @@ class Engine:
             return out
 
 
+def _collapsed(gen: Generation, matching: np.ndarray, docnum: int) -> dict:
+    """What a hit standing for its story under ``collapse=story`` adds: ``copies``, the
+    story's articles among the results (itself included), and ``also_published_by``, the
+    outlets of the other ones that are not its own outlet."""
+    others = [d for d in gen.columns.stories.copies(docnum) if matching[d]]
+    outlets = gen.columns.fields.get("outlet")
+    own = set(outlets.values_of(docnum)) if outlets is not None else set()
+    also = sorted({o for d in others for o in outlets.values_of(d)} - own) if outlets is not None else []
+    return {"copies": 1 + len(others), "also_published_by": also}
+
+
+def _copies(gen: Generation, docnum: int) -> list[dict]:
+    """The other articles of ``docnum``'s story as briefs, earliest published first (undated
+    ones last, ties by id: the order ``first_copy`` is chosen by)."""
+    briefs = [_brief(gen.searcher.stored_fields(d)) for d in gen.columns.stories.copies(docnum)]
+    return sorted(briefs, key=lambda b: (b["published"] is None, b["published"] or "", b["id"]))
+
+
 def _flat(groups) -> list[str]:
     """The values of several lists, each once, in order."""
     return list(dict.fromkeys(v for group in groups for v in group))
 
 
 def _record(gen: Generation, docnum: int) -> dict:
-    """The export record of the article shown as ``docnum``, with every path it was found at."""
+    """The export record of the article shown as ``docnum``, with every path it was found at
+    and its story; the fields in ``RECORD_FIELDS`` order, then the others."""
     record = to_article(gen.searcher.stored_fields(docnum)).to_record()
+    record.update(gen.columns.stories.record(docnum))
     copies = gen.columns.copies.get(docnum)
     if copies is not None:
         record["paths"] = sorted(gen.searcher.stored_fields(int(d))["path"] for d in copies)
         record["path"] = record["paths"][0]
-    return record
+    ordered = {name: record[name] for name in RECORD_FIELDS}
+    ordered.update((name, value) for name, value in record.items() if name not in ordered)
+    return ordered
 
 
 class _Records:
@@ -522,11 +571,3 @@ def _brief(stored: dict, score: float | None = None) -> dict:
         brief["score"] = score
     return brief
 
-
-def _shingles(text: str) -> set:
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i:i + 5]) for i in range(max(1, len(words) - 4))}
-
-
-def _resemblance(a: set, b: set) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0

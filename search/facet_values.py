@@ -33,7 +33,9 @@ class Counted:
     selection (each count says how many articles choosing that value too would add up to).
     ``missing``: those articles with no value. ``selected`` and ``excluded``: index values the
     request chose and left out; ``left_out``: for each excluded value, the articles its
-    exclusion leaves out (counted as if the facet excluded nothing).
+    exclusion leaves out (counted as if the facet excluded nothing). ``stories`` and
+    ``left_out_stories``: the same counted in distinct stories (``search/stories.py``); when
+    ``stories`` is None, values carry no story count.
     """
 
     counts: np.ndarray
@@ -42,6 +44,8 @@ class Counted:
     selected: list = field(default_factory=list)
     excluded: list = field(default_factory=list)
     left_out: dict = field(default_factory=dict)
+    stories: np.ndarray | None = None
+    left_out_stories: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -54,17 +58,29 @@ class ValueListRequest:
     per_page: int = SETTINGS.default_list_per_page
 
 
+def _entry(value: str, count: int, stories: int | None, selected: bool, excluded: bool) -> dict:
+    """One listed value: its articles (``count``), its distinct ``stories`` when counted."""
+    entry = {"value": value, "count": count}
+    if stories is not None:
+        entry["stories"] = stories
+    entry.update(selected=selected, excluded=excluded)
+    return entry
+
+
 def _pinned(column: ValueColumn, counted: Counted) -> list[dict]:
     """The selected, then the excluded values, each with its count."""
     out = []
+    with_stories = counted.stories is not None
     for value in counted.selected:
         i = column.ordinal.get(value)
-        out.append({"value": value, "count": int(counted.counts[i]) if i is not None else 0,
-                    "selected": True, "excluded": False})
+        out.append(_entry(value, int(counted.counts[i]) if i is not None else 0,
+                          (int(counted.stories[i]) if i is not None else 0) if with_stories else None,
+                          True, False))
     for value in counted.excluded:
         if value not in counted.selected:
-            out.append({"value": value, "count": counted.left_out.get(value, 0),
-                        "selected": False, "excluded": True})
+            out.append(_entry(value, counted.left_out.get(value, 0),
+                              counted.left_out_stories.get(value, 0) if with_stories else None,
+                              False, True))
     return out
 
 
@@ -83,9 +99,11 @@ def _ranked(column: ValueColumn, counts: np.ndarray, skip, limit: int | None) ->
     return order if limit is None else order[:limit]
 
 
-def _entries(column: ValueColumn, counts: np.ndarray, ords) -> list[dict]:
-    return [{"value": column.values[i], "count": int(counts[i]), "selected": False,
-             "excluded": False} for i in ords.tolist()]
+def _entries(column: ValueColumn, counted: Counted, ords) -> list[dict]:
+    stories = counted.stories
+    return [_entry(column.values[i], int(counted.counts[i]),
+                   int(stories[i]) if stories is not None else None, False, False)
+            for i in ords.tolist()]
 
 
 def _pinned_ordinals(column: ValueColumn, counted: Counted) -> set[int]:
@@ -99,7 +117,7 @@ def summary(facet: Facet, column: ValueColumn, counted: Counted, size: int) -> d
     values (selected and excluded first, then the ``size`` most frequent)."""
     pinned = _pinned(column, counted) if size else []
     rest = _ranked(column, counted.counts, _pinned_ordinals(column, counted), size)
-    values = pinned + _entries(column, counted.counts, rest)
+    values = pinned + _entries(column, counted, rest)
     distinct = int(np.count_nonzero(counted.counts))
     listed = sum(1 for v in values if v["count"] and not v["excluded"])
     return {"label": facet.label, "match": counted.match, "distinct": distinct,
@@ -139,7 +157,7 @@ def value_list(facet: Facet, column: ValueColumn, counted: Counted,
     start, stop = (req.page - 1) * req.per_page, req.page * req.per_page
     shown = pinned[start:stop]
     rest_start = max(0, start - len(pinned))
-    shown += _entries(column, counted.counts, rest[rest_start:rest_start + req.per_page - len(shown)])
+    shown += _entries(column, counted, rest[rest_start:rest_start + req.per_page - len(shown)])
     return {"name": facet.name, "label": facet.label, "match": counted.match,
             "distinct": int(np.count_nonzero(counted.counts)), "missing": counted.missing,
             "prefix": req.prefix, "contains": req.contains, "total": total,

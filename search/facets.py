@@ -19,14 +19,15 @@ from rapidfuzz import fuzz, process
 from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 from .settings import SETTINGS
-from .whoosh_internals import (field_lengths, numeric_column, posting_ids, posting_weights,
-                               segment_postings)
+from .stories import SIGNATURE_BYTES, Similarities, Stories, group
+from .whoosh_internals import (field_lengths, fixed_bytes_column, numeric_column, posting_ids,
+                               posting_weights, segment_postings)
 
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
 _MICROS_PER_DAY = 86_400 * 1_000_000
 
 
-def _id_numbers(reader) -> np.ndarray:
+def id_numbers(reader) -> np.ndarray:
     """Every document's article id as a number (the ``idnum`` column; 0 where absent)."""
     ids = np.zeros(reader.doc_count_all(), dtype=np.uint64)
     for leaf, offset in reader.leaf_readers():
@@ -42,7 +43,7 @@ def one_per_article(reader, live: np.ndarray) -> tuple[np.ndarray, dict[int, np.
     keeping only its first document, and for each such article, its kept document number ->
     every live document number holding it."""
     docs = np.flatnonzero(live)
-    _, first, groups, counts = np.unique(_id_numbers(reader)[docs], return_index=True,
+    _, first, groups, counts = np.unique(id_numbers(reader)[docs], return_index=True,
                                          return_inverse=True, return_counts=True)
     shown = np.zeros_like(live)
     shown[docs[first]] = True
@@ -166,6 +167,24 @@ class ValueColumn:
         picked = self.by_doc[offsets + np.arange(total)]
         return np.bincount(picked, minlength=len(self.values))
 
+    def values_of(self, docnum: int) -> list[str]:
+        """The values document ``docnum`` holds."""
+        return [self.values[o] for o in self.by_doc[self.starts[docnum]:self.starts[docnum + 1]]]
+
+    def story_counts(self, mask: np.ndarray, stories: Stories) -> np.ndarray:
+        """How many distinct stories the documents in ``mask`` holding each value belong to
+        (indexed by ordinal): articles in stories of one count as they are, the others
+        once per (value, story)."""
+        counts = self.counts(mask & ~stories.multi)
+        several = mask & stories.multi
+        picked = several[self.docs]
+        if picked.any():
+            pairs = (self.ords[picked].astype(np.int64) * stories.count
+                     + stories.of[self.docs[picked]])
+            counts = counts + np.bincount(np.unique(pairs) // stories.count,
+                                          minlength=len(self.values))
+        return counts
+
     def docs_with(self, values, size: int) -> np.ndarray:
         """A mask of the documents holding any of ``values`` (exact index values)."""
         wanted = np.zeros(len(self.values) + 1, dtype=bool)
@@ -274,10 +293,24 @@ class DateColumn:
         return out
 
 
-class Columns:
-    """Every value column of one index generation, built once and shared by all requests."""
+def story_roots(reader, docnums: np.ndarray, ids: np.ndarray,
+                similarities: Similarities) -> np.ndarray:
+    """The union-find roots (``stories.group``) of documents ``docnums``, from their stored
+    MinHash signatures; candidate pairs not in ``similarities`` are compared on their stored
+    texts (and added to it). ``ids``: every document's article id as a number."""
+    signatures = np.zeros((len(docnums), SIGNATURE_BYTES // 4), dtype=np.uint32)
+    if "minhash" in reader.schema:
+        raw = fixed_bytes_column(reader, "minhash", SIGNATURE_BYTES)[docnums]
+        signatures = np.ascontiguousarray(raw).view("<u4").reshape(len(docnums), -1)
+    text_of = lambda row: reader.stored_fields(int(docnums[row])).get("text") or ""  # noqa: E731
+    return group(signatures, similarities.judge(ids[docnums], text_of))
 
-    def __init__(self, reader):
+
+class Columns:
+    """Every value column of one index generation, built once and shared by all requests.
+    ``similarities``: the story pairs compared before (``stories.Similarities``)."""
+
+    def __init__(self, reader, similarities: Similarities | None = None):
         self.size = reader.doc_count_all()
         self.live, self.copies = one_per_article(reader, live_mask(reader))
         self.fields = {f.name: ValueColumn(reader, f.field,
@@ -290,6 +323,13 @@ class Columns:
         unknown = np.zeros(self.size, dtype=bool)
         unknown[posting_ids(reader, "dated", "unknown")] = True
         self.dates = DateColumn(reader, self.live & ~unknown)
+        docnums, ids = np.flatnonzero(self.live), id_numbers(reader)
+        outlets = self.fields.get("outlet")
+        self.stories = Stories(docnums, story_roots(reader, docnums, ids,
+                                                    similarities or Similarities()),
+                               ids, self.dates.days,
+                               outlets.values_of if outlets is not None else lambda docnum: [],
+                               self.size)
         self._reader = reader
         self._lexicons: dict[str, Lexicon] = {}
         self._name_spellings: NameSpellings | None = None

@@ -27,6 +27,7 @@ import numpy as np
 
 from .facets import Columns
 from .settings import SETTINGS
+from .stories import Similarities
 from .whoosh_internals import share_between_threads
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,11 @@ log = logging.getLogger(__name__)
 class Generation:
     """One committed index generation: its searcher, its value columns and its users."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, similarities: Similarities | None = None):
         share_between_threads(searcher.reader())
         self.searcher = searcher
         self.number = searcher.reader().generation()
-        self.columns = Columns(searcher.reader())
+        self.columns = Columns(searcher.reader(), similarities)
         live = np.flatnonzero(self.columns.live)
         if len(live):   # warm: open the stored-fields files now, not on the first search
             searcher.stored_fields(int(live[0]))
@@ -86,7 +87,8 @@ class Generations:
     def _open(self) -> Generation:
         for attempt in range(SETTINGS.open_attempts):
             try:
-                return Generation(self._ix.searcher())
+                return Generation(self._ix.searcher(),
+                                  Similarities.load(self._ix.storage.folder))
             except Exception:   # files removed by a newer commit while we read them
                 if attempt == SETTINGS.open_attempts - 1:
                     raise

@@ -34,15 +34,18 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
 
 from .extract import extract
+from .facets import id_numbers, live_mask, one_per_article, story_roots
 from .readers import ReadProblem, file_kind, iter_files, printable, read_file
 from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
 from .settings import SETTINGS
+from .stories import Similarities
 from .whoosh_internals import commit_with_segments, finish_worker_segment
 
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
@@ -702,6 +705,8 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                 return report
             if not committed:
                 _remove_leftovers(index_dir)
+            else:
+                _keep_story_pairs(index_dir, report)
             report.seconds = time.monotonic() - started
             _save_report(index_dir, report)
         finally:
@@ -796,6 +801,25 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
             meter.close()
         if pool is not None:
             pool.close()
+
+
+def _keep_story_pairs(index_dir: Path, report: BuildReport) -> None:
+    """Compare the candidate story pairs of the generation just committed and keep every
+    similarity in the index folder (``stories.Similarities``), so that a server opening the
+    generation compares none; if they cannot be written, the server compares them itself."""
+    similarities = Similarities.load(index_dir)
+    reader = whoosh_index.open_dir(str(index_dir)).reader()
+    try:
+        docnums = np.flatnonzero(one_per_article(reader, live_mask(reader))[0])
+        ids = id_numbers(reader)
+        story_roots(reader, docnums, ids, similarities)
+        similarities.save(index_dir, ids[docnums], PARTIAL)
+    except OSError as exc:
+        why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
+        report.notes.append(f"the story similarities could not be kept ({why}); the index is "
+                            "complete, and a server compares them when it opens it")
+    finally:
+        reader.close()
 
 
 def _save_report(index_dir: Path, report: BuildReport) -> None:

@@ -83,4 +83,6 @@ RECORD_FIELDS = [
     "id", "path", "paths", "url", "title", "text", "outlet", "source_outlet", "authors",
     "published", "date_source", "mentioned_dates", "places", "people",
     "organizations", "mentions", "language", "word_count",
+    # the article's story (search/stories.py): computed per index generation, not stored
+    "story", "story_size", "first_copy", "story_outlets",
 ]

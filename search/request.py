@@ -24,7 +24,9 @@ MATCH_PARAMS = tuple(match_param(name) for name in FILTER_PARAMS)
 SORTS = ("relevance", "newest", "oldest")
 DATED = ("unknown", "yes")
 VARIANTS = ("on", "off")   # on: a name also finds its other spellings; off: only as typed
-PARAMS = (("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size", "variants")
+COLLAPSES = ("story",)     # story: one hit per story (its best-ranked copy)
+PARAMS = (("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size", "variants",
+           "collapse")
           + FILTER_PARAMS + EXCLUDE_PARAMS + MATCH_PARAMS)
 
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
@@ -67,6 +69,7 @@ class SearchRequest:
     per_page: int = SETTINGS.default_per_page
     facet_size: int = SETTINGS.default_facet_size
     variants: bool = True                         # search the other spellings of names too
+    collapse: str | None = None                   # "story": one hit per story; None: per article
 
     def default_sort(self) -> str:
         """The sort used when none is given: relevance with a query, newest without."""
@@ -95,6 +98,8 @@ class SearchRequest:
             pairs.append(("facet_size", str(self.facet_size)))
         if not self.variants:
             pairs.append(("variants", "off"))
+        if self.collapse:
+            pairs.append(("collapse", self.collapse))
         return pairs
 
     def with_page(self, page: int) -> "SearchRequest":
@@ -108,7 +113,8 @@ class SearchRequest:
                 "match": {k: v for k, v in self.match.items() if v != "any"},
                 "from": self.date_from, "to": self.date_to, "dated": self.dated,
                 "sort": self.sort, "page": self.page, "per_page": self.per_page,
-                "facet_size": self.facet_size, "variants": "on" if self.variants else "off"}
+                "facet_size": self.facet_size, "variants": "on" if self.variants else "off",
+                "collapse": self.collapse}
 
 
 def _text(value, name: str) -> str:
@@ -254,4 +260,9 @@ def parse_request(params, ignore=()) -> SearchRequest:
                           f"Kharkov, Kharkiv) or off (only the spelling typed), not {variants!r}",
                           "variants")
     req.variants = variants != "off"
+    req.collapse = single_value(params, "collapse")
+    if req.collapse is not None and req.collapse not in COLLAPSES:
+        raise SearchError(f"'collapse' must be story (one hit per story: copies of the same text "
+                          f"shown once) or absent (one hit per article), not {req.collapse!r}",
+                          "collapse")
     return req

@@ -20,14 +20,15 @@ import json
 from datetime import datetime
 
 from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
-from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.columns import FixedBytesColumn, NumericColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .facet_registry import FACETS
 from .model import Article
+from .stories import SIGNATURE_BYTES, signature
 
 #: Bumped whenever the schema or the extraction changes in a way that needs a rebuild.
-SCHEMA_VERSION = 3   # 3: stop words indexed
+SCHEMA_VERSION = 4   # 3: stop words indexed; 4: MinHash signatures (stories)
 
 # Keyword fields: several values per article, kept exactly as written (one per facet).
 FACET_FIELDS = tuple(f.field for f in FACETS)
@@ -67,6 +68,9 @@ def build_schema() -> Schema:
         # encode_state(key, path, id, file signature): read by the indexer to see what changed,
         # without loading stored documents.
         state=COLUMN(VarBytesColumn()),
+        # stories.signature(text): the MinHash of the text's shingles, computed where the
+        # article is extracted (a worker) and grouped into stories per generation
+        minhash=COLUMN(FixedBytesColumn(SIGNATURE_BYTES)),
         title=TEXT(analyzer=analyzer, stored=True, field_boost=2.0),
         text=TEXT(analyzer=analyzer, stored=True),
         aliases=TEXT(analyzer=analyzer),    # every spelling variant of the names found
@@ -97,6 +101,7 @@ def to_document(article: Article, file_sig: str, key: str) -> dict:
         "key": display_path(key),
         "path": display_path(article.path),
         "state": encode_state(key, article.path, article.id, file_sig),
+        "minhash": signature(article.text),
         "title": article.title or "",
         "text": article.text,
         "aliases": " ".join(article.aliases),

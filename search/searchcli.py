@@ -15,7 +15,7 @@ from html import unescape
 
 from .engine import Engine
 from .facet_registry import FACETS, MATCHES, exclude_param, match_param
-from .request import SORTS, VARIANTS, parse_request
+from .request import COLLAPSES, SORTS, VARIANTS, parse_request
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 _BOLD_YELLOW, _DIM, _RESET = "\033[1;33m", "\033[2m", "\033[0m"
@@ -50,6 +50,9 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--variants", choices=VARIANTS,
                         help="on (default): a name also finds its other spellings (Kharkov: "
                              "Kharkiv); off: only the spellings typed")
+    parser.add_argument("--collapse", choices=COLLAPSES,
+                        help="story: one hit per story (copies of the same text shown once, "
+                             "with their count and other outlets); default: one hit per article")
     parser.add_argument("--json", action="store_true", help="print the API's JSON response")
     parser.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                         help="highlight matches with colour (default: when a terminal)")
@@ -68,7 +71,8 @@ def request_params(args) -> dict[str, list[str]]:
             params[match_param(facet.name)] = [getattr(args, match_param(facet.name))]
     for name, attr in (("from", "date_from"), ("to", "date_to"), ("dated", "dated"),
                        ("sort", "sort"), ("page", "page"), ("per_page", "per_page"),
-                       ("facet_size", "facet_size"), ("variants", "variants")):
+                       ("facet_size", "facet_size"), ("variants", "variants"),
+                       ("collapse", "collapse")):
         if getattr(args, attr) is not None:
             params[name] = [str(getattr(args, attr))]
     return params
@@ -99,7 +103,9 @@ def interpretation_lines(result: dict) -> list[str]:
 def format_results(result: dict, colour: bool) -> str:
     """The response as terminal text: a header, then each hit with outlet, date and snippet."""
     dim, reset = (_DIM, _RESET) if colour else ("", "")
-    lines = [f"{result['total']} results, page {result['page']} of {result['pages']} "
+    unit = ("stories" if result["unit"] == "stories"
+            else f"results in {result['total_stories']} stories")
+    lines = [f"{result['total']} {unit}, page {result['page']} of {result['pages']} "
              f"({result['took_ms']} ms)"]
     lines += interpretation_lines(result)
     for warning in result["warnings"]:
@@ -116,6 +122,12 @@ def format_results(result: dict, colour: bool) -> str:
         where = " · ".join(x for x in (hit["outlet"] or "unknown outlet",
                                         hit["published"] or "date unknown", hit["id"]) if x)
         lines.append(f"     {dim}{where}{reset}")
+        if hit.get("copies", 1) > 1:
+            lines.append(f"     {dim}{hit['copies']} copies; also published by "
+                         f"{', '.join(hit['also_published_by']) or 'the same outlet'}{reset}")
+        elif hit["story_size"] > 1:
+            lines.append(f"     {dim}{hit['story_size']} copies in the index (--collapse story)"
+                         f"{reset}")
         for fragment in hit["highlights"]["text"][:2]:
             lines.append("     " + " ".join(_plain(fragment, colour).split()))
     if result["next"]:

@@ -234,6 +234,26 @@ def numeric_column(column, count: int, dtype: str, default) -> np.ndarray:
     return np.fromiter((column[i] for i in range(count)), dtype=dtype, count=count)
 
 
+def fixed_bytes_column(reader, fieldname: str, width: int) -> np.ndarray:
+    """A fixed-width bytes column (``FixedBytesColumn`` of ``width`` bytes) of every
+    document as a (documents x width) uint8 array; zeros where a segment has no value."""
+    from whoosh.columns import FixedBytesColumn
+    out = np.zeros((reader.doc_count_all(), width), dtype=np.uint8)
+    for leaf, offset in reader.leaf_readers():
+        if not leaf.has_column(fieldname):
+            continue
+        column = leaf.column_reader(fieldname, translate=False)
+        count = leaf.doc_count_all()
+        if isinstance(column, FixedBytesColumn.Reader):
+            stored = min(column._count, count)
+            raw = column._dbfile.get(column._basepos, stored * width)
+            out[offset:offset + stored] = np.frombuffer(raw, dtype=np.uint8).reshape(stored, width)
+        else:
+            for i in range(count):
+                out[offset + i] = np.frombuffer(column[i], dtype=np.uint8)
+    return out
+
+
 def field_lengths(reader, fieldname: str) -> np.ndarray:
     """Every document's length (in words, as Whoosh stores it) of one text field."""
     from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield

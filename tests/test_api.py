@@ -59,8 +59,8 @@ def test_search_response_shape_and_next_link(client):
     response = client.get("/api/search?per_page=3")
     body = response.get_json()
     assert body["total"] == len(RECORDS) and body["pages"] == 4
-    assert set(body) == {"query", "interpretation", "total", "page", "per_page", "pages",
-                         "took_ms", "hits", "facets", "suggestion", "warnings", "timed_out",
+    assert set(body) == {"query", "interpretation", "total", "total_stories", "unit", "page",
+                         "per_page", "pages", "took_ms", "hits", "facets", "suggestion", "warnings", "timed_out",
                          "relaxations", "next"}
     assert set(body["facets"]) == {"outlet", "source_outlet", "place", "person", "org",
                                    "author", "published"}

@@ -29,6 +29,7 @@ PAGES = [
     ("home", "/"),
     ("results", "/search?q=Belgorod&place={place}&outlet={outlet}"),
     ("results-all", "/search"),
+    ("results-stories", "/search?q=Belgorod&collapse=story"),
     ("article", "/articles/{article}?q=Belgorod&place={place}"),
     ("help", "/help"),
     ("compare", "/compare?q=Belgorod&field=place&measure=attention"),
@@ -36,7 +37,8 @@ PAGES = [
     ("not-found", "/no-such-page"),
 ]
 #: Pages that must not scroll sideways at 320 px.
-REFLOW_PAGES = ("home", "results", "results-all", "article", "bad-search", "not-found", "compare")
+REFLOW_PAGES = ("home", "results", "results-all", "results-stories", "article", "bad-search",
+                "not-found", "compare")
 
 
 def _axe_script() -> str:

@@ -313,7 +313,7 @@ def test_unknown_filter_value_matches_nothing_but_stays_selected(engine):
     result = run(engine, outlet="Nowhere Gazette")
     assert result["total"] == 0
     selected = [f for f in result["facets"]["outlet"]["values"] if f["selected"]]
-    assert selected == [{"value": "Nowhere Gazette", "count": 0, "selected": True,
+    assert selected == [{"value": "Nowhere Gazette", "count": 0, "stories": 0, "selected": True,
                          "excluded": False}]
 
 
@@ -640,7 +640,8 @@ def test_sample_kharkov_finds_the_three_articles(sample_engine):
     texts = [sample_engine.article(h["id"])["text"] for h in result["hits"]]
     assert all("Kharkov" in t or "Kharkiv" in t for t in texts)
     city = [f for f in result["facets"]["place"]["values"] if f["value"] in ("Kharkiv", "Kharkov")]
-    assert city == [{"value": "Kharkiv", "count": 3, "selected": False, "excluded": False}]
+    assert city == [{"value": "Kharkiv", "count": 3, "stories": 3, "selected": False,
+                     "excluded": False}]
 
 
 def test_sample_nebenzya_finds_both_envoy_articles(sample_engine):

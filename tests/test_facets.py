@@ -119,19 +119,21 @@ def passes(record, params: dict, skip_facet=None, skip_exclusions_of=None) -> bo
 def expected_facet(base: list[dict], every: list[dict], facet, params: dict, size: int) -> dict:
     counted = [r for r in base if passes(r, params, skip_facet=facet.name)]
     counts = Counter(v for r in counted for v in values_of(r, facet))
+    stories = Counter(v for v, _ in {(v, r["story"]) for r in counted for v in values_of(r, facet)})
     frequency = Counter(v for r in every for v in values_of(r, facet))
     selected = params.get(facet.name, [])
     excluded = params.get("-" + facet.name, [])
     unexcluded = [r for r in base if passes(r, params, skip_facet=facet.name,
                                            skip_exclusions_of=facet.name)]
-    pinned = [{"value": v, "count": counts[v], "selected": True, "excluded": False}
-              for v in selected]
+    pinned = [{"value": v, "count": counts[v], "stories": stories[v], "selected": True,
+               "excluded": False} for v in selected]
     pinned += [{"value": v, "count": sum(v in values_of(r, facet) for r in unexcluded),
+                "stories": len({r["story"] for r in unexcluded if v in values_of(r, facet)}),
                 "selected": False, "excluded": True} for v in excluded]
     rest = sorted((v for v in counts if v not in selected and v not in excluded),
                   key=lambda v: (-counts[v], -frequency[v], v))
-    values = pinned + [{"value": v, "count": counts[v], "selected": False, "excluded": False}
-                       for v in rest[:size]]
+    values = pinned + [{"value": v, "count": counts[v], "stories": stories[v], "selected": False,
+                        "excluded": False} for v in rest[:size]]
     listed = sum(1 for v in values if v["count"] and not v["excluded"])
     return {"label": facet.label,
             "match": "all" if params.get(f"{facet.name}_match") == ["all"] else "any",
@@ -187,6 +189,7 @@ def test_facets_agree_with_a_brute_force_count_of_the_export(engine, client, ind
     result = engine.search(parse_request(request))
     base = base_records(engine, params.get("q", [""])[0])
     assert result["total"] == sum(1 for r in base if passes(r, params))
+    assert result["total_stories"] == len({r["story"] for r in base if passes(r, params)})
     for facet in FACETS:
         assert result["facets"][facet.name] == expected_facet(base, every, facet, params, size), \
             facet.name

@@ -277,9 +277,18 @@ def test_syndicated_copies_are_listed(tmp_path):
             {"title": "Grain corridor reopens", "source": outlet, "date": "2023-08-01", "text": text}) + "\n")
     index_paths([corpus], tmp_path / "index", workers=1)
     client = create_app({"INDEX_DIR": str(tmp_path / "index")}).test_client()
-    ids = [h["id"] for h in client.get("/api/search?q=grain").get_json()["hits"]]
-    html = get_ok(client, f"/articles/{ids[0]}")
-    assert "Same text elsewhere" in html
+    hits = client.get("/api/search?q=grain").get_json()["hits"]
+    first = min(h["id"] for h in hits)             # same date: the smaller id is the first copy
+    later = next(h for h in hits if h["id"] != first)
+    html = get_ok(client, f"/articles/{later['id']}")
+    assert "Copies of this story" in html and "Same text elsewhere" not in html
+    other = next(h for h in hits if h["id"] == first)["outlet"]
+    assert f"{other} · 2023-08-01 · <strong class=\"first-copy\">first copy</strong>" in html
+    assert "this one was published first" in get_ok(client, f"/articles/{first}")
+    results = get_ok(client, "/search?q=grain")
+    assert "2 results" in results and "in 1 story" in results and "2 copies</a>" in results
+    collapsed = get_ok(client, "/search?q=grain&collapse=story")
+    assert "1 story" in collapsed and "also published by" in collapsed
 
 
 # --- escaping and safety -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from newsfacet.search import compare as comparison
 from newsfacet.search.engine import HIT_FIELDS
 from newsfacet.search.facet_registry import FACETS, MATCHES, exclude_param, match_param
 from newsfacet.search.model import RECORD_FIELDS
-from newsfacet.search.request import DATED, SORTS, VARIANTS
+from newsfacet.search.request import COLLAPSES, DATED, SORTS, VARIANTS
 from newsfacet.search.settings import SETTINGS
 
 
@@ -76,6 +76,11 @@ def _search_params() -> list[dict]:
         _param("variants", "on (default): a name in the query also finds its other spellings "
                            "(Kharkov: Kharkiv, Charkiw); off: only the spellings typed",
                {"type": "string", "enum": list(VARIANTS), "default": "on"}),
+        _param("collapse", "story: one hit per story (copies of the same text republished), "
+                           "its best-ranked copy, with copies and also_published_by; total, "
+                           "pages and paging then count stories (unit: stories), facets still "
+                           "count articles (each value's stories beside); absent: one hit per "
+                           "article", {"type": "string", "enum": list(COLLAPSES)}),
     ]
 
 
@@ -123,6 +128,9 @@ def _schemas() -> dict:
                                  "description": "articles with this value among those the facet "
                                                 "counts; for an excluded value, the articles its "
                                                 "exclusion leaves out"},
+                       "stories": {"type": "integer", "minimum": 0,
+                                   "description": "distinct stories among the articles counted "
+                                                  "in count (copies of one text count once)"},
                        "selected": {"type": "boolean"}, "excluded": {"type": "boolean"}}}
     facet_counts = {
         "label": {"type": "string"},
@@ -178,15 +186,32 @@ def _schemas() -> dict:
         "mentioned_dates": {"type": "array"}, "places": _STRINGS, "people": _STRINGS,
         "organizations": _STRINGS, "mentions": {"type": "array", "items": _ref("schemas", "Mention")},
         "language": _NULLABLE_STRING, "word_count": {"type": "integer", "minimum": 0},
+        "story": {"type": "string", "description": "the story of the article: the copies of "
+                  "one text republished (another header or footer, a paragraph cut, another "
+                  "title) share it; the smallest article id among them (an article with no "
+                  "copy: its own id)"},
+        "story_size": {"type": "integer", "minimum": 1,
+                       "description": "articles in the story (1: no copy)"},
+        "first_copy": {"type": "string", "description": "id of the story's earliest published "
+                       "copy: earliest known date; same date, or no copy dated, the smallest "
+                       "id (undated copies after dated ones)"},
+        "story_outlets": {**_STRINGS, "description": "the outlets of the story's copies, "
+                          "sorted"},
     }
     hit = {"type": "object", "properties": {
-        **{name: record[name] for name in ("id", "title", *HIT_FIELDS)},
+        **{name: record[name] for name in ("id", "title", *HIT_FIELDS, "story", "story_size")},
         "score": {"type": "number", "nullable": True},
         "highlights": {"type": "object", "required": ["title", "text"], "properties": {
             "title": {"type": "string"}, "text": _STRINGS}}}}
     hit["required"] = list(hit["properties"])
+    hit["properties"].update({
+        "copies": {"type": "integer", "minimum": 1, "description": "with collapse=story: the "
+                   "story's articles among the results, this one included"},
+        "also_published_by": {**_STRINGS, "description": "with collapse=story: the outlets "
+                              "of the story's other articles among the results, other than "
+                              "this hit's outlet"}})
     article = {"type": "object", "required": [*RECORD_FIELDS, "highlights", "similar", "same_text",
-                                              "timed_out"],
+                                              "copies", "timed_out"],
                "properties": {
                    **record,
                    "highlights": {"type": "object", "required": ["title", "text"], "properties": {
@@ -195,6 +220,9 @@ def _schemas() -> dict:
                                       "in <mark>"},
                    "similar": {"type": "array", "items": _ref("schemas", "ArticleBrief")},
                    "same_text": {"type": "array", "items": _ref("schemas", "ArticleBrief")},
+                   "copies": {"type": "array", "items": _ref("schemas", "ArticleBrief"),
+                              "description": "the other articles of its story, earliest "
+                                             "published first (undated last, ties by id)"},
                    "timed_out": {**_STRINGS, "description": "parts cut short by the server's "
                                  "time budget ('similar articles'), else empty"}}}
     node = {"type": "object", "description": (
@@ -227,7 +255,8 @@ def _schemas() -> dict:
             "filters": {"type": "object", "description": "each filter parameter -> {value as "
                         "given: [the index values it matched]}; from, to and dated as given"},
             "warnings": {**_STRINGS, "description": "the same list as the response's warnings"}}}
-    search = {"type": "object", "required": ["query", "interpretation", "total", "page",
+    search = {"type": "object", "required": ["query", "interpretation", "total",
+                                             "total_stories", "unit", "page",
                                              "per_page", "pages", "took_ms", "hits", "facets",
                                              "suggestion", "warnings", "timed_out", "next"],
               "properties": {
@@ -237,7 +266,13 @@ def _schemas() -> dict:
                                 "by the server's time budget (e.g. suggestion, 'expansion of "
                                 "brown~', 'phrase \"oil price\"'): the response holds what was "
                                 "computed in time; empty when nothing was cut"},
-                  "total": {"type": "integer", "minimum": 0},
+                  "total": {"type": "integer", "minimum": 0,
+                            "description": "the results, in the unit that unit names"},
+                  "total_stories": {"type": "integer", "minimum": 0,
+                                    "description": "distinct stories among the results"},
+                  "unit": {"type": "string", "enum": ["articles", "stories"],
+                           "description": "what total, pages and hits count: stories with "
+                                          "collapse=story, else articles"},
                   "page": {"type": "integer", "minimum": 1},
                   "per_page": {"type": "integer", "minimum": 1},
                   "pages": {"type": "integer", "minimum": 1},
