@@ -89,6 +89,23 @@ def require_browser():
 
 
 @pytest.fixture(scope="module")
+def engine(index_dir):
+    """An engine on the requesting test module's own ``index_dir`` fixture."""
+    from newsfacet.search.engine import Engine
+
+    return Engine(index_dir)
+
+
+@pytest.fixture(scope="module")
+def client(index_dir):
+    """The real app's test client on the requesting module's own ``index_dir`` fixture. Not
+    in TESTING mode: an unexpected error is answered as in production (a 500), not raised."""
+    from newsfacet.web.app import create_app
+
+    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
+
+
+@pytest.fixture(scope="module")
 def base_url(sample_index):
     """The address of a real server on the sample corpus's index, one per test module that
     drives a browser (so browser tests fail first, and plainly, without chromium)."""

@@ -18,11 +18,6 @@ def index_dir(tmp_path_factory):
     return build_index(tmp_path_factory.mktemp("api"))
 
 
-@pytest.fixture(scope="module")
-def client(index_dir):
-    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
-
-
 def cli_json(index_dir, argv, capsys) -> dict:
     assert newsfacet(["search", "--index", str(index_dir), "--json", *argv]) == 0
     return json.loads(capsys.readouterr().out)

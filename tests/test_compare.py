@@ -19,7 +19,6 @@ from newsfacet.search.compare import SPELLING_READS, parse_compare
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import SearchError, parse_request
-from newsfacet.web.app import create_app
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +26,6 @@ def index_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("compare")
     index_paths([write(folder)], folder / "index", workers=1)
     return folder / "index"
-
-
-@pytest.fixture(scope="module")
-def engine(index_dir):
-    return Engine(index_dir)
 
 
 @pytest.fixture(scope="module")
@@ -189,11 +183,6 @@ def test_sample_corpus_shows_who_writes_kharkov_and_who_kharkiv(sample_index):
     forms = {o["outlet"]: [f["form"] for f in o["forms"]] for o in kharkiv["outlets"]}
     assert forms["Global Research"] == forms["Strategic Culture Foundation"] == ["Kharkov"]
     assert forms[None] == ["Kharkiv"]   # the sample's article without an outlet
-
-
-@pytest.fixture(scope="module")
-def client(index_dir):
-    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
 
 
 def test_api_is_the_engine_s_answer(client, engine):

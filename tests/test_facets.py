@@ -21,13 +21,11 @@ from sidebar import sidebar
 
 from newsfacet.search import facet_registry
 from newsfacet.search.cli import main as newsfacet
-from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.model import RECORD_FIELDS
 from newsfacet.search.query import QUERY_FIELDS
 from newsfacet.search.request import EXCLUDE_PARAMS, FILTER_PARAMS, PARAMS, SearchError, parse_request
 from newsfacet.search.schema import build_schema
-from newsfacet.web.app import create_app
 from newsfacet.web.openapi import openapi_document
 
 FACETS = facet_registry.FACETS
@@ -72,16 +70,6 @@ def index_dir(tmp_path_factory):
                       encoding="utf-8")
     index_paths([source], folder / "index", workers=1)
     return folder / "index"
-
-
-@pytest.fixture(scope="module")
-def engine(index_dir):
-    return Engine(index_dir)
-
-
-@pytest.fixture(scope="module")
-def client(index_dir):
-    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ from hypothesis import strategies as st
 
 from newsfacet.search.cli import main as newsfacet
 from newsfacet.search.indexer import index_paths
-from newsfacet.web.app import create_app
 
 OUTLETS = ["Reuters", "BBC", "TASS", "Kyiv Independent", "Al Jazeera", "Le Monde"]
 PLACES = ["Kharkiv", "Belgorod", "Odesa", "Kyiv", "Moscow", "Istanbul", "Paris"]
@@ -78,12 +77,6 @@ def index_dir(tmp_path_factory):
     report = index_paths([root / "corpus"], root / "index", workers=1)
     assert report.articles == 36, report.failed
     return root / "index"
-
-
-@pytest.fixture(scope="module")
-def client(index_dir):
-    # Not TESTING: an unexpected error is answered as in production (a 500), not raised.
-    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
 
 
 @pytest.fixture(scope="module")

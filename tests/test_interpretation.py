@@ -12,25 +12,13 @@ import json
 import pytest
 
 from newsfacet.search.cli import main
-from newsfacet.search.engine import Engine
 from newsfacet.search.request import SearchError, parse_request
-from newsfacet.web.app import create_app
 from regional_news import build
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
     return build(tmp_path_factory.mktemp("interpretation"))
-
-
-@pytest.fixture(scope="module")
-def engine(index_dir):
-    return Engine(index_dir)
-
-
-@pytest.fixture(scope="module")
-def client(index_dir):
-    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
 
 
 def search(engine, **params) -> dict:

@@ -37,11 +37,6 @@ def index_dir(tmp_path_factory):
     return index
 
 
-@pytest.fixture(scope="module")
-def client(index_dir):
-    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
-
-
 def _get(doc, path):
     return doc["paths"][path]["get"]
 

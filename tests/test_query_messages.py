@@ -11,7 +11,6 @@ import pytest
 from newsfacet.search.cli import main
 from newsfacet.search.engine import Engine
 from newsfacet.search.request import SearchError, parse_request
-from newsfacet.web.app import create_app
 from regional_news import build
 
 REFUSED = [   # (query, words of the message, the fix offered)
@@ -38,11 +37,6 @@ REFUSED = [   # (query, words of the message, the fix offered)
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
     return build(tmp_path_factory.mktemp("messages"))
-
-
-@pytest.fixture(scope="module")
-def client(index_dir):
-    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
 
 
 @pytest.mark.parametrize("q, words, fix", REFUSED)

@@ -9,15 +9,8 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import pytest
 
 from test_web import anchors, api_twin, get_ok, index_dir, total_on_page  # noqa: F401 (fixture)
-from newsfacet.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(index_dir):  # noqa: F811
-    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
 
 
 def _params(url: str) -> list[tuple[str, str]]:
