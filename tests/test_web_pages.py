@@ -9,7 +9,6 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-
 from test_web import anchors, api_twin, get_ok, index_dir, total_on_page  # noqa: F401 (fixture)
 
 
