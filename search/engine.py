@@ -187,6 +187,13 @@ class _Selection:
                 out.append({"param": param, "value": value, "total": int(mask.sum())})
         return out
 
+    def total(self) -> int:
+        """How many results the request has, in its unit: stories under ``collapse=story``,
+        else articles."""
+        if self.req.collapse == "story":
+            return self.gen.columns.stories.distinct(self.final)
+        return int(self.final.sum())
+
     def ranked(self, limit: int | None) -> list[tuple[int, float | None]]:
         """(docnum, score) of the first ``limit`` hits (None: all) in the request's order;
         with ``collapse=story``, the best-ranked article of each story only."""
@@ -258,9 +265,8 @@ class Engine:
         started = time.perf_counter()
         budget = Budget(self.time_budget_ms)
         sel = _Selection(gen, req, budget)
-        stories = gen.columns.stories
-        total_stories = stories.distinct(sel.final)
-        total = total_stories if req.collapse == "story" else int(sel.final.sum())
+        total = sel.total()
+        total_stories = total if req.collapse == "story" else gen.columns.stories.distinct(sel.final)
         pages = max(1, math.ceil(total / req.per_page))
         if req.page > pages:
             raise SearchError(f"page {req.page} is past the last page ({pages}) of {total} "
@@ -426,8 +432,7 @@ class Engine:
         """
         with self._generations.use() as gen:
             sel = _Selection(gen, req)
-            total = (gen.columns.stories.distinct(sel.final) if req.collapse == "story"
-                     else int(sel.final.sum()))
+            total = sel.total()
             own = set(gen.searcher.docs_for_query(wq.Term("id", id)))
             ranked = [docnum for docnum, _ in sel.ranked(req.page * req.per_page + 1)]
             where = next((i for i, d in enumerate(ranked) if d in own), None)

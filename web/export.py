@@ -153,12 +153,10 @@ def compare_rows(result: dict):
 
 def _switch(name: str) -> bool:
     """An on/off option: ``1`` on, ``0`` or absent off; anything else is a 400."""
-    values = [v.strip() for v in request.args.getlist(name) if v.strip()]
-    if len(values) > 1:
-        raise SearchError(f"parameter '{name}' given {len(values)} times; give it once", name)
-    if values and values[0] not in ("0", "1"):
-        raise SearchError(f"'{name}' must be 1 or 0, not {values[0]!r}", name)
-    return values == ["1"]
+    value = single_value(request.args, name)
+    if value is not None and value not in ("0", "1"):
+        raise SearchError(f"'{name}' must be 1 or 0, not {value!r}", name)
+    return value == "1"
 
 
 @export.get("/api/export")
