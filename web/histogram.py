@@ -135,7 +135,7 @@ def _next(value: str) -> str:
     return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
 
 
-def _filled(buckets: dict[str, int]) -> list[tuple[str, int]]:
+def filled(buckets: dict[str, int]) -> list[tuple[str, int]]:
     """The dated buckets in order, with empty buckets added between them."""
     values = sorted(buckets)
     if len(values) < 2 or len({len(v) for v in values}) != 1:
@@ -195,7 +195,7 @@ def build_histogram(published: list[dict], links) -> Histogram | None:
     """
     dated = {b["value"]: b["count"] for b in published if b["value"] != UNKNOWN}
     unknown = sum(b["count"] for b in published if b["value"] == UNKNOWN)
-    series = _filled(dated)
+    series = filled(dated)
     if not series:
         return None
     step = 100 / len(series)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .histogram import _filled, articles, period_name
+from .histogram import articles, filled, period_name
 from .urls import SearchLinks
 
 HEIGHT = 56          # pixels: the plot, then a line for the first and last bucket labels
@@ -57,8 +57,8 @@ def charts(series_list: list[dict], buckets: list[str], attention: bool,
     query-string pairs of a series' search (None: no search selects it); ``denominator``
     names the attention's denominator in words for the bars' labels.
     """
-    filled = [value for value, _ in _filled({b: 0 for b in buckets})]
-    step = 100 / max(len(filled), 1)
+    periods = _periods(buckets)
+    step = 100 / max(len(periods), 1)
     width = min(step * 0.8, MAX_BAR)
     key = "attention" if attention else "counts"
     top = max([v or 0 for s in series_list for v in s[key]] + [0]) or 1
@@ -69,7 +69,7 @@ def charts(series_list: list[dict], buckets: list[str], attention: bool,
         by_bucket = {b: (c, a, d) for b, c, a, d in zip(buckets, s["counts"], s["attention"],
                                                          s["denominators"])}
         bars = []
-        for i, value in enumerate(filled):
+        for i, value in enumerate(periods):
             count, share, whole = by_bucket.get(value, (0, None, 0))
             shown = (share or 0) if attention else count
             height = max(shown / top * (PLOT_BOTTOM - PLOT_TOP), 1.5) if count else 0
@@ -88,5 +88,10 @@ def charts(series_list: list[dict], buckets: list[str], attention: bool,
 
 def axis(buckets: list[str]) -> tuple[str, str] | None:
     """The first and last bucket of the filled axis, as people say them (None: no dates)."""
-    filled = [value for value, _ in _filled({b: 0 for b in buckets})]
-    return (period_name(filled[0]), period_name(filled[-1])) if filled else None
+    periods = _periods(buckets)
+    return (period_name(periods[0]), period_name(periods[-1])) if periods else None
+
+
+def _periods(buckets: list[str]) -> list[str]:
+    """Every period from the first bucket to the last, the empty ones between included."""
+    return [value for value, _ in filled({b: 0 for b in buckets})]
