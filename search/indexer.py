@@ -342,12 +342,13 @@ def _discard(index_dir: Path, fresh: str) -> None:
             os.unlink(entry.path)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``path`` whole or not at all: a reader never sees it half-written."""
+def _write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``path`` whole or not at all: a reader never sees it half-written (text is
+    written as UTF-8)."""
     partial = path.with_name(path.name + PARTIAL)
     try:
-        with open(partial, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with open(partial, "wb") as fh:
+            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(partial, path)
@@ -813,7 +814,7 @@ def _keep_story_pairs(index_dir: Path, report: BuildReport) -> None:
         docnums = np.flatnonzero(one_per_article(reader, live_mask(reader))[0])
         ids = id_numbers(reader)
         story_roots(reader, docnums, ids, similarities)
-        similarities.save(index_dir, ids[docnums], PARTIAL)
+        _write_atomic(index_dir / Similarities.FILE, similarities.to_bytes(ids[docnums]))
     except OSError as exc:
         why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
         report.notes.append(f"the story similarities could not be kept ({why}); the index is "

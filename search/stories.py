@@ -46,7 +46,7 @@ What a story says about an article
 from __future__ import annotations
 
 import functools
-import os
+import io
 import re
 import zipfile
 import zlib
@@ -208,20 +208,16 @@ class Similarities:
             return cls()
         return cls(dict(zip(zip(a.tolist(), b.tolist()), found.tolist())))
 
-    def save(self, index_dir, live_ids: np.ndarray, partial_suffix: str) -> None:
-        """Write the pairs of ``live_ids`` (article ids as numbers) to ``index_dir``, whole
-        or not at all (through a file named with ``partial_suffix``, then renamed)."""
+    def to_bytes(self, live_ids: np.ndarray) -> bytes:
+        """The file (``FILE``, for the index folder) holding the pairs of ``live_ids``
+        (article ids as numbers)."""
         live = set(live_ids.tolist())
         pairs = [(a, b, s) for (a, b), s in self.known.items() if a in live and b in live]
-        path = Path(index_dir) / self.FILE
-        partial = path.with_name(path.name + partial_suffix)
-        with open(partial, "wb") as fh:
-            np.savez(fh, a=np.array([p[0] for p in pairs], dtype=np.uint64),
-                     b=np.array([p[1] for p in pairs], dtype=np.uint64),
-                     similarity=np.array([p[2] for p in pairs], dtype=np.float32))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(partial, path)
+        out = io.BytesIO()
+        np.savez(out, a=np.array([p[0] for p in pairs], dtype=np.uint64),
+                 b=np.array([p[1] for p in pairs], dtype=np.uint64),
+                 similarity=np.array([p[2] for p in pairs], dtype=np.float32))
+        return out.getvalue()
 
     def judge(self, ids: np.ndarray, text_of):
         """``similarity(i, j)`` for ``group``: rows i and j are articles ``ids[i]`` and
