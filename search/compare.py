@@ -14,6 +14,10 @@ for the spellings only, a bounded number of stored articles:
   ``share`` (count / the outlet's matches) and ``attention`` (count / the outlet's
   articles in the period: Media Cloud's per-outlet normalisation), and ``params``, the
   search the cell stands for (its total is the cell's count).
+- The same three counted in stories (``search/stories.py``: a story and its republished
+  copies count once): ``stories``, ``story_share`` (/ the outlet's matching stories, the
+  row's ``stories``) and ``story_attention`` (/ the outlet's stories in the period, the row's
+  ``period_stories``). A story carried by two outlets counts once in each of their rows.
 - ``spellings``: for values of a field found in the text (places, people, organisations),
   the written forms each outlet uses, read from the stored mentions of at most
   ``SPELLING_READS`` matching articles per outlet and value (the first in index order).
@@ -49,6 +53,9 @@ MEASURES = {
     "count": "matching articles of the outlet that name the value",
     "share": "divided by the outlet's matching articles",
     "attention": "divided by all of the outlet's articles in the period",
+    "stories": "matching stories of the outlet that name the value (copies count once)",
+    "story_share": "divided by the outlet's matching stories",
+    "story_attention": "divided by all of the outlet's stories in the period",
 }
 
 
@@ -136,9 +143,10 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def row_search(req: SearchRequest, by: str, row: str) -> SearchRequest:
-    """The search of one row: ``req`` with only outlet ``row``."""
+    """The search of one row: ``req`` with only outlet ``row``, counting articles (its
+    total is the row's ``matches``; with ``collapse=story`` added, its ``stories``)."""
     match = {k: v for k, v in req.match.items() if k != by}
-    return replace(req, filters={**req.filters, by: [row]}, match=match, page=1)
+    return replace(req, filters={**req.filters, by: [row]}, match=match, page=1, collapse=None)
 
 
 def cell_search(req: SearchRequest, by: str, row: str, field: str, value: str) -> SearchRequest | None:
@@ -182,21 +190,21 @@ def compare(gen, sel, creq: CompareRequest) -> dict:
     for start, stop in sel.parsed.dates:
         period &= cols.dates.between(start, stop)
 
+    stories = cols.stories
     row_counts = by_col.counts(final)
-    period_counts = by_col.counts(period)
     present = np.flatnonzero(row_counts)
     order = present[np.lexsort((present, -row_counts[present]))][:creq.rows]
     row_values: list[str | None] = [by_col.values[r] for r in order]
-    matches = [int(row_counts[r]) for r in order]
-    in_period = [int(period_counts[r]) for r in order]
-    without = int(np.count_nonzero(final & ~by_col.has_value))
+    without = bool(np.count_nonzero(final & ~by_col.has_value))
     if without:   # the matches without an outlet: a row of their own, last, with no link
         row_values.append(None)
-        matches.append(without)
-        in_period.append(int(np.count_nonzero(period & ~by_col.has_value)))
+    matches, match_stories = _per_row(by_col, final, stories, order, without)
+    in_period, period_stories = _per_row(by_col, period, stories, order, without)
     rows = [{"value": v, "matches": m, "period": p, "attention": _ratio(m, p),
+             "stories": ms, "period_stories": ps, "story_attention": _ratio(ms, ps),
              "params": _params(row_search(creq.search, creq.by, v) if v is not None else None)}
-            for v, m, p in zip(row_values, matches, in_period)]
+            for v, m, p, ms, ps in zip(row_values, matches, in_period, match_stories,
+                                       period_stories)]
 
     value_counts = col.counts(final)
     named = np.flatnonzero(value_counts)
@@ -209,29 +217,43 @@ def compare(gen, sel, creq: CompareRequest) -> dict:
     for v, score in zip(ranked[:creq.size], scores.tolist()):
         value = col.values[v]
         mask = final & col.docs_with([value], cols.size)
-        per_outlet = by_col.counts(mask)
-        outlets = int(np.count_nonzero(per_outlet))
+        outlets = int(np.count_nonzero(by_col.counts(mask)))
         columns.append({"value": value, "count": int(value_counts[v]),
+                        "stories": stories.distinct(mask),
                         "collection": int(col.frequency[v]), "g2": round(score, 3),
                         "outlets": outlets, "one_outlet": outlets == 1})
         masks.append(mask)
-        counts = [int(per_outlet[r]) for r in order]
-        if without:
-            counts.append(int(np.count_nonzero(mask & ~by_col.has_value)))
-        for i, (row, count) in enumerate(zip(row_values, counts)):
+        counts, story_counts = _per_row(by_col, mask, stories, order, without)
+        for i, (row, count, told) in enumerate(zip(row_values, counts, story_counts)):
             cell_req = (cell_search(creq.search, creq.by, row, creq.field, value)
                         if row is not None else None)
             cells[i].append({"count": count, "share": _ratio(count, matches[i]),
                              "attention": _ratio(count, in_period[i]),
+                             "stories": told, "story_share": _ratio(told, match_stories[i]),
+                             "story_attention": _ratio(told, period_stories[i]),
                              "params": _params(cell_req)})
     return {
         "query": creq.search.echo(), "by": creq.by, "field": creq.field, "rank": creq.rank,
-        "total": int(final.sum()), "outlets": len(present),
+        "total": int(final.sum()), "total_stories": stories.distinct(final),
+        "outlets": len(present),
         "outlets_more": max(0, len(present) - len(order)),
         "measures": MEASURES, "rows": rows, "columns": columns, "cells": cells,
         "spellings": spellings(gen, creq, by_col, col, row_values, columns, masks),
         "timelines": timelines(cols, by_col, final, period, row_values, columns, masks),
     }
+
+
+def _per_row(by_col, mask: np.ndarray, stories, order: np.ndarray,
+             without: bool) -> tuple[list[int], list[int]]:
+    """The articles and the distinct stories of ``mask`` in each row: the outlets of
+    ``order`` (ordinals of ``by_col``), then, if ``without``, the articles without an outlet."""
+    articles, told = by_col.counts(mask), by_col.story_counts(mask, stories)
+    counts = [int(articles[r]) for r in order]
+    story_counts = [int(told[r]) for r in order]
+    if without:
+        counts.append(int(np.count_nonzero(mask & ~by_col.has_value)))
+        story_counts.append(stories.distinct(mask & ~by_col.has_value))
+    return counts, story_counts
 
 
 def _row_mask(by_col, row: str | None, size: int) -> np.ndarray:

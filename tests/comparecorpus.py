@@ -1,6 +1,9 @@
 """A small collection of our own for the outlet comparison tests: five outlets, each with its
 own spelling habits (Kharkov or Kharkiv, Kiev or Kyiv, Zelensky or Zelenskyy), dates over
-six months of 2024, some articles undated and some without an outlet."""
+six months of 2024, some articles undated and some without an outlet. Every fourth article
+of two outlets with the same spelling habits is reprinted by the other under a new title,
+a few days later, and one outlet publishes every fourth of its own again, updated in title
+only (the same text: one story of two copies)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,9 @@ OUTLETS = {
     "Harbour Post": ("Kharkov", "Kyiv", "Zelenskyy"),
     "Valley Courier": ("Kharkiv", "Kyiv", "Zelenskyy"),
 }
+#: outlet -> the outlet that reprints every fourth of its articles
+REPRINTS = {"Dnipro Daily": "Valley Courier", "Valley Courier": "Dnipro Daily",
+            "Harbour Post": "Harbour Post"}
 SUBJECTS = ["a drone struck a depot", "the grain talks resumed", "a power line was repaired",
             "a drone was shot down", "the school year began"]
 
@@ -43,8 +49,22 @@ def record(n: int) -> dict:
     return rec
 
 
+def reprint(n: int) -> dict | None:
+    """Article ``n`` as another outlet reprints it (None when it is not reprinted)."""
+    rec = record(n)
+    if n % 4 or rec.get("source") not in REPRINTS:
+        return None
+    outlet = REPRINTS[rec["source"]]
+    again = "Updated" if outlet == rec["source"] else "Reprinted"
+    copy = {**rec, "title": f"{again}: {rec['title']}", "source": outlet}
+    if "date" in rec:
+        copy["date"] = rec["date"][:-2] + f"{int(rec['date'][-2:]) + 3:02d}"
+    return copy
+
+
 def write(folder: Path, count: int = 90) -> Path:
     """The collection as one JSONL file in ``folder``."""
     path = folder / "reports.jsonl"
-    path.write_text("".join(json.dumps(record(n)) + "\n" for n in range(count)), encoding="utf-8")
+    recs = [record(n) for n in range(count)] + [r for r in map(reprint, range(count)) if r]
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
     return path

@@ -15,7 +15,7 @@ COMPARE = "/compare?q=Belgorod&field=place"
 
 def _total(browser) -> int:
     text = browser.find_element(By.CSS_SELECTOR, ".result-count").text
-    return int(re.match(r"([\d,]+) result", text).group(1).replace(",", ""))
+    return int(re.match(r"([\d,]+) (result|stor)", text).group(1).replace(",", ""))
 
 
 def test_results_page_links_to_the_comparison(browser, base_url):
@@ -97,3 +97,21 @@ def test_rank_switch_reorders_the_columns(browser, base_url):
     assert all("G²" in text for text in after[3:])
     assert "most typical" in browser.find_element(By.CSS_SELECTOR, "table.matrix caption").text
     assert len(after) == len(before)
+
+
+def test_story_switch_counts_copies_once(browser, base_url, shots):
+    browser.get(base_url + COMPARE)
+    browser.find_element(By.PARTIAL_LINK_TEXT, "Stories").click()
+    assert "unit=stories" in browser.current_url
+    full_page_shot(browser, shots / "compare-stories-1280.png", 1280)
+    head = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "table.matrix thead th")]
+    assert head[1] == "Matching stories"
+    assert "count once" in browser.find_element(By.CSS_SELECTOR, "table.matrix caption").text
+    cells = [(a.get_attribute("href"), int(a.get_attribute("data-count")))
+             for a in browser.find_elements(By.CSS_SELECTOR, "table.matrix td a[data-count]")]
+    assert cells and all("collapse=story" in href for href, _ in cells)
+    for href, count in cells[:8]:
+        browser.get(href)
+        assert browser.find_element(By.CSS_SELECTOR, ".result-count").text.split()[1] in \
+            ("story", "stories")
+        assert _total(browser) == count, href

@@ -5,6 +5,7 @@ own (tests/comparecorpus.py) where outlets spell Kharkiv and Kyiv differently.""
 from __future__ import annotations
 
 import csv
+import html as html_lib
 import io
 import json
 import math
@@ -47,7 +48,12 @@ def _check_matrix(result, matches, period):
     """Rows, columns and cells of ``result`` against the matching and period records."""
     outlets = Counter(r["outlet"] for r in matches)
     in_period = Counter(r["outlet"] for r in period)
+
+    def stories(recs, outlet) -> int:
+        return len({r["story"] for r in recs if r["outlet"] == outlet})
+
     assert result["total"] == len(matches)
+    assert result["total_stories"] == len({r["story"] for r in matches}) < len(matches)
     assert [(row["value"], row["matches"]) for row in result["rows"]] == \
         sorted(((o, n) for o, n in outlets.items() if o), key=lambda p: (-p[1], p[0])) + \
         ([(None, outlets[None])] if outlets[None] else [])
@@ -60,15 +66,25 @@ def _check_matrix(result, matches, period):
         assert column["count"] == names[column["value"]]
         naming = {r["outlet"] for r in matches if column["value"] in r["places"] and r["outlet"]}
         assert column["outlets"] == len(naming) and column["one_outlet"] == (len(naming) == 1)
+        assert column["stories"] == len({r["story"] for r in matches
+                                         if column["value"] in r["places"]})
+    assert any(row["stories"] < row["matches"] for row in result["rows"])
     for row, cells in zip(result["rows"], result["cells"]):
         assert row["period"] == in_period[row["value"]]
         assert row["attention"] == round(row["matches"] / row["period"], 4)
+        assert row["stories"] == stories(matches, row["value"])
+        assert row["period_stories"] == stories(period, row["value"])
+        assert row["story_attention"] == round(row["stories"] / row["period_stories"], 4)
         for column, cell in zip(result["columns"], cells):
-            count = sum(1 for r in matches
-                        if r["outlet"] == row["value"] and column["value"] in r["places"])
+            chosen = [r for r in matches
+                      if r["outlet"] == row["value"] and column["value"] in r["places"]]
+            count, told = len(chosen), stories(chosen, row["value"])
             assert cell["count"] == count
             assert cell["share"] == round(count / row["matches"], 4)
             assert cell["attention"] == round(count / in_period[row["value"]], 4)
+            assert cell["stories"] == told
+            assert cell["story_share"] == round(told / row["stories"], 4)
+            assert cell["story_attention"] == round(told / row["period_stories"], 4)
 
 
 def test_matrix_equals_counts_by_hand(engine, records):
@@ -92,7 +108,8 @@ def test_attention_counts_the_period_only(engine, records):
 
 
 @pytest.mark.parametrize("extra", [{}, {"place": ["Kharkov"]}, {"outlet": ["Eastern Wire"]},
-                                   {"place": ["Kyiv"], "place_match": ["all"]}])
+                                   {"place": ["Kyiv"], "place_match": ["all"]},
+                                   {"collapse": ["story"]}])
 def test_every_cell_links_to_a_search_with_its_count(engine, extra):
     result = engine.compare(parse_compare({"q": ["drone"], "field": ["place"], **extra}))
     assert result["cells"]
@@ -211,6 +228,9 @@ def test_csv_parses_back_to_the_cells_and_timelines(client, engine):
         cell = expected[(r["outlet"], r["value"])]
         assert int(r["count"]) == cell["count"]
         assert float(r["share"]) == cell["share"] and float(r["attention"]) == cell["attention"]
+        assert int(r["stories (copies of a story count once)"]) == cell["stories"]
+        assert float(r["story_share"]) == cell["story_share"]
+        assert float(r["story_attention"]) == cell["story_attention"]
     lines = result["timelines"]
     outlet_rows = [r for r in rows if r["section"] == "outlet timeline"]
     assert len(outlet_rows) == len(lines["by_outlet"]) * (len(lines["buckets"]) + 1)
@@ -262,3 +282,34 @@ def test_distinctive_ranking_puts_the_result_s_own_subjects_first(engine, record
             _g2(named[column["value"]], everywhere[column["value"]], len(matches), len(records)),
             abs=1e-3)
     assert ranked["columns"][0]["g2"] > 10.83 > ranked["columns"][-1]["g2"]
+
+
+def _cell_links(html: str) -> list[tuple[str, int]]:
+    return [(html_lib.unescape(href), int(count)) for href, count in
+            re.findall(r'<td class="num"><a href="([^"]+)" data-count="(\d+)"', html)]
+
+
+@pytest.mark.parametrize("query, unit", [("unit=stories", "stories"), ("collapse=story", "stories"),
+                                         ("collapse=story&unit=articles", "articles"), ("", "articles")])
+def test_page_counts_in_the_unit_chosen_and_links_to_searches_with_that_total(client, query, unit):
+    page = client.get(f"/compare?q=drone&field=place&{query}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"Matching {unit}</th>" in html
+    links = _cell_links(html)
+    assert links
+    for href, count in links:
+        assert ("collapse=story" in href) == (unit == "stories")
+        answer = client.get("/api/search?" + href.split("?", 1)[1]).get_json()
+        assert answer["total"] == count and answer["unit"] == unit
+    counts = [count for _, count in links]
+    other = _cell_links(client.get("/compare?q=drone&field=place&unit="
+                                   + ("articles" if unit == "stories" else "stories")).get_data(as_text=True))
+    if unit == "stories":
+        assert sum(counts) < sum(c for _, c in other)
+
+
+def test_page_refuses_an_unknown_unit(client):
+    page = client.get("/compare?q=drone&field=place&unit=words")
+    assert page.status_code == 400
+    assert "&#39;unit&#39; must be articles or stories" in page.get_data(as_text=True)

@@ -125,20 +125,28 @@ COMPARE_FIELDS = [
     "share_denominator (the outlet's matching articles)", "attention",
     "attention_denominator (cell, outlet timeline: the outlet's articles in the period or "
     "bucket; value timeline: all articles in the bucket)",
+    "stories (copies of a story count once)", "story_share",
+    "story_share_denominator (the outlet's matching stories)", "story_attention",
+    "story_attention_denominator (the outlet's stories in the period)",
 ]
 
 
 def compare_rows(result: dict):
     """A comparison (``Engine.compare``) as CSV records: one per outlet × value cell
-    (section ``cell``), then one per bucket of each timeline (``outlet timeline``, ``value
-    timeline``, and ``undated`` as its bucket, with no attention). An empty outlet in a cell
-    or outlet timeline row stands for the matching articles without an outlet."""
-    share, share_of, attention, attention_of = COMPARE_FIELDS[5:]
+    (section ``cell``, in articles and in stories), then one per bucket of each timeline
+    (``outlet timeline``, ``value timeline``, and ``undated`` as its bucket, with no
+    attention). An empty outlet in a cell or outlet timeline row stands for the matching
+    articles without an outlet."""
+    (share, share_of, attention, attention_of, stories, story_share, story_share_of,
+     story_attention, story_attention_of) = COMPARE_FIELDS[5:]
     for row, cells in zip(result["rows"], result["cells"]):
         for column, cell in zip(result["columns"], cells):
             yield {"section": "cell", "outlet": row["value"], "value": column["value"],
                    "count": cell["count"], share: cell["share"], share_of: row["matches"],
-                   attention: cell["attention"], attention_of: row["period"]}
+                   attention: cell["attention"], attention_of: row["period"],
+                   stories: cell["stories"], story_share: cell["story_share"],
+                   story_share_of: row["stories"], story_attention: cell["story_attention"],
+                   story_attention_of: row["period_stories"]}
     lines = result["timelines"]
     for section, key, name in (("outlet timeline", "by_outlet", "outlet"),
                                ("value timeline", "by_value", "value")):

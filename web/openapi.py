@@ -322,28 +322,38 @@ def _compare_schemas() -> dict:
                                 "description": "counts / denominators (null where 0)"},
                   "undated": {**integer, "description": "matching articles without a date: "
                               "counted beside the buckets, never one of them"}}}
-    compare = {"type": "object", "required": ["query", "by", "field", "rank", "total", "outlets",
+    compare = {"type": "object", "required": ["query", "by", "field", "rank", "total",
+                                               "total_stories", "outlets",
                                                "outlets_more", "measures", "rows", "columns",
                                                "cells", "spellings", "timelines"],
                "properties": {
                    "query": {"type": "object"}, "by": {"type": "string"},
                    "rank": {"type": "string", "enum": list(comparison.RANKS)},
                    "field": {"type": "string"}, "total": integer,
+                   "total_stories": {**integer, "description": "distinct stories among the "
+                                     "matches (a story's copies count once)"},
                    "outlets": {**integer, "description": "outlets among the matches"},
                    "outlets_more": {**integer, "description": "outlets not listed as rows"},
                    "measures": {"type": "object", "additionalProperties": {"type": "string"},
                                 "description": "each cell measure and its denominator in words"},
                    "rows": {"type": "array", "items": {
                        "type": "object", "required": ["value", "matches", "period", "attention",
-                                                      "params"],
+                                                      "stories", "period_stories",
+                                                      "story_attention", "params"],
                        "properties": {"value": _NULLABLE_STRING, "matches": integer,
                                       "period": {**integer, "description": "the outlet's "
                                                  "articles in the search's date period"},
-                                      "attention": number, "params": params}}},
+                                      "attention": number,
+                                      "stories": {**integer, "description": "the outlet's "
+                                                  "matching stories"},
+                                      "period_stories": {**integer, "description": "the "
+                                                         "outlet's stories in the period"},
+                                      "story_attention": number, "params": params}}},
                    "columns": {"type": "array", "items": {
-                       "type": "object", "required": ["value", "count", "collection", "g2",
-                                                      "outlets", "one_outlet"],
+                       "type": "object", "required": ["value", "count", "stories", "collection",
+                                                      "g2", "outlets", "one_outlet"],
                        "properties": {"value": {"type": "string"}, "count": integer,
+                                      "stories": integer,
                                       "collection": {**integer, "description": "articles of "
                                                      "the whole collection naming it"},
                                       "g2": {"type": "number", "description": "signed "
@@ -353,9 +363,13 @@ def _compare_schemas() -> dict:
                    "cells": {"type": "array", "description": "cells[row][column]",
                              "items": {"type": "array", "items": {
                                  "type": "object",
-                                 "required": ["count", "share", "attention", "params"],
+                                 "required": ["count", "share", "attention", "stories",
+                                              "story_share", "story_attention", "params"],
                                  "properties": {"count": integer, "share": number,
-                                                "attention": number, "params": params}}}},
+                                                "attention": number, "stories": integer,
+                                                "story_share": number,
+                                                "story_attention": number,
+                                                "params": params}}}},
                    "spellings": {"type": "object", "required": ["reads_per_cell", "values"],
                                  "properties": {
                                      "reads_per_cell": integer,

@@ -214,31 +214,52 @@ def _search_trail(engine, article_id: str) -> dict | None:
     return {"back": back, "position": place["position"], "total": place["total"],
             "previous": place["previous"], "previous_href": article_href(place["previous"]),
             "next": place["next"], "next_href": article_href(place["next"])}
-#: The compare page's measures: parameter value, the switch's label, the denominator in words.
+
+
+#: The compare page's measures: parameter value, the switch's label, the denominator in words
+#: ("{unit}": articles or stories).
 COMPARE_MEASURES = {
-    "count": ("Articles", "the number of the outlet's matching articles that name the value"),
+    "count": ("Number", "the number of the outlet's matching {unit} that name the value"),
     "share": ("Share of the outlet's matches",
-              "those articles divided by all of the outlet's articles that match the search"),
+              "those {unit} divided by all of the outlet's {unit} that match the search"),
     "attention": ("Attention",
-                  "those articles divided by all of the outlet's articles in the period, "
+                  "those {unit} divided by all of the outlet's {unit} in the period, "
                   "whatever they are about"),
+}
+#: The compare page's units: what its cells count, and the switch's label.
+COMPARE_UNITS = {"articles": "Articles", "stories": "Stories (copies count once)"}
+#: The engine's keys for each measure and unit, and for a row's matches, period and attention.
+_UNIT_KEYS = {
+    "articles": {"count": "count", "share": "share", "attention": "attention",
+                 "matches": "matches", "period": "period", "row_attention": "attention"},
+    "stories": {"count": "stories", "share": "story_share", "attention": "story_attention",
+                "matches": "stories", "period": "period_stories",
+                "row_attention": "story_attention"},
 }
 
 
-def _matrix(result: dict, measure: str) -> list[dict]:
-    """The compare table's rows: the outlet (and its search), its matches, and each cell's
-    shown text and search."""
+def _unit_href(params: list | None, unit: str) -> str | None:
+    """The search a cell or row stands for, counting ``unit``: with ``collapse=story`` for
+    stories, so that its total is the number shown."""
+    if not params:
+        return None
+    return SearchLinks([*params, *([("collapse", "story")] if unit == "stories" else [])]).here()
+
+
+def _matrix(result: dict, measure: str, unit: str) -> list[dict]:
+    """The compare table's rows in ``unit``: the outlet (and its search), its matches, and
+    each cell's shown text, number and search."""
+    keys = _UNIT_KEYS[unit]
     out = []
     for row, cells in zip(result["rows"], result["cells"]):
-        shown = [{"text": ('{:,}'.format(c["count"]) if measure == "count"
-                           else timelines.percent(c[measure])),
-                  "count": c["count"],
-                  "href": SearchLinks(c["params"]).here() if c["params"] else None}
+        shown = [{"text": ('{:,}'.format(c[keys["count"]]) if measure == "count"
+                           else timelines.percent(c[keys[measure]])),
+                  "count": c[keys["count"]], "href": _unit_href(c["params"], unit)}
                  for c in cells]
-        out.append({"name": row["value"], "matches": row["matches"], "period": row["period"],
-                    "attention": timelines.percent(row["attention"]),
-                    "href": SearchLinks(row["params"]).here() if row["params"] else None,
-                    "cells": shown})
+        out.append({"name": row["value"], "matches": row[keys["matches"]],
+                    "period": row[keys["period"]],
+                    "attention": timelines.percent(row[keys["row_attention"]]),
+                    "href": _unit_href(row["params"], unit), "cells": shown})
     return out
 
 
@@ -251,23 +272,33 @@ def compare():
         if measure not in COMPARE_MEASURES:
             raise SearchError(f"'measure' must be one of {', '.join(COMPARE_MEASURES)}, not "
                               f"{measure!r}", "measure")
-        creq = parse_compare(request.args, ignore=("measure",))
+        creq = parse_compare(request.args, ignore=("measure", "unit"))
+        unit = single_value(request.args, "unit") or (
+            "stories" if creq.search.collapse == "story" else "articles")
+        if unit not in COMPARE_UNITS:
+            raise SearchError(f"'unit' must be articles or stories, not {unit!r}", "unit")
         result = get_engine().compare(creq)
     except SearchError as exc:
         if exc.status != 400:
             raise
         return render_template("compare.html", error=exc, q=request.args.get("q", "")), 400
-    links = SearchLinks(creq.to_params() + ([("measure", measure)] if measure != "count" else []),
+    # The search's own collapse=story only chose the default unit: links say the unit instead.
+    search = [(k, v) for k, v in creq.search.to_params() if k != "collapse"]
+    in_unit = search + ([("collapse", "story")] if unit == "stories" else [])
+    own = [("measure", measure)] if measure != "count" else []
+    own += [("unit", unit)] if unit != "articles" else []
+    links = SearchLinks([(k, v) for k, v in creq.to_params() if k != "collapse"] + own,
                         url_for("pages.compare"))
     lines = result["timelines"]
     attention = measure == "attention"
     return render_template(
         "compare.html", error=None, q=creq.search.q, result=result, links=links,
-        measure=measure, measures=COMPARE_MEASURES, facet=BY_NAME[creq.field],
-        fields=[BY_NAME[name] for name in fields_for(creq.by)],
-        matrix=_matrix(result, measure),
-        search_params=creq.search.to_params(),
-        search_href=SearchLinks(creq.search.to_params()).here(),
+        measure=measure, unit=unit, units=COMPARE_UNITS,
+        measures={name: (label, says.format(unit=unit))
+                  for name, (label, says) in COMPARE_MEASURES.items()},
+        facet=BY_NAME[creq.field], fields=[BY_NAME[name] for name in fields_for(creq.by)],
+        matrix=_matrix(result, measure, unit),
+        search_params=in_unit, search_href=SearchLinks(in_unit).here(),
         api_href=SearchLinks(creq.to_params()).here(url_for("export.compare")),
         axis=timelines.axis(lines["buckets"]),
         by_outlet=timelines.charts(lines["by_outlet"], lines["buckets"], attention,
@@ -275,7 +306,7 @@ def compare():
                                                   if r["value"] == s["value"]),
                                    "all of the outlet's articles then"),
         by_value=timelines.charts(lines["by_value"], lines["buckets"], attention,
-                                  lambda s: [*creq.search.to_params(), (creq.field, s["value"])]
+                                  lambda s: [*search, (creq.field, s["value"])]
                                   if creq.field not in creq.search.filters else None,
                                   "all articles then"))
 
