@@ -28,7 +28,7 @@ from .model import Article
 from .stories import SIGNATURE_BYTES, signature
 
 #: Bumped whenever the schema or the extraction changes in a way that needs a rebuild.
-SCHEMA_VERSION = 4   # 3: stop words indexed; 4: MinHash signatures (stories)
+SCHEMA_VERSION = 5   # 3: stop words indexed; 4: MinHash signatures (stories); 5: none for short texts
 
 # Keyword fields: several values per article, kept exactly as written (one per facet).
 FACET_FIELDS = tuple(f.field for f in FACETS)

@@ -8,7 +8,9 @@ How copies are found
 * At index time, in the worker that extracts the article, a **MinHash signature** of its
   shingles (``datasketch``, ``NUM_PERM`` permutations, over the top 32 bits of each
   shingle's hash) is computed and stored with the article (``signature``: ``NUM_PERM`` little-endian uint32, the schema's ``minhash`` column).
-  An article without words has no signature (all zero bytes) and is a story of its own.
+  An article of fewer than ``MIN_WORDS`` words has no signature (all zero bytes) and is a
+  story of its own: so short a text cannot tell a copy from a template that many different
+  articles fill in the same way (dividend notices, earnings tables, a placeholder body).
 * Per index generation, the live articles' signatures are read from the column and grouped
   with **LSH banding**: the signature is cut into ``b`` bands of ``r`` values (``b`` and
   ``r`` are the ones ``datasketch.MinHashLSH`` chooses for ``LSH_THRESHOLD``); articles
@@ -57,6 +59,11 @@ from datasketch import MinHash, MinHashLSH
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
+# Reuters-21578 (../shared/corpora/reuters21578) holds 1,604 placeholder bodies ("Blah blah
+# blah") and dividend notices of about 14 words that differ only in their numbers, each about
+# another company named only in its title: with no floor they made a "story" of 1,604
+# articles. 25 words is about two sentences of news.
+MIN_WORDS = 25
 LSH_THRESHOLD = 0.5
 # Copies planted by ../shared/tools/make_scale_corpus.py (another header and footer, a
 # paragraph cut) all have 0.75 or more; articles that share a few paragraphs of a source
@@ -83,7 +90,11 @@ def shingles(text: str) -> np.ndarray:
     its words; no words, no shingle). Each word is hashed once (CRC-32 of its UTF-8 bytes)
     and each run combined in numpy; two different runs share a hash with a probability of
     about 2**-64, so Jaccard similarities over these hashes are exact in practice."""
-    words = _WORD.findall(text.lower())
+    return _runs(_WORD.findall(text.lower()))
+
+
+def _runs(words: list[str]) -> np.ndarray:
+    """The shingles (see ``shingles``) of a text's lower-cased words."""
     if not words:
         return np.empty(0, dtype=np.uint64)
     hashed = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64,
@@ -109,10 +120,11 @@ def _permutations():
 
 def signature(text: str) -> bytes:
     """The MinHash signature of ``text``'s shingles as stored in the index
-    (``NO_SIGNATURE`` for a text without words)."""
-    hashes = shingles(text) >> np.uint64(32)   # datasketch's scheme takes 32-bit values
-    if not len(hashes):
+    (``NO_SIGNATURE`` for a text of fewer than ``MIN_WORDS`` words)."""
+    words = _WORD.findall(text.lower())
+    if len(words) < MIN_WORDS:
         return NO_SIGNATURE
+    hashes = _runs(words) >> np.uint64(32)   # datasketch's scheme takes 32-bit values
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, hashfunc=int, permutations=_permutations(),
                       scheme=_SCHEME)
     minhash.update_batch(hashes.tolist())

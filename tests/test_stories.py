@@ -115,6 +115,13 @@ COLLECTION = {
                              [HEADER, *HARVEST, FOOTER]),
     **{name: _article(name.title(), "Dalbury Echo", "2024-05-1" + str(n), [text])
        for n, (name, text) in enumerate(OTHERS.items())},
+    # two short notices in the same words, about two different clubs named in their titles
+    "notice_rowing": _article("Rowing club annual meeting", "Valley Post", "2024-05-02",
+                              ["The annual meeting is on Friday at seven in the hall. "
+                               "Members may bring guests."]),
+    "notice_chess": _article("Chess club annual meeting", "Valley Post", "2024-05-03",
+                             ["The annual meeting is on Friday at seven in the hall. "
+                              "Members may bring guests."]),
 }
 
 
@@ -143,7 +150,8 @@ def test_copies_share_a_story_and_near_misses_stay_apart(corpus, tmp_path):
         assert records[name]["first_copy"] == records["cut"]["id"]   # published first (13 May)
         assert records[name]["story_outlets"] == ["Dalbury Echo", "Lomna Times", "Northern Wire",
                                                   "Valley Post"]
-    for name in ("own_report", "rewrite", "reworked", "library", "chess", "weather"):
+    for name in ("own_report", "rewrite", "reworked", "library", "chess", "weather",
+                 "notice_rowing", "notice_chess"):   # notices: too short to tell (MIN_WORDS)
         assert records[name]["story"] == records[name]["id"], f"{name} is not a copy"
         assert records[name]["story_size"] == 1
         assert records[name]["first_copy"] == records[name]["id"]
