@@ -73,6 +73,7 @@ LSH_THRESHOLD = 0.5
 # one under collapse=story, so the threshold errs towards keeping them apart.
 JACCARD = 0.7
 ESTIMATE_FLOOR = 0.5   # JACCARD less 5 standard errors of a 128-value estimate
+SHINGLE_CACHE = 1024   # articles whose shingles are kept while pairs are compared
 SIGNATURE_BYTES = NUM_PERM * 4
 NO_SIGNATURE = bytes(SIGNATURE_BYTES)
 _SEED = 1
@@ -233,13 +234,11 @@ class Similarities:
 
     def judge(self, ids: np.ndarray, text_of):
         """``similarity(i, j)`` for ``group``: rows i and j are articles ``ids[i]`` and
-        ``ids[j]``; a pair not known yet is compared on ``text_of(row)``'s shingles."""
-        shingled: dict[int, np.ndarray] = {}
-
-        def shingles_of(row: int) -> np.ndarray:
-            if row not in shingled:
-                shingled[row] = shingles(text_of(row))
-            return shingled[row]
+        ``ids[j]``; a pair not known yet is compared on ``text_of(row)``'s shingles, the
+        last ``SHINGLE_CACHE`` articles' kept (the pairs come in order of their first row, so
+        each first row's are made once, and memory stays flat whatever the collection)."""
+        shingles_of = functools.lru_cache(maxsize=SHINGLE_CACHE)(
+            lambda row: shingles(text_of(row)))
 
         def similarity(i: int, j: int) -> float:
             a, b = sorted((int(ids[i]), int(ids[j])))
