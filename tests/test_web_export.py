@@ -141,3 +141,11 @@ def test_results_page_offers_csv_for_excel_and_labels_the_api_view(client):
     assert 'format=csv&amp;bom=1" title="CSV with a byte-order mark' in html
     assert ">CSV for Excel</a>" in html
     assert 'title="This page of results as JSON, from the search API">API (JSON)</a>' in html
+
+
+def test_the_comparison_s_file_name_says_what_was_compared(client):
+    today = datetime.now(timezone.utc).date().isoformat()
+    names = _disposition(client.get("/api/compare?q=Харків&field=place&format=csv"))
+    assert names["filename"] == f'"newsfacet-compare-place-{today}.csv"'
+    assert unquote(names["filename*"].removeprefix("UTF-8''")) == \
+        f"newsfacet-compare-place-харків-{today}.csv"

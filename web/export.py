@@ -104,8 +104,10 @@ def _slug(text: str, ascii_only: bool) -> str:
     return "-".join(re.findall(r"[^\W_]+", text))
 
 
-def download_name(req: SearchRequest, fmt: str, ascii_only: bool, today: str) -> str:
-    """The file name of an export: ``newsfacet-<query>-<filter>-<value>…-<date>.<fmt>``.
+def download_name(req: SearchRequest, fmt: str, ascii_only: bool, today: str,
+                  kind: str = "") -> str:
+    """The file name of an export: ``newsfacet-<kind>-<query>-<filter>-<value>…-<date>.<fmt>``
+    (``kind``: what the file holds besides articles, e.g. ``compare-place``).
 
     Made of letters, digits and hyphens only (``ascii_only``: of ASCII ones, for the
     plain ``filename`` form), the searched words cut to FILENAME_WORDS characters.
@@ -116,7 +118,16 @@ def download_name(req: SearchRequest, fmt: str, ascii_only: bool, today: str) ->
                                                     ("dated", req.dated)) if value]
     words = "-".join(s for s in (_slug(p, ascii_only) for p in parts) if s)
     words = words[:FILENAME_WORDS].strip("-")
-    return "-".join(p for p in ("newsfacet", words, today) if p) + "." + fmt
+    return "-".join(p for p in ("newsfacet", kind, words, today) if p) + "." + fmt
+
+
+def attachment(req: SearchRequest, fmt: str, kind: str = "") -> str:
+    """The ``Content-Disposition`` of a download of search ``req`` (``download_name``): the
+    ASCII ``filename`` for old clients and the UTF-8 ``filename*`` (RFC 5987) for the rest."""
+    today = datetime.now(timezone.utc).date().isoformat()
+    plain = download_name(req, fmt, ascii_only=True, today=today, kind=kind)
+    full = download_name(req, fmt, ascii_only=False, today=today, kind=kind)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(full, safe='')}"
 
 
 #: The comparison's CSV columns (``/api/compare?format=csv``), the denominators named.
@@ -183,11 +194,7 @@ def export_results():
     response = Response(stream_with_context(body), mimetype=FORMATS[fmt].split(";")[0])
     response.call_on_close(records.close)      # a client gone lets the index generation go
     response.headers["Content-Type"] = FORMATS[fmt]
-    today = datetime.now(timezone.utc).date().isoformat()
-    plain = download_name(req, fmt, ascii_only=True, today=today)
-    full = download_name(req, fmt, ascii_only=False, today=today)
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(full, safe='')}")
+    response.headers["Content-Disposition"] = attachment(req, fmt)
     return response
 
 
@@ -205,9 +212,6 @@ def compare():
     result = get_engine().compare(creq)
     if fmt == "json":
         return jsonify(result)
-    name = download_name(creq.search, "csv", ascii_only=True,
-                         today=datetime.now(timezone.utc).date().isoformat())
-    name = name.replace("newsfacet-", f"newsfacet-compare-{creq.field}-", 1)
     return Response("".join(csv_lines(compare_rows(result), COMPARE_FIELDS)), headers={
         "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{name}"'})
+        "Content-Disposition": attachment(creq.search, "csv", kind=f"compare-{creq.field}")})
