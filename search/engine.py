@@ -194,17 +194,21 @@ class _Selection:
             return self.gen.columns.stories.distinct(self.final)
         return int(self.final.sum())
 
-    def ranked(self, limit: int | None) -> list[tuple[int, float | None]]:
-        """(docnum, score) of the first ``limit`` hits (None: all) in the request's order;
-        with ``collapse=story``, the best-ranked article of each story only."""
+    def hits(self, limit: int | None) -> np.ndarray:
+        """The document numbers of the first ``limit`` hits (None: all) in the request's
+        order; with ``collapse=story``, the best-ranked article of each story only."""
         ids = np.flatnonzero(self.final)
         if self.req.collapse == "story":
             ids = ids[self._order(ids, None)]
             stories = self.gen.columns.stories.of[ids]
             _, first = np.unique(stories, return_index=True)
-            ids = ids[np.sort(first)][:limit]        # each story's first in rank order
-        else:
-            ids = ids[self._order(ids, limit)]
+            return ids[np.sort(first)][:limit]       # each story's first in rank order
+        return ids[self._order(ids, limit)]
+
+    def ranked(self, limit: int | None) -> list[tuple[int, float | None]]:
+        """(docnum, score) of the first ``limit`` hits (``hits``); the score is None unless
+        the request is sorted by relevance."""
+        ids = self.hits(limit)
         if self.scores is None or self.req.sort != "relevance":
             return [(int(d), None) for d in ids]
         return [(int(d), float(self.scores[d])) for d in ids]
@@ -434,7 +438,7 @@ class Engine:
             sel = _Selection(gen, req)
             total = sel.total()
             own = set(gen.searcher.docs_for_query(wq.Term("id", id)))
-            ranked = [docnum for docnum, _ in sel.ranked(req.page * req.per_page + 1)]
+            ranked = sel.hits(req.page * req.per_page + 1).tolist()
             where = next((i for i, d in enumerate(ranked) if d in own), None)
             if where is None:
                 return None
@@ -456,7 +460,7 @@ class Engine:
         """
         gen = self._generations.acquire()
         try:
-            order = _Selection(gen, req).ranked(None)
+            order = _Selection(gen, req).hits(None)
         except BaseException:
             gen.release()
             raise
@@ -524,9 +528,10 @@ def _record(gen: Generation, docnum: int) -> dict:
 
 class _Records:
     """An export's records, read from one generation that stays open until the last record
-    has been read or the iterator is closed (a client that went away)."""
+    has been read or the iterator is closed (a client that went away). The hits are one
+    array of document numbers (4 or 8 bytes a hit); each record is made when it is read."""
 
-    def __init__(self, gen: Generation, order: list):
+    def __init__(self, gen: Generation, order: np.ndarray):
         self._gen, self._order = gen, iter(order)
         self._open = True
 
@@ -537,7 +542,7 @@ class _Records:
         if not self._open:
             raise StopIteration
         try:
-            docnum, _ = next(self._order)
+            docnum = int(next(self._order))
         except StopIteration:
             self.close()
             raise
