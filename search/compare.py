@@ -39,6 +39,7 @@ from .facet_registry import BY_NAME
 from .facets import UNKNOWN
 from .request import (SearchError, SearchRequest, param_values, parse_request, single_value,
                       whole_number)
+from .significance import distinctiveness
 
 BY = ("outlet",)                       # what the rows are
 DEFAULT_SIZE, MAX_SIZE = 10, 30        # columns: the most named values
@@ -109,33 +110,6 @@ def parse_compare(params, ignore=()) -> CompareRequest:
         search=search, by=by, field=field,
         size=whole_number(params, "size", DEFAULT_SIZE, 1, MAX_SIZE),
         rows=whole_number(params, "rows", DEFAULT_ROWS, 1, MAX_ROWS), rank=rank)
-
-
-def distinctiveness(named: np.ndarray, everywhere: np.ndarray, matches: int,
-                    articles: int) -> np.ndarray:
-    """How typical each value is of the matches against the whole collection: Dunning's
-    log-likelihood ratio G² of the 2 × 2 table (matching or not × naming the value or not),
-    counted in articles, signed: positive when the value's share of the matches is above its
-    share of the other articles, negative when below.
-
-    ``named``: each value's matching articles naming it; ``everywhere``: its articles in the
-    whole collection; ``matches`` and ``articles``: the totals. G² above 3.84 is significant
-    at p < 0.05 (one degree of freedom), above 10.83 at p < 0.001.
-    """
-    a = named.astype(np.float64)
-    b = everywhere.astype(np.float64) - a            # naming it, not matching
-    c = matches - a                                   # matching, not naming it
-    d = (articles - matches) - b                      # neither
-    total = float(articles) or 1.0
-    g2 = np.zeros_like(a)
-    for observed, row, column in ((a, matches, a + b), (b, articles - matches, a + b),
-                                  (c, matches, c + d), (d, articles - matches, c + d)):
-        expected = row * column / total
-        with np.errstate(divide="ignore", invalid="ignore"):
-            g2 += np.where(observed > 0, observed * np.log(observed / expected), 0.0)
-    rest = articles - matches
-    over = a * rest > b * matches if rest else np.ones_like(a, dtype=bool)
-    return np.where(over, 2 * g2, -2 * g2)
 
 
 def _ratio(part: int, whole: int) -> float | None:

@@ -39,6 +39,7 @@ from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
 from .stories import resemblance, shingles
 from .settings import SETTINGS
+from .significance import distinctiveness
 
 SIMILAR = 5
 #: The record fields each hit carries: every facet's, the date's and the URL.
@@ -149,13 +150,16 @@ class _Selection:
         else:
             base = mask = self.final
         left_masks = {v: base & column.docs_with([v], cols.size) for v in self.excluded.get(name, [])}
-        return Counted(counts=column.counts(mask),
+        counts = column.counts(mask)
+        return Counted(counts=counts,
                        missing=int(np.count_nonzero(mask & ~column.has_value)),
                        match=self.req.match.get(name, "any"), selected=self.selected.get(name, []),
                        excluded=self.excluded.get(name, []),
                        left_out={v: int(np.count_nonzero(m)) for v, m in left_masks.items()},
                        stories=column.story_counts(mask, cols.stories),
-                       left_out_stories={v: cols.stories.distinct(m) for v, m in left_masks.items()})
+                       left_out_stories={v: cols.stories.distinct(m) for v, m in left_masks.items()},
+                       g2=(_g2(counts, column.frequency, int(mask.sum()), int(cols.live.sum()))
+                           if self.req.facet_rank == "distinctive" else None))
 
     def relaxations(self) -> list[dict]:
         """For each filter value given, how many results the search has without that value
@@ -505,6 +509,16 @@ def _copies(gen: Generation, docnum: int) -> list[dict]:
     ones last, ties by id: the order ``first_copy`` is chosen by)."""
     briefs = [_brief(gen.searcher.stored_fields(d)) for d in gen.columns.stories.copies(docnum)]
     return sorted(briefs, key=lambda b: (b["published"] is None, b["published"] or "", b["id"]))
+
+
+def _g2(counts: np.ndarray, frequency: np.ndarray, counted: int, articles: int) -> np.ndarray:
+    """Each value's signed G² (``significance.py``): its ``counts`` among the ``counted``
+    articles against its ``frequency`` among all ``articles`` of the collection, all in
+    articles; 0 for the values none of the counted articles has (they are not listed)."""
+    g2 = np.zeros(len(counts), dtype=np.float64)
+    named = np.flatnonzero(counts)
+    g2[named] = distinctiveness(counts[named], frequency[named], counted, articles)
+    return g2
 
 
 def _flat(groups) -> list[str]:

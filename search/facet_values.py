@@ -6,6 +6,15 @@ excluded first, then the most frequent, with how many distinct values there are,
 articles have none and how many values are not listed) and into the whole list of one facet,
 filtered and paged (``value_list``, for ``/api/facets/<name>``). Values with the same count
 are ordered by their frequency in the whole collection, then by value.
+
+With ``facet_rank=distinctive`` the engine also gives each value's signed G²
+(``significance.py``) and the values after the pinned ones are ordered by it, highest first
+(ties: count, collection frequency, value): the values most typical of the results against
+the whole collection come first, and those less common in the results than in the collection
+(negative G²) last, still in G² order. No value is left out for it, so ``distinct``, ``more``
+and the value list's pages are the same under both orders. Each value then carries its
+``g2`` (rounded to 3 places; null for an excluded value or one the index does not hold,
+which the facet's articles do not count).
 """
 
 from __future__ import annotations
@@ -35,7 +44,9 @@ class Counted:
     request chose and left out; ``left_out``: for each excluded value, the articles its
     exclusion leaves out (counted as if the facet excluded nothing). ``stories`` and
     ``left_out_stories``: the same counted in distinct stories (``search/stories.py``); when
-    ``stories`` is None, values carry no story count.
+    ``stories`` is None, values carry no story count. ``g2``: each value's signed G² of its
+    count against its collection frequency, when the values are ranked by distinctiveness
+    (None: ranked by count, and values carry no ``g2``).
     """
 
     counts: np.ndarray
@@ -46,6 +57,7 @@ class Counted:
     left_out: dict = field(default_factory=dict)
     stories: np.ndarray | None = None
     left_out_stories: dict = field(default_factory=dict)
+    g2: np.ndarray | None = None
 
 
 @dataclass
@@ -58,13 +70,27 @@ class ValueListRequest:
     per_page: int = SETTINGS.default_list_per_page
 
 
-def _entry(value: str, count: int, stories: int | None, selected: bool, excluded: bool) -> dict:
-    """One listed value: its articles (``count``), its distinct ``stories`` when counted."""
+_NOT_RANKED = object()   # an entry's g2 when values are ranked by count: no g2 member
+
+
+def _entry(value: str, count: int, stories: int | None, selected: bool, excluded: bool,
+           g2=_NOT_RANKED) -> dict:
+    """One listed value: its articles (``count``), its distinct ``stories`` when counted, and
+    its ``g2`` when ranked by distinctiveness (a number, or None when not counted)."""
     entry = {"value": value, "count": count}
     if stories is not None:
         entry["stories"] = stories
     entry.update(selected=selected, excluded=excluded)
+    if g2 is not _NOT_RANKED:
+        entry["g2"] = g2
     return entry
+
+
+def _g2(counted: Counted, i: int | None):
+    """The ``g2`` of the value of ordinal ``i`` as an entry gives it (see ``_entry``)."""
+    if counted.g2 is None:
+        return _NOT_RANKED
+    return round(float(counted.g2[i]), 3) if i is not None else None
 
 
 def _pinned(column: ValueColumn, counted: Counted) -> list[dict]:
@@ -75,34 +101,40 @@ def _pinned(column: ValueColumn, counted: Counted) -> list[dict]:
         i = column.ordinal.get(value)
         out.append(_entry(value, int(counted.counts[i]) if i is not None else 0,
                           (int(counted.stories[i]) if i is not None else 0) if with_stories else None,
-                          True, False))
+                          True, False, _g2(counted, i)))
     for value in counted.excluded:
         if value not in counted.selected:
             out.append(_entry(value, counted.left_out.get(value, 0),
                               counted.left_out_stories.get(value, 0) if with_stories else None,
-                              False, True))
+                              False, True, _g2(counted, None)))
     return out
 
 
-def _ranked(column: ValueColumn, counts: np.ndarray, skip, limit: int | None) -> np.ndarray:
+def _ranked(column: ValueColumn, counted: Counted, skip, limit: int | None) -> np.ndarray:
     """Ordinals of the counted values not in ``skip``: by count, then collection-wide
-    frequency (both highest first), then value; the first ``limit`` (None: all)."""
+    frequency (both highest first), then value; or, with ``counted.g2``, by G² first (highest
+    first), ties in that order; the first ``limit`` (None: all)."""
+    counts = counted.counts
     ords = np.flatnonzero(counts)
     if skip:
         ords = ords[~np.isin(ords, np.fromiter(skip, dtype=np.int64, count=len(skip)))]
     if limit == 0:
         return ords[:0]
-    if limit is not None and limit < len(ords):   # keep every value tied with the limit-th
+    if counted.g2 is None and limit is not None and limit < len(ords):
         kth = np.partition(counts[ords], len(ords) - limit)[len(ords) - limit]
-        ords = ords[counts[ords] >= kth]
-    order = ords[np.lexsort((ords, -column.frequency[ords], -counts[ords]))]
+        ords = ords[counts[ords] >= kth]          # every value tied with the limit-th count
+    keys = (ords, -column.frequency[ords], -counts[ords])
+    if counted.g2 is not None:
+        keys += (-counted.g2[ords],)
+    order = ords[np.lexsort(keys)]
     return order if limit is None else order[:limit]
 
 
 def _entries(column: ValueColumn, counted: Counted, ords) -> list[dict]:
     stories = counted.stories
     return [_entry(column.values[i], int(counted.counts[i]),
-                   int(stories[i]) if stories is not None else None, False, False)
+                   int(stories[i]) if stories is not None else None, False, False,
+                   _g2(counted, i))
             for i in ords.tolist()]
 
 
@@ -114,9 +146,10 @@ def _pinned_ordinals(column: ValueColumn, counted: Counted) -> set[int]:
 def summary(facet: Facet, column: ValueColumn, counted: Counted, size: int) -> dict:
     """A facet as ``/api/search`` gives it: its label, how selected values combine, its
     distinct values, the articles without a value, the values not listed, and the listed
-    values (selected and excluded first, then the ``size`` most frequent)."""
+    values (selected and excluded first, then the first ``size`` of the rest: the most
+    frequent, or the most distinctive with ``counted.g2``)."""
     pinned = _pinned(column, counted) if size else []
-    rest = _ranked(column, counted.counts, _pinned_ordinals(column, counted), size)
+    rest = _ranked(column, counted, _pinned_ordinals(column, counted), size)
     values = pinned + _entries(column, counted, rest)
     distinct = int(np.count_nonzero(counted.counts))
     listed = sum(1 for v in values if v["count"] and not v["excluded"])
@@ -143,7 +176,7 @@ def value_list(facet: Facet, column: ValueColumn, counted: Counted,
         return key.startswith(prefix) and contains in key
 
     pinned = [v for v in _pinned(column, counted) if wanted(v["value"], column.ordinal.get(v["value"]))]
-    rest = _ranked(column, counted.counts, _pinned_ordinals(column, counted), None)
+    rest = _ranked(column, counted, _pinned_ordinals(column, counted), None)
     if prefix or contains:
         folded = column.folded()
         rest = np.asarray([i for i in rest.tolist()

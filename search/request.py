@@ -25,8 +25,11 @@ SORTS = ("relevance", "newest", "oldest")
 DATED = ("unknown", "yes")
 VARIANTS = ("on", "off")   # on: a name also finds its other spellings; off: only as typed
 COLLAPSES = ("story",)     # story: one hit per story (its best-ranked copy)
-PARAMS = (("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size", "variants",
-           "collapse")
+#: How a facet's listed values are ordered: count (the most frequent first) or distinctive
+#: (the most typical of the results against the whole collection first: ``significance.py``).
+FACET_RANKS = ("count", "distinctive")
+PARAMS = (("q", "from", "to", "dated", "sort", "page", "per_page", "facet_size", "facet_rank",
+           "variants", "collapse")
           + FILTER_PARAMS + EXCLUDE_PARAMS + MATCH_PARAMS)
 
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
@@ -68,6 +71,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = SETTINGS.default_per_page
     facet_size: int = SETTINGS.default_facet_size
+    facet_rank: str = "count"                     # one of FACET_RANKS
     variants: bool = True                         # search the other spellings of names too
     collapse: str | None = None                   # "story": one hit per story; None: per article
 
@@ -96,6 +100,8 @@ class SearchRequest:
             pairs.append(("per_page", str(self.per_page)))
         if self.facet_size != SETTINGS.default_facet_size:
             pairs.append(("facet_size", str(self.facet_size)))
+        if self.facet_rank != "count":
+            pairs.append(("facet_rank", self.facet_rank))
         if not self.variants:
             pairs.append(("variants", "off"))
         if self.collapse:
@@ -113,7 +119,8 @@ class SearchRequest:
                 "match": {k: v for k, v in self.match.items() if v != "any"},
                 "from": self.date_from, "to": self.date_to, "dated": self.dated,
                 "sort": self.sort, "page": self.page, "per_page": self.per_page,
-                "facet_size": self.facet_size, "variants": "on" if self.variants else "off",
+                "facet_size": self.facet_size, "facet_rank": self.facet_rank,
+                "variants": "on" if self.variants else "off",
                 "collapse": self.collapse}
 
 
@@ -254,6 +261,13 @@ def parse_request(params, ignore=()) -> SearchRequest:
     req.per_page = whole_number(params, "per_page", SETTINGS.default_per_page, 1, SETTINGS.max_per_page)
     req.page = whole_number(params, "page", 1, 1, SETTINGS.max_page)
     req.facet_size = whole_number(params, "facet_size", SETTINGS.default_facet_size, 0, SETTINGS.max_facet_size)
+    facet_rank = single_value(params, "facet_rank")
+    if facet_rank is not None and facet_rank not in FACET_RANKS:
+        raise SearchError(f"'facet_rank' must be count (each facet's most frequent values "
+                          f"first) or distinctive (the values most typical of the results "
+                          f"against the whole collection first), not {facet_rank!r}",
+                          "facet_rank")
+    req.facet_rank = facet_rank or "count"
     variants = single_value(params, "variants")
     if variants is not None and variants not in VARIANTS:
         raise SearchError(f"'variants' must be on (a name also finds its other spellings: "

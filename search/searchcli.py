@@ -15,7 +15,7 @@ from html import unescape
 
 from .engine import Engine
 from .facet_registry import FACETS, MATCHES, exclude_param, match_param
-from .request import COLLAPSES, SORTS, VARIANTS, parse_request
+from .request import COLLAPSES, FACET_RANKS, SORTS, VARIANTS, parse_request
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 _BOLD_YELLOW, _DIM, _RESET = "\033[1;33m", "\033[2m", "\033[0m"
@@ -47,6 +47,10 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--page", help="page number (default 1)")
     parser.add_argument("--per-page", dest="per_page", help="hits per page (default 20, max 100)")
     parser.add_argument("--facet-size", dest="facet_size", help="values per facet (default 10)")
+    parser.add_argument("--facet-rank", dest="facet_rank", choices=FACET_RANKS,
+                        help="count (default): each facet's most frequent values first; "
+                             "distinctive: the values most typical of the results against the "
+                             "whole collection first (signed log-likelihood G², shown beside)")
     parser.add_argument("--variants", choices=VARIANTS,
                         help="on (default): a name also finds its other spellings (Kharkov: "
                              "Kharkiv); off: only the spellings typed")
@@ -71,7 +75,8 @@ def request_params(args) -> dict[str, list[str]]:
             params[match_param(facet.name)] = [getattr(args, match_param(facet.name))]
     for name, attr in (("from", "date_from"), ("to", "date_to"), ("dated", "dated"),
                        ("sort", "sort"), ("page", "page"), ("per_page", "per_page"),
-                       ("facet_size", "facet_size"), ("variants", "variants"),
+                       ("facet_size", "facet_size"), ("facet_rank", "facet_rank"),
+                       ("variants", "variants"),
                        ("collapse", "collapse")):
         if getattr(args, attr) is not None:
             params[name] = [str(getattr(args, attr))]
@@ -139,13 +144,16 @@ def format_results(result: dict, colour: bool) -> str:
 
 def format_facets(facets: dict, dim: str = "", reset: str = "") -> list[str]:
     """Each value facet in a line: its distinct values, the articles without one, and the
-    listed values with their article counts (selected ones marked +, excluded ones -)."""
+    listed values with their article counts (selected ones marked +, excluded ones -) and,
+    when ranked by distinctiveness, their G²."""
     lines = []
     for name, facet in facets.items():
         if not isinstance(facet, dict) or not (facet["values"] or facet["missing"]):
             continue
         shown = ", ".join(("+" if v["selected"] else "-" if v["excluded"] else "")
-                          + f"{v['value']} ({v['count']})" for v in facet["values"])
+                          + f"{v['value']} ({v['count']}"
+                          + (f", G² {v['g2']:g}" if v.get("g2") is not None else "") + ")"
+                          for v in facet["values"])
         more = f", {facet['more']} more" if facet["more"] else ""
         match = " (articles with all the selected values)" if facet["match"] == "all" else ""
         lines.append(f"{dim}{facet['label']}: {facet['distinct']} values in articles{match}, "

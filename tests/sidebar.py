@@ -1,6 +1,6 @@
 """Read the results page's facet sidebar as a user sees it: for each facet its values (checked
 or not, excluded or not, with their article counts and exclude links), its "no value" line, its
-"N more", its any/all switch and the form's hidden parameters."""
+"N more", its any/all switch and the form's hidden parameters; and the "Values:" switch."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ class _Sidebar(HTMLParser):
         self._text = None     # (kind, buffer) being collected
         self._in_form = False
         self._in_more = False   # inside a facet's "N more"
+        self.rank = {"current": None, "links": {}}   # the "Values:" switch
+        self._rank_href = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -30,6 +32,7 @@ class _Sidebar(HTMLParser):
                 "values": [], "missing": None, "more": None, "match": None, "unit": None}
         elif tag == "li" and "facet-item" in classes and self._facet is not None:
             self._item = {"value": None, "count": None, "checked": False, "excluded": False,
+                          "title": None,
                           "exclude_href": None, "text": "", "behind_more": self._in_more}
             self._facet["values"].append(self._item)
         elif tag == "input" and self._in_form:
@@ -53,6 +56,11 @@ class _Sidebar(HTMLParser):
             self._text = ("more", [])
         elif tag == "span" and "facet-unit" in classes:
             self._text = ("unit", [])
+        elif "facet-rank-option" in classes:
+            self._rank_href = a.get("href")
+            self._text = ("rank", [])
+        elif tag == "label" and "facet-value" in classes and self._item is not None:
+            self._item["title"] = a.get("title")
 
     def handle_data(self, data):
         if self._text is not None:
@@ -63,7 +71,8 @@ class _Sidebar(HTMLParser):
     def handle_endtag(self, tag):
         if self._text is not None:
             kind, parts = self._text
-            closes = {"count": "span", "missing": "p", "more": "summary", "unit": "span"}[kind]
+            closes = {"count": "span", "missing": "p", "more": "summary", "unit": "span",
+                      "rank": "a" if self._rank_href else "span"}[kind]
             if tag == closes:
                 text = " ".join("".join(parts).split())
                 if kind == "count":
@@ -74,6 +83,10 @@ class _Sidebar(HTMLParser):
                     self._facet["more"] = int(re.match(r"[\d,]+", text).group().replace(",", ""))
                 elif kind == "unit":
                     self._facet["unit"] = text
+                elif kind == "rank" and self._rank_href:
+                    self.rank["links"][text] = self._rank_href
+                elif kind == "rank":
+                    self.rank["current"] = text
                 self._text = None
         if tag == "li":
             self._item = None
@@ -88,8 +101,9 @@ class _Sidebar(HTMLParser):
 
 def sidebar(html: str) -> _Sidebar:
     """The sidebar of a results page: ``.facets[name]`` (values, missing, more, match, unit; each value's ``text`` is all it says, screen-reader
-    words included; ``behind_more`` when it is in the "N more" part),
-    ``.hidden`` (the parameters the form keeps) and ``.action``."""
+    words included; ``title`` its tooltip; ``behind_more`` when it is in the "N more" part),
+    ``.hidden`` (the parameters the form keeps), ``.action`` and ``.rank`` (the "Values:"
+    switch: the ``current`` order's label and the ``links`` to the others, by label)."""
     parser = _Sidebar()
     parser.feed(html)
     for facet in parser.facets.values():

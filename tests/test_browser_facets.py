@@ -2,7 +2,9 @@
 selenium), on a real server over the news items of ``test_facets``: Space toggles a value's
 checkbox and focus comes back to it after the page reloads, the exclude control, the any/all
 switch, "N more" and the find box reading the whole value list from the server, and the
-collapsible filters panel of a phone screen (320 CSS pixels wide, with no horizontal scroll).
+collapsible filters panel of a phone screen (320 CSS pixels wide, with no horizontal scroll);
+and, over the items of ``test_facet_rank``, the "Values: most frequent · most distinctive"
+switch, whose order "N more" keeps.
 Screenshots go where every browser test puts its own (the ``shots`` fixture of conftest).
 """
 
@@ -13,22 +15,34 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from test_browser import _by, _click_and_load, _replaced, _wait
+from test_facet_rank import COMMON, MIDDLE, RARE
+from test_facet_rank import RECORDS as RANK_RECORDS
 from test_facets import CITIES, RECORDS
 
 from conftest import require_browser, running_server
 from newsfacet.search.indexer import index_paths
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
+def _served(tmp_path_factory, records: list[dict]):
+    """A real server over an index of ``records``, for the block; yields its address."""
     require_browser()
     folder = tmp_path_factory.mktemp("browser-facets")
     source = folder / "items.jsonl"
-    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS),
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
                       encoding="utf-8")
     index_paths([source], folder / "index", workers=1)
     with running_server(folder / "index") as server:
         yield f"http://127.0.0.1:{server.effective_port}"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory):
+    yield from _served(tmp_path_factory, RECORDS)
+
+
+@pytest.fixture(scope="module")
+def rank_url(tmp_path_factory):
+    yield from _served(tmp_path_factory, RANK_RECORDS)
 
 
 def _params(browser) -> list[tuple[str, str]]:
@@ -198,3 +212,42 @@ def test_wide_screen_shows_the_panel_without_the_button(browser, base_url, shots
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
 
+
+
+def _outlets(browser, css=".facet-item") -> list[str]:
+    return [li.get_attribute("data-value")
+            for li in browser.find_elements(*_by(f'.facet[data-facet="outlet"] {css}'))]
+
+
+def test_the_values_switch_orders_by_distinctiveness_and_n_more_keeps_it(browser, rank_url,
+                                                                         shots):
+    browser.get(rank_url + "/search?q=zeppelin")
+    switch = browser.find_element(*_by(".facet-rank"))
+    assert " ".join(switch.text.split()) == "Values: most frequent · most distinctive"
+    assert switch.find_element(*_by('[aria-current="true"]')).text == "most frequent"
+    hint = browser.find_element(*_by(".facet-rank-hint"))
+    assert hint.is_displayed() and "more common in these results" in hint.text
+    assert _outlets(browser) == [COMMON, MIDDLE, RARE]       # tied at one: commonest first
+    _click_and_load(browser, switch.find_element(*_by("a")))
+    assert _params(browser) == [("q", "zeppelin"), ("facet_rank", "distinctive")]
+    assert _outlets(browser) == [RARE, MIDDLE, COMMON]
+    assert browser.find_element(*_by('.facet-rank [aria-current="true"]')).text == \
+        "most distinctive"
+    rare = _item(browser, "outlet", RARE).find_element(*_by(".facet-value"))
+    assert rare.get_attribute("title").startswith("G² ")
+    browser.save_screenshot(str(shots / "results-facet-rank.png"))
+    # ticking a value keeps the order
+    _click_and_load(browser, _item(browser, "outlet", MIDDLE).find_element(*_by(".facet-check")))
+    assert ("facet_rank", "distinctive") in _params(browser)
+    assert _outlets(browser) == [MIDDLE, RARE, COMMON]        # the selected one pinned first
+    # "N more" loads the rest from /api/facets/outlet in the same order
+    browser.get(rank_url + "/search?q=zeppelin&facet_rank=distinctive&facet_size=1")
+    assert _outlets(browser) == [RARE]
+    facet = browser.find_element(*_by('.facet[data-facet="outlet"]'))
+    facet.find_element(*_by(".facet-more summary")).click()
+    _wait(browser, lambda b: len(_outlets(b, ".facet-rest .facet-item")) == 2)
+    assert _outlets(browser, ".facet-rest .facet-item") == [MIDDLE, COMMON]
+    loaded = _item(browser, "outlet", COMMON).find_element(*_by(".facet-value"))
+    assert "less common in these results" in loaded.get_attribute("title")
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []

@@ -65,7 +65,12 @@ def test_every_search_parameter_is_described_with_its_bounds():
         assert search[name]["schema"]["type"] == "array" and search[name]["explode"]
     assert search["page"]["schema"]["maximum"] == 100_000
     export = _params(doc, "/api/export")
-    assert set(PARAMS) - {"page", "per_page", "facet_size"} | {"format", "bom", "paths"} == set(export)
+    assert (set(PARAMS) - {"page", "per_page", "facet_size", "facet_rank"}
+            | {"format", "bom", "paths"}) == set(export)
+    assert search["facet_rank"]["schema"]["enum"] == ["count", "distinctive"]
+    assert "facet_rank" in _params(doc, "/api/facets/{name}")
+    value = doc["components"]["schemas"]["FacetValue"]["properties"]
+    assert value["g2"]["type"] == "number" and value["g2"]["nullable"]
     assert _params(doc, "/api/articles/{id}")["q"]["schema"]["maxLength"] == 500
 
 

@@ -13,7 +13,7 @@ from newsfacet.search import compare as comparison
 from newsfacet.search.engine import HIT_FIELDS
 from newsfacet.search.facet_registry import FACETS, MATCHES, exclude_param, match_param
 from newsfacet.search.model import RECORD_FIELDS
-from newsfacet.search.request import COLLAPSES, DATED, SORTS, VARIANTS
+from newsfacet.search.request import COLLAPSES, DATED, FACET_RANKS, SORTS, VARIANTS
 from newsfacet.search.settings import SETTINGS
 
 
@@ -73,6 +73,15 @@ def _search_params() -> list[dict]:
         _param("facet_size", "values per facet", {"type": "integer", "minimum": 0,
                                                   "maximum": SETTINGS.max_facet_size,
                                                   "default": SETTINGS.default_facet_size}),
+        _param("facet_rank", "how each facet's values after the selected and excluded ones "
+                             "are ordered: count (default): the most frequent first, ties by "
+                             "frequency in the whole collection, then by value; distinctive: "
+                             "the most typical of the results against the whole collection "
+                             "first, by signed log-likelihood G² (each value then carries g2), "
+                             "ties by count, collection frequency, value; values less common "
+                             "in the results than in the collection have a negative G² and "
+                             "come last. The same values are listed either way.",
+               {"type": "string", "enum": list(FACET_RANKS), "default": "count"}),
         _param("variants", "on (default): a name in the query also finds its other spellings "
                            "(Kharkov: Kharkiv, Charkiw); off: only the spellings typed",
                {"type": "string", "enum": list(VARIANTS), "default": "on"}),
@@ -131,6 +140,17 @@ def _schemas() -> dict:
                        "stories": {"type": "integer", "minimum": 0,
                                    "description": "distinct stories among the articles counted "
                                                   "in count (copies of one text count once)"},
+                       "g2": {"type": "number", "nullable": True,
+                              "description": "only with facet_rank=distinctive: Dunning's "
+                                             "log-likelihood ratio G² of the value's count "
+                                             "among the articles the facet counts against its "
+                                             "articles in the whole collection (the 2 × 2 "
+                                             "table in articles), rounded to 3 places; "
+                                             "positive when the value is more common in those "
+                                             "articles than in the rest of the collection, "
+                                             "negative when less; above 3.84 significant at "
+                                             "p < 0.05, above 10.83 at p < 0.001; null for an "
+                                             "excluded value or one the index does not hold"},
                        "selected": {"type": "boolean"}, "excluded": {"type": "boolean"}}}
     facet_counts = {
         "label": {"type": "string"},
@@ -149,7 +169,8 @@ def _schemas() -> dict:
              "description": "the articles a facet counts are the results, except that a facet "
                             "whose selected values are 'any of' ignores its own selection; the "
                             "selected, then the excluded values come first, then the rest by "
-                            "count, ties by frequency in the whole collection, then by value",
+                            "count, ties by frequency in the whole collection, then by value "
+                            "(with facet_rank=distinctive: by g2, highest first)",
              "properties": {**facet_counts, "more": {"type": "integer", "nullable": True, "minimum": 0,
                                                      "description": "distinct values not listed "
                                                                     "(null: not counted in time)"}}}
@@ -412,7 +433,8 @@ def _json(schema_name: str, description: str, **extra) -> dict:
 def openapi_document() -> dict:
     """The OpenAPI 3 description of the JSON endpoints."""
     params = _search_params()
-    export_params = [p for p in params if p["name"] not in ("page", "per_page", "facet_size")]
+    export_params = [p for p in params
+                     if p["name"] not in ("page", "per_page", "facet_size", "facet_rank")]
     switch = {"type": "string", "enum": ["0", "1"]}
     export_params += [
         _param("format", "csv (default) or jsonl", {"type": "string", "enum": ["csv", "jsonl"]}),

@@ -1,7 +1,8 @@
 /* newsfacet: the facet sidebar's behaviour. Without this file the sidebar is a GET form with
    an "Apply filters" button; with it, a change applies at once, focus comes back to the same
    control after the page reloads, "N more" and the find box read the whole value list from
-   /api/facets/<name>, and on a phone the panel opens from a "Filters" button. */
+   /api/facets/<name> (in the order the page's facet_rank asks for, as the page's own values),
+   and on a phone the panel opens from a "Filters" button. */
 (function () {
   "use strict";
 
@@ -77,6 +78,11 @@
 
   var made = 0;
 
+  function g2Title(g2) {   // as the page's g2_title (_facets.html)
+    return "G² " + g2 + ": " + (g2 > 0 ? "more" : g2 === 0 ? "no more" : "less") +
+      " common in these results than in the whole collection";
+  }
+
   function makeItem(facet, value) {
     var li = document.createElement("li");
     li.className = "facet-item" + (value.selected ? " is-selected" : "") + (value.excluded ? " is-excluded" : "");
@@ -114,6 +120,7 @@
     var text = document.createElement("label");
     text.className = "facet-value" + (value.selected ? " is-selected" : "");
     text.htmlFor = box.id;
+    if (value.g2 !== undefined && value.g2 !== null) text.title = g2Title(value.g2);
     unit.textContent = value.count === 1 ? " article" : " articles";
     text.append(name, count, unit);
     link.href = excludeHref(facet, value.value);
