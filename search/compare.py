@@ -37,8 +37,8 @@ import numpy as np
 
 from .facet_registry import BY_NAME
 from .facets import UNKNOWN
-from .request import (SearchError, SearchRequest, param_values, parse_request, single_value,
-                      whole_number)
+from .request import (FACET_RANKS, SearchError, SearchRequest, param_values, parse_request,
+                      single_value, whole_number)
 from .significance import distinctiveness
 
 BY = ("outlet",)                       # what the rows are
@@ -46,7 +46,7 @@ DEFAULT_SIZE, MAX_SIZE = 10, 30        # columns: the most named values
 DEFAULT_ROWS, MAX_ROWS = 20, 100       # rows: the outlets with most matches
 SPELLING_READS = 10                    # stored articles read per outlet × value for spellings
 SPELLING_VALUES = 10                   # columns whose spellings are read (the first ones)
-RANKS = ("count", "distinctive")       # how columns are chosen and ordered
+RANKS = FACET_RANKS                    # how columns are chosen and ordered, as facet values
 #: The comparison's own parameters besides the search's.
 PARAMS = ("by", "field", "size", "rows", "rank")
 #: Each measure of a cell and what it is divided by, in plain words.
@@ -73,7 +73,8 @@ class CompareRequest:
 
     def to_params(self) -> list[tuple[str, str]]:
         """The canonical query string of the comparison (the search's, then its own)."""
-        pairs = [(k, v) for k, v in self.search.to_params() if k not in ("page", "per_page")]
+        pairs = [(k, v) for k, v in self.search.to_params()
+                 if k not in ("page", "per_page", "facet_rank")]
         pairs += [("by", self.by), ("field", self.field)]
         if self.size != DEFAULT_SIZE:
             pairs.append(("size", str(self.size)))
@@ -101,7 +102,7 @@ def parse_compare(params, ignore=()) -> CompareRequest:
     if field not in fields_for(by):
         raise SearchError(f"'field' must be one of {', '.join(fields_for(by))}, not {field!r}",
                           "field")
-    rank = single_value(params, "rank") or "count"
+    rank = single_value(params, "rank") or search.facet_rank   # as the search's facets
     if rank not in RANKS:
         raise SearchError(f"'rank' must be count (the most named values first) or distinctive "
                           f"(the values most typical of the matches against the whole "

@@ -313,3 +313,11 @@ def test_page_refuses_an_unknown_unit(client):
     page = client.get("/compare?q=drone&field=place&unit=words")
     assert page.status_code == 400
     assert "&#39;unit&#39; must be articles or stories" in page.get_data(as_text=True)
+
+
+def test_columns_follow_the_search_s_facet_order_unless_told(engine):
+    search = {"q": ["drone"], "field": ["place"], "facet_rank": ["distinctive"]}
+    assert engine.compare(parse_compare(search))["rank"] == "distinctive"
+    assert engine.compare(parse_compare({**search, "rank": ["count"]}))["rank"] == "count"
+    assert ("facet_rank", "distinctive") not in parse_compare(search).to_params()
+    assert ("rank", "distinctive") in parse_compare(search).to_params()

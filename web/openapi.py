@@ -443,7 +443,8 @@ def openapi_document() -> dict:
         _param("paths", "1: include path and paths, the files on the server each article was "
                         "read from; left out otherwise", switch),
     ]
-    compare_params = [p for p in params if p["name"] not in ("page", "per_page", "facet_size")]
+    compare_params = [p for p in params if p["name"] not in ("page", "per_page", "facet_size",
+                                                           "facet_rank")]
     compare_params += [
         _param("by", "what the rows are: outlet (the only choice now)",
                {"type": "string", "enum": list(comparison.BY), "default": "outlet"}),
@@ -457,7 +458,7 @@ def openapi_document() -> dict:
                                               "default": comparison.DEFAULT_ROWS}),
         _param("rank", "count (default): the most named values are the columns; distinctive: "
                        "the values most typical of the matches against the whole collection "
-                       "(signed log-likelihood G²)",
+                       "(signed log-likelihood G²); when absent, the search's facet_rank",
                {"type": "string", "enum": list(comparison.RANKS), "default": "count"}),
         _param("format", "json (default) or csv", {"type": "string", "enum": ["json", "csv"]}),
     ]
