@@ -568,7 +568,7 @@ def test_request_round_trips_through_its_params():
 
 # --- article look-up ----------------------------------------------------------------------
 
-def test_article_record_similar_and_same_text(engine):
+def test_article_record_copies_and_similar(engine):
     first = next(h for h in run(engine, q="belgorod")["hits"]
                  if h["title"] == "Drone strikes hit Belgorod")
     article = engine.article(first["id"], q="belgorod")
@@ -576,8 +576,10 @@ def test_article_record_similar_and_same_text(engine):
     for key in ("id", "path", "url", "text", "published", "places", "people", "mentions"):
         assert key in article
     assert "<mark>Belgorod</mark>" in article["highlights"]["text"]
-    assert [s["outlet"] for s in article["same_text"]] == ["Global Research"]
-    assert all(s["id"] != article["id"] for s in article["similar"])
+    assert [c["outlet"] for c in article["copies"]] == ["Global Research"]
+    assert "same_text" not in article, "copies are listed once, as the story's copies"
+    listed = {article["id"], *(c["id"] for c in article["copies"])}
+    assert article["similar"] and not listed & {s["id"] for s in article["similar"]}
 
 
 def test_unknown_article_is_404(engine):
