@@ -42,6 +42,20 @@ def _bounded(found: list[str], max_paragraphs: int, max_chars: int) -> tuple[lis
     return kept, len(kept) == len(found)
 
 
+def _numbered(found: list[str]) -> list[tuple[str, int]]:
+    """Each paragraph with how many times the same text came before it in ``found``.
+
+    The k-th copy of a repeated paragraph ("Advertisement") is matched only with the k-th copy
+    in the other article: every item is then unique on its side, which keeps ``difflib``'s
+    work near linear per matching run, where many equal items would make it cubic."""
+    seen: dict[str, int] = {}
+    out = []
+    for paragraph in found:
+        seen[paragraph] = seen.get(paragraph, -1) + 1
+        out.append((paragraph, seen[paragraph]))
+    return out
+
+
 def compare(text: str, other_text: str, max_paragraphs: int, max_chars: int) -> dict:
     """The paragraphs of ``text`` (this article) against those of ``other_text``.
 
@@ -64,7 +78,7 @@ def compare(text: str, other_text: str, max_paragraphs: int, max_chars: int) -> 
     theirs, theirs_whole = _bounded(theirs_all, max_paragraphs, max_chars)
     parts: list[dict] = []
     totals = {"common": 0, "removed": 0, "added": 0}
-    matcher = difflib.SequenceMatcher(None, ours, theirs, autojunk=False)
+    matcher = difflib.SequenceMatcher(None, _numbered(ours), _numbered(theirs), autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             parts.append({"kind": "common", "count": i2 - i1, "article": i1 + 1,

@@ -223,3 +223,12 @@ def test_the_work_is_bounded_and_says_so():
     assert by_chars["limited"] and by_chars["compared"]["article"] < 10
     whole = differences.compare(text, text, 50, 100_000)
     assert not whole["limited"] and whole["common"] == 50
+
+
+def test_a_repeated_paragraph_cut_once_is_one_removed():
+    text = "Opening words.\nAdvertisement\nMiddle words.\nAdvertisement\nClosing words."
+    found = differences.compare(text, text.replace("Advertisement\nClosing", "Closing"),
+                                100, 10_000)
+    assert (found["common"], found["removed"], found["added"]) == (4, 1, 0)
+    [removed] = [p for p in found["parts"] if p["kind"] == "removed"]
+    assert removed["text"] == "Advertisement"
