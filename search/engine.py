@@ -515,6 +515,11 @@ def _copies(gen: Generation, docnum: int) -> list[dict]:
     return sorted(briefs, key=lambda b: (b["published"] is None, b["published"] or "", b["id"]))
 
 
+def _flat(groups) -> list[str]:
+    """The values of several lists, each once, in order."""
+    return list(dict.fromkeys(v for group in groups for v in group))
+
+
 def _docnum(gen: Generation, id: str, param: str) -> int:
     """The document number article ``id`` is shown as; a 404 ``SearchError`` naming
     ``param`` when no live article has that id."""
@@ -523,11 +528,6 @@ def _docnum(gen: Generation, id: str, param: str) -> int:
         raise SearchError(f"no article with id {id!r} in this index", param,
                           type="not_found", status=404)
     return docnums[0]
-
-
-def _flat(groups) -> list[str]:
-    """The values of several lists, each once, in order."""
-    return list(dict.fromkeys(v for group in groups for v in group))
 
 
 def _record(gen: Generation, docnum: int) -> dict:
