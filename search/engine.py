@@ -24,6 +24,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 
 from . import compare as comparison
+from . import differences
 from . import facet_values
 from .budget import Budget
 from .facet_registry import BY_NAME, FACETS, exclude_param
@@ -37,7 +38,6 @@ from .query import canonical_names, evaluate, parse_query, plain_words, unknown_
 from .model import RECORD_FIELDS
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
-from .stories import resemblance, shingles
 from .settings import SETTINGS
 from .significance import distinctiveness
 
@@ -391,42 +391,54 @@ class Engine:
         return suggestion if changed else None
 
     def article(self, id: str, q: str = "") -> dict:
-        """The full record of one article, with ``similar`` and ``same_text`` neighbours and
-        the other ``copies`` of its story;
-        the words of query ``q`` are marked in its highlights."""
+        """The full record of one article, with the other ``copies`` of its story and the
+        ``similar`` articles that are not copies; the words of query ``q`` are marked in its
+        highlights."""
         q = query_text(q)
         with self._generations.use() as gen:
             return self._article(gen, id, q)
 
     def _article(self, gen: Generation, id: str, q: str) -> dict:
         searcher, cols = gen.searcher, gen.columns
-        docnums = [d for d in searcher.docs_for_query(wq.Term("id", id)) if cols.live[d]]
-        if not docnums:
-            raise SearchError(f"no article with id {id!r} in this index", "id",
-                              type="not_found", status=404)
-        record = _record(gen, docnums[0])
+        docnum = _docnum(gen, id, "id")
+        record = _record(gen, docnum)
         budget = Budget(self.time_budget_ms)
         parsed = parse_query(q, searcher, cols, budget=budget)
         highlighter = Highlighter(searcher.schema, query_words(parsed.query, cols, budget))
         record["highlights"] = {"title": highlighter.title(record["title"] or ""),
                                 "text": highlighter.full(record["text"] or "")}
-        same, similar = [], []
+        similar = []
         if record["text"] and not budget.left():
             budget.cut("similar articles")
         elif record["text"]:
-            own = shingles(record["text"])
-            copies = set(cols.stories.copies(docnums[0]))   # listed in "copies", not as similar
-            for docnum, score in _more_like(gen, record["text"], exclude=docnums):
-                other = searcher.stored_fields(docnum)
-                if resemblance(own, shingles(other.get("text") or "")) >= 0.8:
-                    same.append(other)
-                elif docnum not in copies and len(similar) < SIMILAR:
-                    similar.append(_brief(other, round(score, 4)))
-        record["same_text"] = [_brief(s) for s in same]
-        record["copies"] = _copies(gen, docnums[0])
-        record["similar"] = similar
+            copies = cols.stories.copies(docnum)   # listed in "copies", not as similar
+            for other, score in _more_like(gen, record["text"], exclude=[docnum, *copies]):
+                similar.append(_brief(searcher.stored_fields(other), round(score, 4)))
+        record["copies"] = _copies(gen, docnum)
+        record["similar"] = similar[:SIMILAR]
         record["timed_out"] = budget.timed_out
         return record
+
+    def differences(self, id: str, other_id: str) -> dict:
+        """What differs between article ``id`` and article ``other_id``, paragraph by
+        paragraph (``differences.compare``: the paragraphs only in this article, ``removed``
+        in the other, those only in the other, ``added``, and runs of common ones counted),
+        with each article's brief and ``same_story``: whether they are copies of one story.
+
+        Any two articles may be compared. An unknown id is a 404 ``SearchError`` naming its
+        parameter (``id`` or ``other_id``); an article compared with itself is a 400."""
+        with self._generations.use() as gen:
+            docnum = _docnum(gen, id, "id")
+            if other_id == id:
+                raise SearchError("other_id is this article itself: give the id of another "
+                                  "article to compare it with", "other_id", type="same_article")
+            other = _docnum(gen, other_id, "other_id")
+            ours, theirs = gen.searcher.stored_fields(docnum), gen.searcher.stored_fields(other)
+            found = differences.compare(ours.get("text") or "", theirs.get("text") or "",
+                                        SETTINGS.max_diff_paragraphs, SETTINGS.max_diff_chars)
+            stories = gen.columns.stories.of
+            return {"article": _brief(ours), "other": _brief(theirs),
+                    "same_story": bool(stories[docnum] == stories[other]), **found}
 
     def neighbours(self, req: SearchRequest, id: str) -> dict | None:
         """Where article ``id`` stands among the hits of search ``req``, and the hits either
@@ -524,6 +536,16 @@ def _g2(counts: np.ndarray, frequency: np.ndarray, counted: int, articles: int) 
 def _flat(groups) -> list[str]:
     """The values of several lists, each once, in order."""
     return list(dict.fromkeys(v for group in groups for v in group))
+
+
+def _docnum(gen: Generation, id: str, param: str) -> int:
+    """The document number article ``id`` is shown as; a 404 ``SearchError`` naming
+    ``param`` when no live article has that id."""
+    docnums = [d for d in gen.searcher.docs_for_query(wq.Term("id", id)) if gen.columns.live[d]]
+    if not docnums:
+        raise SearchError(f"no article with id {id!r} in this index", param,
+                          type="not_found", status=404)
+    return docnums[0]
 
 
 def _record(gen: Generation, docnum: int) -> dict:

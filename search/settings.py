@@ -62,6 +62,8 @@ class Settings:
     suggestion_candidates: int = 50       # index words within two edits looked at for a did-you-mean
     time_budget_ms: int = 1000            # a request's time for its expensive parts (budget.Budget),
                                           # unless the engine or the app is given another figure
+    max_diff_paragraphs: int = 1000       # paragraphs of each article compared by Engine.differences
+    max_diff_chars: int = 300_000         # ... as long as they hold at most this many characters
 
     # Serving an index (search/generation.py, search/facets.py)
     open_attempts: int = 5                # a newer commit may remove files while they are being opened: try again

@@ -98,7 +98,7 @@ def test_article_endpoint(client):
     assert response.status_code == 200
     article = response.get_json()
     assert article["id"] == hit["id"] and article["title"] == "Missiles fall on Kharkiv"
-    assert isinstance(article["similar"], list) and article["same_text"] == []
+    assert isinstance(article["similar"], list) and article["copies"] == []
     assert "<mark>Kharkiv</mark>" in article["highlights"]["text"]
 
 

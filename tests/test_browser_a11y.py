@@ -23,22 +23,24 @@ from conftest import full_page_shot, set_viewport
 
 DESKTOP, PHONE, NARROWEST = 1280, 360, 320
 
-#: The pages checked: (name, path). A path may name {place}, {outlet} and {article}: a place
-#: and an outlet of the sample corpus, and an article reached from a search with those filters.
+#: The pages checked: (name, path). A path may name {place}, {outlet}, {article} and {other}: a
+#: place and an outlet of the sample corpus, an article reached from a search with those
+#: filters, and another article (what differs between the two).
 PAGES = [
     ("home", "/"),
     ("results", "/search?q=Belgorod&place={place}&outlet={outlet}"),
     ("results-all", "/search"),
     ("results-stories", "/search?q=Belgorod&collapse=story"),
     ("article", "/articles/{article}?q=Belgorod&place={place}"),
+    ("differences", "/articles/{article}/differences/{other}"),
     ("help", "/help"),
     ("compare", "/compare?q=Belgorod&field=place&measure=attention"),
     ("bad-search", "/search?q=Belgorod+AND+("),
     ("not-found", "/no-such-page"),
 ]
 #: Pages that must not scroll sideways at 320 px.
-REFLOW_PAGES = ("home", "results", "results-all", "results-stories", "article", "bad-search",
-                "not-found", "compare")
+REFLOW_PAGES = ("home", "results", "results-all", "results-stories", "article", "differences",
+                "bad-search", "not-found", "compare")
 
 
 def _axe_script() -> str:
@@ -58,7 +60,9 @@ def site(base_url):
     place = data["facets"]["place"]["values"][0]["value"]
     outlet = data["facets"]["outlet"]["values"][0]["value"]
     hit = json.load(urlopen(f"{base_url}/api/search?q=Belgorod&place={quote(place)}"))["hits"][0]
-    return base_url, {"place": quote(place), "outlet": quote(outlet), "article": hit["id"]}
+    other = next(h["id"] for h in data["hits"] if h["id"] != hit["id"])
+    return base_url, {"place": quote(place), "outlet": quote(outlet), "article": hit["id"],
+                      "other": other}
 
 
 def _open(browser, site, name: str, width: int) -> int:

@@ -130,7 +130,7 @@ def test_the_same_content_at_two_paths_is_one_article_with_both_paths(tmp_path):
     record = engine.article(result["hits"][0]["id"])
     assert record["paths"] == sorted([str(first.resolve()), str(second.resolve())])
     assert record["path"] == record["paths"][0]
-    assert record["same_text"] == [], "an article is not a copy of itself"
+    assert record["copies"] == [], "an article is not a copy of itself"
     exported = list(engine.iter_records(parse_request({"q": ["lighthouse"]})))
     assert [r["paths"] for r in exported] == [record["paths"]]
     assert engine.overview()["articles"] == 2

@@ -104,7 +104,7 @@ def test_the_same_text_at_two_paths_is_one_article(tmp_path):
     assert [h["title"] for h in hits] == ["Dam inspection"]
     record = article(index_dir, hits[0]["id"])
     assert sorted(record["paths"]) == sorted([str(first), str(second)])
-    assert record["same_text"] == []
+    assert record["copies"] == [] and record["story_size"] == 1
     assert len(exported(index_dir)) == 2
 
     second.unlink()      # one copy gone: still one article, now at one path

@@ -26,7 +26,8 @@ from newsfacet.web.app import create_app
 from newsfacet.web.openapi import openapi_document
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-PATHS = ("/api/search", "/api/facets/{name}", "/api/articles/{id}", "/api/export", "/api/compare")
+PATHS = ("/api/search", "/api/facets/{name}", "/api/articles/{id}",
+         "/api/articles/{id}/differences/{other_id}", "/api/export", "/api/compare")
 MAX_EXAMPLES = 60      # per operation: the run stays well under a minute on a shared machine
 
 
@@ -80,6 +81,7 @@ def test_every_status_a_path_can_answer_is_listed():
         statuses = set(_get(doc, path)["responses"])
         assert {"200", "400", "413", "414", "503"} <= statuses, path
     assert "404" in _get(doc, "/api/articles/{id}")["responses"]
+    assert "404" in _get(doc, "/api/articles/{id}/differences/{other_id}")["responses"]
     assert "404" in _get(doc, "/api/facets/{name}")["responses"]
     assert "Content-Disposition" in _get(doc, "/api/export")["responses"]["200"]["headers"]
     assert "Link" in _get(doc, "/api/search")["responses"]["200"]["headers"]
@@ -88,7 +90,7 @@ def test_every_status_a_path_can_answer_is_listed():
 def test_the_article_schema_names_every_record_field():
     article = openapi_document()["components"]["schemas"]["Article"]
     assert set(RECORD_FIELDS) <= set(article["properties"])
-    assert {"highlights", "similar", "same_text"} <= set(article["required"])
+    assert {"highlights", "similar", "copies"} <= set(article["required"])
 
 
 @pytest.mark.parametrize("url, status", [

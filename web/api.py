@@ -1,5 +1,5 @@
-"""The JSON API: ``/api/search``, ``/api/facets/<name>``, ``/api/articles/<id>`` and
-``/api/openapi.json`` (``web.openapi``).
+"""The JSON API: ``/api/search``, ``/api/facets/<name>``, ``/api/articles/<id>``,
+``/api/articles/<id>/differences/<other_id>`` and ``/api/openapi.json`` (``web.openapi``).
 
 A thin layer over ``search.engine.Engine``: parse the query string into a ``SearchRequest``,
 ask the engine, return its response as JSON. Errors are answered by the app's handlers
@@ -64,8 +64,15 @@ def facet(name: str):
 
 @api.get("/articles/<path:article_id>")
 def article(article_id: str):
-    """One article's full record, with ``similar`` and ``same_text``; ``q`` marks its words."""
+    """One article's full record, with its ``copies`` and ``similar`` articles; ``q`` marks
+    its words."""
     return jsonify(get_engine().article(article_id, q=request.args.get("q", "")))
+
+
+@api.get("/articles/<path:article_id>/differences/<path:other_id>")
+def differences(article_id: str, other_id: str):
+    """The paragraphs only in one of two articles, and the count of those in both."""
+    return jsonify(get_engine().differences(article_id, other_id))
 
 
 @api.get("/openapi.json")

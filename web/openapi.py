@@ -231,19 +231,20 @@ def _schemas() -> dict:
         "also_published_by": {**_STRINGS, "description": "with collapse=story: the outlets "
                               "of the story's other articles among the results, other than "
                               "this hit's outlet"}})
-    article = {"type": "object", "required": [*RECORD_FIELDS, "highlights", "similar", "same_text",
-                                              "copies", "timed_out"],
+    article = {"type": "object", "required": [*RECORD_FIELDS, "highlights", "similar", "copies",
+                                              "timed_out"],
                "properties": {
                    **record,
                    "highlights": {"type": "object", "required": ["title", "text"], "properties": {
                        "title": {"type": "string"}, "text": {"type": "string"}},
                        "description": "title and text, escaped HTML with the query's words "
                                       "in <mark>"},
-                   "similar": {"type": "array", "items": _ref("schemas", "ArticleBrief")},
-                   "same_text": {"type": "array", "items": _ref("schemas", "ArticleBrief")},
+                   "similar": {"type": "array", "items": _ref("schemas", "ArticleBrief"),
+                               "description": "articles most like it that are not copies"},
                    "copies": {"type": "array", "items": _ref("schemas", "ArticleBrief"),
-                              "description": "the other articles of its story, earliest "
-                                             "published first (undated last, ties by id)"},
+                              "description": "the other articles of its story (the same text "
+                                             "republished), earliest published first (undated "
+                                             "last, ties by id)"},
                    "timed_out": {**_STRINGS, "description": "parts cut short by the server's "
                                  "time budget ('similar articles'), else empty"}}}
     node = {"type": "object", "description": (
@@ -320,9 +321,53 @@ def _schemas() -> dict:
             "param": {**_NULLABLE_STRING, "description": "the parameter at fault, if one is"},
             "fix": {**_NULLABLE_STRING, "description": "for a query the query language refuses: "
                     "a query that would run instead (its words as plain text, say), else null"}}}}}
-    return {**_compare_schemas(), "Error": error, "SearchResponse": search, "Hit": hit, "Facet": facet,
+    return {**_compare_schemas(), "Differences": _differences_schema(), "Error": error, "SearchResponse": search, "Hit": hit, "Facet": facet,
             "FacetValue": facet_value, "FacetValueList": value_list, "DateBucket": date_bucket,
             "Article": article, "ArticleBrief": brief, "Mention": mention}
+
+
+def _differences_schema() -> dict:
+    """The schema of ``/api/articles/{id}/differences/{other_id}`` (``search/differences.py``)."""
+    number = {"type": "integer", "minimum": 0}
+    number_or_null = {"type": "integer", "minimum": 1, "nullable": True}
+    sides = {"type": "object", "required": ["article", "other"],
+             "properties": {"article": number, "other": number}}
+    part = {"type": "object", "required": ["kind", "count", "article", "other", "after", "text"],
+            "properties": {
+                "kind": {"type": "string", "enum": ["common", "removed", "added"],
+                         "description": "common: a run of paragraphs in both; removed: a "
+                                        "paragraph only in this article; added: one only in "
+                                        "the other"},
+                "count": {"type": "integer", "minimum": 1,
+                          "description": "paragraphs in the part (1 unless common)"},
+                "article": {**number_or_null, "description": "number (from 1) of the part's "
+                            "(first) paragraph in this article; null for added"},
+                "other": {**number_or_null, "description": "number (from 1) of the part's "
+                          "(first) paragraph in the other article; null for removed"},
+                "after": {**number, "description": "number of this article's paragraph just "
+                          "before the part (0: at the start)"},
+                "text": {**_NULLABLE_STRING, "description": "the paragraph, whitespace "
+                         "normalised; null for common (not repeated)"}}}
+    return {"type": "object",
+            "required": ["article", "other", "same_story", "common", "removed", "added",
+                         "parts", "paragraphs", "compared", "limited"],
+            "properties": {
+                "article": _ref("schemas", "ArticleBrief"),
+                "other": _ref("schemas", "ArticleBrief"),
+                "same_story": {"type": "boolean",
+                               "description": "whether the two are copies of one story"},
+                "common": {**number, "description": "paragraphs in both"},
+                "removed": {**number, "description": "paragraphs only in this article"},
+                "added": {**number, "description": "paragraphs only in the other"},
+                "parts": {"type": "array", "items": part,
+                          "description": "the paragraphs in reading order, runs of common "
+                                         "ones counted, not repeated"},
+                "paragraphs": {**sides, "description": "each article's paragraphs (lines)"},
+                "compared": {**sides, "description": "each article's paragraphs compared"},
+                "limited": {"type": "boolean", "description": "true when an article has more "
+                            f"than {SETTINGS.max_diff_paragraphs:,} paragraphs or "
+                            f"{SETTINGS.max_diff_chars:,} characters: only its first ones "
+                            "were compared"}}}
 
 
 def _compare_schemas() -> dict:
@@ -479,7 +524,10 @@ def openapi_document() -> dict:
                 "summary": "Search articles", "operationId": "search", "parameters": params,
                 "responses": {
                     "200": _json("SearchResponse", "the results; a Link rel=next header when "
-                                 "there is a next page", headers=link),
+                                 "there is a next page", headers=link, links={"article": {
+                                     "operationId": "article",
+                                     "description": "the first hit's article",
+                                     "parameters": {"id": "$response.body#/hits/0/id"}}}),
                     **_errors("400", "413", "414", "503")}}},
             "/api/facets/{name}": {"get": {
                 "summary": "Every value of one facet for a search, filtered and paged",
@@ -513,8 +561,31 @@ def openapi_document() -> dict:
                                 "language, limit and 400s as the search's q)",
                            {"type": "string", "maxLength": SETTINGS.max_query_chars})],
                 "responses": {
-                    "200": _json("Article", "the article record plus highlights, similar "
-                                            "and same_text"),
+                    "200": _json("Article", "the article record plus highlights, copies "
+                                            "and similar", links={"differences": {
+                                                "operationId": "articleDifferences",
+                                                "description": "what differs from a similar "
+                                                               "article (or from a copy: "
+                                                               "copies/0/id)",
+                                                "parameters": {
+                                                    "id": "$response.body#/id",
+                                                    "other_id": "$response.body#/similar/0/id"}}}),
+                    **_errors("400", "404", "413", "414", "503")}}},
+            "/api/articles/{id}/differences/{other_id}": {"get": {
+                "summary": "What differs between two articles: the paragraphs only in one of "
+                           "them (a copy's cuts and additions), and those in both counted",
+                "operationId": "articleDifferences",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+                     "description": "this article's id, as in a search hit"},
+                    {"name": "other_id", "in": "path", "required": True,
+                     "schema": {"type": "string"},
+                     "description": "the id of the article to compare it with (any other "
+                                    "article, usually one of its copies); its own id is "
+                                    "answered 400"}],
+                "responses": {
+                    "200": _json("Differences", "the two articles' briefs, whether they are "
+                                                "one story, and their paragraphs compared"),
                     **_errors("400", "404", "413", "414", "503")}}},
             "/api/export": {"get": {
                 "summary": "The whole result set (every filter applied, no row cap), streamed",

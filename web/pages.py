@@ -1,5 +1,6 @@
-"""The HTML pages: home (``/``), results (``/search``), article (``/articles/<id>``), the
-outlet comparison (``/compare``) and the query syntax (``/help``).
+"""The HTML pages: home (``/``), results (``/search``), article (``/articles/<id>``), what
+differs between two articles (``/articles/<id>/differences/<other_id>``), the outlet
+comparison (``/compare``) and the query syntax (``/help``).
 
 Each view asks the engine for the same data the JSON API returns and renders
 it; the pages hold no search logic. The URL is the whole state, so every
@@ -341,3 +342,10 @@ def article(article_id: str):
     return render_template("article.html", article=record, paragraphs=paragraphs,
                            title_html=highlights.get("title") if q else None,
                            entities=entities, q=q, trail=_search_trail(engine, article_id))
+
+
+@pages.get("/articles/<article_id>/differences/<other_id>")
+def differences(article_id: str, other_id: str):
+    """What differs between an article and another one (one of its copies, when reached from
+    the article page): the two articles, the counts, then the paragraphs only in one of them."""
+    return render_template("differences.html", found=get_engine().differences(article_id, other_id))
