@@ -77,7 +77,7 @@ def replicated_index(base: Path, n: int, copies: int) -> Path:
         base_id = article.id
         for copy in range(copies):
             article.id = hashlib.sha1(f"{base_id}-{copy}".encode()).hexdigest()[:16]
-            writer.add_document(**to_document(article, "0:0", f"{stored['key']}#copy{copy}"))
+            writer.add_document(**to_document(article, "0:0", f"{stored['key']}#copy{copy}", ""))
     writer.commit()
     done.write_text("ok\n")
     return index_dir

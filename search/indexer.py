@@ -105,6 +105,7 @@ class BuildReport:
     skipped: list = field(default_factory=list)   # [{"file": path, "reason": why}]
     failed: list = field(default_factory=list)    # [{"file": key, "path": file, "reason": why}]
     notes: list = field(default_factory=list)     # what else the user should know
+    extracted: int = 0                            # articles read and extracted by this build
     articles: int = 0                             # in the index after the build (distinct ids)
     documents: int = 0                            # files and records behind them
     seconds: float = 0.0
@@ -364,6 +365,15 @@ class _Doc(NamedTuple):
     id: str
     path: str
     sig: str | None
+    record_sig: str
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A record of a changed multi-record file that is as it was when indexed: its document
+    stays, and it is not extracted again."""
+
+    key: str
 
 
 def _current_state(writer) -> dict[str, _Doc]:
@@ -376,8 +386,8 @@ def _current_state(writer) -> dict[str, _Doc]:
         column = reader.column_reader("state")
         state = {}
         for docnum in reader.all_doc_ids():
-            key, path, art_id, sig = decode_state(column[docnum])
-            state[key] = _Doc(docnum, art_id, path, sig)
+            key, path, art_id, sig, record_sig = decode_state(column[docnum])
+            state[key] = _Doc(docnum, art_id, path, sig, record_sig)
         return state
     finally:
         reader.close()
@@ -395,14 +405,15 @@ def _file_sig(path: Path) -> str | None:
 # --- work done in worker processes ----------------------------------------------
 
 def _extract_all(raws: Iterable) -> list:
-    """Extract every RawDocument; pass ReadProblems through; never raise."""
+    """Extract every RawDocument into (key, article, record signature); pass ReadProblems
+    and kept records through; never raise."""
     out = []
     for raw in raws:
-        if isinstance(raw, ReadProblem):
+        if isinstance(raw, (ReadProblem, _Kept)):
             out.append(raw)
             continue
         try:
-            out.append((raw.key, extract(raw)))
+            out.append((raw.key, extract(raw), raw.signature()))
         except Exception as exc:  # one bad article never stops the build
             out.append(ReadProblem(raw.key, f"extraction failed: {type(exc).__name__}: {exc}"))
     return out
@@ -416,18 +427,24 @@ def _read_and_extract(path: str) -> list:
         return [ReadProblem(path, f"could not be read: {type(exc).__name__}: {exc}")]
 
 
-def _tasks(files: list[Path]) -> Iterator[tuple[str, bool, object, tuple]]:
+def _tasks(files: list[Path], by_path: dict[str, dict[str, _Doc]]
+           ) -> Iterator[tuple[str, bool, object, tuple]]:
     """(path, last task of the file?, task function, args) for the pool.
 
     Multi-record files are read here, in the writer process, and their records
     sent to the workers in batches, so that one large .jsonl file still keeps
-    every core busy.
+    every core busy. A record whose reader signature is the one its indexed document
+    has (``by_path``: the documents of each file) goes as ``_Kept``: it is not extracted
+    again, so a changed large file costs the records that changed.
     """
     for path in files:
         if file_kind(path) in MULTI_RECORD:
+            indexed = {key: doc.record_sig for key, doc in by_path.get(str(path), {}).items()}
             batch = []
             try:
                 for raw in read_file(path):
+                    if not isinstance(raw, ReadProblem) and indexed.get(raw.key) == raw.signature():
+                        raw = _Kept(raw.key)
                     batch.append(raw)
                     if len(batch) >= SETTINGS.records_per_task:
                         yield str(path), False, _extract_all, (batch,)
@@ -447,16 +464,17 @@ def _watch_parent(parent: int) -> None:
 
 
 def _add_all(writer, items: list, sig: str | None) -> list:
-    """Add the extracted articles to ``writer``: (key, id) for each, ReadProblems passed on.
+    """Add the extracted articles to ``writer``: (key, id) for each, ReadProblems and kept
+    records passed on.
 
     An OSError is writing to the index folder failing (full, read-only): it ends the build.
     """
     done = []
     for item in items:
         if isinstance(item, tuple):
-            key, article = item
+            key, article, record_sig = item
             try:
-                writer.add_document(**to_document(article, sig, key))
+                writer.add_document(**to_document(article, sig, key, record_sig))
                 item = (key, article.id)
             except OSError:
                 raise
@@ -748,7 +766,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
         pool = _Workers(index_dir, count)
         meter = _Progress(len(todo), count, progress)
         deleted, incomplete = 0, set()
-        tasks = ((path, sigs[path], last, fn, args) for path, last, fn, args in _tasks(todo))
+        tasks = ((path, sigs[path], last, fn, args) for path, last, fn, args in _tasks(todo, by_path))
         for path, last, done in pool.run(tasks):
             known = by_path.get(path, {})
             added = 0
@@ -759,8 +777,13 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
                     if item.key == path:        # ... and so do the records of a file read in part
                         incomplete.add(path)
                     continue
-                key, art_id = item
                 added += 1
+                if isinstance(item, _Kept):             # as it was: its document stays
+                    final[item.key] = known.pop(item.key).id
+                    report.unchanged += 1
+                    continue
+                key, art_id = item
+                report.extracted += 1
                 final[key] = art_id
                 previous = known.pop(key, None)
                 if previous is None:

@@ -7,6 +7,8 @@ and returned by every front end.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field, fields
 from typing import Optional
 
@@ -27,6 +29,14 @@ class RawDocument:
     text: str
     meta: dict = field(default_factory=dict)
     fmt: str = "txt"   # txt | html | json
+
+    def signature(self) -> str:
+        """A hash of what the reader found (format, text and metadata): a record of a
+        multi-record file whose signature has not changed since it was indexed is not
+        extracted again."""
+        found = json.dumps([self.fmt, self.text, self.meta], sort_keys=True, ensure_ascii=False,
+                           default=str)
+        return hashlib.sha1(found.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 @dataclass

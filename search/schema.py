@@ -28,7 +28,8 @@ from .model import Article
 from .stories import SIGNATURE_BYTES, signature
 
 #: Bumped whenever the schema or the extraction changes in a way that needs a rebuild.
-SCHEMA_VERSION = 5   # 3: stop words indexed; 4: MinHash signatures (stories); 5: none for short texts
+SCHEMA_VERSION = 6   # 3: stop words indexed; 4: MinHash signatures (stories); 5: none for short
+#                      texts; 6: record signatures in the state column
 
 # Keyword fields: several values per article, kept exactly as written (one per facet).
 FACET_FIELDS = tuple(f.field for f in FACETS)
@@ -45,16 +46,17 @@ def display_path(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def encode_state(key: str, path: str, art_id: str, file_sig: str) -> bytes:
+def encode_state(key: str, path: str, art_id: str, file_sig: str, record_sig: str) -> bytes:
     """The ``state`` column value of a document: exact key and path (any character, any
-    undecodable byte) with the article id and the file's signature."""
-    return json.dumps([key, path, art_id, file_sig]).encode("ascii")
+    undecodable byte) with the article id, the file's signature and the signature of what
+    the reader found for it (``RawDocument.signature``)."""
+    return json.dumps([key, path, art_id, file_sig, record_sig]).encode("ascii")
 
 
-def decode_state(value: bytes) -> tuple[str, str, str, str]:
-    """(key, path, id, file signature) of a ``state`` column value."""
-    key, path, art_id, sig = json.loads(value)
-    return key, path, art_id, sig
+def decode_state(value: bytes) -> tuple[str, str, str, str, str]:
+    """(key, path, id, file signature, record signature) of a ``state`` column value."""
+    key, path, art_id, sig, record_sig = json.loads(value)
+    return key, path, art_id, sig, record_sig
 
 
 def build_schema() -> Schema:
@@ -65,7 +67,7 @@ def build_schema() -> Schema:
         idnum=COLUMN(NumericColumn("Q")),   # the id as a number: copies are grouped by it
         key=ID(stored=True),                # where it came from: path or path#n (display form)
         path=ID(stored=True),               # display form (see display_path)
-        # encode_state(key, path, id, file signature): read by the indexer to see what changed,
+        # encode_state(key, path, id, file and record signatures): read by the indexer to see what changed,
         # without loading stored documents.
         state=COLUMN(VarBytesColumn()),
         # stories.signature(text): the MinHash of the text's shingles, computed where the
@@ -92,15 +94,16 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def to_document(article: Article, file_sig: str, key: str) -> dict:
-    """The Whoosh document that stores ``article``, read from ``key`` in a file of signature ``file_sig``."""
+def to_document(article: Article, file_sig: str, key: str, record_sig: str) -> dict:
+    """The Whoosh document that stores ``article``, read from ``key`` in a file of signature
+    ``file_sig``, as a raw document of signature ``record_sig``."""
     rec = article.to_record()
     doc = {
         "id": article.id,
         "idnum": int(article.id, 16),
         "key": display_path(key),
         "path": display_path(article.path),
-        "state": encode_state(key, article.path, article.id, file_sig),
+        "state": encode_state(key, article.path, article.id, file_sig, record_sig),
         "minhash": signature(article.text),
         "title": article.title or "",
         "text": article.text,
