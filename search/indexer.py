@@ -40,8 +40,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
 
+from . import column_files
 from .extract import extract
 from .facets import id_numbers, live_mask, one_per_article, story_roots
+from .generation import announce
 from .readers import ReadProblem, file_kind, iter_files, printable, read_file
 from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
 from .settings import SETTINGS
@@ -708,6 +710,7 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                 _remove_leftovers(index_dir)
             else:
                 _keep_story_pairs(index_dir, report)
+                announce(index_dir)
             report.seconds = time.monotonic() - started
             _save_report(index_dir, report)
         finally:
@@ -790,7 +793,9 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
             return False
         signals.finishing()
         meter.committing()
-        commit_with_segments(writer, pool.segments, rebuild)
+        commit_with_segments(writer, pool.segments, rebuild, prepare=lambda segments:
+                             column_files.write_segments(writer.storage, writer.schema,
+                                                         segments, _write_atomic))
         return True
     except BaseException:
         if pool is not None:

@@ -289,20 +289,23 @@ def finish_worker_segment(writer):
     return None
 
 
-def commit_with_segments(writer, segments: list, rebuild: bool) -> None:
+def commit_with_segments(writer, segments: list, rebuild: bool, prepare=None) -> None:
     """Commit ``writer``'s own changes (its deletions, its added documents) together with
     segments finished by other processes, in one new generation.
 
     The same steps as Whoosh's multi-process writer (``MpWriter`` with
     ``multisegment=True``): existing segments are merged by the usual policy (all dropped
     with ``rebuild``), the other segments are added as they are, and the table of contents
-    is written last.
+    is written last. ``prepare(segments)``, when given, is called with every segment of the
+    new generation, all written, just before its table of contents makes it visible.
     """
     final = writer._merge_segments(CLEAR if rebuild else None, False, True)
     final += segments
     own = finish_worker_segment(writer)
     if own is not None:
         final.append(own)
+    if prepare is not None:
+        prepare(final)
     writer._commit_toc(final)
     writer._finish()
 
