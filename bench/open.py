@@ -7,8 +7,9 @@ Builds (once, then reuses) an index of the scale corpus (``bench/index.py``) in
 bench/out/open-index-N, makes sure every segment has its column files (an index built before
 them gets them here, as ``newsfacet index`` writes them at commit), then opens the newest
 generation in a fresh process, twice each way: from the column files (mapped), and from the
-postings (as before the files existed, and as for a segment without them). Prints the open
-time, the part of it spent on the value columns, and the process's resident memory after.
+postings, grouping the stories again (as before the files existed, and as for a segment
+without them). Prints the open time, the part of it spent on the value columns (stories
+included), and the process's resident memory after.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from newsfacet.search import column_files, facets
 from newsfacet.search.indexer import open_index
 if sys.argv[2] == "postings":
     column_files.load = lambda *args: None
+    column_files.load_story_roots = lambda *args: None
 timed = {"columns": 0.0}
 original = facets.Columns.__init__
 def columns(self, *args, **kwargs):
@@ -54,8 +56,9 @@ print(json.dumps({"seconds": seconds, "columns": timed["columns"], "rss_mb": rss
 def index_for(n: int, workers: int) -> Path:
     """The benchmark index of ``n`` scale-corpus articles, built on first use, with the
     column files of every segment."""
-    from newsfacet.search.column_files import write_segments
-    from newsfacet.search.indexer import _write_atomic, index_paths, open_index
+    from newsfacet.search.column_files import stories_name, write_segments
+    from newsfacet.search.indexer import (BuildReport, _keep_story_pairs, _write_atomic,
+                                          index_paths, open_index)
 
     index_dir = HERE / "out" / f"open-index-{n}"
     if not (index_dir / "newsfacet.json").exists():
@@ -63,6 +66,8 @@ def index_for(n: int, workers: int) -> Path:
         index_paths([scale_corpus(n)], index_dir, workers=workers)
     ix = open_index(index_dir)
     write_segments(ix.storage, ix.schema, ix._segments(), _write_atomic)
+    if not (index_dir / stories_name(ix.latest_generation())).exists():
+        _keep_story_pairs(index_dir, BuildReport())
     return index_dir
 
 

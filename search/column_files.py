@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -168,3 +169,31 @@ def write_segments(storage, schema, segments, write) -> None:
                 write(folder / name, content)
         finally:
             leaf.close()
+
+
+_STORIES = re.compile(r"^stories-(\d+)\.npy$")
+
+
+def stories_name(generation: int) -> str:
+    """The file of a generation's story roots (``facets.story_roots`` of its shown documents),
+    written by ``newsfacet index`` after it commits the generation."""
+    return f"stories-{generation}.npy"
+
+
+def load_story_roots(folder: Path, generation: int, count: int) -> np.ndarray | None:
+    """A generation's story roots for its ``count`` shown documents, or None when its file
+    is absent or does not fit (they are then computed)."""
+    try:
+        roots = np.load(Path(folder) / stories_name(generation), allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return roots if roots.shape == (count,) else None
+
+
+def remove_other_story_files(folder: Path, generation: int) -> None:
+    """Remove the story roots of every generation but ``generation`` (a server still using
+    an older one has its stories in memory)."""
+    for path in Path(folder).iterdir():
+        found = _STORIES.match(path.name)
+        if found and int(found.group(1)) != generation:
+            path.unlink(missing_ok=True)

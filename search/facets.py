@@ -335,7 +335,8 @@ def story_roots(reader, docnums: np.ndarray, ids: np.ndarray,
 
 class Columns:
     """Every value column of one index generation, built once and shared by all requests.
-    ``similarities``: the story pairs compared before (``stories.Similarities``)."""
+    ``similarities``: the story pairs compared before (``stories.Similarities``; by default
+    those kept in ``folder``), used when the generation's story roots are not on disk."""
 
     def __init__(self, reader, similarities: Similarities | None = None, folder=None):
         """``folder``: the index folder, whose column files (``column_files``) are mapped
@@ -356,10 +357,14 @@ class Columns:
             unknown[part.unknown.astype(np.int64) + offset] = True
         self.dates = DateColumn(parts, self.live & ~unknown)
         docnums = np.flatnonzero(self.live)
+        roots = (column_files.load_story_roots(folder, reader.generation(), len(docnums))
+                 if folder is not None else None)
+        if roots is None:
+            if similarities is None:
+                similarities = Similarities.load(folder) if folder is not None else Similarities()
+            roots = story_roots(reader, docnums, ids, similarities)
         outlets = self.fields.get("outlet")
-        self.stories = Stories(docnums, story_roots(reader, docnums, ids,
-                                                    similarities or Similarities()),
-                               ids, self.dates.days,
+        self.stories = Stories(docnums, roots, ids, self.dates.days,
                                outlets.values_of if outlets is not None else lambda docnum: [],
                                self.size)
         self._reader = reader

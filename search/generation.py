@@ -112,8 +112,7 @@ class Generations:
     def _open(self) -> Generation:
         for attempt in range(SETTINGS.open_attempts):
             try:
-                return Generation(self._ix.searcher(), Similarities.load(self.folder),
-                                  self.folder)
+                return Generation(self._ix.searcher(), folder=self.folder)
             except Exception:   # files removed by a newer commit while we read them
                 if attempt == SETTINGS.open_attempts - 1:
                     raise

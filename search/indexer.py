@@ -18,6 +18,7 @@ the index as it was; once the commit has begun, they wait for it to be written.
 from __future__ import annotations
 
 import errno
+import io
 import itertools
 import json
 import multiprocessing
@@ -811,15 +812,20 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
 
 def _keep_story_pairs(index_dir: Path, report: BuildReport) -> None:
     """Compare the candidate story pairs of the generation just committed and keep every
-    similarity in the index folder (``stories.Similarities``), so that a server opening the
-    generation compares none; if they cannot be written, the server compares them itself."""
+    similarity in the index folder (``stories.Similarities``), and the generation's story
+    roots (``column_files.stories_name``), so that a server opening the generation neither
+    compares nor groups; if they cannot be written, the server does it itself."""
     similarities = Similarities.load(index_dir)
     reader = whoosh_index.open_dir(str(index_dir)).reader()
     try:
         docnums = np.flatnonzero(one_per_article(reader, live_mask(reader))[0])
         ids = id_numbers(reader)
-        story_roots(reader, docnums, ids, similarities)
+        roots = story_roots(reader, docnums, ids, similarities)
         _write_atomic(index_dir / Similarities.FILE, similarities.to_bytes(ids[docnums]))
+        out = io.BytesIO()
+        np.save(out, roots, allow_pickle=False)
+        _write_atomic(index_dir / column_files.stories_name(reader.generation()), out.getvalue())
+        column_files.remove_other_story_files(index_dir, reader.generation())
     except OSError as exc:
         why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
         report.notes.append(f"the story similarities could not be kept ({why}); the index is "

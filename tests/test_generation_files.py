@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsitems import write
-from newsfacet.search import column_files, generation
+from newsfacet.search import column_files, facets, generation
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import parse_request
@@ -56,6 +56,10 @@ def search(engine: Engine, **params) -> dict:
 
 def column_file_names(index_dir: Path) -> set[str]:
     return {p.name for p in index_dir.iterdir() if ".cols" in p.name}
+
+
+def story_file_names(index_dir: Path) -> set[str]:
+    return {p.name for p in index_dir.glob("stories-*.npy")}
 
 
 def segment_ids(index_dir: Path) -> set[str]:
@@ -115,9 +119,15 @@ def test_columns_are_written_at_commit_and_opened_without_reading_postings(two_c
     for segment in segments:   # every segment of the generation has its files, complete
         assert (two_commits / column_files.manifest_name(segment)).is_file()
 
+    assert story_file_names(two_commits) == {column_files.stories_name(latest_number(two_commits))}
+
     def no_postings(leaf):
         raise AssertionError("a segment's columns were read from its postings")
+
+    def no_grouping(*args):
+        raise AssertionError("the stories were grouped again")
     monkeypatch.setattr(column_files, "from_postings", no_postings)
+    monkeypatch.setattr(facets, "story_roots", no_grouping)
     engine = Engine(two_commits)
     answer = search(engine, q="ferry")
     assert answer["total"] == 90
@@ -129,7 +139,7 @@ def test_columns_are_written_at_commit_and_opened_without_reading_postings(two_c
 
 def test_an_index_without_its_column_files_gives_the_same_answers(two_commits):
     with_files = [search(Engine(two_commits), **params) for params in REQUESTS]
-    for name in column_file_names(two_commits):
+    for name in column_file_names(two_commits) | story_file_names(two_commits):
         (two_commits / name).unlink()
     without = [search(Engine(two_commits), **params) for params in REQUESTS]
     assert with_files == without
@@ -146,7 +156,7 @@ def test_a_segment_with_damaged_files_is_read_from_its_postings(two_commits):
 
 def test_files_of_replaced_segments_go_and_an_export_holding_them_completes(two_commits):
     engine = Engine(two_commits)
-    before = segment_ids(two_commits)
+    before, stories_before = segment_ids(two_commits), story_file_names(two_commits)
     export = engine.iter_records(parse_request({"q": "ferry"}))
     started = [next(export) for _ in range(5)]
 
@@ -155,6 +165,7 @@ def test_files_of_replaced_segments_go_and_an_export_holding_them_completes(two_
     assert not before & after
     left = column_file_names(two_commits)
     assert left and all(name.split(".")[0] in after for name in left)
+    assert story_file_names(two_commits).isdisjoint(stories_before)
 
     records = started + list(export)   # the export reads the generation it started on
     assert len(records) == 90 == len({r["id"] for r in records})
