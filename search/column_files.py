@@ -2,7 +2,8 @@
 
 A Whoosh segment never changes once written (deletions are kept in the generation's table of
 contents, not in the segment), so the raw data the engine's columns are made of can be read
-from a segment's postings once, when ``newsfacet index`` commits it, and kept in files that a
+from a segment's postings once, when ``newsfacet index`` has written it (in the worker process
+that wrote it, or before the commit for a segment a merge made), and kept in files that a
 server maps (``numpy.load(..., mmap_mode="r")``) instead of decoding the postings again each
 time it opens a generation. ``SegmentPart`` is that data, in the segment's own document
 numbers; ``facets.Columns`` combines the parts of a generation's segments.

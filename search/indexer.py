@@ -487,7 +487,10 @@ def _worker(index_dir: str, parent: int, tasks, results) -> None:
         while (task := tasks.get()) is not None:
             path, sig, last, fn, args = task
             results.put(("done", path, last, _add_all(writer, fn(*args), sig)))
-        results.put(("segment", finish_worker_segment(writer)))
+        segment = finish_worker_segment(writer)
+        if segment is not None:   # its column files, here in parallel, not at the commit
+            column_files.write_segments(writer.storage, writer.schema, [segment], _write_atomic)
+        results.put(("segment", segment))
     except OSError as exc:
         results.put(("error", exc))
 

@@ -241,3 +241,27 @@ def test_opening_a_newer_generation_holds_up_no_request(tmp_path, monkeypatch):
     proceed.set()
     wait_for(lambda: search(engine, q="dunmere")["total"] == 15)
     assert first.closed   # replaced, and nobody uses it any more
+
+
+def test_a_newer_generation_that_cannot_be_opened_leaves_the_old_one_answering(
+        tmp_path, monkeypatch, caplog):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    corpus.mkdir()
+    write(corpus, range(0, 20), "Eastholm")
+    index_paths([corpus], index_dir, workers=1)
+    engine = Engine(index_dir)
+    real_columns = generation.Columns
+
+    def broken(*args, **kwargs):
+        raise OSError("a column file could not be read")
+    monkeypatch.setattr(generation, "Columns", broken)
+    write(corpus, range(20, 30), "Fallowby")
+    newsfacet_index(str(corpus), "--index", str(index_dir))
+
+    with caplog.at_level("WARNING", logger="newsfacet.search.generation"):
+        assert search(engine, q="fallowby")["total"] == 0
+        wait_for(lambda: "could not be opened" in caplog.text)
+    assert search(engine, q="eastholm")["total"] == 20   # still the old generation
+
+    monkeypatch.setattr(generation, "Columns", real_columns)
+    wait_for(lambda: search(engine, q="fallowby")["total"] == 10)
