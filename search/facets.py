@@ -160,8 +160,14 @@ class ValueColumn:
         if fold is not None and n:
             target = np.asarray(fold(self.values, np.bincount(self.ords, minlength=n).tolist()),
                                 dtype=np.int32)
-            pairs = np.unique(self.docs * n + target[self.ords])
-            self.docs, self.ords = pairs // n, (pairs % n).astype(np.int32)
+            if (target != np.arange(n)).any():
+                # Pairs stay ordered by document; within one, a folded value may move or
+                # repeat: a stable sort (timsort, quick on a nearly sorted array) and
+                # dropping repeats give what ``numpy.unique`` would, in a fraction of its time.
+                pairs = self.docs * n + target[self.ords]
+                pairs.sort(kind="stable")
+                pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
+                self.docs, self.ords = pairs // n, (pairs % n).astype(np.int32)
         #: value -> the index values counted under it (itself first)
         self.members: dict[str, list[str]] = {}
         for i in np.flatnonzero(target != np.arange(n)).tolist():
