@@ -265,3 +265,33 @@ def test_a_newer_generation_that_cannot_be_opened_leaves_the_old_one_answering(
 
     monkeypatch.setattr(generation, "Columns", real_columns)
     wait_for(lambda: search(engine, q="fallowby")["total"] == 10)
+
+
+def test_opening_reads_segments_in_place_not_into_memory(tmp_path):
+    import tracemalloc
+
+    from whoosh import index as whoosh_index
+    feed = tmp_path / "data" / "long.jsonl"
+    long_records = []
+    for n in range(150):
+        one = record(n)
+        one["text"] += " ".join(f"Clause c{n}x{k} of the ferry charter was read aloud."
+                                for k in range(200))
+        long_records.append(one)
+    write_feed(feed, long_records)
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    segment_bytes = sum(p.stat().st_size for p in (tmp_path / "ix").glob("MAIN_*.seg"))
+    ix = whoosh_index.open_dir(str(tmp_path / "ix"))
+    ix.searcher().close()   # the modules a searcher needs are imported
+    tracemalloc.start()
+    try:
+        searcher = ix.searcher()
+        searcher.stored_fields(0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert segment_bytes > 2_000_000
+    assert peak < segment_bytes / 4   # Whoosh alone copies every segment whole
+    titles = {searcher.stored_fields(d)["title"] for d in range(searcher.doc_count_all())}
+    assert "Ferry talks number 3 in Ghent" in titles and len(titles) == 150
+    searcher.close()
