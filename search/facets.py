@@ -1,7 +1,8 @@
 """Value columns: per-generation numpy arrays that make filters and facet counts cheap.
 
 For each keyword facet field a ``ValueColumn`` holds every (document number, value ordinal)
-pair of the index, read once from the postings; counting a facet over a set of matching
+pair of the index, combined from each segment's part (``column_files``: mapped from the files
+``newsfacet index`` wrote when it committed the segment, or read from its postings); counting a facet over a set of matching
 documents is then one ``numpy.bincount``. A ``DateColumn`` holds each document's publication
 day (or "unknown"), so date filters, date sorting and the date histogram are numpy too.
 Nothing here loads stored fields per hit.
@@ -12,38 +13,39 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from . import column_files
+from .column_files import SegmentPart
 from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 from .settings import SETTINGS
 from .stories import SIGNATURE_BYTES, Similarities, Stories, group
-from .whoosh_internals import (field_lengths, fixed_bytes_column, numeric_column, posting_ids,
-                               posting_weights, segment_postings)
+from .whoosh_internals import fixed_bytes_column, posting_ids, posting_weights
 
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
-_MICROS_PER_DAY = 86_400 * 1_000_000
 
 
 def id_numbers(reader) -> np.ndarray:
     """Every document's article id as a number (the ``idnum`` column; 0 where absent)."""
-    ids = np.zeros(reader.doc_count_all(), dtype=np.uint64)
-    for leaf, offset in reader.leaf_readers():
-        if leaf.has_column("idnum"):
-            count = leaf.doc_count_all()
-            column = leaf.column_reader("idnum", translate=False)
-            ids[offset:offset + count] = numeric_column(column, count, "<u8", 0)
-    return ids
+    parts = [column_files.ids_of(leaf) for leaf, _ in reader.leaf_readers()]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
 
 def one_per_article(reader, live: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """The same content found at several keys (two paths, say) is one article: the live mask
     keeping only its first document, and for each such article, its kept document number ->
     every live document number holding it."""
+    return _one_per_article(id_numbers(reader), live)
+
+
+def _one_per_article(ids: np.ndarray, live: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """``one_per_article`` of documents whose article ids are ``ids``."""
     docs = np.flatnonzero(live)
-    _, first, groups, counts = np.unique(id_numbers(reader)[docs], return_index=True,
+    _, first, groups, counts = np.unique(ids[docs], return_index=True,
                                          return_inverse=True, return_counts=True)
     shown = np.zeros_like(live)
     shown[docs[first]] = True
@@ -66,6 +68,27 @@ def live_mask(reader) -> np.ndarray:
             deleted = np.fromiter(leaf.segment().deleted_docs(), dtype=np.int64)
             mask[deleted + offset] = False
     return mask
+
+
+def segment_parts(reader, folder=None) -> list[tuple[SegmentPart, int]]:
+    """Each segment's column data (``column_files.SegmentPart``) and its first document
+    number: mapped from the segment's files in the index folder ``folder`` where it has
+    them, otherwise read from its postings."""
+    parts = []
+    for leaf, offset in reader.leaf_readers():
+        part = None
+        if folder is not None and hasattr(leaf, "segment"):
+            part = column_files.load(Path(folder), leaf.segment().segment_id(),
+                                     leaf.doc_count_all())
+        parts.append((part or column_files.from_postings(leaf), offset))
+    return parts
+
+
+def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
+    """The segments' arrays as one, by document number."""
+    if not arrays:
+        return np.zeros(0, dtype=dtype)
+    return np.concatenate(arrays).astype(dtype, copy=False)
 
 
 # Letters that are not a base letter plus an accent, so that removing accents keeps them.
@@ -113,33 +136,46 @@ class ValueColumn:
     its documents are counted and filtered under that one, and it shows no count of its own.
     """
 
-    def __init__(self, reader, fieldname: str, fold=None):
+    def __init__(self, fieldname: str, parts: list[tuple[SegmentPart, int]], size: int,
+                 fold=None):
+        """``parts``: the segments' column data and first document numbers
+        (``segment_parts``); ``size``: the number of documents of the generation."""
         self.fieldname = fieldname
-        per_value: dict[bytes, list[np.ndarray]] = {}
-        for leaf, offset in reader.leaf_readers():
-            for btext, ids in segment_postings(leaf, fieldname):
-                per_value.setdefault(btext, []).append(ids + offset)
-        ordered = sorted(per_value)           # ordinal order is value order
-        self.values: list[str] = [b.decode("utf-8") for b in ordered]
-        doc_parts = [np.concatenate(per_value[b]) for b in ordered]
-        self.docs = np.concatenate(doc_parts) if doc_parts else np.empty(0, np.int64)
-        self.ords = np.repeat(np.arange(len(ordered), dtype=np.int32),
-                              [len(d) for d in doc_parts])
-        target = np.arange(len(ordered), dtype=np.int32)
-        if fold is not None and len(ordered):
-            target = np.asarray(fold(self.values, [len(d) for d in doc_parts]), dtype=np.int32)
-            pairs = np.unique(np.stack([self.docs, target[self.ords].astype(np.int64)]), axis=1)
-            self.docs, self.ords = pairs[0], pairs[1].astype(np.int32)
+        seg_values = [part.values.get(fieldname, []) for part, _ in parts]
+        # ordinal order is value order (code point order, as the index sorts UTF-8 bytes)
+        self.values: list[str] = (list(seg_values[0]) if len(parts) == 1
+                                  else sorted(set().union(*seg_values)))
+        n = len(self.values)
+        ordinal = {v: i for i, v in enumerate(self.values)}
+        doc_parts, ord_parts = [], []
+        for (part, offset), values in zip(parts, seg_values):
+            if values:
+                remap = np.fromiter((ordinal[v] for v in values), np.int32, len(values))
+                doc_parts.append(part.docs[fieldname].astype(np.int64) + offset)
+                ord_parts.append(remap[part.ords[fieldname]])
+        # Each segment's pairs are ordered by document, then value; so are all of them.
+        self.docs = _joined(doc_parts, np.int64)
+        self.ords = _joined(ord_parts, np.int32)
+        target = np.arange(n, dtype=np.int32)
+        if fold is not None and n:
+            target = np.asarray(fold(self.values, np.bincount(self.ords, minlength=n).tolist()),
+                                dtype=np.int32)
+            if (target != np.arange(n)).any():
+                # Pairs stay ordered by document; within one, a folded value may move or
+                # repeat: a stable sort (timsort, quick on a nearly sorted array) and
+                # dropping repeats give what ``numpy.unique`` would, in a fraction of its time.
+                pairs = self.docs * n + target[self.ords]
+                pairs.sort(kind="stable")
+                pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
+                self.docs, self.ords = pairs // n, (pairs % n).astype(np.int32)
         #: value -> the index values counted under it (itself first)
         self.members: dict[str, list[str]] = {}
-        for i in np.flatnonzero(target != np.arange(len(ordered))).tolist():
+        for i in np.flatnonzero(target != np.arange(n)).tolist():
             self.members.setdefault(self.values[target[i]], [self.values[target[i]]]).append(self.values[i])
         self.counted_as = {m: v for v, ms in self.members.items() for m in ms}
         # The same pairs by document (CSR): cheap counting when few documents match.
-        size = reader.doc_count_all()
-        order = np.argsort(self.docs, kind="stable")
-        self.by_doc = self.ords[order]
-        self.starts = np.searchsorted(self.docs[order], np.arange(size + 1))
+        self.by_doc = self.ords
+        self.starts = np.searchsorted(self.docs, np.arange(size + 1))
         self.ordinal = {v: i for i, v in enumerate(self.values)}
         #: True for the documents that hold any value (the others are the facet's "missing")
         self.has_value = np.zeros(size, dtype=bool)
@@ -228,17 +264,14 @@ class ValueColumn:
 class DateColumn:
     """Each document's publication day as days since 0001-01-01, or ``UNKNOWN``."""
 
-    def __init__(self, reader, known: np.ndarray):
-        size = reader.doc_count_all()
-        self.days = np.full(size, UNKNOWN, dtype=np.int32)
-        if "published" in reader.schema and reader.has_column("published"):
-            raw = np.zeros(size, dtype=np.uint64)   # missing dates read as 2**64-1: masked
-            for leaf, offset in reader.leaf_readers():
-                count = leaf.doc_count_all()
-                if leaf.has_column("published"):
-                    column = leaf.column_reader("published", translate=False)
-                    raw[offset:offset + count] = numeric_column(column, count, "<u8", 0)
-            self.days[known] = (raw[known] // _MICROS_PER_DAY).astype(np.int32)
+    def __init__(self, parts: list[tuple[SegmentPart, int]], known: np.ndarray):
+        """``parts``: the segments' column data (``segment_parts``); ``known``: the documents
+        whose day is known."""
+        self.days = np.full(len(known), UNKNOWN, dtype=np.int32)
+        if any(part.days is not None for part, _ in parts):
+            days = _joined([part.days if part.days is not None
+                            else np.zeros(part.count, np.int32) for part, _ in parts], np.int32)
+            self.days[known] = days[known]
 
     @staticmethod
     def day_number(d: date) -> int:
@@ -308,26 +341,36 @@ def story_roots(reader, docnums: np.ndarray, ids: np.ndarray,
 
 class Columns:
     """Every value column of one index generation, built once and shared by all requests.
-    ``similarities``: the story pairs compared before (``stories.Similarities``)."""
+    ``similarities``: the story pairs compared before (``stories.Similarities``; by default
+    those kept in ``folder``), used when the generation's story roots are not on disk."""
 
-    def __init__(self, reader, similarities: Similarities | None = None):
+    def __init__(self, reader, similarities: Similarities | None = None, folder=None):
+        """``folder``: the index folder, whose column files (``column_files``) are mapped
+        for the segments that have them."""
+        parts = segment_parts(reader, folder)
         self.size = reader.doc_count_all()
-        self.live, self.copies = one_per_article(reader, live_mask(reader))
-        self.fields = {f.name: ValueColumn(reader, f.field,
+        ids = _joined([part.ids for part, _ in parts], np.uint64)
+        self.live, self.copies = _one_per_article(ids, live_mask(reader))
+        self.fields = {f.name: ValueColumn(f.field, parts, self.size,
                                            person_names_folded if f.fold_names else None)
                        for f in FACETS if f.field in reader.schema}
         for column in self.fields.values():
             column.frequency = column.counts(self.live)
-        self.lengths = {name: field_lengths(reader, name) for name in ("title", "text", "aliases")
-                        if name in reader.schema}
+        self.lengths = {name: _joined([part.lengths[name] for part, _ in parts], np.float32)
+                        for name in column_files.LENGTH_FIELDS if name in reader.schema}
         unknown = np.zeros(self.size, dtype=bool)
-        unknown[posting_ids(reader, "dated", "unknown")] = True
-        self.dates = DateColumn(reader, self.live & ~unknown)
-        docnums, ids = np.flatnonzero(self.live), id_numbers(reader)
+        for part, offset in parts:
+            unknown[part.unknown.astype(np.int64) + offset] = True
+        self.dates = DateColumn(parts, self.live & ~unknown)
+        docnums = np.flatnonzero(self.live)
+        roots = (column_files.load_story_roots(folder, reader.generation(), len(docnums))
+                 if folder is not None else None)
+        if roots is None:
+            if similarities is None:
+                similarities = Similarities.load(folder) if folder is not None else Similarities()
+            roots = story_roots(reader, docnums, ids, similarities)
         outlets = self.fields.get("outlet")
-        self.stories = Stories(docnums, story_roots(reader, docnums, ids,
-                                                    similarities or Similarities()),
-                               ids, self.dates.days,
+        self.stories = Stories(docnums, roots, ids, self.dates.days,
                                outlets.values_of if outlets is not None else lambda docnum: [],
                                self.size)
         self._reader = reader

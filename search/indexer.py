@@ -18,6 +18,7 @@ the index as it was; once the commit has begun, they wait for it to be written.
 from __future__ import annotations
 
 import errno
+import io
 import itertools
 import json
 import multiprocessing
@@ -40,8 +41,10 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
 
+from . import column_files
 from .extract import extract
 from .facets import id_numbers, live_mask, one_per_article, story_roots
+from .generation import announce
 from .readers import ReadProblem, file_kind, iter_files, printable, read_file
 from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
 from .settings import SETTINGS
@@ -502,7 +505,10 @@ def _worker(index_dir: str, parent: int, tasks, results) -> None:
         while (task := tasks.get()) is not None:
             path, sig, last, fn, args = task
             results.put(("done", path, last, _add_all(writer, fn(*args), sig)))
-        results.put(("segment", finish_worker_segment(writer)))
+        segment = finish_worker_segment(writer)
+        if segment is not None:   # its column files, here in parallel, not at the commit
+            column_files.write_segments(writer.storage, writer.schema, [segment], _write_atomic)
+        results.put(("segment", segment))
     except OSError as exc:
         results.put(("error", exc))
 
@@ -726,6 +732,7 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                 _remove_leftovers(index_dir)
             else:
                 _keep_story_pairs(index_dir, report)
+                announce(index_dir)
             report.seconds = time.monotonic() - started
             _save_report(index_dir, report)
         finally:
@@ -813,7 +820,9 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
             return False
         signals.finishing()
         meter.committing()
-        commit_with_segments(writer, pool.segments, rebuild)
+        commit_with_segments(writer, pool.segments, rebuild, prepare=lambda segments:
+                             column_files.write_segments(writer.storage, writer.schema,
+                                                         segments, _write_atomic))
         return True
     except BaseException:
         if pool is not None:
@@ -829,15 +838,20 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
 
 def _keep_story_pairs(index_dir: Path, report: BuildReport) -> None:
     """Compare the candidate story pairs of the generation just committed and keep every
-    similarity in the index folder (``stories.Similarities``), so that a server opening the
-    generation compares none; if they cannot be written, the server compares them itself."""
+    similarity in the index folder (``stories.Similarities``), and the generation's story
+    roots (``column_files.stories_name``), so that a server opening the generation neither
+    compares nor groups; if they cannot be written, the server does it itself."""
     similarities = Similarities.load(index_dir)
     reader = whoosh_index.open_dir(str(index_dir)).reader()
     try:
         docnums = np.flatnonzero(one_per_article(reader, live_mask(reader))[0])
         ids = id_numbers(reader)
-        story_roots(reader, docnums, ids, similarities)
+        roots = story_roots(reader, docnums, ids, similarities)
         _write_atomic(index_dir / Similarities.FILE, similarities.to_bytes(ids[docnums]))
+        out = io.BytesIO()
+        np.save(out, roots, allow_pickle=False)
+        _write_atomic(index_dir / column_files.stories_name(reader.generation()), out.getvalue())
+        column_files.remove_other_story_files(index_dir, reader.generation())
     except OSError as exc:
         why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
         report.notes.append(f"the story similarities could not be kept ({why}); the index is "

@@ -5,7 +5,8 @@ document at a time; the engine needs whole posting lists, term lists and columns
 arrays or lists, and its server reads one index from many threads. The functions here reach
 into the Whoosh 3 codec (``W3LeafMatcher`` blocks, the term index ``leaf._terms`` and its
 ordered term file, the per-document file ``leaf._perdoc``, fixed-width ``NumericColumn``
-bytes) and into ``SegmentWriter``'s steps. Where a reader is not the kind they know, each one
+bytes), into ``SegmentWriter``'s steps, and replace how a compound segment's parts are opened
+(``MappedPart``: read in place from the memory map instead of copied whole). Where a reader is not the kind they know, each one
 falls back to the public API (``tests/test_whoosh_internals.py``, and for ``segment_words``
 ``tests/test_query_budget.py``, check every fallback against the fast path); the writer steps
 have no public equivalent.
@@ -20,6 +21,8 @@ from struct import Struct
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -84,6 +87,68 @@ class ThreadPositions:
 
     def get(self, position: int, length: int) -> bytes:
         return self._at(position, length)
+
+
+class _View:
+    """A read-only file over a buffer (a part of a memory-mapped file), reading it without
+    copying the whole: ``read``, ``readline``, ``seek`` and ``tell``."""
+
+    def __init__(self, buf):
+        self._buf = buf
+        self._pos = 0
+
+    def read(self, length: int = -1) -> bytes:
+        end = len(self._buf) if length is None or length < 0 else self._pos + length
+        data = bytes(self._buf[self._pos:end])
+        self._pos += len(data)
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = b""
+        while not line.endswith(b"\n") and (limit < 0 or len(line) < limit):
+            byte = self.read(1)
+            if not byte:
+                break
+            line += byte
+        return line
+
+    def seek(self, position: int, whence: int = 0) -> int:
+        self._pos = {0: 0, 1: self._pos, 2: len(self._buf)}[whence] + position
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def close(self) -> None:
+        pass
+
+
+class MappedPart(BufferFile):
+    """A file inside a compound segment file, read from the segment's memory map.
+
+    Whoosh's ``BufferFile`` copies the whole part into a ``BytesIO`` when it is opened, so
+    opening an index read every segment (stored texts, postings) into the process's own
+    memory: 0.5 s and 1.5 GB of resident memory for a 100,000-article index. This one reads
+    only the bytes asked for."""
+
+    def __init__(self, buf, name=None):
+        StructFile.__init__(self, _View(buf), name=name)
+        self._buf = buf
+
+    def subset(self, position, length, name=None):
+        return MappedPart(self._buf[position:position + length], name=name or self._name)
+
+
+def _open_mapped_part(storage, name, *args, **kwargs):
+    """``CompoundStorage.open_file`` reading a memory-mapped segment in place."""
+    if storage.is_closed or not storage._source:
+        return _OPEN_PART(storage, name, *args, **kwargs)
+    offset, length = storage.range(name)
+    return MappedPart(memoryview(storage._source)[offset:offset + length], name=name)
+
+
+_OPEN_PART = CompoundStorage.open_file
+CompoundStorage.open_file = _open_mapped_part
 
 
 def share_between_threads(reader) -> None:
@@ -289,20 +354,23 @@ def finish_worker_segment(writer):
     return None
 
 
-def commit_with_segments(writer, segments: list, rebuild: bool) -> None:
+def commit_with_segments(writer, segments: list, rebuild: bool, prepare=None) -> None:
     """Commit ``writer``'s own changes (its deletions, its added documents) together with
     segments finished by other processes, in one new generation.
 
     The same steps as Whoosh's multi-process writer (``MpWriter`` with
     ``multisegment=True``): existing segments are merged by the usual policy (all dropped
     with ``rebuild``), the other segments are added as they are, and the table of contents
-    is written last.
+    is written last. ``prepare(segments)``, when given, is called with every segment of the
+    new generation, all written, just before its table of contents makes it visible.
     """
     final = writer._merge_segments(CLEAR if rebuild else None, False, True)
     final += segments
     own = finish_worker_segment(writer)
     if own is not None:
         final.append(own)
+    if prepare is not None:
+        prepare(final)
     writer._commit_toc(final)
     writer._finish()
 

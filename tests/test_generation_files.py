@@ -1,0 +1,297 @@
+"""Index generations on disk: the column files ``newsfacet index`` writes when it commits a
+segment, which an engine maps instead of reading postings; a server that keeps answering
+while a newer generation is opened in the background; and the old generation an export
+holds, which stays readable after a build removed its files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsitems import write
+from newsfacet.search import column_files, facets, generation
+from newsfacet.search.engine import Engine
+from newsfacet.search.indexer import index_paths
+from newsfacet.search.request import parse_request
+
+WAIT = 120   # seconds: a bound on hanging, never a timing assertion
+
+PEOPLE = ["Tony Blair", "Blair", "José Garzón", "Jose Garzon", "Marta Øster", "Ilse Kranz"]
+PLACES = ["Lisbon", "Oporto", "Kraków", "Ghent"]
+OUTLETS = ["Tagus Times", "Rhine Ledger", "Baltic Bugle"]
+
+
+def record(n: int, version: str = "first") -> dict:
+    """A short article of our own naming people and places, one in four undated."""
+    person, other = PEOPLE[n % len(PEOPLE)], PEOPLE[(n * 7 + 3) % len(PEOPLE)]
+    place = PLACES[n % len(PLACES)]
+    out = {"id": f"rec-{n}", "title": f"Ferry talks number {n} in {place}",
+           "source": OUTLETS[n % len(OUTLETS)],
+           "text": f"{person} met {other} in {place} on Tuesday to discuss ferry route r{n}k. "
+                   f"Officials in {place} said the {version} draft of the timetable was "
+                   f"agreed after a long evening."}
+    if n % 4:
+        out["date"] = f"2019-{1 + n % 12:02d}-{1 + n % 27:02d}"
+    return out
+
+
+def write_feed(path: Path, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+
+
+def search(engine: Engine, **params) -> dict:
+    answer = engine.search(parse_request({k: v if isinstance(v, list) else [str(v)]
+                                          for k, v in params.items()}))
+    answer.pop("took_ms")
+    return answer
+
+
+def column_file_names(index_dir: Path) -> set[str]:
+    return {p.name for p in index_dir.iterdir() if ".cols" in p.name}
+
+
+def story_file_names(index_dir: Path) -> set[str]:
+    return {p.name for p in index_dir.glob("stories-*.npy")}
+
+
+def segment_ids(index_dir: Path) -> set[str]:
+    from whoosh import index as whoosh_index
+    return {s.segment_id() for s in whoosh_index.open_dir(str(index_dir))._segments()}
+
+
+def current_number(engine: Engine) -> int:
+    """The generation the engine's requests now get (asking starts opening a newer one)."""
+    with engine.generation() as gen:
+        return gen.number
+
+
+def latest_number(index_dir: Path) -> int:
+    from whoosh import index as whoosh_index
+    return whoosh_index.open_dir(str(index_dir)).latest_generation()
+
+
+def newsfacet_index(*args: str) -> None:
+    """Run the real ``newsfacet index`` command in its own process (as beside a server)."""
+    build = subprocess.run([str(Path(sys.executable).parent / "newsfacet"), "index", *args,
+                            "--workers", "1", "--quiet"],
+                           capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stderr
+
+
+def wait_for(check) -> None:
+    """Wait (up to ``WAIT`` seconds) until ``check()`` is true."""
+    deadline = time.monotonic() + WAIT
+    while not check():
+        assert time.monotonic() < deadline, "the newer generation never became current"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def two_commits(tmp_path) -> Path:
+    """An index built by two commits: 60 articles, then 30 more and 10 of the first changed
+    (so two segments, the first with deleted documents)."""
+    feed = tmp_path / "data" / "feed.jsonl"
+    write_feed(feed, [record(n) for n in range(60)])
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    write_feed(feed, [record(n, "second" if n < 10 else "first") for n in range(90)])
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    return tmp_path / "ix"
+
+
+REQUESTS = [{}, {"q": "ferry"}, {"q": "second draft"}, {"person": "Tony Blair"},
+            {"person": "José Garzón", "place": "Lisbon"}, {"outlet": "Rhine Ledger", "sort": "oldest"},
+            {"from": "2019-03-01", "to": "2019-09-30"}, {"dated": "unknown"},
+            {"q": "timetable", "collapse": "story"}, {"q": "r7k OR r70k OR r88k"}]
+
+
+def test_columns_are_written_at_commit_and_opened_without_reading_postings(two_commits,
+                                                                           monkeypatch):
+    segments = segment_ids(two_commits)
+    assert len(segments) == 2
+    for segment in segments:   # every segment of the generation has its files, complete
+        assert (two_commits / column_files.manifest_name(segment)).is_file()
+
+    assert story_file_names(two_commits) == {column_files.stories_name(latest_number(two_commits))}
+
+    def no_postings(leaf):
+        raise AssertionError("a segment's columns were read from its postings")
+
+    def no_grouping(*args):
+        raise AssertionError("the stories were grouped again")
+    monkeypatch.setattr(column_files, "from_postings", no_postings)
+    monkeypatch.setattr(facets, "story_roots", no_grouping)
+    engine = Engine(two_commits)
+    answer = search(engine, q="ferry")
+    assert answer["total"] == 90
+    people = {v["value"]: v["count"] for v in answer["facets"]["person"]["values"]}
+    assert people["Tony Blair"] >= 1 and "Blair" not in people   # a lone surname is folded
+    assert sum(b["count"] for b in answer["facets"]["published"]) == 90
+    assert search(engine, q="second draft")["total"] == 10
+
+
+def test_an_index_without_its_column_files_gives_the_same_answers(two_commits):
+    with_files = [search(Engine(two_commits), **params) for params in REQUESTS]
+    for name in column_file_names(two_commits) | story_file_names(two_commits):
+        (two_commits / name).unlink()
+    without = [search(Engine(two_commits), **params) for params in REQUESTS]
+    assert with_files == without
+    assert with_files[0]["total"] == 90 and with_files[3]["total"] >= 1
+    assert len(with_files[0]["facets"]["place"]["values"]) == len(PLACES)
+
+
+def test_a_segment_with_damaged_files_is_read_from_its_postings(two_commits):
+    expected = [search(Engine(two_commits), **params) for params in REQUESTS]
+    segment = sorted(segment_ids(two_commits))[0]
+    (two_commits / f"{segment}.cols_ids.npy").write_bytes(b"not an array")
+    assert [search(Engine(two_commits), **params) for params in REQUESTS] == expected
+
+
+def test_files_of_replaced_segments_go_and_an_export_holding_them_completes(two_commits):
+    engine = Engine(two_commits)
+    before, stories_before = segment_ids(two_commits), story_file_names(two_commits)
+    export = engine.iter_records(parse_request({"q": "ferry"}))
+    started = [next(export) for _ in range(5)]
+
+    index_paths([two_commits.parent / "data"], two_commits, rebuild=True, workers=1)
+    after = segment_ids(two_commits)
+    assert not before & after
+    left = column_file_names(two_commits)
+    assert left and all(name.split(".")[0] in after for name in left)
+    assert story_file_names(two_commits).isdisjoint(stories_before)
+
+    records = started + list(export)   # the export reads the generation it started on
+    assert len(records) == 90 == len({r["id"] for r in records})
+    assert search(engine, q="ferry")["total"] == 90
+
+
+def test_a_generation_swap_under_an_export_and_concurrent_searches(tmp_path):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    corpus.mkdir()
+    write(corpus, range(0, 300), "Amberley")
+    index_paths([corpus], index_dir, workers=1)
+    engine = Engine(index_dir)
+    export = engine.iter_records(parse_request({"q": "amberley"}))
+    exported = [next(export)]
+    failures: list[str] = []
+    stop = threading.Event()
+
+    def client(q: str) -> None:
+        while not stop.is_set():
+            try:
+                answer = search(engine, q=q)
+            except Exception as exc:   # noqa: BLE001 - every failure is reported
+                failures.append(f"{q}: {exc!r}")
+                continue
+            if sum(b["count"] for b in answer["facets"]["published"]) != answer["total"]:
+                failures.append(f"{q}: mixed generations")
+
+    threads = [threading.Thread(target=client, args=(q,)) for q in ("council", "brockton")]
+    for thread in threads:
+        thread.start()
+    try:
+        write(corpus, range(300, 500), "Brockton")
+        newsfacet_index(str(corpus), "--index", str(index_dir))
+        wait_for(lambda: search(engine, q="brockton")["total"] == 200)
+        newsfacet_index(str(corpus), "--index", str(index_dir), "--rebuild")
+        wait_for(lambda: current_number(engine) == latest_number(index_dir))
+        assert search(engine, q="council")["total"] == 500
+        exported += list(export)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=WAIT)
+    assert failures == [], failures[:5]
+    assert len(exported) == 300 == len({r["id"] for r in exported})
+
+
+def test_opening_a_newer_generation_holds_up_no_request(tmp_path, monkeypatch):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    corpus.mkdir()
+    write(corpus, range(0, 40), "Carrow")
+    index_paths([corpus], index_dir, workers=1)
+    engine = Engine(index_dir)
+    with engine.generation() as first:
+        pass
+
+    opening, proceed = threading.Event(), threading.Event()
+    real_columns = generation.Columns
+
+    def slow_columns(*args, **kwargs):
+        opening.set()
+        assert proceed.wait(WAIT)
+        return real_columns(*args, **kwargs)
+    monkeypatch.setattr(generation, "Columns", slow_columns)
+
+    write(corpus, range(40, 55), "Dunmere")
+    newsfacet_index(str(corpus), "--index", str(index_dir))   # another process: no announce
+    assert search(engine, q="dunmere")["total"] == 0   # answered from the old generation ...
+    assert opening.wait(WAIT)                          # ... while the newer one is opened
+    for _ in range(3):
+        assert search(engine, q="carrow")["total"] == 40
+    assert not proceed.is_set()
+
+    proceed.set()
+    wait_for(lambda: search(engine, q="dunmere")["total"] == 15)
+    assert first.closed   # replaced, and nobody uses it any more
+
+
+def test_a_newer_generation_that_cannot_be_opened_leaves_the_old_one_answering(
+        tmp_path, monkeypatch, caplog):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
+    corpus.mkdir()
+    write(corpus, range(0, 20), "Eastholm")
+    index_paths([corpus], index_dir, workers=1)
+    engine = Engine(index_dir)
+    real_columns = generation.Columns
+
+    def broken(*args, **kwargs):
+        raise OSError("a column file could not be read")
+    monkeypatch.setattr(generation, "Columns", broken)
+    write(corpus, range(20, 30), "Fallowby")
+    newsfacet_index(str(corpus), "--index", str(index_dir))
+
+    with caplog.at_level("WARNING", logger="newsfacet.search.generation"):
+        assert search(engine, q="fallowby")["total"] == 0
+        wait_for(lambda: "could not be opened" in caplog.text)
+    assert search(engine, q="eastholm")["total"] == 20   # still the old generation
+
+    monkeypatch.setattr(generation, "Columns", real_columns)
+    wait_for(lambda: search(engine, q="fallowby")["total"] == 10)
+
+
+def test_opening_reads_segments_in_place_not_into_memory(tmp_path):
+    import tracemalloc
+
+    from whoosh import index as whoosh_index
+    feed = tmp_path / "data" / "long.jsonl"
+    long_records = []
+    for n in range(150):
+        one = record(n)
+        one["text"] += " ".join(f"Clause c{n}x{k} of the ferry charter was read aloud."
+                                for k in range(200))
+        long_records.append(one)
+    write_feed(feed, long_records)
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    segment_bytes = sum(p.stat().st_size for p in (tmp_path / "ix").glob("MAIN_*.seg"))
+    ix = whoosh_index.open_dir(str(tmp_path / "ix"))
+    ix.searcher().close()   # the modules a searcher needs are imported
+    tracemalloc.start()
+    try:
+        searcher = ix.searcher()
+        searcher.stored_fields(0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert segment_bytes > 2_000_000
+    assert peak < segment_bytes / 4   # Whoosh alone copies every segment whole
+    titles = {searcher.stored_fields(d)["title"] for d in range(searcher.doc_count_all())}
+    assert "Ferry talks number 3 in Ghent" in titles and len(titles) == 150
+    searcher.close()
