@@ -7,9 +7,10 @@ only (the same text: one story of two copies)."""
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
+
+from records import write_jsonl
 
 #: outlet -> (how it writes Kharkiv, Kyiv, Zelenskyy)
 OUTLETS = {
@@ -66,5 +67,4 @@ def write(folder: Path, count: int = 90) -> Path:
     """The collection as one JSONL file in ``folder``."""
     path = folder / "reports.jsonl"
     recs = [record(n) for n in range(count)] + [r for r in map(reprint, range(count)) if r]
-    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
-    return path
+    return write_jsonl(path, recs)

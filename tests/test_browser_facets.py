@@ -10,7 +10,6 @@ Screenshots go where every browser test puts its own (the ``shots`` fixture of c
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
@@ -20,6 +19,7 @@ from test_facet_rank import RECORDS as RANK_RECORDS
 from test_facets import CITIES, RECORDS
 
 from conftest import require_browser, running_server
+from records import write_jsonl
 from newsfacet.search.indexer import index_paths
 
 
@@ -27,10 +27,7 @@ def _served(tmp_path_factory, records: list[dict]):
     """A real server over an index of ``records``, for the block; yields its address."""
     require_browser()
     folder = tmp_path_factory.mktemp("browser-facets")
-    source = folder / "items.jsonl"
-    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                      encoding="utf-8")
-    index_paths([source], folder / "index", workers=1)
+    index_paths([write_jsonl(folder / "items.jsonl", records)], folder / "index", workers=1)
     with running_server(folder / "index") as server:
         yield f"http://127.0.0.1:{server.effective_port}"
 

@@ -4,7 +4,6 @@ its search and to the neighbouring hits, and the article's side panels on a phon
 
 from __future__ import annotations
 
-import json
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from test_browser import _by, _click_and_load, _replaced, _total, _wait
 from conftest import full_page_shot, running_server, set_viewport
 from conftest import require_browser as _require_browser
+from records import write_jsonl
 from newsfacet.search.indexer import index_paths
 
 #: Articles of our own, one a month through 2024 (and one without a date), two outlets.
@@ -29,9 +29,7 @@ RECORDS = [
 def site(tmp_path_factory):
     _require_browser()
     root = tmp_path_factory.mktemp("pages-browser")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "harbour.jsonl").write_text(
-        "".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
+    write_jsonl(root / "corpus" / "harbour.jsonl", RECORDS)
     report = index_paths([root / "corpus"], root / "index", workers=1)
     assert report.articles == len(RECORDS), report.failed
     with running_server(root / "index") as server:

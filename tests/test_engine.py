@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from records import write_jsonl
 
 from newsfacet.search import engine as engine_module
 from newsfacet.search.engine import Engine
@@ -52,11 +53,6 @@ RECORDS = [
      "url": "https://example.org/10",
      "text": "Energy prices climbed in Europe as winter approached and gas stocks fell."},
 ]
-
-
-def write_jsonl(path: Path, records) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 def build_index(folder: Path, records=RECORDS) -> Path:

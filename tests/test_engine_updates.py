@@ -4,20 +4,14 @@ what a search without hits offers instead."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from records import write_jsonl
 
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import SearchError, parse_request
-
-
-def write_records(path: Path, records: list[dict]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 def story(n: int, topic: str = "harbour", outlet: str = "Coast Courier") -> dict:
@@ -29,7 +23,7 @@ def story(n: int, topic: str = "harbour", outlet: str = "Coast Courier") -> dict
 
 def indexed(tmp_path: Path, records: list[dict]) -> tuple[Path, Path]:
     """A feed of ``records`` in tmp_path/data, indexed in tmp_path/ix: (feed, index folder)."""
-    feed = write_records(tmp_path / "data" / "feed.jsonl", records)
+    feed = write_jsonl(tmp_path / "data" / "feed.jsonl", records)
     index_paths([feed.parent], tmp_path / "ix", workers=1)
     return feed, tmp_path / "ix"
 
@@ -46,7 +40,7 @@ def test_search_after_an_update_that_replaces_and_removes_articles(tmp_path):
 
     records = [story(n) for n in range(5)]          # the last record is gone
     records[2]["text"] += " A ferry timetable was added."   # one changed
-    write_records(feed, records)
+    write_jsonl(feed, records)
     report = index_paths([feed.parent], index_dir, workers=1)
     assert (report.updated, report.removed) == (1, 1)
 
@@ -73,7 +67,7 @@ def test_an_export_keeps_its_generation_while_the_index_changes(tmp_path):
 
     # While the export is half read, every article is replaced and the old file pruned.
     feed.unlink()
-    write_records(tmp_path / "data" / "other.jsonl",
+    write_jsonl(tmp_path / "data" / "other.jsonl",
                   [story(n, topic="airport") for n in range(40)])
     index_paths([tmp_path / "data"], index_dir, prune=True, workers=1)
     assert run(engine, q="airport")["total"] == 40
@@ -93,7 +87,7 @@ def test_an_export_abandoned_by_its_client_lets_its_generation_go(tmp_path):
         pass
     export = engine.iter_records(parse_request({}))
     next(export)
-    write_records(feed, [story(n) for n in range(25)])
+    write_jsonl(feed, [story(n) for n in range(25)])
     index_paths([feed.parent], index_dir, workers=1)
     assert run(engine)["total"] == 25
     export.close()

@@ -19,6 +19,7 @@ from collections import Counter
 
 import pytest
 from frontends import exported
+from records import write_jsonl
 from sidebar import sidebar
 
 from newsfacet.search.cli import main as newsfacet
@@ -70,9 +71,7 @@ RECORDS = _records()
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("facet-rank")
-    source = folder / "items.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
-    index_paths([source], folder / "index", workers=1)
+    index_paths([write_jsonl(folder / "items.jsonl", RECORDS)], folder / "index", workers=1)
     return folder / "index"
 
 

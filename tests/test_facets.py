@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from frontends import exported
+from records import write_jsonl
 from sidebar import sidebar
 
 from newsfacet.search import facet_registry
@@ -65,10 +66,7 @@ RECORDS = [_record(n) for n in range(150)]
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("facets")
-    source = folder / "items.jsonl"
-    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in RECORDS),
-                      encoding="utf-8")
-    index_paths([source], folder / "index", workers=1)
+    index_paths([write_jsonl(folder / "items.jsonl", RECORDS)], folder / "index", workers=1)
     return folder / "index"
 
 

@@ -5,7 +5,6 @@ holds, which stays readable after a build removed its files."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import threading
@@ -13,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from records import write_jsonl
 
 from newsitems import write
 from newsfacet.search import column_files, facets, generation
@@ -39,12 +39,6 @@ def record(n: int, version: str = "first") -> dict:
     if n % 4:
         out["date"] = f"2019-{1 + n % 12:02d}-{1 + n % 27:02d}"
     return out
-
-
-def write_feed(path: Path, records: list[dict]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
-                    encoding="utf-8")
 
 
 def search(engine: Engine, **params) -> dict:
@@ -99,9 +93,9 @@ def two_commits(tmp_path) -> Path:
     """An index built by two commits: 60 articles, then 30 more and 10 of the first changed
     (so two segments, the first with deleted documents)."""
     feed = tmp_path / "data" / "feed.jsonl"
-    write_feed(feed, [record(n) for n in range(60)])
+    write_jsonl(feed, [record(n) for n in range(60)])
     index_paths([feed.parent], tmp_path / "ix", workers=1)
-    write_feed(feed, [record(n, "second" if n < 10 else "first") for n in range(90)])
+    write_jsonl(feed, [record(n, "second" if n < 10 else "first") for n in range(90)])
     index_paths([feed.parent], tmp_path / "ix", workers=1)
     return tmp_path / "ix"
 
@@ -278,7 +272,7 @@ def test_opening_reads_segments_in_place_not_into_memory(tmp_path):
         one["text"] += " ".join(f"Clause c{n}x{k} of the ferry charter was read aloud."
                                 for k in range(200))
         long_records.append(one)
-    write_feed(feed, long_records)
+    write_jsonl(feed, long_records)
     index_paths([feed.parent], tmp_path / "ix", workers=1)
     segment_bytes = sum(p.stat().st_size for p in (tmp_path / "ix").glob("MAIN_*.seg"))
     ix = whoosh_index.open_dir(str(tmp_path / "ix"))

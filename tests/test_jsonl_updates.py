@@ -8,11 +8,11 @@ the collection is read back through the engine, the CLI, the HTTP API and the ex
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from frontends import exported, search, titles
+from records import write_jsonl
 from whoosh import index as whoosh_index
 
 from newsfacet.search.indexer import index_paths
@@ -30,10 +30,6 @@ def _record(n: int, text: str | None = None) -> dict:
                              f"Record number {n} of the county series.")}
 
 
-def _write(path: Path, records: list[dict]) -> None:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-
-
 def _generation(index_dir: Path) -> int:
     return whoosh_index.open_dir(str(index_dir)).latest_generation()
 
@@ -43,7 +39,7 @@ def test_only_new_and_changed_records_are_extracted_again(tmp_path):
     corpus.mkdir()
     path = corpus / "markets.jsonl"
     records = [_record(n) for n in range(150)]      # more than one worker task of records
-    _write(path, records)
+    write_jsonl(path, records)
     first = index_paths([corpus], index_dir, workers=2)
     assert (first.indexed, first.extracted) == (150, 150)
     before = {r["text"]: r for r in exported(index_dir)}
@@ -52,7 +48,7 @@ def test_only_new_and_changed_records_are_extracted_again(tmp_path):
                             "square and the stall holders packed up in the rain.")
     del records[149]
     records += [_record(150), _record(151)]
-    _write(path, records)
+    write_jsonl(path, records)
     report = index_paths([corpus], index_dir, workers=2)
     assert report.extracted == 3     # the changed record and the two new ones (one in the
     #                                  removed record's line)
@@ -79,7 +75,7 @@ def test_a_record_that_now_fails_keeps_its_last_good_version(tmp_path):
     corpus, index_dir = tmp_path / "corpus", tmp_path / "ix"
     corpus.mkdir()
     path = corpus / "markets.jsonl"
-    _write(path, [_record(n) for n in range(5)])
+    write_jsonl(path, [_record(n) for n in range(5)])
     index_paths([corpus], index_dir, workers=1)
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[2] = '{"id": "r2", "title": "Market day", "text": '          # cut short: bad JSON

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 from frontends import article, exported, search, titles
+from records import write_jsonl
 
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
@@ -18,11 +19,6 @@ from newsfacet.search.indexer import index_paths
 
 def _txt(path: Path, title: str, body: str) -> Path:
     path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
-    return path
-
-
-def _lines(path: Path, records: list[dict]) -> Path:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
 
 
@@ -35,7 +31,7 @@ def test_a_collection_through_its_life(tmp_path):
     corpus.mkdir()
     ferry = _txt(corpus / "ferry.txt", "Ferry timetable", "The ferry to Kinburn leaves at nine.")
     bridge = _txt(corpus / "bridge.txt", "Bridge closed", "The bridge over the Inhulets is closed.")
-    feed = _lines(corpus / "feed.jsonl", [_rec("Grain ships", "Grain ships wait off Pivdennyi."),
+    feed = write_jsonl(corpus / "feed.jsonl", [_rec("Grain ships", "Grain ships wait off Pivdennyi."),
                                           _rec("Port cranes", "New cranes arrived at Chornomorsk.")])
     export = corpus / "export.json"
     export.write_text(json.dumps([_rec("Old market", "The old market at Kherson reopened."),
