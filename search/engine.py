@@ -482,13 +482,15 @@ class Engine:
             raise
         return _Records(gen, order)
 
-    def overview(self) -> dict:
-        """What the index holds: article count, the most frequent outlets and names, the exact
-        number of outlets, the articles without an outlet or a date, and the date span."""
+    def overview(self, top: int | None = None) -> dict:
+        """What the index holds: article count, the most frequent outlets and names (the
+        ``top`` of each, or as many as the home page shows), the exact number of outlets, the
+        articles without an outlet or a date, and the date span."""
         with self._generations.use() as gen:
             cols = gen.columns
             out = {"articles": int(cols.live.sum())}
             for key, name, size in OVERVIEW_LISTS:
+                size = size if top is None else top
                 column = cols.fields.get(name)
                 counted = (Counted(counts=column.counts(cols.live),
                                    missing=int(np.count_nonzero(cols.live & ~column.has_value)))

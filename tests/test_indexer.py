@@ -7,6 +7,7 @@ the HTTP API agreeing), never through Whoosh's stored fields.
 from __future__ import annotations
 
 import json
+from collections import Counter
 import os
 import subprocess
 import sys
@@ -256,13 +257,21 @@ def test_export_writes_one_record_a_line_with_the_public_names(sample_index, cap
 
 
 def test_stats_summarise_the_collection(sample_index, capsys):
-    assert main(["stats", "--index", str(sample_index), "--json"]) == 0
+    assert main(["stats", "--index", str(sample_index), "--json", "--top", "3"]) == 0
     stats = json.loads(capsys.readouterr().out)
-    assert stats["articles"] == 5
-    assert dict(stats["outlets"])["Global Research"] >= 1
-    assert "Belgorod" in dict(stats["places"])
+    records = exported(sample_index)
+    outlets = Counter(r["outlet"] or "(unknown)" for r in records)
+    places = Counter(p for r in records for p in r["places"])
+    assert stats["articles"] == len(records) == 5
+    assert stats["outlet_count"] == len(set(outlets) - {"(unknown)"})
+    assert dict(stats["outlets"]) == dict(outlets)          # two outlets and the unknown
+    assert len(stats["places"]) == 3 and all(places[v] == n for v, n in stats["places"])
+    assert [n for _, n in stats["places"]] == sorted(places.values(), reverse=True)[:3]
+    dated = sorted(r["published"][:10] for r in records if r["published"])
+    assert stats["published"] == {"first": dated[0], "last": dated[-1],
+                                  "unknown": len(records) - len(dated)}
     assert main(["stats", "--index", str(sample_index)]) == 0
-    assert "articles:      5" in capsys.readouterr().out
+    assert "articles:      5 from 2 outlets" in capsys.readouterr().out
 
 
 def test_default_index_folder_comes_from_the_environment(tmp_path, corpus_copy, monkeypatch, capsys):
