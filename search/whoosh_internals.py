@@ -319,25 +319,73 @@ def fixed_bytes_column(reader, fieldname: str, width: int) -> np.ndarray:
     return out
 
 
+def _length_table() -> np.ndarray:
+    """Whoosh's field length of each stored length byte (``byte_to_length``)."""
+    from whoosh.util.numeric import byte_to_length
+    return np.array([byte_to_length(b) for b in range(256)], dtype=np.int64)
+
+
+def _length_bytes(perdoc, fieldname: str, count: int) -> np.ndarray | None:
+    """A segment's stored length bytes of one field, read at once from its per-document
+    file (``perdoc``: Whoosh 3's per-document reader), or None when it has none or is not
+    that reader."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    if not hasattr(perdoc, "_cached_reader"):
+        return None
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    return numeric_column(column, count, "|u1", 0) if column is not None else None
+
+
 def field_lengths(reader, fieldname: str) -> np.ndarray:
     """Every document's length (in words, as Whoosh stores it) of one text field."""
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-    from whoosh.util.numeric import byte_to_length
-    table = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+    table = _length_table().astype(np.float32)
     out = np.zeros(reader.doc_count_all(), dtype=np.float32)
     for leaf, offset in reader.leaf_readers():
-        perdoc = getattr(leaf, "_perdoc", None)
-        column = (perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                  if hasattr(perdoc, "_cached_reader") else None)
         count = leaf.doc_count_all()
-        if column is not None:
-            out[offset:offset + count] = table[numeric_column(column, count, "|u1", 0)]
+        stored = _length_bytes(getattr(leaf, "_perdoc", None), fieldname, count)
+        if stored is not None:
+            out[offset:offset + count] = table[stored]
         else:
             out[offset:offset + count] = [leaf.doc_field_length(i, fieldname, 0) or 0
                                           for i in range(count)]
     return out
 
 
+class _SegmentLengths:
+    """The field lengths Whoosh's posting writer asks for, one posting at a time, while it
+    writes a segment's postings (``doc_field_length``, for each block's length bounds):
+    each field's read once, as an array, instead of from the column file per posting (a
+    quarter of the time of finishing a segment)."""
+
+    def __init__(self, perdoc, count: int):
+        self._perdoc, self._count = perdoc, count
+        self._table = _length_table()
+        self._fields: dict[str, np.ndarray | None] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        if fieldname not in self._fields:
+            stored = _length_bytes(self._perdoc, fieldname, self._count)
+            self._fields[fieldname] = self._table[stored] if stored is not None else None
+        lengths = self._fields[fieldname]
+        if lengths is None:
+            return self._perdoc.doc_field_length(docnum, fieldname, default)
+        return int(lengths[docnum])
+
+
+def _finalize_segment(writer):
+    """Whoosh's ``SegmentWriter._finalize_segment`` (write the postings, close the files,
+    assemble the compound file) with the field lengths read per field (``_SegmentLengths``):
+    the same files."""
+    writer.perdocwriter.close()
+    perdoc = writer.per_document_reader() if writer.codec.length_stats else None
+    lengths = _SegmentLengths(perdoc, writer.docnum) if perdoc is not None else None
+    writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+    writer.fieldwriter.close()
+    if perdoc is not None:
+        perdoc.close()
+    writer._close_segment()
+    writer._assemble_segment()
+    return writer.get_segment()
 
 
 def wildcard_prefix(query) -> str:
@@ -349,7 +397,7 @@ def finish_worker_segment(writer):
     """End a worker's ``SegmentWriter`` without committing: the finished segment (to hand
     to the process that commits), or None when the worker added nothing."""
     if writer._added:
-        return writer._finalize_segment()
+        return _finalize_segment(writer)
     writer._close_segment()   # not cancel(): that would remove the folder the processes share
     return None
 

@@ -158,3 +158,46 @@ def test_thread_positions_keep_one_read_position_per_thread(kind):
     assert shared.read_int() == 0x0102 and shared.read_pickle() == {"terms": 3}
     assert shared.get(5, 3) == raw[5:8]
 
+
+
+def _term_table(index_dir) -> dict:
+    """Every term of every field with its statistics and postings, as Whoosh reads them."""
+    from whoosh import index as whoosh_index
+    out = {}
+    with whoosh_index.open_dir(str(index_dir)).reader() as r:
+        for fieldname, btext in r.all_terms():
+            info = r.term_info(fieldname, btext)
+            postings = list(r.postings(fieldname, btext).items_as("weight"))
+            out[(fieldname, btext)] = (info.weight(), info.doc_frequency(), info.min_length(),
+                                       info.max_length(), info.max_weight(), postings)
+        out["lengths"] = {f: [r.doc_field_length(d, f) for d in range(r.doc_count_all())]
+                          for f in ("title", "text", "aliases")}
+    return out
+
+
+def test_a_segment_finished_with_lengths_read_per_field_is_whoosh_s_own(tmp_path):
+    """The build's own finishing step (``finish_worker_segment``, lengths read per field)
+    writes the same terms, statistics, postings and lengths as Whoosh's ``commit``."""
+    from whoosh import index as whoosh_index
+    from whoosh.writing import SegmentWriter
+
+    from newsfacet.search.extract import extract
+    from newsfacet.search.model import RawDocument
+    from newsfacet.search.schema import build_schema, to_document
+
+    raws = [RawDocument(path="x.jsonl", key=f"x#{n}", fmt="json",
+                        text=" ".join(WORDS[(n * k) % len(WORDS)] for k in range(1, 5 + n * 7)),
+                        meta={"title": f"Harbour report {n}", "outlet": "Quay Ledger"})
+            for n in range(40)]   # lengths from 4 to 277 words: many length bytes
+    docs = [to_document(extract(raw), "0:0", raw.key, raw.signature()) for raw in raws]
+    for name, finish in (("whoosh", None), ("ours", wi.commit_with_segments)):
+        folder = tmp_path / name
+        folder.mkdir()
+        writer = SegmentWriter(whoosh_index.create_in(str(folder), build_schema()))
+        for doc in docs:
+            writer.add_document(**doc)
+        if finish is None:
+            writer.commit()
+        else:
+            finish(writer, [], rebuild=False)
+    assert _term_table(tmp_path / "ours") == _term_table(tmp_path / "whoosh")
