@@ -19,11 +19,10 @@ from collections import Counter
 
 import pytest
 from frontends import exported
-from records import write_jsonl
+from records import index_records
 from sidebar import sidebar
 
 from newsfacet.search.cli import main as newsfacet
-from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import SearchError, parse_request
 
 COMMON, MIDDLE, RARE = "Harbour Times", "Mill Post", "Quay Ledger"
@@ -70,9 +69,7 @@ RECORDS = _records()
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("facet-rank")
-    index_paths([write_jsonl(folder / "items.jsonl", RECORDS)], folder / "index", workers=1)
-    return folder / "index"
+    return index_records(tmp_path_factory.mktemp("facet-rank"), RECORDS)
 
 
 @pytest.fixture(scope="module")

@@ -17,12 +17,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from frontends import exported
-from records import write_jsonl
+from records import index_records
 from sidebar import sidebar
 
 from newsfacet.search import facet_registry
 from newsfacet.search.cli import main as newsfacet
-from newsfacet.search.indexer import index_paths
 from newsfacet.search.model import RECORD_FIELDS
 from newsfacet.search.query import QUERY_FIELDS
 from newsfacet.search.request import EXCLUDE_PARAMS, FILTER_PARAMS, PARAMS, SearchError, parse_request
@@ -65,9 +64,7 @@ RECORDS = [_record(n) for n in range(150)]
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("facets")
-    index_paths([write_jsonl(folder / "items.jsonl", RECORDS)], folder / "index", workers=1)
-    return folder / "index"
+    return index_records(tmp_path_factory.mktemp("facets"), RECORDS)
 
 
 @pytest.fixture(scope="module")
