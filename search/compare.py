@@ -270,22 +270,31 @@ def spellings(gen, creq: CompareRequest, by_col, col, row_values, columns, masks
 
 def timelines(cols, by_col, final, period, row_values, columns, masks) -> dict:
     """The matches' publication-date histogram on one bucket list (the whole result's unit),
-    split by outlet and by column value, as counts and attention shares.
+    split by outlet and by column value, as counts and attention shares, in articles and in
+    stories (``stories``, ``story_denominators``, ``story_attention``, ``undated_stories``:
+    a story counts once in a bucket however many of its copies are there).
 
     An outlet's attention in a bucket is its matches there divided by all of its articles
     there (in the period); a value's is its matches there divided by all articles of the
     collection there (in the period). Undated articles are counted beside, never as a bucket.
     """
-    dates = cols.dates
+    dates, stories = cols.dates, cols.stories
     unit = dates.bucket_unit(final)
     buckets = [b["value"] for b in dates.histogram(final, unit=unit) if b["value"] != "unknown"]
 
     def series(mask, denominator_mask) -> dict:
         counts = _aligned(dates.histogram(mask, unit=unit), buckets)
         whole = _aligned(dates.histogram(denominator_mask, unit=unit), buckets)
+        told = dates.story_histogram(mask, stories, unit)
+        told_whole = dates.story_histogram(denominator_mask, stories, unit)
+        story_counts = [told.get(b, 0) for b in buckets]
+        story_whole = [told_whole.get(b, 0) for b in buckets]
         return {"counts": counts, "denominators": whole,
                 "attention": [_ratio(c, w) for c, w in zip(counts, whole)],
-                "undated": int(np.count_nonzero(mask & (dates.days == UNKNOWN)))}
+                "undated": int(np.count_nonzero(mask & (dates.days == UNKNOWN))),
+                "stories": story_counts, "story_denominators": story_whole,
+                "story_attention": [_ratio(c, w) for c, w in zip(story_counts, story_whole)],
+                "undated_stories": told["unknown"]}
 
     size = cols.size
     by_outlet = []

@@ -314,16 +314,39 @@ class DateColumn:
         out = []
         if len(known):
             unit = unit or self.bucket_unit(mask)
-            width = {"Y": 4, "M": 7, "D": 10}[unit]
-            stamps = (np.datetime64("0001-01-01", "D") + known.astype("timedelta64[D]"))
-            buckets, counts = np.unique(stamps.astype(f"datetime64[{unit}]"), return_counts=True)
+            buckets, counts = np.unique(_buckets(known, unit), return_counts=True)
             for bucket, count in zip(buckets, counts):
-                value = str(bucket)[:width]
+                value = str(bucket)[:_WIDTH[unit]]
                 out.append({"value": value, "count": int(count),
                             "selected": date_from == value and date_to == value})
         if unknown or dated == "unknown":
             out.append({"value": "unknown", "count": unknown, "selected": dated == "unknown"})
         return out
+
+    def story_histogram(self, mask: np.ndarray, stories: Stories, unit: str) -> dict[str, int]:
+        """The distinct stories of ``mask`` (shown documents) in each bucket of ``unit`` (as
+        ``histogram`` names them; ``unknown``: the undated articles' stories). A story whose
+        copies fall in two buckets counts in both."""
+        docs = np.flatnonzero(mask)
+        story, days = stories.of[docs], self.days[docs]
+        known = days != UNKNOWN
+        out = {"unknown": int(len(np.unique(story[~known])))}
+        if known.any():
+            pairs = np.unique(np.stack([_buckets(days[known], unit).astype(np.int64),
+                                        story[known]]), axis=1)
+            values, counts = np.unique(pairs[0], return_counts=True)
+            for value, count in zip(values.astype(f"datetime64[{unit}]"), counts):
+                out[str(value)[:_WIDTH[unit]]] = int(count)
+        return out
+
+
+_WIDTH = {"Y": 4, "M": 7, "D": 10}   # characters of a bucket's name: 2024, 2024-05, 2024-05-13
+
+
+def _buckets(days: np.ndarray, unit: str) -> np.ndarray:
+    """The bucket (a ``datetime64`` of ``unit``: Y, M or D) of each of ``days`` (known days)."""
+    return (np.datetime64("0001-01-01", "D") + days.astype("timedelta64[D]")).astype(
+        f"datetime64[{unit}]")
 
 
 def story_roots(reader, docnums: np.ndarray, ids: np.ndarray,

@@ -172,6 +172,15 @@ def test_timelines_equal_counts_by_hand(engine, records):
         assert series["attention"] == [round(c / w, 4) if w else None
                                        for c, w in zip(series["counts"], series["denominators"])]
 
+        def stories_in(recs, bucket) -> int:
+            return len({r["story"] for r in recs if (r["published"] or "")[:7] == bucket})
+        assert series["stories"] == [stories_in(chosen, b) for b in lines["buckets"]]
+        assert series["story_denominators"] == [stories_in(whole, b) for b in lines["buckets"]]
+        assert series["undated_stories"] == stories_in(chosen, "")
+        assert series["story_attention"] == [
+            round(c / w, 4) if w else None
+            for c, w in zip(series["stories"], series["story_denominators"])]
+
     check(lines["total"], matches, records)
     assert [s["value"] for s in lines["by_outlet"]] == [row["value"] for row in result["rows"]]
     for series in lines["by_outlet"]:
@@ -180,6 +189,7 @@ def test_timelines_equal_counts_by_hand(engine, records):
     for series in lines["by_value"]:
         check(series, [r for r in matches if series["value"] in r["places"]], records)
     assert sum(s["undated"] for s in lines["by_outlet"]) == lines["total"]["undated"] > 0
+    assert sum(lines["total"]["stories"]) < sum(lines["total"]["counts"])   # reprints counted once
 
 
 @pytest.mark.parametrize("params, param", [
@@ -239,6 +249,10 @@ def test_csv_parses_back_to_the_cells_and_timelines(client, engine):
                 if r["outlet"] == (series["value"] or "")}
         assert [mine[b] for b in lines["buckets"]] == series["counts"]
         assert mine["undated"] == series["undated"]
+        told = {r["bucket"]: int(r["stories (copies of a story count once)"]) for r in outlet_rows
+                if r["outlet"] == (series["value"] or "")}
+        assert [told[b] for b in lines["buckets"]] == series["stories"]
+        assert told["undated"] == series["undated_stories"]
     assert {r["value"] for r in rows if r["section"] == "value timeline"} == \
         {c["value"] for c in result["columns"]}
 
@@ -321,3 +335,14 @@ def test_columns_follow_the_search_s_facet_order_unless_told(engine):
     assert engine.compare(parse_compare({**search, "rank": ["count"]}))["rank"] == "count"
     assert ("facet_rank", "distinctive") not in parse_compare(search).to_params()
     assert ("rank", "distinctive") in parse_compare(search).to_params()
+
+
+@pytest.mark.parametrize("unit, word", [("articles", "article"), ("stories", "stor")])
+def test_timeline_bars_link_to_searches_with_the_number_they_show(client, unit, word):
+    html = client.get(f"/compare?q=drone&field=place&unit={unit}").get_data(as_text=True)
+    bars = re.findall(r'<a href="([^"]+)" class="bar" aria-label="[^:"]+: ([\d,]+) (\w+)', html)
+    assert len(bars) > 5
+    for href, shown, noun in bars:
+        assert noun.startswith(word)
+        answer = client.get("/api/search?" + html_lib.unescape(href).split("?", 1)[1]).get_json()
+        assert answer["total"] == int(shown.replace(",", "")) and answer["unit"] == unit

@@ -138,7 +138,8 @@ COMPARE_FIELDS = [
     "bucket; value timeline: all articles in the bucket)",
     "stories (copies of a story count once)", "story_share",
     "story_share_denominator (the outlet's matching stories)", "story_attention",
-    "story_attention_denominator (the outlet's stories in the period)",
+    "story_attention_denominator (cell, outlet timeline: the outlet's stories in the period "
+    "or bucket; value timeline: all stories in the bucket)",
 ]
 
 
@@ -162,12 +163,16 @@ def compare_rows(result: dict):
     for section, key, name in (("outlet timeline", "by_outlet", "outlet"),
                                ("value timeline", "by_value", "value")):
         for series in lines[key]:
-            for bucket, count, whole, ratio in zip(lines["buckets"], series["counts"],
-                                                   series["denominators"], series["attention"]):
+            for bucket, count, whole, ratio, told, told_whole, told_ratio in zip(
+                    lines["buckets"], series["counts"], series["denominators"],
+                    series["attention"], series["stories"], series["story_denominators"],
+                    series["story_attention"]):
                 yield {"section": section, name: series["value"], "bucket": bucket,
-                       "count": count, attention: ratio, attention_of: whole}
+                       "count": count, attention: ratio, attention_of: whole,
+                       stories: told, story_attention: told_ratio,
+                       story_attention_of: told_whole}
             yield {"section": section, name: series["value"], "bucket": "undated",
-                   "count": series["undated"]}
+                   "count": series["undated"], stories: series["undated_stories"]}
 
 
 def _switch(name: str) -> bool:

@@ -376,7 +376,9 @@ def _compare_schemas() -> dict:
     params = {"type": "array", "nullable": True, "items": {"type": "array", "items": {"type": "string"}},
               "description": "the search this stands for, as query-string pairs; null for the "
                              "articles without an outlet (no search selects them)"}
-    series = {"type": "object", "required": ["counts", "denominators", "attention", "undated"],
+    series = {"type": "object", "required": ["counts", "denominators", "attention", "undated",
+                                             "stories", "story_denominators", "story_attention",
+                                             "undated_stories"],
               "properties": {
                   "value": {**_NULLABLE_STRING, "description": "the outlet or value; null: "
                             "the articles without an outlet"},
@@ -387,7 +389,17 @@ def _compare_schemas() -> dict:
                   "attention": {"type": "array", "items": number,
                                 "description": "counts / denominators (null where 0)"},
                   "undated": {**integer, "description": "matching articles without a date: "
-                              "counted beside the buckets, never one of them"}}}
+                              "counted beside the buckets, never one of them"},
+                  "stories": {"type": "array", "items": integer,
+                              "description": "matching stories per bucket (a story's copies "
+                                             "in one bucket count once)"},
+                  "story_denominators": {"type": "array", "items": integer,
+                                         "description": "the story attention's denominator "
+                                                        "per bucket"},
+                  "story_attention": {"type": "array", "items": number,
+                                      "description": "stories / story_denominators"},
+                  "undated_stories": {**integer, "description": "the stories of the matching "
+                                      "articles without a date"}}}
     compare = {"type": "object", "required": ["query", "by", "field", "rank", "total",
                                                "total_stories", "outlets",
                                                "outlets_more", "measures", "rows", "columns",

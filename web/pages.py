@@ -239,12 +239,17 @@ _UNIT_KEYS = {
 }
 
 
-def _unit_href(params: list | None, unit: str) -> str | None:
-    """The search a cell or row stands for, counting ``unit``: with ``collapse=story`` for
-    stories, so that its total is the number shown."""
-    if not params:
+def _in_unit(params: list | None, unit: str) -> list | None:
+    """The search a cell, row or timeline stands for, counting ``unit``: with
+    ``collapse=story`` for stories, so that its total is the number shown."""
+    if params is None:
         return None
-    return SearchLinks([*params, *([("collapse", "story")] if unit == "stories" else [])]).here()
+    return [*params, *([("collapse", "story")] if unit == "stories" else [])]
+
+
+def _unit_href(params: list | None, unit: str) -> str | None:
+    """The link of ``_in_unit``'s search (None: no search)."""
+    return SearchLinks(_in_unit(params, unit)).here() if params else None
 
 
 def _matrix(result: dict, measure: str, unit: str) -> list[dict]:
@@ -303,13 +308,13 @@ def compare():
         api_href=SearchLinks(creq.to_params()).here(url_for("export.compare")),
         axis=timelines.axis(lines["buckets"]),
         by_outlet=timelines.charts(lines["by_outlet"], lines["buckets"], attention,
-                                   lambda s: next(r["params"] for r in result["rows"]
-                                                  if r["value"] == s["value"]),
-                                   "all of the outlet's articles then"),
+                                   lambda s: _in_unit(next(r["params"] for r in result["rows"]
+                                                           if r["value"] == s["value"]), unit),
+                                   f"all of the outlet's {unit} then", unit),
         by_value=timelines.charts(lines["by_value"], lines["buckets"], attention,
-                                  lambda s: [*search, (creq.field, s["value"])]
+                                  lambda s: _in_unit([*search, (creq.field, s["value"])], unit)
                                   if creq.field not in creq.search.filters else None,
-                                  "all articles then"))
+                                  f"all {unit} then", unit))
 
 
 @pages.get("/help")
