@@ -49,7 +49,7 @@ from .readers import ReadProblem, file_kind, iter_files, printable, read_file
 from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
 from .settings import SETTINGS
 from .stories import Similarities
-from .whoosh_internals import commit_with_segments, finish_worker_segment
+from .whoosh_internals import commit_with_segments, finish_worker_segment, one_pass_analysis
 
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
 REPORT = "last-build.json"         # what the last build did, skipped and failed
@@ -502,6 +502,7 @@ def _worker(index_dir: str, parent: int, tasks, results) -> None:
     try:
         writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False,
                                limitmb=SETTINGS.worker_limit_mb)
+        one_pass_analysis(writer.schema)
         while (task := tasks.get()) is not None:
             path, sig, last, fn, args = task
             results.put(("done", path, last, _add_all(writer, fn(*args), sig)))

@@ -9,6 +9,8 @@ import pickle
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.matching.wrappers import WrappingMatcher
 
@@ -168,6 +170,8 @@ def _term_table(index_dir) -> dict:
         for fieldname, btext in r.all_terms():
             info = r.term_info(fieldname, btext)
             postings = list(r.postings(fieldname, btext).items_as("weight"))
+            if r.schema[fieldname].format.supports("positions"):
+                postings += list(r.postings(fieldname, btext).items_as("positions"))
             out[(fieldname, btext)] = (info.weight(), info.doc_frequency(), info.min_length(),
                                        info.max_length(), info.max_weight(), postings)
         out["lengths"] = {f: [r.doc_field_length(d, f) for d in range(r.doc_count_all())]
@@ -175,9 +179,9 @@ def _term_table(index_dir) -> dict:
     return out
 
 
-def test_a_segment_finished_with_lengths_read_per_field_is_whoosh_s_own(tmp_path):
-    """The build's own finishing step (``finish_worker_segment``, lengths read per field)
-    writes the same terms, statistics, postings and lengths as Whoosh's ``commit``."""
+def test_a_segment_written_the_build_s_way_is_whoosh_s_own(tmp_path):
+    """A build's worker (one-pass analysis, ``finish_worker_segment`` with lengths read per
+    field) writes the same terms, statistics, postings and lengths as Whoosh's ``commit``."""
     from whoosh import index as whoosh_index
     from whoosh.writing import SegmentWriter
 
@@ -190,14 +194,45 @@ def test_a_segment_finished_with_lengths_read_per_field_is_whoosh_s_own(tmp_path
                         meta={"title": f"Harbour report {n}", "outlet": "Quay Ledger"})
             for n in range(40)]   # lengths from 4 to 277 words: many length bytes
     docs = [to_document(extract(raw), "0:0", raw.key, raw.signature()) for raw in raws]
-    for name, finish in (("whoosh", None), ("ours", wi.commit_with_segments)):
+    for name in ("whoosh", "ours"):
         folder = tmp_path / name
         folder.mkdir()
-        writer = SegmentWriter(whoosh_index.create_in(str(folder), build_schema()))
+        whoosh_index.create_in(str(folder), build_schema())
+        writer = SegmentWriter(whoosh_index.open_dir(str(folder)), _lk=False)
+        if name == "ours":   # a worker's writer, on its own copy of the schema
+            wi.one_pass_analysis(writer.schema)
         for doc in docs:
             writer.add_document(**doc)
-        if finish is None:
+        if name == "whoosh":
             writer.commit()
-        else:
-            finish(writer, [], rebuild=False)
+            continue
+        segment = wi.finish_worker_segment(writer)
+        wi.commit_with_segments(SegmentWriter(whoosh_index.open_dir(str(folder))), [segment],
+                                rebuild=False)
     assert _term_table(tmp_path / "ours") == _term_table(tmp_path / "whoosh")
+    # the index keeps Whoosh's own schema, which a plain Whoosh reads
+    assert type(whoosh_index.open_dir(str(tmp_path / "ours")).schema["text"].format) is \
+        type(build_schema()["text"].format)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300)
+       | st.lists(st.sampled_from(["Kharkiv's", "U.S.", "e-mail", "ran", "running", "İstanbul",
+                                   "ǅemal", "straße", "3.14", "Ωmega", " ", "\n", ".", "a.b.c"]),
+                  max_size=40).map("".join))
+def test_one_pass_analysis_gives_whoosh_s_terms_positions_and_weights(text):
+    from newsfacet.search.schema import build_schema
+    schema, fast = build_schema(), build_schema()
+    wi.one_pass_analysis(fast)
+    for name in ("title", "text", "aliases"):
+        assert type(fast[name].format) is not type(schema[name].format)
+        assert list(fast[name].index(text)) == list(schema[name].index(text))
+
+
+def test_a_one_pass_format_is_kept_as_whoosh_s_own():
+    from newsfacet.search.schema import build_schema
+    fast = build_schema()
+    wi.one_pass_analysis(fast)
+    kept = pickle.loads(pickle.dumps(fast["title"].format))
+    assert type(kept) is type(build_schema()["title"].format) and kept.field_boost == 2.0
+    assert b"newsfacet" not in pickle.dumps(fast)
