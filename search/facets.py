@@ -35,15 +35,11 @@ def id_numbers(reader) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
 
-def one_per_article(reader, live: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+def one_per_article(ids: np.ndarray, live: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
     """The same content found at several keys (two paths, say) is one article: the live mask
     keeping only its first document, and for each such article, its kept document number ->
-    every live document number holding it."""
-    return _one_per_article(id_numbers(reader), live)
-
-
-def _one_per_article(ids: np.ndarray, live: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
-    """``one_per_article`` of documents whose article ids are ``ids``."""
+    every live document number holding it (``ids``: each document's article id as a number,
+    ``id_numbers``)."""
     docs = np.flatnonzero(live)
     _, first, groups, counts = np.unique(ids[docs], return_index=True,
                                          return_inverse=True, return_counts=True)
@@ -373,7 +369,7 @@ class Columns:
         parts = segment_parts(reader, folder)
         self.size = reader.doc_count_all()
         ids = _joined([part.ids for part, _ in parts], np.uint64)
-        self.live, self.copies = _one_per_article(ids, live_mask(reader))
+        self.live, self.copies = one_per_article(ids, live_mask(reader))
         self.fields = {f.name: ValueColumn(f.field, parts, self.size,
                                            person_names_folded if f.fold_names else None)
                        for f in FACETS if f.field in reader.schema}

@@ -845,8 +845,8 @@ def _keep_story_pairs(index_dir: Path, report: BuildReport) -> None:
     similarities = Similarities.load(index_dir)
     reader = whoosh_index.open_dir(str(index_dir)).reader()
     try:
-        docnums = np.flatnonzero(one_per_article(reader, live_mask(reader))[0])
         ids = id_numbers(reader)
+        docnums = np.flatnonzero(one_per_article(ids, live_mask(reader))[0])
         roots = story_roots(reader, docnums, ids, similarities)
         _write_atomic(index_dir / Similarities.FILE, similarities.to_bytes(ids[docnums]))
         out = io.BytesIO()
