@@ -282,28 +282,31 @@ def timelines(cols, by_col, final, period, row_values, columns, masks) -> dict:
     unit = dates.bucket_unit(final)
     buckets = [b["value"] for b in dates.histogram(final, unit=unit) if b["value"] != "unknown"]
 
-    def series(mask, denominator_mask) -> dict:
-        counts = _aligned(dates.histogram(mask, unit=unit), buckets)
-        whole = _aligned(dates.histogram(denominator_mask, unit=unit), buckets)
+    def counted(mask) -> tuple[list[int], list[int], int]:
+        """Articles and stories of ``mask`` in each bucket, and its undated stories."""
         told = dates.story_histogram(mask, stories, unit)
-        told_whole = dates.story_histogram(denominator_mask, stories, unit)
-        story_counts = [told.get(b, 0) for b in buckets]
-        story_whole = [told_whole.get(b, 0) for b in buckets]
-        return {"counts": counts, "denominators": whole,
-                "attention": [_ratio(c, w) for c, w in zip(counts, whole)],
+        return (_aligned(dates.histogram(mask, unit=unit), buckets),
+                [told.get(b, 0) for b in buckets], told["unknown"])
+
+    def series(mask, whole: tuple) -> dict:
+        """One series: ``mask`` counted, against ``whole`` (``counted`` of its denominator)."""
+        (counts, story_counts, undated_stories), (denominators, story_whole, _) = counted(mask), whole
+        return {"counts": counts, "denominators": denominators,
+                "attention": [_ratio(c, w) for c, w in zip(counts, denominators)],
                 "undated": int(np.count_nonzero(mask & (dates.days == UNKNOWN))),
                 "stories": story_counts, "story_denominators": story_whole,
                 "story_attention": [_ratio(c, w) for c, w in zip(story_counts, story_whole)],
-                "undated_stories": told["unknown"]}
+                "undated_stories": undated_stories}
 
     size = cols.size
+    in_period = counted(period)   # the denominator of the total and of every value's series
     by_outlet = []
     for row in row_values:
         own = _row_mask(by_col, row, size)
-        by_outlet.append({"value": row, **series(final & own, period & own)})
-    by_value = [{"value": c["value"], **series(m, period)} for c, m in zip(columns, masks)]
+        by_outlet.append({"value": row, **series(final & own, counted(period & own))})
+    by_value = [{"value": c["value"], **series(m, in_period)} for c, m in zip(columns, masks)]
     return {"unit": {"Y": "year", "M": "month", "D": "day"}[unit], "buckets": buckets,
-            "total": series(final, period),
+            "total": series(final, in_period),
             "denominators": {"by_outlet": "all of the outlet's articles in the bucket",
                              "by_value": "all articles in the bucket"},
             "by_outlet": by_outlet, "by_value": by_value}
