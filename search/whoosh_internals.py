@@ -73,13 +73,7 @@ class ThreadPositions:
         return data
 
     def readline(self) -> bytes:   # for pickle
-        line = b""
-        while not line.endswith(b"\n"):
-            byte = self.read(1)
-            if not byte:
-                break
-            line += byte
-        return line
+        return _read_line(self.read)
 
     def read_int(self) -> int:
         return _INT.unpack(self.read(_INT.size))[0]
@@ -89,6 +83,18 @@ class ThreadPositions:
 
     def get(self, position: int, length: int) -> bytes:
         return self._at(position, length)
+
+
+def _read_line(read, limit: int = -1) -> bytes:
+    """A line read a byte at a time with ``read`` (what pickle asks of a file): up to and
+    with its line break, at most ``limit`` bytes (negative: no limit), or to the end."""
+    line = b""
+    while not line.endswith(b"\n") and (limit < 0 or len(line) < limit):
+        byte = read(1)
+        if not byte:
+            break
+        line += byte
+    return line
 
 
 class _View:
@@ -106,13 +112,7 @@ class _View:
         return data
 
     def readline(self, limit: int = -1) -> bytes:
-        line = b""
-        while not line.endswith(b"\n") and (limit < 0 or len(line) < limit):
-            byte = self.read(1)
-            if not byte:
-                break
-            line += byte
-        return line
+        return _read_line(self.read, limit)
 
     def seek(self, position: int, whence: int = 0) -> int:
         self._pos = {0: 0, 1: self._pos, 2: len(self._buf)}[whence] + position
