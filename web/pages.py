@@ -290,7 +290,7 @@ def compare():
         return render_template("compare.html", error=exc, q=request.args.get("q", "")), 400
     # The search's own collapse=story only chose the default unit: links say the unit instead.
     search = [(k, v) for k, v in creq.search.to_params() if k != "collapse"]
-    in_unit = search + ([("collapse", "story")] if unit == "stories" else [])
+    in_unit = _in_unit(search, unit)
     own = [("measure", measure)] if measure != "count" else []
     own += [("unit", unit)] if unit != "articles" else []
     links = SearchLinks([(k, v) for k, v in creq.to_params() if k != "collapse"] + own,
