@@ -23,6 +23,7 @@ from .indexer import (REPORT, IndexError_, NothingToIndex, StopSignals, Terminat
 from .readers import UNSUPPORTED, printable
 from .request import SearchError, parse_request
 from .searchcli import add_search_arguments, run_search
+from .settings import SETTINGS
 
 DEFAULT_INDEX = "newsfacet-index"
 
@@ -57,7 +58,7 @@ def _cmd_index(args) -> int:
         try:
             report = index_paths(args.paths, args.index, rebuild=args.rebuild, prune=args.prune,
                                  workers=args.workers, progress=not args.quiet,
-                                 follow_symlinks=args.follow_symlinks)
+                                 follow_symlinks=args.follow_symlinks, checkpoint=args.checkpoint)
         except NothingToIndex as exc:
             error("index", str(exc))
             return 1
@@ -66,11 +67,29 @@ def _cmd_index(args) -> int:
             return 2
         except KeyboardInterrupt as exc:
             how, code = ("stopped (SIGTERM)", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
-            print(f"newsfacet index: {how}; the index in {printable(args.index)} is as it was "
-                  "before this run", file=sys.stderr)
+            kept = getattr(exc, "checkpoint_articles", None)
+            if kept is None:
+                print(f"newsfacet index: {how}; the index in {printable(args.index)} is as it was "
+                      "before this run", file=sys.stderr)
+            else:
+                print(f"newsfacet index: {how}; the index in {printable(args.index)} holds {kept} "
+                      f"articles, as this run's last checkpoint left it; to carry on, run: "
+                      f"{_again(args)}", file=sys.stderr)
             return code
         signals.finishing()
         return _show_build(report, args)
+
+
+def _again(args) -> str:
+    """The command that carries on a stopped build: the same, without --rebuild (the
+    index already holds what the stopped build committed)."""
+    words = ["newsfacet", "index", *args.paths, "--index", args.index]
+    words += ["--prune"] * args.prune + ["--strict"] * args.strict + ["--follow-symlinks"] * args.follow_symlinks
+    if args.workers:
+        words += ["--workers", str(args.workers)]
+    if args.checkpoint != SETTINGS.checkpoint_articles:
+        words += ["--checkpoint", str(args.checkpoint)]
+    return " ".join(shlex.quote(printable(str(word))) for word in words)
 
 
 def _show_build(report, args) -> int:
@@ -176,6 +195,9 @@ def build_parser(more_commands=()) -> argparse.ArgumentParser:
                    help="follow symbolic links inside folders (each file is read once)")
     p.add_argument("--quiet", action="store_true",
                    help="no progress (a bar on a terminal, otherwise a line every few seconds)")
+    p.add_argument("--checkpoint", type=_positive_int, default=SETTINGS.checkpoint_articles, metavar="N",
+                   help="commit what is done every N extracted articles, so that a stopped build "
+                        "keeps it and the next run carries on (default %(default)s)")
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("export", help="print every indexed article as one JSON record a line")

@@ -13,6 +13,12 @@ leaves the index locked). What a killed build leaves behind (its temporary folde
 segment files that no table of contents names, a half-written table of contents) is
 removed by the next build, which says so. Ctrl-C and SIGTERM stop a build and leave
 the index as it was; once the commit has begun, they wait for it to be written.
+
+A long build commits a checkpoint every ``checkpoint`` extracted articles: the workers hand
+over their segments and the index gets a new generation with everything finished so far,
+so that a stopped build keeps that work. The next run of the same command carries on: files
+indexed at a checkpoint are unchanged by then, and the .json/.jsonl files that were half
+done (listed in ``unfinished.json``) are read again, their indexed records kept as they are.
 """
 
 from __future__ import annotations
@@ -31,7 +37,8 @@ import signal
 import sys
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
@@ -53,6 +60,8 @@ from .whoosh_internals import commit_with_segments, finish_worker_segment, one_p
 
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
 REPORT = "last-build.json"         # what the last build did, skipped and failed
+UNFINISHED = "unfinished.json"     # multi-record files a checkpoint holds in part
+AS_IT_WAS = "the index is as it was before this run"   # ends the message of a build that failed
 PARTIAL = ".partial"               # suffix of a file being written (then renamed into place)
 PROBE = ".write-test"              # written and removed to see that the folder is writable
 MULTI_RECORD = (".json", ".jsonl")
@@ -112,6 +121,8 @@ class BuildReport:
     articles: int = 0                             # in the index after the build (distinct ids)
     documents: int = 0                            # files and records behind them
     seconds: float = 0.0
+    checkpoints: int = 0                          # generations committed before the build's last
+    finished: bool = True                         # False in the report a checkpoint writes
 
     def summary(self) -> str:
         """One line a user reads at the end of a build."""
@@ -148,7 +159,7 @@ def _write_failed(index_dir: Path, exc: OSError) -> IndexError_:
     why, todo = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),
                                               "fix the folder or choose another --index folder"))
     return _problem(index_dir, f"could not be written ({why}); {todo}; "
-                               "the index is as it was before this run")
+                               + AS_IT_WAS)
 
 
 def _has_toc(index_dir: Path) -> bool:
@@ -487,29 +498,50 @@ def _add_all(writer, items: list, sig: str | None) -> list:
     return done
 
 
+CHECKPOINT = "checkpoint"   # a message to a worker: hand over your segment and start another
+
+
+def _segment_writer(index_dir: str) -> SegmentWriter:
+    """A worker's writer of a segment of its own, never committed by the worker."""
+    writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=SETTINGS.worker_limit_mb)
+    one_pass_analysis(writer.schema)
+    return writer
+
+
+def _hand_over(writer):
+    """Finish a worker's segment and write its column files (here, in parallel, not at the
+    commit): the segment, or None when the worker added nothing."""
+    segment = finish_worker_segment(writer)
+    if segment is not None:
+        column_files.write_segments(writer.storage, writer.schema, [segment], _write_atomic)
+    return segment
+
+
 def _worker(index_dir: str, parent: int, tasks, results) -> None:
     """A worker process: extracts each task's articles and indexes them into a segment of its own.
 
     The writer process holds the index lock, deletes replaced articles and commits;
-    when told to stop, a worker hands over its finished segment, which the commit
-    adds to the index as it is. Ctrl-C and SIGTERM are the writer's to handle.
-    Messages to the writer: ("done", path, last, results), then ("segment", segment
-    or None), or ("error", OSError) when the index folder cannot be written.
+    when told to (None: the build is done; CHECKPOINT: start another segment), a worker
+    hands over its finished segment, which the commit adds to the index as it is.
+    Ctrl-C and SIGTERM are the writer's to handle. Messages to the writer: ("done", path,
+    last, results), ("segment", segment or None, last segment?), or ("error", OSError)
+    when the index folder cannot be written.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     try:
-        writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False,
-                               limitmb=SETTINGS.worker_limit_mb)
-        one_pass_analysis(writer.schema)
-        while (task := tasks.get()) is not None:
+        writer = _segment_writer(index_dir)
+        while True:
+            task = tasks.get()
+            if task is None or task == CHECKPOINT:
+                results.put(("segment", _hand_over(writer), task is None))
+                if task is None:
+                    return
+                writer = _segment_writer(index_dir)
+                continue
             path, sig, last, fn, args = task
             results.put(("done", path, last, _add_all(writer, fn(*args), sig)))
-        segment = finish_worker_segment(writer)
-        if segment is not None:   # its column files, here in parallel, not at the commit
-            column_files.write_segments(writer.storage, writer.schema, [segment], _write_atomic)
-        results.put(("segment", segment))
     except OSError as exc:
         results.put(("error", exc))
 
@@ -527,8 +559,9 @@ class _Workers:
                       for _ in range(count)]
         for proc in self.procs:
             proc.start()
-        self.segments: list = []
-        self.stopped = 0
+        self.segments: list = []        # handed over and not yet committed
+        self.handed = self.stopped = 0  # segments handed over; workers done
+        self.sent = self.done = 0       # tasks
 
     def _receive(self, timeout: float) -> Iterator[tuple[str, bool, list]]:
         """Finished tasks as (path, last, results); collects the workers' segments on the way."""
@@ -538,32 +571,64 @@ class _Workers:
                 if kind == "error":
                     raise _write_failed(self.index_dir, message[0])
                 if kind == "segment":
-                    self.stopped += 1
-                    if message[0] is not None:
-                        self.segments.append(message[0])
+                    segment, last = message
+                    self.handed += 1
+                    self.stopped += last
+                    if segment is not None:
+                        self.segments.append(segment)
                 else:
+                    self.done += 1
                     yield tuple(message)
                 timeout = 0
         except queue.Empty:
             dead = [p.exitcode for p in self.procs if p.exitcode not in (None, 0)]
             if dead:
                 raise IndexError_(f"a worker process ended unexpectedly (exit code {dead[0]}); "
-                                  "the index is as it was before this run") from None
+                                  + AS_IT_WAS) from None
 
-    def run(self, tasks: Iterator) -> Iterator[tuple[str, bool, list]]:
-        """Send every task, then the stop signals; yield results as they come."""
+    def _send(self, item) -> Iterator[tuple[str, bool, list]]:
+        """Put ``item`` on the task queue, yielding results while it is full."""
+        while True:
+            try:
+                self.tasks.put(item, timeout=0.05)
+                return
+            except queue.Full:
+                yield from self._receive(timeout=0.05)
+
+    def run(self, tasks: Iterator, checkpoint_due) -> Iterator[tuple]:
+        """Send every task, then the stop signals; yield ("done", path, last, results) as
+        results come, and ("checkpoint", segments) whenever ``checkpoint_due()`` says so
+        between two tasks: every task sent before it is then done and in those segments,
+        and the workers have begun new ones."""
         for item in itertools.chain(tasks, [None] * len(self.procs)):
-            while True:
-                try:
-                    self.tasks.put(item, timeout=0.05)
-                    break
-                except queue.Full:
-                    yield from self._receive(timeout=0.05)
-            yield from self._receive(timeout=0)
+            if item is not None and checkpoint_due():
+                yield from self._checkpoint()
+            if item is not None:
+                self.sent += 1
+            for message in self._send(item):
+                yield ("done", *message)
+            for message in self._receive(timeout=0):
+                yield ("done", *message)
         while self.stopped < len(self.procs):
-            yield from self._receive(timeout=0.5)
+            for message in self._receive(timeout=0.5):
+                yield ("done", *message)
         for proc in self.procs:
             proc.join()
+
+    def _checkpoint(self) -> Iterator[tuple]:
+        """Wait for every task sent, have every worker hand over its segment, and yield
+        ("checkpoint", segments)."""
+        while self.done < self.sent:
+            for message in self._receive(timeout=0.5):
+                yield ("done", *message)
+        wanted = self.handed + len(self.procs)
+        for _ in self.procs:
+            yield from (("done", *message) for message in self._send(CHECKPOINT))
+        while self.handed < wanted:
+            for message in self._receive(timeout=0.5):
+                yield ("done", *message)
+        segments, self.segments = self.segments, []
+        yield ("checkpoint", segments)
 
     def stop(self) -> None:
         """End the workers at once (after an interrupt or an error)."""
@@ -623,6 +688,14 @@ class _Progress:
             self._say(f"{self.files_done} of {self.files} files, {self.articles} articles; "
                       "writing the index")
 
+    def checkpoint(self, articles: int) -> None:
+        """Say that a checkpoint was committed, with the articles the index then holds."""
+        text = f"checkpoint: {articles} articles in the index"
+        if self.bar is not None:
+            self.bar.write(f"indexing: {text}", file=sys.stderr)
+        elif self.every is not None:
+            self._say(text)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
@@ -634,13 +707,15 @@ class StopSignals:
     Once ``finishing`` (the commit has begun, or the build is over and its report is
     being shown), both signals only print a note: the build completes. A second signal
     while the build is stopping is ignored (it cleans up first). Handlers can only be
-    set in the main thread: elsewhere this does nothing."""
+    set in the main thread: elsewhere this does nothing. Within ``deferred`` (a checkpoint
+    being committed), a signal stops the build once the block is done."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self):
         self.finished = self.stopping = False
         self.previous = {}
+        self.deferring, self.pending = False, None
 
     def __enter__(self):
         if threading.current_thread() is threading.main_thread():
@@ -655,6 +730,17 @@ class StopSignals:
         """From now on the build completes whatever signal comes."""
         self.finished = True
 
+    @contextmanager
+    def deferred(self):
+        """A block that a signal does not cut short: it stops the build once the block is done."""
+        self.deferring = True
+        try:
+            yield
+        finally:
+            self.deferring = False
+        if self.pending is not None:
+            raise self.pending
+
     def _handle(self, signum, frame):
         if self.finished:
             print("newsfacet index: the build is finishing; it ends once the index is written",
@@ -663,7 +749,12 @@ class StopSignals:
         if self.stopping:
             return
         self.stopping = True
-        raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+        stop = Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+        if self.deferring:
+            print("newsfacet index: stopping once the checkpoint is written", file=sys.stderr, flush=True)
+            self.pending = stop
+            return
+        raise stop
 
 
 def _cancel(writer) -> None:
@@ -688,15 +779,18 @@ def _no_files(paths, skipped) -> NothingToIndex:
 
 def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                 workers: int | None = None, progress: bool = False,
-                follow_symlinks: bool = False) -> BuildReport:
+                follow_symlinks: bool = False, checkpoint: int | None = None) -> BuildReport:
     """Build or update the index in ``index_dir`` from files and folders ``paths``.
 
     Raises FileNotFoundError for a path that does not exist, NothingToIndex when no
     file to index is found, IndexError_ for an index folder that cannot be used, and
     KeyboardInterrupt (``Terminated`` for SIGTERM) when stopped; the index is then as
-    it was. Any problem with a single file or record is reported in the returned
-    BuildReport instead. When nothing could be indexed into a new index, the folder
-    is left as it was found (``articles`` is 0). ``progress`` shows progress on stderr.
+    it was, or as its last checkpoint left it: the exception's ``checkpoint_articles``
+    then says how many articles it holds. Any problem with a single file or record is
+    reported in the returned BuildReport instead. When nothing could be indexed into a
+    new index, the folder is left as it was found (``articles`` is 0). ``progress`` shows
+    progress on stderr; ``checkpoint`` is the number of extracted articles between
+    checkpoint commits (default ``SETTINGS.checkpoint_articles``).
     """
     started = time.monotonic()
     index_dir = Path(index_dir)
@@ -718,12 +812,14 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
                                         f"with its process); removed the {leftovers} files it left "
                                         f"({_size(size)})")
                 committed = _update(ix, index_dir, files, report, rebuild, prune, workers,
-                                    progress, signals, keep_empty=fresh is None)
+                                    progress, signals, keep_empty=fresh is None,
+                                    checkpoint=checkpoint or SETTINGS.checkpoint_articles, started=started)
             except BaseException as exc:
                 if fresh or opened:
-                    _clean_up(index_dir, fresh)
+                    _clean_up(index_dir, None if report.checkpoints else fresh)
                 if isinstance(exc, OSError):
-                    raise _write_failed(index_dir, exc) from None
+                    raise _kept_at_checkpoint(_write_failed(index_dir, exc), report) from None
+                _kept_at_checkpoint(exc, report)
                 raise
             signals.finishing()   # the build is done: from here on it completes
             if fresh and not report.articles:
@@ -741,12 +837,34 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
     return report
 
 
+def _kept_at_checkpoint(exc: BaseException, report: BuildReport) -> BaseException:
+    """``exc``, stopping a build that committed checkpoints, made to say what the index then
+    holds: its ``checkpoint_articles``, and its message if it is an IndexError_."""
+    if report.checkpoints:
+        exc.checkpoint_articles = report.articles
+        if isinstance(exc, IndexError_):
+            exc.args = (str(exc).replace(AS_IT_WAS, f"the index holds {report.articles} articles, "
+                                                    "as this run's last checkpoint left it"),)
+    return exc
+
+
+def _read_unfinished(index_dir: Path) -> set[str]:
+    """The multi-record files the index holds in part, as a stopped build's last checkpoint
+    left them (none when there is no such list or it cannot be read)."""
+    try:
+        files = json.loads((index_dir / UNFINISHED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return {path for path in files if isinstance(path, str)} if isinstance(files, list) else set()
+
+
 def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild: bool,
             prune: bool, workers: int | None, progress: bool, signals: StopSignals,
-            keep_empty: bool) -> bool:
-    """Read, extract and index what changed, delete what is gone, and commit; fills
-    ``report``. Returns whether a new generation was committed (not when nothing
-    changed, nor when it would leave a new index empty and not ``keep_empty``)."""
+            keep_empty: bool, checkpoint: int, started: float) -> bool:
+    """Read, extract and index what changed, delete what is gone, and commit (with a
+    checkpoint every ``checkpoint`` extracted articles); fills ``report``. Returns
+    whether a last generation was committed (not when nothing changed since the last
+    checkpoint, nor when it would leave a new index empty and not ``keep_empty``)."""
     writer = SegmentWriter(ix, _lk=False, limitmb=SETTINGS.worker_limit_mb)
     pool, meter = None, None
     try:
@@ -755,6 +873,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
         for key, doc in state.items():
             by_path.setdefault(doc.path, {})[key] = doc
         final = {key: doc.id for key, doc in state.items()}   # key -> id after this build
+        unfinished = set() if rebuild else _read_unfinished(index_dir)
 
         # A file left alone keeps the failures the last build found in it.
         earlier_failures: dict[str, list[dict]] = {}
@@ -763,9 +882,10 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
         todo, sigs = [], {}
         for path in files:
             known, sig = by_path.get(str(path)), _file_sig(path)
-            if known and sig is not None and all(doc.sig == sig for doc in known.values()):
+            if (known and sig is not None and str(path) not in unfinished
+                    and all(doc.sig == sig for doc in known.values())):
                 report.unchanged += len(known)
-                report.failed += earlier_failures.get(display_path(str(path)), [])
+                report.failed += earlier_failures.pop(display_path(str(path)), [])
             else:
                 todo.append(path)
                 sigs[str(path)] = sig
@@ -773,10 +893,33 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
         count = max(1, workers or os.cpu_count() or 1) if todo else 0
         pool = _Workers(index_dir, count)
         meter = _Progress(len(todo), count, progress)
-        deleted, incomplete = 0, set()
+        deleted, incomplete, clear, since = 0, set(), rebuild, 0
         tasks = ((path, sigs[path], last, fn, args) for path, last, fn, args in _tasks(todo, by_path))
-        for path, last, done in pool.run(tasks):
+        for event in pool.run(tasks, lambda: since >= checkpoint):
+            if event[0] == "checkpoint":
+                report.documents, report.articles = len(final), len(set(final.values()))
+                with signals.deferred():
+                    _write_atomic(index_dir / UNFINISHED, json.dumps(sorted(unfinished)))
+                    commit_with_segments(writer, event[1], clear, checkpoint=True, prepare=lambda segments:
+                                         column_files.write_segments(writer.storage, writer.schema,
+                                                                     segments, _write_atomic))
+                    report.checkpoints += 1
+                    deleted, clear, since = 0, False, 0
+                    writer = SegmentWriter(ix, _lk=False, limitmb=SETTINGS.worker_limit_mb)
+                    report.seconds = time.monotonic() - started
+                    _save_report(index_dir, replace(report, finished=False, failed=report.failed + [
+                        failure for failures in earlier_failures.values() for failure in failures]))
+                    _keep_story_pairs(index_dir, report)
+                    announce(index_dir)
+                meter.checkpoint(report.articles)
+                continue
+            _, path, last, done = event
             known = by_path.get(path, {})
+            if last:
+                unfinished.discard(path)
+                earlier_failures.pop(display_path(path), None)   # found again, or gone
+            else:
+                unfinished.add(path)
             added = 0
             for item in done:
                 if isinstance(item, ReadProblem):
@@ -792,6 +935,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
                     continue
                 key, art_id = item
                 report.extracted += 1
+                since += 1
                 final[key] = art_id
                 previous = known.pop(key, None)
                 if previous is None:
@@ -816,14 +960,16 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
                 report.removed += 1
 
         report.documents, report.articles = len(final), len(set(final.values()))
-        if not (rebuild or deleted or pool.segments) or not (report.articles or keep_empty):
+        if not (clear or deleted or pool.segments) or not (report.articles or keep_empty):
             writer.cancel()
+            (index_dir / UNFINISHED).unlink(missing_ok=True)
             return False
         signals.finishing()
         meter.committing()
-        commit_with_segments(writer, pool.segments, rebuild, prepare=lambda segments:
+        commit_with_segments(writer, pool.segments, clear, prepare=lambda segments:
                              column_files.write_segments(writer.storage, writer.schema,
                                                          segments, _write_atomic))
+        (index_dir / UNFINISHED).unlink(missing_ok=True)
         return True
     except BaseException:
         if pool is not None:

@@ -29,6 +29,7 @@ class Settings:
     records_per_task: int = 64            # records of a .json/.jsonl file sent to a worker at once
     worker_limit_mb: int = 128            # memory each writer's posting pool may use before it spills to disk
     progress_seconds: float = 5.0         # between progress lines when stderr is not a terminal
+    checkpoint_articles: int = 200_000    # extracted articles between a long build's checkpoint commits
 
     # A search request (search/request.py, search/facet_values.py)
     max_query_chars: int = 500            # of the query text

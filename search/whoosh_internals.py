@@ -25,10 +25,11 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.formats import Positions
+from whoosh.index import TOC
 from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.writing import CLEAR
+from whoosh.writing import CLEAR, NO_MERGE
 
 _INT = Struct("!i")   # Whoosh's file ints: big-endian, 4 bytes
 
@@ -449,7 +450,8 @@ def finish_worker_segment(writer):
     return None
 
 
-def commit_with_segments(writer, segments: list, rebuild: bool, prepare=None) -> None:
+def commit_with_segments(writer, segments: list, rebuild: bool, prepare=None,
+                         checkpoint: bool = False) -> None:
     """Commit ``writer``'s own changes (its deletions, its added documents) together with
     segments finished by other processes, in one new generation.
 
@@ -458,16 +460,24 @@ def commit_with_segments(writer, segments: list, rebuild: bool, prepare=None) ->
     with ``rebuild``), the other segments are added as they are, and the table of contents
     is written last. ``prepare(segments)``, when given, is called with every segment of the
     new generation, all written, just before its table of contents makes it visible.
+
+    A ``checkpoint`` is a commit while the other processes go on writing: existing segments
+    are kept as they are, in their order, so that the document numbers of the generation
+    before stay valid in the next, and the temporary folder the writers share is kept.
     """
-    final = writer._merge_segments(CLEAR if rebuild else None, False, True)
+    final = writer._merge_segments(CLEAR if rebuild else NO_MERGE if checkpoint else None, False, True)
     final += segments
     own = finish_worker_segment(writer)
     if own is not None:
         final.append(own)
     if prepare is not None:
         prepare(final)
-    writer._commit_toc(final)
-    writer._finish()
+    if checkpoint:   # Whoosh's _commit_toc would also remove the files of segments still being written
+        TOC(writer.schema, final, writer.generation).write(writer.storage, writer.indexname)
+        writer.is_closed = True
+    else:
+        writer._commit_toc(final)
+        writer._finish()
 
 
 _KEY_LENGTHS = struct.Struct("!ii")   # Whoosh's hash file entry: key length, value length
