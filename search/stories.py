@@ -264,7 +264,7 @@ class Stories:
         ``ids`` (article ids as numbers) and ``days`` (publication day, negative: unknown)
         per document number; ``outlets_of(docnum)``: a document's outlets."""
         self._ids, self._days, self._outlets_of = ids, days, outlets_of
-        self.of = np.full(size, -1, dtype=np.int64)
+        self.of = np.full(size, -1, dtype=np.int32)
         _, story, counts = np.unique(roots, return_inverse=True, return_counts=True)
         self.of[docnums] = story
         self.count = len(counts)
