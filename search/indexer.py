@@ -56,7 +56,7 @@ from .readers import ReadProblem, file_kind, iter_files, printable, read_file
 from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
 from .settings import SETTINGS
 from .stories import Similarities
-from .whoosh_internals import commit_with_segments, finish_worker_segment, one_pass_analysis
+from .whoosh_internals import commit_with_segments, finish_worker_segment, worker_writer
 
 MARKER = "newsfacet.json"          # says "this folder is a newsfacet index"
 REPORT = "last-build.json"         # what the last build did, skipped and failed
@@ -503,9 +503,7 @@ CHECKPOINT = "checkpoint"   # a message to a worker: hand over your segment and 
 
 def _segment_writer(index_dir: str) -> SegmentWriter:
     """A worker's writer of a segment of its own, never committed by the worker."""
-    writer = SegmentWriter(whoosh_index.open_dir(index_dir), _lk=False, limitmb=SETTINGS.worker_limit_mb)
-    one_pass_analysis(writer.schema)
-    return writer
+    return worker_writer(whoosh_index.open_dir(index_dir), SETTINGS.worker_limit_mb)
 
 
 def _hand_over(writer):

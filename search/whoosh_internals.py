@@ -15,6 +15,9 @@ have no public equivalent.
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
+import marshal
 import pickle
 import struct
 import threading
@@ -29,7 +32,8 @@ from whoosh.index import TOC
 from whoosh.matching import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.writing import CLEAR, NO_MERGE
+from whoosh.util import random_name
+from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 _INT = Struct("!i")   # Whoosh's file ints: big-endian, 4 bytes
 
@@ -363,16 +367,20 @@ class _SegmentLengths:
     def __init__(self, perdoc, count: int):
         self._perdoc, self._count = perdoc, count
         self._table = _length_table()
-        self._fields: dict[str, np.ndarray | None] = {}
+        self._fields: dict = {}   # fieldname -> its lengths by document number
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        if fieldname not in self._fields:
+        return self.field(fieldname)(docnum)
+
+    def field(self, fieldname: str):
+        """``doc_field_length`` of one field, as a function of the document number."""
+        found = self._fields.get(fieldname)
+        if found is None:
             stored = _length_bytes(self._perdoc, fieldname, self._count)
-            self._fields[fieldname] = self._table[stored] if stored is not None else None
-        lengths = self._fields[fieldname]
-        if lengths is None:
-            return self._perdoc.doc_field_length(docnum, fieldname, default)
-        return int(lengths[docnum])
+            found = self._fields[fieldname] = (
+                self._table[stored].tolist().__getitem__ if stored is not None
+                else functools.partial(self._perdoc.doc_field_length, fieldname=fieldname))
+        return found
 
 
 STEM_CACHE = 100_000   # words whose stems a build's worker keeps (the analyser's own: 50,000)
@@ -420,14 +428,120 @@ def one_pass_analysis(schema) -> None:
             field.format = _OnePassPositions(field.format, parts[0].expression, parts[2].stemfn)
 
 
+class TermPool:
+    """A worker segment's postings, grouped by term as they come: in place of Whoosh's
+    ``PostingPool``, which sorts every posting as a tuple and, past its memory limit, spills
+    sorted runs that it merges back posting by posting. Documents are added in order, so each
+    term's postings are in order already: only the terms are sorted, a spilled run holds
+    whole terms, and the runs are merged term by term (``terms``). The postings written are
+    Whoosh's, in Whoosh's order (``tests/test_whoosh_internals.py`` compares the files)."""
+
+    _POSTING_BYTES = 150   # Python's memory for one posting, about (PostingPool's estimate)
+
+    def __init__(self, tempstorage, limitmb: int):
+        self._temp = tempstorage
+        self._limit = limitmb * 1024 * 1024
+        self._size = 0
+        self._terms: dict[tuple[str, bytes], list] = {}
+        self._runs: list[str] = []
+
+    def add(self, item) -> None:
+        """One posting, Whoosh's (fieldname, term bytes, docnum, weight, value bytes) tuple
+        (``SegmentWriter.add_document`` calls this)."""
+        key = item[:2]
+        postings = self._terms.get(key)
+        if postings is None:
+            postings = self._terms[key] = []
+        postings.append(item)
+        self._size += self._POSTING_BYTES + len(item[4] or b"")
+        if self._size > self._limit:
+            self._spill()
+
+    _CHUNK_TERMS = 1000             # terms per marshalled chunk of a run (one load each)
+    _CHUNK_SIZE = struct.Struct("<Q")
+
+    def _spill(self) -> None:
+        name = f"{random_name()}.run"
+        keys = sorted(self._terms)
+        with self._temp.create_file(name).raw_file() as out:
+            for start in range(0, len(keys), self._CHUNK_TERMS):
+                data = marshal.dumps([self._terms[key] for key in keys[start:start + self._CHUNK_TERMS]])
+                out.write(self._CHUNK_SIZE.pack(len(data)))
+                out.write(data)
+        self._runs.append(name)
+        self._terms, self._size = {}, 0
+
+    def _read_run(self, number: int, name: str):
+        """A spilled run's terms as (key, run number, postings), then the run file is removed."""
+        try:
+            with self._temp.open_file(name).raw_file() as run:
+                while header := run.read(self._CHUNK_SIZE.size):
+                    for postings in marshal.loads(run.read(self._CHUNK_SIZE.unpack(header)[0])):
+                        yield postings[0][:2], number, postings
+        finally:
+            self._temp.delete_file(name)
+
+    def terms(self):
+        """((fieldname, term bytes), runs) in term order, ``runs`` the lists of the term's
+        postings from each run, in document order."""
+        memory = ((key, len(self._runs), self._terms[key]) for key in sorted(self._terms))
+        sources = [self._read_run(number, name) for number, name in enumerate(self._runs)] + [memory]
+        self._runs = []
+        merged = heapq.merge(*sources, key=lambda entry: entry[:2]) if len(sources) > 1 else memory
+        for key, entries in itertools.groupby(merged, key=lambda entry: entry[0]):
+            yield key, [postings for _, _, postings in entries]
+        self._terms = {}
+
+    def cleanup(self) -> None:
+        """Remove the runs still on disk (``SegmentWriter`` calls this when it closes)."""
+        for name in self._runs:
+            try:
+                self._temp.delete_file(name)
+            except OSError:
+                pass
+        self._runs = []
+
+
+def worker_writer(ix, limitmb: int):
+    """A ``SegmentWriter`` for a build's worker, never committed by the worker (no lock):
+    text analysed in one pass (``one_pass_analysis``) and postings kept by term (``TermPool``)."""
+    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    one_pass_analysis(writer.schema)
+    writer.pool = TermPool(writer._tempstorage, limitmb)
+    return writer
+
+
+def _write_terms(fieldwriter, schema, lengths, pool: TermPool) -> None:
+    """Write ``pool``'s postings: the calls ``FieldWriter.add_postings`` makes for Whoosh's
+    sorted postings, made term by term."""
+    field, length_of = None, None
+    for (fieldname, text), runs in pool.terms():
+        if fieldname != field:
+            if field is not None:
+                fieldwriter.finish_field()
+            fieldwriter.start_field(fieldname, schema[fieldname])
+            field, length_of = fieldname, lengths.field(fieldname) if lengths is not None else None
+        fieldwriter.start_term(text)
+        for postings in runs:
+            for _, _, docnum, weight, value in postings:
+                fieldwriter.add(docnum, weight, b"" if value is None else value,
+                                length_of(docnum) if length_of is not None else 0)
+        fieldwriter.finish_term()
+    if field is not None:
+        fieldwriter.finish_field()
+
+
 def _finalize_segment(writer):
     """Whoosh's ``SegmentWriter._finalize_segment`` (write the postings, close the files,
-    assemble the compound file) with the field lengths read per field (``_SegmentLengths``):
-    the same files."""
+    assemble the compound file) with the field lengths read per field (``_SegmentLengths``)
+    and, for a worker's ``TermPool``, the postings written term by term: the same files."""
     writer.perdocwriter.close()
     perdoc = writer.per_document_reader() if writer.codec.length_stats else None
     lengths = _SegmentLengths(perdoc, writer.docnum) if perdoc is not None else None
-    writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+    if isinstance(writer.pool, TermPool):
+        _write_terms(writer.fieldwriter, writer.schema, lengths, writer.pool)
+    else:
+        writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
     writer.fieldwriter.close()
     if perdoc is not None:
         perdoc.close()

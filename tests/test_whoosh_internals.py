@@ -179,9 +179,11 @@ def _term_table(index_dir) -> dict:
     return out
 
 
-def test_a_segment_written_the_build_s_way_is_whoosh_s_own(tmp_path):
-    """A build's worker (one-pass analysis, ``finish_worker_segment`` with lengths read per
-    field) writes the same terms, statistics, postings and lengths as Whoosh's ``commit``."""
+@pytest.mark.parametrize("count, limitmb", [(40, 128), (400, 1)], ids=["in-memory", "spilled-runs"])
+def test_a_segment_written_the_build_s_way_is_whoosh_s_own(tmp_path, count, limitmb):
+    """A build's worker (one-pass analysis, postings kept by term, spilled to runs past its
+    memory limit, ``finish_worker_segment`` with lengths read per field) writes the same
+    terms, statistics, postings and lengths as Whoosh's ``commit``."""
     from whoosh import index as whoosh_index
     from whoosh.writing import SegmentWriter
 
@@ -190,23 +192,28 @@ def test_a_segment_written_the_build_s_way_is_whoosh_s_own(tmp_path):
     from newsfacet.search.schema import build_schema, to_document
 
     raws = [RawDocument(path="x.jsonl", key=f"x#{n}", fmt="json",
-                        text=" ".join(WORDS[(n * k) % len(WORDS)] for k in range(1, 5 + n * 7)),
+                        text=" ".join(WORDS[(n * k) % len(WORDS)] for k in range(1, 5 + (n % 40) * 7)),
                         meta={"title": f"Harbour report {n}", "outlet": "Quay Ledger"})
-            for n in range(40)]   # lengths from 4 to 277 words: many length bytes
+            for n in range(count)]   # lengths from 4 words up: many length bytes
     docs = [to_document(extract(raw), "0:0", raw.key, raw.signature()) for raw in raws]
     for name in ("whoosh", "ours"):
         folder = tmp_path / name
         folder.mkdir()
         whoosh_index.create_in(str(folder), build_schema())
-        writer = SegmentWriter(whoosh_index.open_dir(str(folder)), _lk=False)
-        if name == "ours":   # a worker's writer, on its own copy of the schema
-            wi.one_pass_analysis(writer.schema)
+        ix = whoosh_index.open_dir(str(folder))
+        if name == "whoosh":
+            writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+        else:   # a worker's writer, on its own copy of the schema
+            writer = wi.worker_writer(ix, limitmb)
         for doc in docs:
             writer.add_document(**doc)
+        runs = list((folder / "MAIN.tmp").glob("*.run"))
+        assert bool(runs) == (limitmb == 1)      # past the memory limit, postings went to runs
         if name == "whoosh":
             writer.commit()
             continue
         segment = wi.finish_worker_segment(writer)
+        assert not list((folder / "MAIN.tmp").glob("*.run"))
         wi.commit_with_segments(SegmentWriter(whoosh_index.open_dir(str(folder))), [segment],
                                 rebuild=False)
     assert _term_table(tmp_path / "ours") == _term_table(tmp_path / "whoosh")
