@@ -21,6 +21,7 @@ import marshal
 import pickle
 import struct
 import threading
+from array import array
 from struct import Struct
 
 import numpy as np
@@ -370,17 +371,22 @@ class _SegmentLengths:
         self._fields: dict = {}   # fieldname -> its lengths by document number
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        return self.field(fieldname)(docnum)
+        length_of = self.field(fieldname)
+        return length_of(docnum) if length_of is not None else 0
 
     def field(self, fieldname: str):
-        """``doc_field_length`` of one field, as a function of the document number."""
-        found = self._fields.get(fieldname)
-        if found is None:
+        """``doc_field_length`` of one field as a function of the document number, or None
+        for a field without lengths (0 for every document)."""
+        if fieldname not in self._fields:
             stored = _length_bytes(self._perdoc, fieldname, self._count)
-            found = self._fields[fieldname] = (
-                self._table[stored].tolist().__getitem__ if stored is not None
-                else functools.partial(self._perdoc.doc_field_length, fieldname=fieldname))
-        return found
+            if stored is not None:
+                found = self._table[stored].tolist().__getitem__
+            elif hasattr(self._perdoc, "_cached_reader"):   # Whoosh 3's, and the field has none
+                found = None
+            else:
+                found = functools.partial(self._perdoc.doc_field_length, fieldname=fieldname)
+            self._fields[fieldname] = found
+        return self._fields[fieldname]
 
 
 STEM_CACHE = 100_000   # words whose stems a build's worker keeps (the analyser's own: 50,000)
@@ -512,8 +518,8 @@ def worker_writer(ix, limitmb: int):
 
 
 def _write_terms(fieldwriter, schema, lengths, pool: TermPool) -> None:
-    """Write ``pool``'s postings: the calls ``FieldWriter.add_postings`` makes for Whoosh's
-    sorted postings, made term by term."""
+    """Write ``pool``'s postings: what ``FieldWriter.add_postings`` does with Whoosh's sorted
+    postings, done term by term and block by block (``_add_blocks``)."""
     field, length_of = None, None
     for (fieldname, text), runs in pool.terms():
         if fieldname != field:
@@ -522,13 +528,33 @@ def _write_terms(fieldwriter, schema, lengths, pool: TermPool) -> None:
             fieldwriter.start_field(fieldname, schema[fieldname])
             field, length_of = fieldname, lengths.field(fieldname) if lengths is not None else None
         fieldwriter.start_term(text)
-        for postings in runs:
-            for _, _, docnum, weight, value in postings:
-                fieldwriter.add(docnum, weight, b"" if value is None else value,
-                                length_of(docnum) if length_of is not None else 0)
+        _add_blocks(fieldwriter._postwriter, runs[0] if len(runs) == 1 else list(itertools.chain(*runs)),
+                    length_of)
         fieldwriter.finish_term()
     if field is not None:
         fieldwriter.finish_field()
+
+
+def _add_blocks(postwriter, postings: list, length_of) -> None:
+    """Give a Whoosh 3 postings writer (``W3PostingsWriter``, between ``start_postings`` and
+    ``finish_postings``) one term's postings a block at a time, with the statistics its
+    ``add_posting`` keeps one posting at a time: full blocks are written as ``add_posting``
+    writes them, and the last is left for ``finish_postings``."""
+    limit = postwriter._blocklimit
+    for start in range(0, len(postings), limit):
+        if start:
+            postwriter._write_block()
+        block = postings[start:start + limit]
+        docnums = [posting[2] for posting in block]
+        weights = [posting[3] for posting in block]
+        postwriter._ids = array("I", docnums)
+        postwriter._weights = array("f", weights)
+        postwriter._values = [posting[4] for posting in block if posting[4]]
+        top = max(weights)
+        postwriter._maxweight = top if top > 0 else 0
+        found = [n for n in map(length_of, docnums) if n] if length_of is not None else []
+        postwriter._minlength = min(found) if found else None
+        postwriter._maxlength = max(found) if found else 0
 
 
 def _finalize_segment(writer):
