@@ -19,7 +19,9 @@ bench/out/scale-index-N). It measures, in this order:
 3. open time, in fresh processes: the generation (``bench/open.py``'s probe) and
    ``Engine(DIR)`` plus its first search;
 4. server RSS: a real ``newsfacet serve`` (``bench/load.py``'s server and client) after the
-   query mix sent as a warm-up over HTTP, then ``bench/load.py``'s load for
+   query mix sent as a warm-up over HTTP, its peak while it swaps in a generation that adds
+   1,000 articles and one that removes them again (``--prune``), searched all the while,
+   then ``bench/load.py``'s load for
    ``--load-seconds`` (the issue's figure: 600 s) with its RSS at start and end;
 5. queries, in-process: ``bench/search.py``'s query mix plus more phrase, fuzzy, prefix and
    filtered queries, each request with all facets, the date histogram, highlights and the top
@@ -28,8 +30,8 @@ bench/out/scale-index-N). It measures, in this order:
    bench/out/tantivy-N) and the same queries, translated; p50/p95 and the ratio engine/tantivy.
 
 Prints a table and writes the same figures to bench/out/scale-N.json. The issue's targets:
-open ≤ 3 s, server RSS ≤ 2.5 GB, p50 ≤ 50 ms and p95 ≤ 300 ms (first runs included),
-≥ 200 articles/s.
+open ≤ 3 s, server RSS ≤ 2.5 GB (at most +20% while a generation is swapped in), p50 ≤ 50 ms
+and p95 ≤ 300 ms (first runs included), ≥ 200 articles/s.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ OUT = HERE / "out"
 NEWSFACET = Path(sys.executable).parent / "newsfacet"
 
 TARGETS = {"open_s": 3.0, "server_rss_mb": 2560.0, "p50_ms": 50.0, "p95_ms": 300.0,
-           "articles_per_s": 200.0}
+           "articles_per_s": 200.0, "swap_growth": 0.2}
 FILTERS = ("outlet", "source_outlet", "place", "person", "org", "author", "from", "to")
 POLL_SECONDS = 0.5
 STOPPED = (130, 143, -2, -15)   # newsfacet index's exit after Ctrl-C or SIGTERM, or death by them
@@ -305,26 +307,75 @@ def engine_run(engine: Engine):
 
 # --- server -------------------------------------------------------------------------------
 
-def server_figures(index_dir: Path, mix: list[dict], load_seconds: float,
+def server_figures(index_dir: Path, corpus: Path, mix: list[dict], load_seconds: float,
                    clients: int) -> dict:
-    """RSS of a real server after the query mix over HTTP, then ``bench/load.py``'s load
-    (its own server) with its RSS at start and end."""
-    log = Path(tempfile.mkdtemp(prefix="newsfacet-scale-")) / "server.log"
-    server, port = start_server(index_dir, log)
+    """RSS of a real server after the query mix over HTTP, through two generation swaps
+    (``swap``), then ``bench/load.py``'s load (its own server) with its RSS at start and end."""
+    folder = Path(tempfile.mkdtemp(prefix="newsfacet-scale-"))
+    server, port = start_server(index_dir, folder / "server.log")
     try:
         client = Client(port)
         for params in mix:
-            status, body = client.get("/api/search", params)
-            if status != 200:
-                raise SystemExit(f"the server answers {status} to {params}: {body[:200]!r}")
+            search(client, params)
         warm = rss_mb(server.pid)
+        swaps = swap(index_dir, corpus, folder / "added.jsonl", server.pid, client, mix)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    out = {"rss_after_warmup_mb": warm}
+    out = {"rss_after_warmup_mb": warm, "swaps": swaps}
     if load_seconds > 0:
         out["load"] = run_load(index_dir, load_seconds, clients)
     return out
+
+
+def search(client: Client, params: dict) -> dict:
+    """The server's answer to a search; stops the bench on anything but a 200."""
+    status, body = client.get("/api/search", params)
+    if status != 200:
+        raise SystemExit(f"the server answers {status} to {params}: {body[:200]!r}")
+    return json.loads(body)
+
+
+SWAP_ARTICLES = 1000
+
+
+def swap(index_dir: Path, corpus: Path, added: Path, pid: int, client: Client,
+         mix: list[dict]) -> list[dict]:
+    """The server's RSS while it swaps in two new generations under searches: one that adds
+    ``SWAP_ARTICLES`` articles (new versions of the corpus's first ones, in ``added``), and
+    one made by ``--prune`` after ``added`` is deleted, which leaves the index as it was.
+    Each swap is done when the server's total shows it."""
+    with open(added, "w", encoding="utf-8") as out:
+        for number, record in enumerate(corpus_records(corpus)):
+            if number == SWAP_ARTICLES:
+                break
+            record.update(title=f"{record.get('title') or ''} (again)", text=f"{record.get('text') or ''}\n\nAgain.")
+            out.write(json.dumps(record) + "\n")
+    before = search(client, {})["total"]
+    steps = [("add", [added], before + SWAP_ARTICLES), ("prune", [corpus, "--prune"], before)]
+    figures = []
+    for name, args, expected in steps:
+        if name == "prune":
+            added.unlink()
+        start = rss_mb(pid)
+        build = subprocess.Popen([str(NEWSFACET), "index", *map(str, args), "--index", str(index_dir),
+                                  "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        peak, started, searches = start, time.monotonic(), 0
+        while True:
+            done = build.poll()
+            if done not in (None, 0):
+                raise SystemExit(f"newsfacet index failed: {build.stderr.read()}")
+            total = search(client, mix[searches % len(mix)] if done is None else {})["total"]
+            searches += 1
+            peak = max(peak, rss_mb(pid))
+            if done is not None and total == expected:
+                break
+            if time.monotonic() - started > 3600:
+                raise SystemExit(f"the server still answers {total} articles, not {expected}")
+        figures.append({"swap": name, "rss_before_mb": start, "rss_peak_mb": peak,
+                        "rss_after_mb": rss_mb(pid), "seconds": time.monotonic() - started,
+                        "searches": searches, "growth": peak / start - 1})
+    return figures
 
 
 def run_load(index_dir: Path, seconds: float, clients: int) -> dict:
@@ -514,7 +565,8 @@ def verdicts(figures: dict) -> dict:
     found = {"open_s": figures["open"]["engine_and_first_search_s"], "server_rss_mb": rss,
              "p50_ms": figures["queries"]["engine"]["all"]["p50_ms"],
              "p95_ms": figures["queries"]["engine"]["all"]["p95_ms"],
-             "articles_per_s": figures["build"]["total"]["articles_per_s"]}
+             "articles_per_s": figures["build"]["total"]["articles_per_s"],
+             "swap_growth": max(swap["growth"] for swap in server["swaps"])}
     return {key: {"value": value, "target": TARGETS[key],
                   "met": None if value is None else
                   (value >= TARGETS[key] if key == "articles_per_s" else value <= TARGETS[key])}
@@ -546,6 +598,11 @@ def print_table(figures: dict) -> None:
           f"Engine() {opened['engine_s']:.2f} s + first search {opened['first_search_s']:.2f} s")
     server = figures["server"]
     print(f"server RSS after warm-up: {server['rss_after_warmup_mb']:.0f} MB")
+    for swap in server["swaps"]:
+        print(f"generation swap ({swap['swap']}, {swap['searches']} searches meanwhile, "
+              f"{swap['seconds']:.0f} s): RSS {swap['rss_before_mb']:.0f} MB before, peak "
+              f"{swap['rss_peak_mb']:.0f} MB (+{100 * swap['growth']:.0f}%), after "
+              f"{swap['rss_after_mb']:.0f} MB")
     if "load" in server:
         load = server["load"]
         print(f"load ({load['clients']} clients, {load['seconds']:.0f} s): "
@@ -609,7 +666,7 @@ def main() -> int:
     mix = scale_mix(engine)
     timed = time_queries(engine_run(engine), mix, args.runs)
     figures["queries"] = {"engine": latency(timed), "engine_timed": timed}
-    figures["server"] = server_figures(index_dir, mix, args.load_seconds, args.load_clients)
+    figures["server"] = server_figures(index_dir, corpus, mix, args.load_seconds, args.load_clients)
     if not args.skip_tantivy:
         index, built = tantivy_index(corpus, args.n)
         reference = time_queries(tantivy_run(index), mix, args.runs)
