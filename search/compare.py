@@ -222,7 +222,8 @@ def _per_row(by_col, mask: np.ndarray, stories, order: np.ndarray,
              without: bool) -> tuple[list[int], list[int]]:
     """The articles and the distinct stories of ``mask`` in each row: the outlets of
     ``order`` (ordinals of ``by_col``), then, if ``without``, the articles without an outlet."""
-    articles, told = by_col.counts(mask), by_col.story_counts(mask, stories)
+    articles = by_col.counts(mask)
+    told = by_col.story_counts(mask, stories, articles)
     counts = [int(articles[r]) for r in order]
     story_counts = [int(told[r]) for r in order]
     if without:

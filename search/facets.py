@@ -19,6 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from . import column_files
+from .arrays import distinct
 from .column_files import SegmentPart
 from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
@@ -188,36 +189,41 @@ class ValueColumn:
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value (indexed by ordinal)."""
+        return np.bincount(self._pairs(mask)[0], minlength=len(self.values))
+
+    def _pairs(self, mask: np.ndarray, with_docs: bool = False):
+        """The (value ordinal, document) pairs of the documents in ``mask``: their ordinals,
+        and with ``with_docs`` their documents (else None)."""
         ids = np.flatnonzero(mask)
         if len(ids) * 4 > len(mask):   # many documents: one pass over all pairs
-            return np.bincount(self.ords[mask[self.docs]], minlength=len(self.values))
+            on = mask[self.docs]
+            return self.ords[on], self.docs[on] if with_docs else None
         starts, ends = self.starts[ids], self.starts[ids + 1]
         lengths = ends - starts
         total = int(lengths.sum())
-        if not total:
-            return np.zeros(len(self.values), dtype=np.int64)
         # positions of every pair of the matching documents, without a Python loop
         offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        picked = self.by_doc[offsets + np.arange(total)]
-        return np.bincount(picked, minlength=len(self.values))
+        return (self.by_doc[offsets + np.arange(total)],
+                np.repeat(ids, lengths) if with_docs else None)
 
     def values_of(self, docnum: int) -> list[str]:
         """The values document ``docnum`` holds."""
         return [self.values[o] for o in self.by_doc[self.starts[docnum]:self.starts[docnum + 1]]]
 
-    def story_counts(self, mask: np.ndarray, stories: Stories) -> np.ndarray:
+    def story_counts(self, mask: np.ndarray, stories: Stories,
+                     counts: np.ndarray | None = None) -> np.ndarray:
         """How many distinct stories the documents in ``mask`` holding each value belong to
         (indexed by ordinal): articles in stories of one count as they are, the others
-        once per (value, story)."""
-        counts = self.counts(mask & ~stories.multi)
-        several = mask & stories.multi
-        picked = several[self.docs]
-        if picked.any():
-            pairs = (self.ords[picked].astype(np.int64) * stories.count
-                     + stories.of[self.docs[picked]])
-            counts = counts + np.bincount(np.unique(pairs) // stories.count,
-                                          minlength=len(self.values))
-        return counts
+        once per (value, story). ``counts``: ``counts(mask)``, when known already."""
+        if counts is None:
+            counts = self.counts(mask)
+        ords, docs = self._pairs(mask & stories.multi, with_docs=True)
+        if not len(ords):
+            return counts
+        n = len(self.values)
+        pairs = ords.astype(np.int64) * stories.count + stories.of[docs]
+        return (counts - np.bincount(ords, minlength=n)
+                + np.bincount(distinct(pairs) // stories.count, minlength=n))
 
     def docs_with(self, values, size: int) -> np.ndarray:
         """A mask of the documents holding any of ``values`` (exact index values)."""
@@ -328,7 +334,7 @@ class DateColumn:
         docs = np.flatnonzero(mask)
         story, days = stories.of[docs], self.days[docs]
         known = days != UNKNOWN
-        out = {"unknown": int(len(np.unique(story[~known])))}
+        out = {"unknown": int(len(distinct(story[~known])))}
         if known.any():
             pairs = np.unique(np.stack([_buckets(days[known], unit).astype(np.int64),
                                         story[known]]), axis=1)

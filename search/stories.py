@@ -57,6 +57,8 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from .arrays import distinct
+
 NUM_PERM = 128
 SHINGLE_WORDS = 5
 # Reuters-21578 (../shared/corpora/reuters21578) holds 1,604 placeholder bodies ("Blah blah
@@ -102,7 +104,7 @@ def _runs(words: list[str]) -> np.ndarray:
                          count=len(words))
     width = min(SHINGLE_WORDS, len(words))
     runs = np.lib.stride_tricks.sliding_window_view(hashed, width)
-    return np.unique((runs * _RUN_MIX[:width]).sum(axis=1, dtype=np.uint64))
+    return distinct((runs * _RUN_MIX[:width]).sum(axis=1, dtype=np.uint64))
 
 
 def resemblance(a: np.ndarray, b: np.ndarray) -> float:
@@ -296,4 +298,4 @@ class Stories:
     def distinct(self, mask: np.ndarray) -> int:
         """How many stories the documents of ``mask`` belong to."""
         single = int(np.count_nonzero(mask & ~self.multi))
-        return single + len(np.unique(self.of[mask & self.multi]))
+        return single + len(distinct(self.of[mask & self.multi]))
