@@ -276,6 +276,19 @@ class DateColumn:
             days = _joined([part.days if part.days is not None
                             else np.zeros(part.count, np.int32) for part, _ in parts], np.int32)
             self.days[known] = days[known]
+        self._numbers: dict[str, np.ndarray] = {}   # unit -> bucket_numbers(unit)
+
+    def bucket_numbers(self, unit: str) -> np.ndarray:
+        """Each document's bucket of ``unit`` (Y, M or D) as a number of that unit since
+        1970 (as ``datetime64`` counts; 0 where ``days`` has no day): made once per unit and
+        generation, so that a histogram is a ``bincount``."""
+        numbers = self._numbers.get(unit)
+        if numbers is None:
+            numbers = np.zeros(len(self.days), dtype=np.int32)
+            known = self.days != UNKNOWN
+            numbers[known] = _buckets(self.days[known], unit).astype(np.int64)
+            self._numbers[unit] = numbers
+        return numbers
 
     @staticmethod
     def day_number(d: date) -> int:
@@ -302,9 +315,7 @@ class DateColumn:
     def bucket_unit(self, mask: np.ndarray) -> str:
         """The histogram's bucket for ``mask``: "Y" (years), "M" (months) or "D" (days),
         whichever suits the span of its known dates."""
-        known = self.days[mask & (self.days != UNKNOWN)]
-        span = int(known.max()) - int(known.min()) if len(known) else 0
-        return "Y" if span > 3 * 365 else "M" if span > 62 else "D"
+        return _unit_for(self.days[mask & (self.days != UNKNOWN)])
 
     def histogram(self, mask: np.ndarray, date_from=None, date_to=None, dated=None,
                   unit: str | None = None) -> list[dict]:
@@ -313,15 +324,17 @@ class DateColumn:
         the requested from/to range is marked selected, as is ``unknown`` under
         ``dated=unknown``."""
         days = self.days[mask]
-        known = days[days != UNKNOWN]
-        unknown = int(len(days) - len(known))
+        has_day = days != UNKNOWN
+        unknown = int(len(days) - np.count_nonzero(has_day))
         out = []
-        if len(known):
-            unit = unit or self.bucket_unit(mask)
-            buckets, counts = np.unique(_buckets(known, unit), return_counts=True)
-            for bucket, count in zip(buckets, counts):
-                value = str(bucket)[:_WIDTH[unit]]
-                out.append({"value": value, "count": int(count),
+        if unknown < len(days):
+            unit = unit or _unit_for(days[has_day])
+            numbers = self.bucket_numbers(unit)[mask][has_day]
+            first = int(numbers.min())
+            counts = np.bincount(numbers - first)
+            for offset in np.flatnonzero(counts).tolist():
+                value = str(np.datetime64(first + offset, unit))[:_WIDTH[unit]]
+                out.append({"value": value, "count": int(counts[offset]),
                             "selected": date_from == value and date_to == value})
         if unknown or dated == "unknown":
             out.append({"value": "unknown", "count": unknown, "selected": dated == "unknown"})
@@ -345,6 +358,12 @@ class DateColumn:
 
 
 _WIDTH = {"Y": 4, "M": 7, "D": 10}   # characters of a bucket's name: 2024, 2024-05, 2024-05-13
+
+
+def _unit_for(known: np.ndarray) -> str:
+    """The histogram bucket that suits the span of ``known`` days (see ``bucket_unit``)."""
+    span = int(known.max()) - int(known.min()) if len(known) else 0
+    return "Y" if span > 3 * 365 else "M" if span > 62 else "D"
 
 
 def _buckets(days: np.ndarray, unit: str) -> np.ndarray:
