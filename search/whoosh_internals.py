@@ -490,7 +490,8 @@ class TermPool:
     def terms(self):
         """((fieldname, term bytes), runs) in term order, ``runs`` the lists of the term's
         postings from each run, in document order."""
-        memory = ((key, len(self._runs), self._terms[key]) for key in sorted(self._terms))
+        last = len(self._runs)   # the postings in memory come after every run's
+        memory = ((key, last, self._terms[key]) for key in sorted(self._terms))
         sources = [self._read_run(number, name) for number, name in enumerate(self._runs)] + [memory]
         self._runs = []
         merged = heapq.merge(*sources, key=lambda entry: entry[:2]) if len(sources) > 1 else memory

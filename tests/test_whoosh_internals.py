@@ -179,7 +179,7 @@ def _term_table(index_dir) -> dict:
     return out
 
 
-@pytest.mark.parametrize("count, limitmb", [(40, 128), (400, 1)], ids=["in-memory", "spilled-runs"])
+@pytest.mark.parametrize("count, limitmb", [(40, 128), (1200, 1)], ids=["in-memory", "spilled-runs"])
 def test_a_segment_written_the_build_s_way_is_whoosh_s_own(tmp_path, count, limitmb):
     """A build's worker (one-pass analysis, postings kept by term, spilled to runs past its
     memory limit, ``finish_worker_segment`` with lengths read per field) writes the same
@@ -208,7 +208,7 @@ def test_a_segment_written_the_build_s_way_is_whoosh_s_own(tmp_path, count, limi
         for doc in docs:
             writer.add_document(**doc)
         runs = list((folder / "MAIN.tmp").glob("*.run"))
-        assert bool(runs) == (limitmb == 1)      # past the memory limit, postings went to runs
+        assert len(runs) >= 3 if limitmb == 1 else not runs   # past the memory limit: runs
         if name == "whoosh":
             writer.commit()
             continue
