@@ -674,7 +674,8 @@ def main() -> int:
     refused: list[str] = []
     timed = time_queries(engine_run(engine, refused), mix, args.runs)
     figures["queries"] = {"engine": latency(timed), "engine_timed": timed, "engine_refused": refused}
-    figures["server"] = server_figures(index_dir, corpus, mix, args.load_seconds, args.load_clients)
+    answered = [params for params in mix if any(t["query"] == label(params) for t in timed)]
+    figures["server"] = server_figures(index_dir, corpus, answered, args.load_seconds, args.load_clients)
     if not args.skip_tantivy:
         index, built = tantivy_index(corpus, args.n)
         reference = time_queries(tantivy_run(index), mix, args.runs)
