@@ -161,11 +161,8 @@ class ValueColumn:
                                 dtype=np.int32)
             if (target != np.arange(n)).any():
                 # Pairs stay ordered by document; within one, a folded value may move or
-                # repeat: a stable sort (timsort, quick on a nearly sorted array) and
-                # dropping repeats give what ``numpy.unique`` would, in a fraction of its time.
-                pairs = self.docs.astype(np.int64) * n + target[self.ords]
-                pairs.sort(kind="stable")
-                pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
+                # repeat: the pairs are nearly sorted.
+                pairs = distinct(self.docs.astype(np.int64) * n + target[self.ords], nearly_sorted=True)
                 self.docs, self.ords = (pairs // n).astype(np.int32), (pairs % n).astype(np.int32)
         #: value -> the index values counted under it (itself first)
         self.members: dict[str, list[str]] = {}
