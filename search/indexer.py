@@ -898,9 +898,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
                 report.documents, report.articles = len(final), len(set(final.values()))
                 with signals.deferred():
                     _write_atomic(index_dir / UNFINISHED, json.dumps(sorted(unfinished)))
-                    commit_with_segments(writer, event[1], clear, checkpoint=True, prepare=lambda segments:
-                                         column_files.write_segments(writer.storage, writer.schema,
-                                                                     segments, _write_atomic))
+                    _commit(writer, event[1], clear, checkpoint=True)
                     report.checkpoints += 1
                     deleted, clear, since = 0, False, 0
                     writer = SegmentWriter(ix, _lk=False, limitmb=SETTINGS.worker_limit_mb)
@@ -964,9 +962,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
             return False
         signals.finishing()
         meter.committing()
-        commit_with_segments(writer, pool.segments, clear, prepare=lambda segments:
-                             column_files.write_segments(writer.storage, writer.schema,
-                                                         segments, _write_atomic))
+        _commit(writer, pool.segments, clear)
         (index_dir / UNFINISHED).unlink(missing_ok=True)
         return True
     except BaseException:
@@ -979,6 +975,14 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
             meter.close()
         if pool is not None:
             pool.close()
+
+
+def _commit(writer, segments: list, clear: bool, checkpoint: bool = False) -> None:
+    """Commit ``writer`` with the workers' ``segments`` (``commit_with_segments``), writing
+    the column files of every segment that has none before the generation becomes visible."""
+    commit_with_segments(writer, segments, clear, checkpoint=checkpoint, prepare=lambda all_segments:
+                         column_files.write_segments(writer.storage, writer.schema, all_segments,
+                                                     _write_atomic))
 
 
 def _keep_story_pairs(index_dir: Path, report: BuildReport) -> None:
