@@ -2,6 +2,7 @@
 
     python bench/scale.py --n 1000000                    # build (or resume) 1M articles, then measure
     python bench/scale.py --n 1000000 --skip-build       # measure the index as it is
+    python bench/scale.py --n 1000000 --build-only       # build (or resume), measure later
     python bench/scale.py --n 10000 --load-seconds 20    # a short check
     python bench/scale.py --n 2000 --skip-tantivy
 
@@ -654,6 +655,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="build worker processes (default %(default)s)")
     parser.add_argument("--index", type=Path, help="index folder (default bench/out/scale-index-N)")
     parser.add_argument("--skip-build", action="store_true", help="measure the index as it is")
+    parser.add_argument("--build-only", action="store_true",
+                        help="build (or resume) and stop: measure later with --skip-build")
     parser.add_argument("--skip-tantivy", action="store_true", help="no tantivy reference")
     parser.add_argument("--runs", type=int, default=5, help="timed repeats per query (default %(default)s)")
     parser.add_argument("--load-seconds", type=float, default=60.0,
@@ -666,6 +669,9 @@ def main() -> int:
     figures = {"n": args.n, "index": str(index_dir), "corpus": str(corpus), "build": {}}
     if not args.skip_build:
         figures["build"]["this_run"] = build(corpus, index_dir, args.n, args.workers)
+        if args.build_only:
+            print(json.dumps(figures["build"]["this_run"], indent=1))
+            return 0
     figures["build"]["total"] = build_totals(args.n, index_dir)
     figures["size"] = index_size(index_dir)
     figures["open"] = open_times(index_dir)
