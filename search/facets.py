@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from scipy import sparse
 
 from . import column_files
 from .arrays import distinct
@@ -28,6 +29,23 @@ from .stories import SIGNATURE_BYTES, Similarities, Stories, group
 from .whoosh_internals import fixed_bytes_column, posting_ids, posting_weights
 
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
+#: Counting a facet over more than this share of the documents multiplies the mask by the
+#: (document x value) matrix in scipy's compiled loop, one pass over every pair (~16 ms for
+#: 20 million pairs); below it, gathering the matching documents' pairs is cheaper.
+MATRIX_SHARE = 1 / 12
+
+_ones_lock = threading.Lock()
+_ones = np.ones(0, dtype=np.int32)
+
+
+def ones(n: int) -> np.ndarray:
+    """``n`` int32 ones: the entries of every value matrix, views of one shared array (a
+    matrix of 20 million pairs needs no 80 MB of its own)."""
+    global _ones
+    with _ones_lock:
+        if len(_ones) < n:
+            _ones = np.ones(n, dtype=np.int32)
+        return _ones[:n]
 
 
 def id_numbers(reader) -> np.ndarray:
@@ -172,6 +190,10 @@ class ValueColumn:
         # The same pairs by document (CSR): cheap counting when few documents match.
         self.by_doc = self.ords
         self.starts = np.searchsorted(self.docs, np.arange(size + 1, dtype=np.int32)).astype(np.int32)
+        # The same again as a sparse (document x value) matrix sharing those arrays: counting
+        # a mask of many documents is the product mask x matrix (see ``MATRIX_SHARE``).
+        self._matrix = sparse.csr_matrix((ones(len(self.ords)), self.ords, self.starts),
+                                         shape=(size, n), copy=False)
         self.ordinal = {v: i for i, v in enumerate(self.values)}
         #: True for the documents that hold any value (the others are the facet's "missing")
         self.has_value = np.zeros(size, dtype=bool)
@@ -186,6 +208,8 @@ class ValueColumn:
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value (indexed by ordinal)."""
+        if np.count_nonzero(mask) > MATRIX_SHARE * len(mask) and len(self.values):
+            return (self._matrix.T @ mask.astype(np.int32)).astype(np.int64)
         return np.bincount(self._pairs(mask)[0], minlength=len(self.values))
 
     def _pairs(self, mask: np.ndarray, with_docs: bool = False):

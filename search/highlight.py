@@ -65,10 +65,14 @@ class Highlighter:
         # Candidates: tokens starting like one of the query's words (a stem keeps all but
         # perhaps the last of its word's letters: "citi" <- "city", "hope" <- "hoping"); each
         # candidate is then checked by analysing it the way the index did.
-        prefixes = sorted({w[:max(3, len(w) - 1)] for w in words if w}, key=len, reverse=True)
-        self._candidates = (re.compile(
-            r"\b(?:%s)\w*(?:\.?\w+)*" % "|".join(map(re.escape, prefixes)),
-            re.IGNORECASE | re.UNICODE) if prefixes else None)
+        # The candidates are searched for in the lowercased text without ``\b`` (which keeps
+        # Python's regex from skipping ahead to a likely start: several times slower), and a
+        # found one that starts inside a word is passed over.
+        prefixes = {w[:max(3, len(w) - 1)].lower() for w in words if w}
+        pattern = r"%s\w*(?:\.?\w+)*" % _trie(prefixes)
+        self._candidates = re.compile(pattern) if prefixes else None
+        # for the rare text whose lowercase is not as long (a dotted capital I)
+        self._any_case = re.compile(pattern, re.IGNORECASE) if prefixes else None
 
     def _matches(self, token: str) -> bool:
         key = token.lower()
@@ -83,7 +87,20 @@ class Highlighter:
         """Character spans of the words in ``text`` that the query matched."""
         if self._candidates is None or not text:
             return []
-        return [m.span() for m in self._candidates.finditer(text) if self._matches(m.group())]
+        lowered = text.lower()
+        candidates = self._candidates
+        if len(lowered) != len(text):
+            lowered, candidates = text, self._any_case
+        spans, pos = [], 0
+        while (found := candidates.search(lowered, pos)) is not None:
+            a, b = found.span()
+            if a and _word_char(text[a - 1]):     # inside a word: look again one letter on
+                pos = a + 1
+                continue
+            if self._matches(text[a:b]):
+                spans.append((a, b))
+            pos = b
+        return spans
 
     @staticmethod
     def mark(text: str, spans, start: int = 0, end: int | None = None) -> str:
@@ -133,6 +150,25 @@ class Highlighter:
     def _lead(text: str) -> str:
         start, end = _snap(text, 0, min(len(text), SNIPPET_CHARS))
         return escape(text[:end].strip()) + ("…" if end < len(text) else "")
+
+
+def _trie(prefixes: set[str]) -> str:
+    """A regular expression for any of ``prefixes`` (followed by anything): the prefixes in
+    a trie ("gover", "grove" -> ``g(?:over|rove)``), so that at each position of a text a
+    few letters are compared, not every prefix of a fuzzy word's hundred expansions."""
+    shortest = {p for p in prefixes if not any(p.startswith(q) for q in prefixes if q != p)}
+    if shortest == {""}:
+        return ""
+    parts = []
+    for first in sorted({p[0] for p in shortest}):
+        rest = {p[1:] for p in shortest if p[0] == first}
+        parts.append(re.escape(first) + _trie(rest))
+    return parts[0] if len(parts) == 1 else "(?:%s)" % "|".join(parts)
+
+
+def _word_char(char: str) -> bool:
+    """Whether ``char`` is one of the characters regular expressions call ``\\w``."""
+    return char.isalnum() or char == "_"
 
 
 def _snap(text: str, start: int, end: int) -> tuple[int, int]:

@@ -15,6 +15,7 @@ import random
 from collections import Counter
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import numpy as np
 import pytest
 from frontends import exported
 from records import index_records
@@ -184,6 +185,23 @@ def test_facets_agree_with_a_brute_force_count_of_the_export(engine, client, ind
         answer.pop("took_ms")
     result.pop("took_ms")
     assert body == result == json.loads(json.dumps(cli))
+
+
+@pytest.mark.parametrize("share", [0.02, 0.06, 0.15, 0.5, 1.0])
+def test_counts_over_few_or_many_articles_equal_a_count_of_the_export(engine, every, share):
+    """Value columns count a small set of articles by gathering their values and a large one
+    with a matrix product (``facets.MATRIX_SHARE``): both give the export's counts."""
+    by_id = {r["id"]: r for r in every}
+    with engine.generation() as gen:
+        cols = gen.columns
+        mask = cols.live & (np.random.default_rng(int(share * 100)).random(cols.size) < share)
+        chosen = [by_id[gen.searcher.stored_fields(int(d))["id"]] for d in np.flatnonzero(mask)]
+        assert chosen
+        for facet in FACETS:
+            column = cols.fields[facet.name]
+            counts = column.counts(mask)
+            got = {column.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+            assert got == Counter(v for r in chosen for v in values_of(r, facet)), facet.name
 
 
 def test_the_test_collection_has_what_the_checks_need(every):
