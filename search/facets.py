@@ -202,6 +202,8 @@ class ValueColumn:
         #: the order of values with the same count in a result
         self.frequency = np.zeros(len(self.values), dtype=np.int64)
         self._folded: list[str] | None = None
+        self._groups = None             # _story_groups
+        self._lock = threading.Lock()
         self.by_lower: dict[str, list[str]] = {}
         for v in self.values:
             self.by_lower.setdefault(v.casefold(), []).append(v)
@@ -238,13 +240,38 @@ class ValueColumn:
         once per (value, story). ``counts``: ``counts(mask)``, when known already."""
         if counts is None:
             counts = self.counts(mask)
-        ords, docs = self._pairs(mask & stories.multi, with_docs=True)
+        n = len(self.values)
+        in_stories = mask & stories.multi
+        if n and np.count_nonzero(in_stories) > MATRIX_SHARE * len(mask):
+            groups, group_ords = self._story_groups(stories)
+            members = groups @ mask.astype(np.int32)     # per (story, value): its articles in mask
+            return (counts - np.bincount(group_ords, weights=members, minlength=n).astype(np.int64)
+                    + np.bincount(group_ords[members > 0], minlength=n))
+        ords, docs = self._pairs(in_stories, with_docs=True)
         if not len(ords):
             return counts
-        n = len(self.values)
         pairs = ords.astype(np.int64) * stories.count + stories.of[docs]
         return (counts - np.bincount(ords, minlength=n)
                 + np.bincount(distinct(pairs) // stories.count, minlength=n))
+
+    def _story_groups(self, stories: Stories):
+        """A sparse (story and value x document) matrix of the articles in stories of several,
+        one row per (story, value) that any of them holds, and each row's value ordinal: what
+        ``story_counts`` multiplies a large mask by (made on first use for the generation)."""
+        with self._lock:
+            if self._groups is None:
+                n = len(self.values)
+                on = stories.multi[self.docs]
+                docs, ords = self.docs[on], self.ords[on]
+                keys = stories.of[docs].astype(np.int64) * n + ords
+                order = np.argsort(keys, kind="stable")
+                keys, docs = keys[order], docs[order]
+                first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
+                starts = np.flatnonzero(np.r_[first, True]).astype(np.int32)
+                matrix = sparse.csr_matrix((ones(len(docs)), docs, starts),
+                                           shape=(len(starts) - 1, len(stories.multi)), copy=False)
+                self._groups = matrix, (keys[first] % n).astype(np.int32)
+            return self._groups
 
     def docs_with(self, values, size: int) -> np.ndarray:
         """A mask of the documents holding any of ``values`` (exact index values)."""

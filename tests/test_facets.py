@@ -23,6 +23,7 @@ from sidebar import sidebar
 
 from newsfacet.search import facet_registry
 from newsfacet.search.cli import main as newsfacet
+from newsfacet.search.engine import Engine
 from newsfacet.search.model import RECORD_FIELDS
 from newsfacet.search.query import QUERY_FIELDS
 from newsfacet.search.request import EXCLUDE_PARAMS, FILTER_PARAMS, PARAMS, SearchError, parse_request
@@ -187,13 +188,27 @@ def test_facets_agree_with_a_brute_force_count_of_the_export(engine, client, ind
     assert body == result == json.loads(json.dumps(cli))
 
 
+@pytest.fixture(scope="module")
+def reprinted_dir(tmp_path_factory):
+    """80 of the items, and 60 of them reprinted by other outlets with a line added: stories
+    of two articles make up most of the collection."""
+    reprints = [{**r, "source": f"Reprint Daily {n % 3}", "text": r["text"] + " Reprinted."}
+                for n, r in enumerate(RECORDS[:60])]
+    return index_records(tmp_path_factory.mktemp("reprinted"), RECORDS[:80] + reprints)
+
+
 @pytest.mark.parametrize("share", [0.02, 0.06, 0.15, 0.5, 1.0])
-def test_counts_over_few_or_many_articles_equal_a_count_of_the_export(engine, every, share):
+@pytest.mark.parametrize("collection", ["index_dir", "reprinted_dir"])
+def test_counts_over_few_or_many_articles_equal_a_count_of_the_export(request, collection, share):
     """Value columns count a small set of articles by gathering their values and a large one
-    with a matrix product (``facets.MATRIX_SHARE``): both give the export's counts."""
-    by_id = {r["id"]: r for r in every}
-    with engine.generation() as gen:
+    with a matrix product (``facets.MATRIX_SHARE``), articles and stories: both give the
+    export's counts."""
+    folder = request.getfixturevalue(collection)
+    by_id = {r["id"]: r for r in exported(folder)}
+    with Engine(folder).generation() as gen:
         cols = gen.columns
+        if collection == "reprinted_dir":
+            assert np.count_nonzero(cols.stories.multi) > 0.5 * cols.size
         mask = cols.live & (np.random.default_rng(int(share * 100)).random(cols.size) < share)
         chosen = [by_id[gen.searcher.stored_fields(int(d))["id"]] for d in np.flatnonzero(mask)]
         assert chosen
@@ -202,6 +217,11 @@ def test_counts_over_few_or_many_articles_equal_a_count_of_the_export(engine, ev
             counts = column.counts(mask)
             got = {column.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
             assert got == Counter(v for r in chosen for v in values_of(r, facet)), facet.name
+            stories = column.story_counts(mask, cols.stories)
+            got = {column.values[i]: int(stories[i]) for i in np.flatnonzero(stories)}
+            assert got == Counter(v for v, _ in {(v, r["story"]) for r in chosen
+                                                 for v in values_of(r, facet)}), facet.name
+            assert cols.stories.distinct(mask) == len({r["story"] for r in chosen})
 
 
 def test_the_test_collection_has_what_the_checks_need(every):
