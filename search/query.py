@@ -18,7 +18,7 @@ import fnmatch
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import accumulate
+from itertools import chain
 from pickle import loads
 
 import numpy as np
@@ -29,6 +29,7 @@ from whoosh.formats import Positions
 from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin, Plugin,
                             QueryParser, syntax)
 
+from .arrays import distinct
 from .budget import TimeUp
 from .facet_registry import BY_MENTION, FACET_FIELDS
 from .request import SearchError, parse_date_bound
@@ -599,7 +600,6 @@ def parse_query(text: str, searcher, columns, variants: bool = True,
 
 
 _K1, _B = 1.2, 0.75   # BM25 parameters, Whoosh's defaults
-_CHECKS_BETWEEN_CLOCKS = 32   # phrase documents checked between two looks at the time budget
 
 
 def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]:
@@ -752,24 +752,48 @@ def phrase_docs(phrase, searcher, candidates: np.ndarray, budget=None) -> np.nda
     docs = np.flatnonzero(candidates)
     where = [np.searchsorted(ids, docs) for ids, _ in postings]
     slop = max(1, int(phrase.slop))
-
-    def decode(value: bytes):   # Positions.decode_positions, with the running sum done in C
-        return accumulate(loads(value[4:] if value.endswith(b".") else value[4:] + b"."))
-
     found = []
-    for n, doc in enumerate(docs.tolist()):
-        if budget is not None and n % _CHECKS_BETWEEN_CLOCKS == 0 and not budget.left():
+    for first in range(0, len(docs), _PHRASE_CHUNK):
+        if budget is not None and not budget.left():
             budget.cut(f'phrase "{" ".join(phrase.words)}"')
-            raise TimeUp(np.asarray(found, dtype=np.int64))
-        ends = set(decode(postings[0][1][where[0][n]]))   # where a chain of the words ends
+            raise TimeUp(np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
+        chunk = slice(first, first + _PHRASE_CHUNK)
+        ends = _positions([postings[0][1][i] for i in where[0][chunk].tolist()])
         for k in range(1, len(postings)):
-            positions = decode(postings[k][1][where[k][n]])
-            if slop == 1:
-                ends = {p for p in positions if p - 1 in ends}
-            else:
-                ends = {p for p in positions if any(0 < p - e <= slop for e in ends)}
-            if not ends:
+            if not len(ends):
                 break
-        if ends:
-            found.append(doc)
-    return np.asarray(found, dtype=np.int64)
+            ends = _following(_positions([postings[k][1][i] for i in where[k][chunk].tolist()]),
+                              ends, slop)
+        found.append(docs[chunk][distinct(ends >> 32)] if len(ends) else
+                     np.zeros(0, dtype=np.int64))
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+_PHRASE_CHUNK = 20_000   # phrase documents checked between two looks at the time budget
+
+
+def _positions(values: list[bytes]) -> np.ndarray:
+    """The word positions in the raw posting values ``values`` (one per document, as Whoosh's
+    ``Positions`` format encodes them: a pickled list of gaps) as sorted keys ``index of the
+    value << 32 | position``: all decoded by one ``pickle.loads`` of the values joined as one
+    list (Whoosh decodes one at a time) and numpy's running sum."""
+    stream = b"".join(v[4:-1] if v.endswith(b".") else v[4:] for v in values)
+    lists = loads(b"\x80\x02(" + stream + b"l.")
+    counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    gaps = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
+    positions = np.cumsum(gaps)
+    firsts = (np.cumsum(counts) - counts)[counts > 0]          # each value's first gap
+    restart = np.zeros(len(values), dtype=np.int64)
+    restart[counts > 0] = positions[firsts] - gaps[firsts]     # the running sum before it
+    return (np.repeat(np.arange(len(values), dtype=np.int64), counts) << 32) \
+        + positions - np.repeat(restart, counts)
+
+
+def _following(keys: np.ndarray, ends: np.ndarray, slop: int) -> np.ndarray:
+    """The positions ``keys`` (``_positions``) that stand at most ``slop`` words after one of
+    ``ends`` (positions of the same documents, sorted): where a chain of a phrase's words
+    goes on."""
+    before = np.searchsorted(ends, keys) - 1                   # the nearest end before each
+    near = before >= 0
+    near[near] = keys[near] - ends[before[near]] <= slop
+    return keys[near]
