@@ -37,6 +37,7 @@ import signal
 import sys
 import threading
 import time
+import contextlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -46,6 +47,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
+from whoosh.reading import MultiReader, SegmentReader
 from whoosh.writing import SegmentWriter
 
 from . import column_files
@@ -826,7 +828,6 @@ def index_paths(paths, index_dir, rebuild: bool = False, prune: bool = False,
             if not committed:
                 _remove_leftovers(index_dir)
             else:
-                _keep_story_pairs(index_dir, report)
                 announce(index_dir)
             report.seconds = time.monotonic() - started
             _save_report(index_dir, report)
@@ -898,14 +899,13 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
                 report.documents, report.articles = len(final), len(set(final.values()))
                 with signals.deferred():
                     _write_atomic(index_dir / UNFINISHED, json.dumps(sorted(unfinished)))
-                    _commit(writer, event[1], clear, checkpoint=True)
+                    _commit(writer, event[1], clear, report, checkpoint=True)
                     report.checkpoints += 1
                     deleted, clear, since = 0, False, 0
                     writer = SegmentWriter(ix, _lk=False, limitmb=SETTINGS.worker_limit_mb)
                     report.seconds = time.monotonic() - started
                     _save_report(index_dir, replace(report, finished=False, failed=report.failed + [
                         failure for failures in earlier_failures.values() for failure in failures]))
-                    _keep_story_pairs(index_dir, report)
                     announce(index_dir)
                 meter.checkpoint(report.articles)
                 continue
@@ -962,7 +962,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
             return False
         signals.finishing()
         meter.committing()
-        _commit(writer, pool.segments, clear)
+        _commit(writer, pool.segments, clear, report)
         (index_dir / UNFINISHED).unlink(missing_ok=True)
         return True
     except BaseException:
@@ -977,21 +977,30 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
             pool.close()
 
 
-def _commit(writer, segments: list, clear: bool, checkpoint: bool = False) -> None:
+def _commit(writer, segments: list, clear: bool, report: BuildReport,
+            checkpoint: bool = False) -> None:
     """Commit ``writer`` with the workers' ``segments`` (``commit_with_segments``), writing
-    the column files of every segment that has none before the generation becomes visible."""
-    commit_with_segments(writer, segments, clear, checkpoint=checkpoint, prepare=lambda all_segments:
-                         column_files.write_segments(writer.storage, writer.schema, all_segments,
-                                                     _write_atomic))
+    the column files of every segment that has none, and the generation's stories, before
+    the generation becomes visible: a server never opens it without them."""
+    def prepare(all_segments: list) -> None:
+        column_files.write_segments(writer.storage, writer.schema, all_segments, _write_atomic)
+        _keep_story_pairs(writer, all_segments, report)
+
+    commit_with_segments(writer, segments, clear, checkpoint=checkpoint, prepare=prepare)
+    column_files.remove_other_story_files(Path(writer.storage.folder), writer.generation)
 
 
-def _keep_story_pairs(index_dir: Path, report: BuildReport) -> None:
-    """Compare the candidate story pairs of the generation just committed and keep every
-    similarity in the index folder (``stories.Similarities``), and the generation's story
-    roots (``column_files.stories_name``), so that a server opening the generation neither
+def _keep_story_pairs(writer, segments: list, report: BuildReport) -> None:
+    """Compare the candidate story pairs of the generation ``writer`` is committing (its
+    ``segments``, all written) and keep every similarity in the index folder
+    (``stories.Similarities``), and the generation's story roots
+    (``column_files.stories_name``), so that a server opening the generation neither
     compares nor groups; if they cannot be written, the server does it itself."""
+    index_dir = Path(writer.storage.folder)
     similarities = Similarities.load(index_dir)
-    reader = whoosh_index.open_dir(str(index_dir)).reader()
+    reader = MultiReader([SegmentReader(writer.storage, writer.schema, segment)
+                          for segment in segments])
+    roots_file = index_dir / column_files.stories_name(writer.generation)
     try:
         ids = id_numbers(reader)
         docnums = np.flatnonzero(one_per_article(ids, live_mask(reader))[0])
@@ -999,9 +1008,10 @@ def _keep_story_pairs(index_dir: Path, report: BuildReport) -> None:
         _write_atomic(index_dir / Similarities.FILE, similarities.to_bytes(ids[docnums]))
         out = io.BytesIO()
         np.save(out, roots, allow_pickle=False)
-        _write_atomic(index_dir / column_files.stories_name(reader.generation()), out.getvalue())
-        column_files.remove_other_story_files(index_dir, reader.generation())
+        _write_atomic(roots_file, out.getvalue())
     except OSError as exc:
+        with contextlib.suppress(OSError):    # an earlier, failed commit's
+            roots_file.unlink(missing_ok=True)
         why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
         report.notes.append(f"the story similarities could not be kept ({why}); the index is "
                             "complete, and a server compares them when it opens it")

@@ -54,16 +54,16 @@ def small_tasks(monkeypatch):
 @pytest.fixture
 def stop_at_first_checkpoint(monkeypatch):
     """Send SIGINT to this process while the first checkpoint is being written."""
-    keep = indexer._keep_story_pairs
+    commit = indexer._commit
     calls = []
 
-    def interrupted(index_dir, report):
-        if report.checkpoints and not calls:
-            calls.append(report.checkpoints)
+    def interrupted(writer, segments, clear, report, checkpoint=False):
+        if checkpoint and not calls:
+            calls.append(report.checkpoints + 1)    # the number of the one being written
             os.kill(os.getpid(), signal.SIGINT)
-        keep(index_dir, report)
+        commit(writer, segments, clear, report, checkpoint=checkpoint)
 
-    monkeypatch.setattr(indexer, "_keep_story_pairs", interrupted)
+    monkeypatch.setattr(indexer, "_commit", interrupted)
     return calls
 
 
@@ -109,13 +109,13 @@ def test_a_long_build_commits_checkpoints_that_a_server_sees(tmp_path, small_tas
     corpus = _collection(tmp_path)
     index_dir = tmp_path / "index"
     seen = []
-    keep = indexer._keep_story_pairs
+    announce = indexer.announce
 
-    def after_each(index_dir, report):
-        keep(index_dir, report)
+    def after_each(index_dir):   # a generation was committed: what does a server see?
+        announce(index_dir)
         seen.append(search(index_dir)["total"])
 
-    monkeypatch.setattr(indexer, "_keep_story_pairs", after_each)
+    monkeypatch.setattr(indexer, "announce", after_each)
     report = index_paths([corpus], index_dir, workers=2, checkpoint=PER_TASK)
     assert report.checkpoints >= 2 and len(seen) == report.checkpoints + 1
     assert seen == sorted(seen) and seen[0] >= PER_TASK and seen[-1] == len(_all_titles(corpus))

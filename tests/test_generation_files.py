@@ -131,6 +131,32 @@ def test_columns_are_written_at_commit_and_opened_without_reading_postings(two_c
     assert search(engine, q="second draft")["total"] == 10
 
 
+def test_a_generation_s_files_are_on_disk_before_it_is_visible(tmp_path, monkeypatch):
+    """A server may open a generation the moment its table of contents is written: by then
+    its segments' column files and its stories are there (it never groups them itself)."""
+    from whoosh.index import TOC
+    seen = []
+    write_toc = TOC.write
+
+    def checked(toc, storage, indexname):
+        folder = Path(storage.folder)
+        seen.append((toc.generation,
+                     all((folder / column_files.manifest_name(s.segment_id())).is_file()
+                         for s in toc.segments),
+                     (folder / column_files.stories_name(toc.generation)).is_file()))
+        write_toc(toc, storage, indexname)
+
+    monkeypatch.setattr(TOC, "write", checked)
+    feed = tmp_path / "data" / "feed.jsonl"
+    write_jsonl(feed, [record(n) for n in range(30)])
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    write_jsonl(feed, [record(n, "second" if n < 5 else "first") for n in range(40)])
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    built = [entry for entry in seen if entry[0] > 0]    # generation 0: the empty new index
+    assert len(built) == 2 and all(columns and stories for _, columns, stories in built), seen
+    assert story_file_names(tmp_path / "ix") == {column_files.stories_name(built[-1][0])}
+
+
 def test_an_index_without_its_column_files_gives_the_same_answers(two_commits):
     with_files = [search(Engine(two_commits), **params) for params in REQUESTS]
     for name in column_file_names(two_commits) | story_file_names(two_commits):
