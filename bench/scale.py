@@ -397,7 +397,8 @@ def run_load(index_dir: Path, seconds: float, clients: int) -> dict:
     return {"seconds": seconds, "clients": clients, "requests": int(requests.group(1)),
             "requests_per_s": float(requests.group(2)), "errors": int(requests.group(3)),
             "rss_start_mb": float(memory.group(1)), "rss_end_mb": float(memory.group(2)),
-            "rss_max_mb": float(memory.group(3))}
+            "rss_max_mb": float(memory.group(3)),
+            "error_samples": re.findall(r"^error: (.*)$", text, re.MULTILINE)}
 
 
 # --- tantivy ------------------------------------------------------------------------------
@@ -615,6 +616,8 @@ def print_table(figures: dict) -> None:
               f"{load['requests_per_s']:.1f} requests/s, {load['errors']} errors, RSS start "
               f"{load['rss_start_mb']:.0f} MB, end {load['rss_end_mb']:.0f} MB, "
               f"max {load['rss_max_mb']:.0f} MB")
+        for sample in load.get("error_samples", []):
+            print(f"  load error: {sample}")
     queries = figures["queries"]
     print(f"\n{'query':<52}{'hits':>8}{'first ms':>10}{'repeat p50':>11}"
           + (f"{'tantivy hits':>14}{'tantivy p50':>12}" if "tantivy" in queries else ""))
