@@ -37,8 +37,7 @@ import signal
 import sys
 import threading
 import time
-import contextlib
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
@@ -1010,7 +1009,7 @@ def _keep_story_pairs(writer, segments: list, report: BuildReport) -> None:
         np.save(out, roots, allow_pickle=False)
         _write_atomic(roots_file, out.getvalue())
     except OSError as exc:
-        with contextlib.suppress(OSError):    # an earlier, failed commit's
+        with suppress(OSError):    # an earlier, failed commit's
             roots_file.unlink(missing_ok=True)
         why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
         report.notes.append(f"the story similarities could not be kept ({why}); the index is "
