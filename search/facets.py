@@ -10,8 +10,10 @@ Nothing here loads stored fields per hit.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +30,14 @@ from .settings import SETTINGS
 from .stories import SIGNATURE_BYTES, Similarities, Stories, group
 from .whoosh_internals import fixed_bytes_column, posting_ids, posting_weights
 
+log = logging.getLogger(__name__)
+
 UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publication date
+#: One background thread for the whole process: work a request's time cut short, done in full
+#: for the requests after it (``Columns.complete_later``).
+_LATER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfacet-later")
+_MAX_LATER = 8                  # jobs waiting for it at most; more are dropped
+_later_count = 0
 #: Counting a facet over more than this share of the documents multiplies the mask by the
 #: (document x value) matrix in scipy's compiled loop, one pass over every pair (~16 ms for
 #: 20 million pairs); below it, gathering the matching documents' pairs is cheaper.
@@ -473,6 +482,7 @@ class Columns:
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
+        self._pending: set = set()      # keys of complete_later jobs not done yet
 
     def cached(self, key, compute):
         """``compute()``'s arrays, remembered (least recently used first out) for this
@@ -493,6 +503,30 @@ class Columns:
                     self._cache_bytes -= (sum(a.nbytes for a in old) if isinstance(old, tuple)
                                           else old.nbytes)
         return value
+
+    def complete_later(self, key, compute) -> None:
+        """Run ``compute()`` in the background and cache its arrays under ``key`` (see
+        ``cached``): a phrase that a request's time cut short is checked in full, without a
+        time limit, for the requests after it. One job at a time for the process, a few
+        waiting at most; a job whose generation is closed under it is dropped."""
+        global _later_count
+        with self._cache_lock:
+            if key in self._cache or key in self._pending or _later_count >= _MAX_LATER:
+                return
+            self._pending.add(key)
+            _later_count += 1
+
+        def job():
+            global _later_count
+            try:
+                self.cached(key, compute)
+            except Exception:   # e.g. the generation was replaced and closed: nobody needs it
+                log.debug("background work for %r dropped", key, exc_info=True)
+            finally:
+                with self._cache_lock:
+                    self._pending.discard(key)
+                    _later_count -= 1
+        _LATER.submit(job)
 
     def lexicon(self, fieldname: str) -> Lexicon:
         """The sorted words of a field (read on first use, then kept for the generation)."""

@@ -716,11 +716,12 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
                 return phrase_docs(node, searcher, words[0], budget)
 
             exact = np.zeros(size, dtype=bool)
+            key = ("phrase", node.fieldname, tuple(node.words), node.slop)
             try:
-                exact[columns.cached(("phrase", node.fieldname, tuple(node.words), node.slop),
-                                     check)] = True
-            except TimeUp as cut:   # not cached: the next request checks the whole phrase
+                exact[columns.cached(key, check)] = True
+            except TimeUp as cut:   # checked in full in the background, for the next request
                 exact[cut.partial] = True
+                columns.complete_later(key, lambda: phrase_docs(node, searcher, words[0]))
             found = words[0] & exact
             return found, np.where(found, words[1] * node.boost, 0).astype(np.float32)
         return from_ids(np.fromiter(searcher.docs_for_query(node), dtype=np.int64))

@@ -4,6 +4,8 @@ one-pass reading of a field's words that fuzzy and wildcard terms are expanded a
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from newsfacet.search import lexicon
@@ -51,6 +53,19 @@ def test_with_time_nothing_is_cut(index_dir):
     assert search(engine, q='"drone strikes"')["total"] == 1
     result = search(engine, q="harbuor")
     assert result["suggestion"] == "harbour" and result["timed_out"] == []
+
+
+def test_a_phrase_cut_short_is_checked_in_full_in_the_background(index_dir):
+    # no time at all for any request: the phrase is still found once the background check
+    # the first request started has finished (a bound on waiting, never a timing assertion)
+    engine = Engine(index_dir, time_budget_ms=0)
+    first = search(engine, q='"drone strikes"')
+    assert first["total"] == 0 and 'phrase "drone strike"' in first["timed_out"]
+    deadline = time.monotonic() + 60
+    while 'phrase "drone strike"' in (later := search(engine, q='"drone strikes"'))["timed_out"]:
+        assert time.monotonic() < deadline, "the background check never finished"
+        time.sleep(0.05)
+    assert later["total"] == 1
 
 
 def test_a_phrase_cut_short_is_checked_in_full_next_time(index_dir):
