@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -203,7 +204,7 @@ class ValueColumn:
         # a mask of many documents is the product mask x matrix (see ``MATRIX_SHARE``).
         self._matrix = sparse.csr_matrix((ones(len(self.ords)), self.ords, self.starts),
                                          shape=(size, n), copy=False)
-        self.ordinal = {v: i for i, v in enumerate(self.values)}
+        self.ordinal = ordinal
         #: True for the documents that hold any value (the others are the facet's "missing")
         self.has_value = np.zeros(size, dtype=bool)
         self.has_value[self.docs] = True
@@ -213,9 +214,15 @@ class ValueColumn:
         self._folded: list[str] | None = None
         self._groups = None             # _story_groups
         self._lock = threading.Lock()
-        self.by_lower: dict[str, list[str]] = {}
+
+    @cached_property
+    def by_lower(self) -> dict[str, list[str]]:
+        """Values by their casefolded form: what a typed filter value of another letter case
+        stands for (made on first use, not when a generation opens)."""
+        found: dict[str, list[str]] = {}
         for v in self.values:
-            self.by_lower.setdefault(v.casefold(), []).append(v)
+            found.setdefault(v.casefold(), []).append(v)
+        return found
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value (indexed by ordinal)."""
