@@ -37,8 +37,7 @@ UNKNOWN = np.int32(-1)          # DateColumn value of an article without a publi
 #: One background thread for the whole process: work a request's time cut short, done in full
 #: for the requests after it (``Columns.complete_later``).
 _LATER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfacet-later")
-_MAX_LATER = 8                  # jobs waiting for it at most; more are dropped
-_later_count = 0
+_LATER_SLOTS = threading.BoundedSemaphore(8)   # jobs given to it at most; more are dropped
 #: Counting a facet over more than this share of the documents multiplies the mask by the
 #: (document x value) matrix in scipy's compiled loop, one pass over every pair (~16 ms for
 #: 20 million pairs); below it, gathering the matching documents' pairs is cheaper.
@@ -516,15 +515,14 @@ class Columns:
         ``cached``): a phrase that a request's time cut short is checked in full, without a
         time limit, for the requests after it. One job at a time for the process, a few
         waiting at most; a job whose generation is closed under it is dropped."""
-        global _later_count
         with self._cache_lock:
-            if key in self._cache or key in self._pending or _later_count >= _MAX_LATER:
+            if key in self._cache or key in self._pending:
+                return
+            if not _LATER_SLOTS.acquire(blocking=False):
                 return
             self._pending.add(key)
-            _later_count += 1
 
         def job():
-            global _later_count
             try:
                 self.cached(key, compute)
             except Exception:   # e.g. the generation was replaced and closed: nobody needs it
@@ -532,7 +530,7 @@ class Columns:
             finally:
                 with self._cache_lock:
                     self._pending.discard(key)
-                    _later_count -= 1
+                _LATER_SLOTS.release()
         _LATER.submit(job)
 
     def lexicon(self, fieldname: str) -> Lexicon:
