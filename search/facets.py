@@ -223,9 +223,14 @@ class ValueColumn:
             found.setdefault(v.casefold(), []).append(v)
         return found
 
+    def _by_matrix(self, mask: np.ndarray, of: np.ndarray) -> bool:
+        """Whether a count over the documents ``of`` (within ``mask``) is one pass over a
+        matrix rather than a gather of their pairs (see ``MATRIX_SHARE``)."""
+        return bool(self.values) and np.count_nonzero(of) > MATRIX_SHARE * len(mask)
+
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value (indexed by ordinal)."""
-        if np.count_nonzero(mask) > MATRIX_SHARE * len(mask) and len(self.values):
+        if self._by_matrix(mask, mask):
             return (self._matrix.T @ mask.astype(np.int32)).astype(np.int64)
         return np.bincount(self._pairs(mask)[0], minlength=len(self.values))
 
@@ -257,7 +262,7 @@ class ValueColumn:
             counts = self.counts(mask)
         n = len(self.values)
         in_stories = mask & stories.multi
-        if n and np.count_nonzero(in_stories) > MATRIX_SHARE * len(mask):
+        if self._by_matrix(mask, in_stories):
             groups, group_ords = self._story_groups(stories)
             members = groups @ mask.astype(np.int32)     # per (story, value): its articles in mask
             return (counts - np.bincount(group_ords, weights=members, minlength=n).astype(np.int64)

@@ -69,10 +69,8 @@ class Highlighter:
         # Python's regex from skipping ahead to a likely start: several times slower), and a
         # found one that starts inside a word is passed over.
         prefixes = {w[:max(3, len(w) - 1)].lower() for w in words if w}
-        pattern = r"%s\w*(?:\.?\w+)*" % _trie(prefixes)
-        self._candidates = re.compile(pattern) if prefixes else None
-        # for the rare text whose lowercase is not as long (a dotted capital I)
-        self._any_case = re.compile(pattern, re.IGNORECASE) if prefixes else None
+        self._pattern = r"%s\w*(?:\.?\w+)*" % _trie(prefixes)
+        self._candidates = re.compile(self._pattern) if prefixes else None
 
     def _matches(self, token: str) -> bool:
         key = token.lower()
@@ -89,8 +87,8 @@ class Highlighter:
             return []
         lowered = text.lower()
         candidates = self._candidates
-        if len(lowered) != len(text):
-            lowered, candidates = text, self._any_case
+        if len(lowered) != len(text):   # rare (a dotted capital I): the text as it is, any case
+            lowered, candidates = text, re.compile(self._pattern, re.IGNORECASE)
         spans, pos = [], 0
         while (found := candidates.search(lowered, pos)) is not None:
             a, b = found.span()

@@ -759,12 +759,15 @@ def phrase_docs(phrase, searcher, candidates: np.ndarray, budget=None) -> np.nda
             budget.cut(f'phrase "{" ".join(phrase.words)}"')
             raise TimeUp(np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
         chunk = slice(first, first + _PHRASE_CHUNK)
-        ends = _positions([postings[0][1][i] for i in where[0][chunk].tolist()])
+
+        def positions(k: int) -> np.ndarray:   # word k's positions in the chunk's documents
+            return _positions([postings[k][1][i] for i in where[k][chunk].tolist()])
+
+        ends = positions(0)
         for k in range(1, len(postings)):
             if not len(ends):
                 break
-            ends = _following(_positions([postings[k][1][i] for i in where[k][chunk].tolist()]),
-                              ends, slop)
+            ends = _following(positions(k), ends, slop)
         found.append(docs[chunk][distinct(ends >> 32)] if len(ends) else
                      np.zeros(0, dtype=np.int64))
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
