@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import functools
 import heapq
+import io
 import itertools
 import marshal
 import pickle
 import struct
 import threading
+import zlib
 from array import array
 from struct import Struct
 
@@ -182,17 +184,14 @@ def _leaf_ids(matcher, weights: bool = False):
                      else np.asarray(w, dtype=np.float32))
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         blocks, wblocks = [], []
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            ids = np.cumsum(np.asarray(matcher._data[0], dtype=np.int64))
+        for data in _block_data(matcher):
+            ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
             blocks.append(ids)
             if weights:
-                w = matcher._data[1]
+                w = data[1]
                 wblocks.append(np.full(len(ids), 1.0 if w is None else w, np.float32)
                                if w is None or isinstance(w, float)
                                else np.asarray(w, dtype=np.float32))
-            matcher._next_block()
         ids = np.concatenate(blocks) if blocks else np.empty(0, np.int64)
         if not weights:
             return ids
@@ -202,6 +201,74 @@ def _leaf_ids(matcher, weights: bool = False):
         return (np.asarray([i for i, _ in pairs], dtype=np.int64),
                 np.asarray([w for _, w in pairs], dtype=np.float32))
     return np.fromiter(matcher.all_ids(), dtype=np.int64)
+
+
+def _block_data(matcher: W3LeafMatcher):
+    """The data tuple (ids as deltas, weights, values) of each postings block of
+    ``matcher``, from its first block on. A memory-mapped postings file is walked in place:
+    each block's length, pickled header and (compressed) pickled data, read from the buffer
+    rather than through Whoosh's file reads, which cost as much as decoding the data."""
+    buf = getattr(matcher._postfile, "_buf", None)
+    if buf is None:
+        while matcher.is_active():
+            if matcher._data is None:
+                matcher._read_data()
+            yield matcher._data
+            matcher._next_block()
+        return
+    offset = matcher._baseoffset
+    while True:
+        length = _INT.unpack_from(buf, offset)[0]
+        start, end = offset + _INT.size, offset + _INT.size + abs(length)
+        block = io.BytesIO(buf[start:end])
+        info = pickle.load(block)            # (postings, max id, max weight, compressed, ...)
+        data = block.getbuffer()[block.tell():]
+        count, compressed = info[0], info[3]
+        head = _head_size(count)
+        found = _ids_and_weights(
+            zlib.decompressobj().decompress(data, head) if compressed else bytes(data[:head]), count)
+        yield found if found is not None else pickle.loads(zlib.decompress(data) if compressed else data)
+        if length < 0:                       # the last block
+            return
+        offset = end
+
+
+# A block's data is the pickle (protocol 2) of (id gaps, weights, values). For a frequent
+# word nearly every gap is under 256 and each weight a float: MARK, the first gap as a 1-, 2-
+# or 4-byte int, every other gap as BININT1 ("K" and a byte), TUPLE, BINPUT 0, MARK, then
+# BINFLOAT ("G" and 8 big-endian bytes) per weight. The values after them (each posting's
+# positions, itself a pickle) cost nine tenths of unpickling the block, and searches that
+# only match and rank never use them: such a block's gaps and weights are read from the
+# start of its data alone, decompressed only that far.
+_FIRST_GAP = {ord("K"): (1, "little", False), ord("M"): (2, "little", False),
+              ord("J"): (4, "little", True)}
+
+
+def _head_size(count: int) -> int:
+    """The bytes of a block's data before its values, laid out as above (the longest first gap)."""
+    return 3 + 5 + 2 * (count - 1) + 4 + 9 * count
+
+
+def _ids_and_weights(head: bytes, count: int):
+    """(id gaps, weights) as arrays from the start of a block's data, or None when the block
+    is not laid out as above (its whole data is then unpickled)."""
+    if count < 4 or len(head) < 4 or head[:3] != b"\x80\x02(" or head[3] not in _FIRST_GAP:
+        return None
+    width, order, signed = _FIRST_GAP[head[3]]
+    first = int.from_bytes(head[4:4 + width], order, signed=signed)
+    at = 4 + width                            # the second gap's opcode
+    end = at + 2 * (count - 1)
+    raw = np.frombuffer(head, dtype=np.uint8)
+    weights_at = end + 4
+    if (len(head) < weights_at + 9 * count or head[end:weights_at] != b"tq\x00("
+            or not (raw[at:end:2] == ord("K")).all()
+            or not (raw[weights_at:weights_at + 9 * count:9] == ord("G")).all()):
+        return None
+    gaps = np.empty(count, dtype=np.int64)
+    gaps[0] = first
+    gaps[1:] = raw[at + 1:end:2]
+    weights = np.ndarray((count,), dtype=">f8", buffer=head, offset=weights_at + 1, strides=(9,))
+    return gaps, weights.astype(np.float32)
 
 
 def segment_postings(leaf, fieldname: str, btext: bytes | None = None, weights: bool = False):

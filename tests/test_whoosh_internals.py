@@ -7,7 +7,9 @@ from __future__ import annotations
 import io
 import pickle
 import threading
+import zlib
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -106,6 +108,69 @@ def test_leaf_ids_generic_matcher_fallback(reader):
             assert fast_w[keep].tolist() == pytest.approx(generic_w.tolist())
             assert wi._leaf_ids(WrappingMatcher(leaf.postings("text", word))).tolist() \
                 == generic_ids.tolist()
+
+
+def _blocks_as_whoosh_reads_them(matcher) -> list[tuple]:
+    """Each postings block's data tuple as Whoosh's own matcher unpickles it."""
+    out = []
+    while matcher.is_active():
+        matcher._read_data()
+        out.append(matcher._data)
+        matcher._next_block()
+    return out
+
+
+def test_blocks_read_in_place_equal_whoosh_s_own_decoding(reader):
+    """Every postings block of every word, walked in the mapped file with the gaps and
+    weights read from the start of a block's data where it is laid out for that: the same
+    gaps and weights as Whoosh's own reading of the block."""
+    heads = blocks = 0
+    for leaf, _ in reader.leaf_readers():
+        terms, fmt = leaf._terms, leaf.schema["text"].format
+        assert getattr(terms._postfile, "_buf", None) is not None   # the in-place walk
+        for (field, _), info in terms.items_from("text", b""):
+            if field != "text":
+                break
+            if info.is_inlined():
+                continue
+            ours = list(wi._block_data(terms._codec.postings_reader(terms._postfile, info, fmt)))
+            theirs = _blocks_as_whoosh_reads_them(
+                terms._codec.postings_reader(terms._postfile, info, fmt))
+            assert len(ours) == len(theirs)
+            for got, want in zip(ours, theirs):
+                blocks += 1
+                heads += isinstance(got[0], np.ndarray)
+                assert list(got[0]) == list(want[0])
+                if isinstance(want[1], tuple):
+                    assert list(got[1]) == pytest.approx(want[1])
+                else:
+                    assert got[1] == want[1]
+    assert 0 < heads < blocks   # both ways taken
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_block_s_head_gives_its_gaps_and_weights_exactly_when_laid_out_for_it(data):
+    """Gaps and weights read from the start of a block's data are the pickled ones; they are
+    read that way for blocks of four or more postings whose gaps after the first are under
+    256 and whose weights are each given, and for no other block."""
+    count = data.draw(st.integers(1, 130))
+    small = st.integers(0, 255)
+    gaps = [data.draw(st.integers(0, 2**31 - 1))] + data.draw(
+        st.lists(st.one_of(small, small, small, st.integers(256, 2**31 - 1)),
+                 min_size=count - 1, max_size=count - 1))
+    weights = data.draw(st.one_of(
+        st.none(), st.floats(0.5, 50),
+        st.lists(st.floats(0, 1e6, width=32), min_size=count, max_size=count).map(tuple)))
+    values = tuple(data.draw(st.lists(st.binary(max_size=12), min_size=count, max_size=count)))
+    pickled = pickle.dumps((tuple(gaps), weights, values), 2)
+    head = zlib.decompressobj().decompress(zlib.compress(pickled), wi._head_size(count))
+    found = wi._ids_and_weights(head, count)
+    laid_out = count >= 4 and max(gaps[1:]) < 256 and isinstance(weights, tuple)
+    assert (found is not None) == laid_out
+    if found is not None:
+        assert found[0].tolist() == gaps
+        assert found[1].tolist() == list(weights)
 
 
 def test_posting_values_falls_back_and_phrases_still_match(index_dir, reader, monkeypatch):
