@@ -223,9 +223,8 @@ def _per_row(by_col, mask: np.ndarray, stories, order: np.ndarray,
     """The articles and the distinct stories of ``mask`` in each row: the outlets of
     ``order`` (ordinals of ``by_col``), then, if ``without``, the articles without an outlet."""
     articles = by_col.counts(mask)
-    told = by_col.story_counts(mask, stories, articles)
     counts = [int(articles[r]) for r in order]
-    story_counts = [int(told[r]) for r in order]
+    story_counts = by_col.story_counts(mask, stories, articles, order).tolist()
     if without:
         counts.append(int(np.count_nonzero(mask & ~by_col.has_value)))
         story_counts.append(stories.distinct(mask & ~by_col.has_value))

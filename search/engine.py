@@ -15,6 +15,7 @@ import json
 import math
 import re
 import time
+from functools import partial
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlencode
@@ -156,7 +157,7 @@ class _Selection:
                        match=self.req.match.get(name, "any"), selected=self.selected.get(name, []),
                        excluded=self.excluded.get(name, []),
                        left_out={v: int(np.count_nonzero(m)) for v, m in left_masks.items()},
-                       stories=column.story_counts(mask, cols.stories, counts),
+                       stories=partial(column.story_counts, mask, cols.stories, counts),
                        left_out_stories={v: cols.stories.distinct(m) for v, m in left_masks.items()},
                        g2=(_g2(counts, column.frequency, int(mask.sum()), int(cols.live.sum()))
                            if self.req.facet_rank == "distinctive" else None))

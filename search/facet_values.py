@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -42,9 +43,10 @@ class Counted:
     selection (each count says how many articles choosing that value too would add up to).
     ``missing``: those articles with no value. ``selected`` and ``excluded``: index values the
     request chose and left out; ``left_out``: for each excluded value, the articles its
-    exclusion leaves out (counted as if the facet excluded nothing). ``stories`` and
-    ``left_out_stories``: the same counted in distinct stories (``search/stories.py``); when
-    ``stories`` is None, values carry no story count. ``g2``: each value's signed G² of its
+    exclusion leaves out (counted as if the facet excluded nothing). ``stories(ords)``: the
+    distinct stories (``search/stories.py``) of the values of ordinals ``ords``, counted for
+    the values listed only; ``left_out_stories``: those of ``left_out``; when ``stories`` is
+    None, values carry no story count. ``g2``: each value's signed G² of its
     count against its collection frequency, when the values are ranked by distinctiveness
     (None: ranked by count, and values carry no ``g2``).
     """
@@ -55,7 +57,7 @@ class Counted:
     selected: list = field(default_factory=list)
     excluded: list = field(default_factory=list)
     left_out: dict = field(default_factory=dict)
-    stories: np.ndarray | None = None
+    stories: Callable[[Sequence[int]], np.ndarray] | None = None
     left_out_stories: dict = field(default_factory=dict)
     g2: np.ndarray | None = None
 
@@ -100,7 +102,7 @@ def _pinned(column: ValueColumn, counted: Counted) -> list[dict]:
     for value in counted.selected:
         i = column.ordinal.get(value)
         out.append(_entry(value, int(counted.counts[i]) if i is not None else 0,
-                          (int(counted.stories[i]) if i is not None else 0) if with_stories else None,
+                          (int(counted.stories([i])[0]) if i is not None else 0) if with_stories else None,
                           True, False, _g2(counted, i)))
     for value in counted.excluded:
         if value not in counted.selected:
@@ -131,11 +133,10 @@ def _ranked(column: ValueColumn, counted: Counted, skip, limit: int | None) -> n
 
 
 def _entries(column: ValueColumn, counted: Counted, ords) -> list[dict]:
-    stories = counted.stories
-    return [_entry(column.values[i], int(counted.counts[i]),
-                   int(stories[i]) if stories is not None else None, False, False,
-                   _g2(counted, i))
-            for i in ords.tolist()]
+    ords = ords.tolist()
+    stories = counted.stories(ords).tolist() if counted.stories is not None else [None] * len(ords)
+    return [_entry(column.values[i], int(counted.counts[i]), told, False, False, _g2(counted, i))
+            for i, told in zip(ords, stories)]
 
 
 def _pinned_ordinals(column: ValueColumn, counted: Counted) -> set[int]:

@@ -207,11 +207,12 @@ class ValueColumn:
         #: True for the documents that hold any value (the others are the facet's "missing")
         self.has_value = np.zeros(size, dtype=bool)
         self.has_value[self.docs] = True
-        #: each value's number of articles in the whole collection (set by ``Columns``):
+        #: each value's number of articles in the whole collection (``set_collection``):
         #: the order of values with the same count in a result
         self.frequency = np.zeros(len(self.values), dtype=np.int64)
+        self._live: np.ndarray | None = None   # set_collection
         self._folded: list[str] | None = None
-        self._groups = None             # _story_groups
+        self._groups = None             # _story_pairs
         self._lock = threading.Lock()
 
     @cached_property
@@ -223,14 +224,20 @@ class ValueColumn:
             found.setdefault(v.casefold(), []).append(v)
         return found
 
-    def _by_matrix(self, mask: np.ndarray, of: np.ndarray) -> bool:
-        """Whether a count over the documents ``of`` (within ``mask``) is one pass over a
-        matrix rather than a gather of their pairs (see ``MATRIX_SHARE``)."""
-        return bool(self.values) and np.count_nonzero(of) > MATRIX_SHARE * len(mask)
+    def set_collection(self, live: np.ndarray) -> None:
+        """Count every value over the collection's articles ``live`` (``frequency``); a mask
+        of nearly all of them is then counted as those counts less its few others'."""
+        self.frequency = self.counts(live)
+        self._live = live
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value (indexed by ordinal)."""
-        if self._by_matrix(mask, mask):
+        share = MATRIX_SHARE * len(mask)
+        if self._live is not None and np.count_nonzero(mask) > len(mask) - share:
+            rest = self._live & ~mask
+            if np.count_nonzero(rest) <= share and not np.any(mask & ~self._live):
+                return self.frequency - self.counts(rest)
+        if self.values and np.count_nonzero(mask) > share:
             return (self._matrix.T @ mask.astype(np.int32)).astype(np.int64)
         return np.bincount(self._pairs(mask)[0], minlength=len(self.values))
 
@@ -241,6 +248,10 @@ class ValueColumn:
         if len(ids) * 4 > len(mask):   # many documents: one pass over all pairs
             on = mask[self.docs]
             return self.ords[on], self.docs[on] if with_docs else None
+        return self._pairs_of(ids, with_docs)
+
+    def _pairs_of(self, ids: np.ndarray, with_docs: bool = False):
+        """The pairs of the documents ``ids``, in the order of ``ids`` (as ``_pairs``)."""
         starts, ends = self.starts[ids], self.starts[ids + 1]
         lengths = ends - starts
         total = int(lengths.sum())
@@ -253,55 +264,52 @@ class ValueColumn:
         """The values document ``docnum`` holds."""
         return [self.values[o] for o in self.by_doc[self.starts[docnum]:self.starts[docnum + 1]]]
 
-    def story_counts(self, mask: np.ndarray, stories: Stories,
-                     counts: np.ndarray | None = None) -> np.ndarray:
-        """How many distinct stories the documents in ``mask`` holding each value belong to
-        (indexed by ordinal): articles in stories of one count as they are, the others
-        once per (value, story). ``counts``: ``counts(mask)``, when known already."""
-        if counts is None:
-            counts = self.counts(mask)
-        n = len(self.values)
-        in_stories = mask & stories.multi
-        if self._by_matrix(mask, in_stories):
-            groups, group_ords = self._story_groups(stories)
-            members = groups @ mask.astype(np.int32)     # per (story, value): its articles in mask
-            return (counts - np.bincount(group_ords, weights=members, minlength=n).astype(np.int64)
-                    + np.bincount(group_ords[members > 0], minlength=n))
-        ords, docs = self._pairs(in_stories, with_docs=True)
-        if not len(ords):
-            return counts
-        pairs = ords.astype(np.int64) * stories.count + stories.of[docs]
-        return (counts - np.bincount(ords, minlength=n)
-                + np.bincount(distinct(pairs) // stories.count, minlength=n))
+    def story_counts(self, mask: np.ndarray, stories: Stories, counts: np.ndarray,
+                     ords=None) -> np.ndarray:
+        """How many distinct stories the documents in ``mask`` holding each of the values
+        ``ords`` (ordinals; None: every value) belong to: articles in stories of one count as
+        they are, the others once per (value, story). ``counts``: ``counts(mask)``.
 
-    def _story_groups(self, stories: Stories):
-        """A sparse (story and value x document) matrix of the articles in stories of several,
-        one row per (story, value) that any of them holds, and each row's value ordinal: what
-        ``story_counts`` multiplies a large mask by (made on first use for the generation)."""
+        Only the values a response lists need it, so each is counted on its own from the
+        documents of stories of several that hold it (``_story_pairs``): for a value of
+        700,000 articles at a million, a gather of its 150,000 reprinted ones."""
+        ords = np.arange(len(self.values)) if ords is None else np.asarray(ords, dtype=np.int64)
+        out = counts[ords].astype(np.int64)
+        starts, docs, story = self._story_pairs(stories)
+        for k, v in enumerate(ords.tolist()):
+            a, b = starts[v], starts[v + 1]
+            if a == b:
+                continue
+            told = story[a:b][mask[docs[a:b]]]      # ordered by story
+            if len(told):
+                out[k] += 1 - len(told) + np.count_nonzero(told[1:] != told[:-1])
+        return out
+
+    def _story_pairs(self, stories: Stories):
+        """The documents of stories of several articles that hold each value, value by value
+        and by story within a value: per ordinal, its first position (``starts``, one more
+        at the end), the documents, and their story numbers (made on first use for the
+        generation: the pairs gathered in story order, then a stable sort by value)."""
         with self._lock:
             if self._groups is None:
                 n = len(self.values)
-                on = stories.multi[self.docs]
-                docs, ords = self.docs[on], self.ords[on]
-                keys = stories.of[docs].astype(np.int64) * n + ords
-                order = np.argsort(keys, kind="stable")
-                keys, docs = keys[order], docs[order]
-                first = np.r_[True, keys[1:] != keys[:-1]] if len(keys) else np.zeros(0, bool)
-                starts = np.flatnonzero(np.r_[first, True]).astype(np.int32)
-                matrix = sparse.csr_matrix((ones(len(docs)), docs, starts),
-                                           shape=(len(starts) - 1, len(stories.multi)), copy=False)
-                self._groups = matrix, (keys[first] % n).astype(np.int32)
+                ords, docs = self._pairs_of(stories.by_story, with_docs=True)
+                order = np.argsort(ords.astype(np.uint16) if n <= 1 << 16 else ords, kind="stable")
+                starts = np.zeros(n + 1, dtype=np.int64)
+                np.cumsum(np.bincount(ords, minlength=n), out=starts[1:])
+                docs = docs[order]
+                self._groups = starts, docs, stories.of[docs]
             return self._groups
 
     def docs_with(self, values, size: int) -> np.ndarray:
         """A mask of the documents holding any of ``values`` (exact index values)."""
-        wanted = np.zeros(len(self.values) + 1, dtype=bool)
+        wanted = np.zeros(len(self.values), dtype=np.int32)
         for v in values:
             if v in self.ordinal:
-                wanted[self.ordinal[v]] = True
-        mask = np.zeros(size, dtype=bool)
-        mask[self.docs[wanted[self.ords]]] = True
-        return mask
+                wanted[self.ordinal[v]] = 1
+        if not wanted.any():
+            return np.zeros(size, dtype=bool)
+        return (self._matrix @ wanted) > 0   # one compiled pass over the pairs
 
     def resolve(self, value: str, canonical_names=()) -> list[str]:
         """The values a user-typed value stands for: exact, then any case, then aliases;
@@ -469,7 +477,7 @@ class Columns:
                                            person_names_folded if f.fold_names else None)
                        for f in FACETS if f.field in reader.schema}
         for column in self.fields.values():
-            column.frequency = column.counts(self.live)
+            column.set_collection(self.live)
         self.lengths = {name: _joined([part.lengths[name] for part, _ in parts], np.float32)
                         for name in column_files.LENGTH_FIELDS if name in reader.schema}
         unknown = np.zeros(self.size, dtype=bool)

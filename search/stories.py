@@ -256,8 +256,9 @@ class Stories:
     """The stories of one index generation, by document number.
 
     ``of[docnum]``: the story number of each shown (live, one per article) document, -1 for
-    the others; ``multi``: True for the documents in a story of several articles, and
-    ``members[story]`` their document numbers. ``record`` gives an article's story fields.
+    the others; ``multi``: True for the documents in a story of several articles,
+    ``members[story]`` their document numbers and ``by_story`` all of them, story by story.
+    ``record`` gives an article's story fields.
     """
 
     def __init__(self, docnums: np.ndarray, roots: np.ndarray, ids: np.ndarray,
@@ -275,6 +276,8 @@ class Stories:
         self.multi[docnums[counts[story] > 1]] = True
         order = np.argsort(story, kind="stable")
         ends = np.cumsum(counts)
+        #: the documents in stories of several, story by story
+        self.by_story = docnums[order][counts[story[order]] > 1]
         self.members = {s: docnums[order[ends[s] - counts[s]:ends[s]]]
                         for s in np.flatnonzero(counts > 1).tolist()}
 

@@ -197,11 +197,12 @@ def reprinted_dir(tmp_path_factory):
     return index_records(tmp_path_factory.mktemp("reprinted"), RECORDS[:80] + reprints)
 
 
-@pytest.mark.parametrize("share", [0.02, 0.06, 0.15, 0.5, 1.0])
+@pytest.mark.parametrize("share", [0.02, 0.06, 0.15, 0.5, 0.95, 1.0])
 @pytest.mark.parametrize("collection", ["index_dir", "reprinted_dir"])
 def test_counts_over_few_or_many_articles_equal_a_count_of_the_export(request, collection, share):
-    """Value columns count a small set of articles by gathering their values and a large one
-    with a matrix product (``facets.MATRIX_SHARE``), articles and stories: both give the
+    """Value columns count a small set of articles by gathering their values, a large one
+    with a matrix product (``facets.MATRIX_SHARE``) and nearly all of them as the collection's
+    counts less the others', articles and stories (every value, or some): all give the
     export's counts."""
     folder = request.getfixturevalue(collection)
     by_id = {r["id"]: r for r in exported(folder)}
@@ -217,8 +218,11 @@ def test_counts_over_few_or_many_articles_equal_a_count_of_the_export(request, c
             counts = column.counts(mask)
             got = {column.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
             assert got == Counter(v for r in chosen for v in values_of(r, facet)), facet.name
-            stories = column.story_counts(mask, cols.stories)
+            stories = column.story_counts(mask, cols.stories, counts)
             got = {column.values[i]: int(stories[i]) for i in np.flatnonzero(stories)}
+            some = np.flatnonzero(counts)[::3]
+            assert column.story_counts(mask, cols.stories, counts, some).tolist() == \
+                stories[some].tolist(), facet.name
             assert got == Counter(v for v, _ in {(v, r["story"]) for r in chosen
                                                  for v in values_of(r, facet)}), facet.name
             assert cols.stories.distinct(mask) == len({r["story"] for r in chosen})
