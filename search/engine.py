@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -252,7 +253,9 @@ class Engine:
         self.time_budget_ms = time_budget_ms
         path = Path(index_dir)
         check_index(path)
-        canonical_names("warm up")   # load the alias tables now, not on the first search
+        # load the alias tables while the generation opens, not on the first search
+        threading.Thread(target=canonical_names, args=("warm up",), name="newsfacet-aliases",
+                         daemon=True).start()
         try:
             self._ix = windex.open_dir(str(path))
             self._generations = Generations(self._ix)

@@ -198,7 +198,8 @@ class ValueColumn:
         self.counted_as = {m: v for v, ms in self.members.items() for m in ms}
         # The same pairs by document (CSR): cheap counting when few documents match.
         self.by_doc = self.ords
-        self.starts = np.searchsorted(self.docs, np.arange(size + 1, dtype=np.int32)).astype(np.int32)
+        self.starts = np.zeros(size + 1, dtype=np.int32)
+        np.cumsum(np.bincount(self.docs, minlength=size), out=self.starts[1:])
         # The same again as a sparse (document x value) matrix sharing those arrays: counting
         # a mask of many documents is the product mask x matrix (see ``MATRIX_SHARE``).
         self._matrix = sparse.csr_matrix((ones(len(self.ords)), self.ords, self.starts),
