@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -97,10 +98,12 @@ def start_server(index_dir: Path, log: Path) -> tuple[subprocess.Popen, int]:
     raise SystemExit(f"the server did not start:\n{log.read_text()}")
 
 
-def rss_mb(pid: int) -> float:
-    """The resident memory of a process, in MB."""
+def rss_mb(pid: int, part: str = "VmRSS") -> float:
+    """The resident memory of a process, in MB: all of it, or one ``part`` of
+    ``/proc/PID/status`` ("RssAnon": its own memory; "RssFile": pages of files it maps,
+    which the kernel can drop and read again)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(part + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -210,7 +213,7 @@ def main() -> int:
     stop = threading.Event()
     try:
         mix = Mix(Client(port))
-        memory = [rss_mb(server.pid)]
+        memory, own = [rss_mb(server.pid)], [rss_mb(server.pid, "RssAnon")]
 
         def run(seed: int, plain_only: bool) -> None:
             rnd, client = random.Random(seed), Client(port)
@@ -245,6 +248,8 @@ def main() -> int:
         while time.perf_counter() - began < args.seconds:
             time.sleep(min(SAMPLE_EVERY, max(0.0, args.seconds - (time.perf_counter() - began))))
             memory.append(rss_mb(server.pid))
+            own.append(rss_mb(server.pid, "RssAnon"))
+        mapped = rss_mb(server.pid, "RssFile")
         stop.set()
         for thread in threads:
             thread.join(timeout=180)
@@ -266,8 +271,11 @@ def main() -> int:
     print(f"server RSS: start {memory[0]:.0f} MB, end {memory[-1]:.0f} MB, "
           f"max {max(memory):.0f} MB (every {SAMPLE_EVERY:.0f} s: "
           + " ".join(f"{m:.0f}" for m in memory) + ")")
-    for error in errors[:10]:
-        print("error:", error)
+    print(f"of which its own memory (RssAnon): start {own[0]:.0f} MB, end {own[-1]:.0f} MB "
+          f"({' '.join(f'{m:.0f}' for m in own)}); pages of mapped index files at the end "
+          f"(RssFile): {mapped:.0f} MB")
+    for error, count in Counter(errors).most_common(10):
+        print(f"error ({count}×):", error)
     if errors:
         print(f"the server's log: {log}")
     return 1 if errors else 0

@@ -392,13 +392,16 @@ def run_load(index_dir: Path, seconds: float, clients: int) -> dict:
     text = done.stdout
     requests = re.search(r"(\d+) requests, ([\d.]+) requests/s, (\d+) errors", text)
     memory = re.search(r"server RSS: start (\d+) MB, end (\d+) MB, max (\d+) MB", text)
-    if not (requests and memory):
+    own = re.search(r"its own memory \(RssAnon\): start (\d+) MB, end (\d+) MB .*"
+                    r"\(RssFile\): (\d+) MB", text)
+    if not (requests and memory and own):
         raise SystemExit(f"bench/load.py said:\n{text}\n{done.stderr}")
     return {"seconds": seconds, "clients": clients, "requests": int(requests.group(1)),
             "requests_per_s": float(requests.group(2)), "errors": int(requests.group(3)),
             "rss_start_mb": float(memory.group(1)), "rss_end_mb": float(memory.group(2)),
-            "rss_max_mb": float(memory.group(3)),
-            "error_samples": re.findall(r"^error: (.*)$", text, re.MULTILINE)}
+            "rss_max_mb": float(memory.group(3)), "own_start_mb": float(own.group(1)),
+            "own_end_mb": float(own.group(2)), "mapped_end_mb": float(own.group(3)),
+            "error_samples": re.findall(r"^error (\(.*)$", text, re.MULTILINE)}
 
 
 # --- tantivy ------------------------------------------------------------------------------
@@ -615,7 +618,9 @@ def print_table(figures: dict) -> None:
         print(f"load ({load['clients']} clients, {load['seconds']:.0f} s): "
               f"{load['requests_per_s']:.1f} requests/s, {load['errors']} errors, RSS start "
               f"{load['rss_start_mb']:.0f} MB, end {load['rss_end_mb']:.0f} MB, "
-              f"max {load['rss_max_mb']:.0f} MB")
+              f"max {load['rss_max_mb']:.0f} MB; its own memory {load['own_start_mb']:.0f} → "
+              f"{load['own_end_mb']:.0f} MB, pages of mapped index files "
+              f"{load['mapped_end_mb']:.0f} MB at the end")
         for sample in load.get("error_samples", []):
             print(f"  load error: {sample}")
     queries = figures["queries"]

@@ -7,6 +7,8 @@ engine notices the new index generation on the next request.
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import sys
 from pathlib import Path
 
@@ -49,8 +51,24 @@ def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
                          outbuf_high_watermark=SETTINGS.outbuf_high_watermark)
 
 
+def few_memory_arenas() -> None:
+    """Let the C library's allocator keep at most two memory arenas (glibc; elsewhere this
+    does nothing). By default each request thread may get an arena of its own (eight per
+    core), and memory that one thread's numpy work freed is then not reused by the others:
+    at a million articles, under 50 clients for 60 s, the server held 2.0 GB of its own
+    memory with them and 1.7 GB with two."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(_M_ARENA_MAX, 2)
+    except (OSError, AttributeError, TypeError):
+        pass
+
+
+_M_ARENA_MAX = -8   # glibc's malloc.h
+
+
 def serve(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     """Serve the web front end on ``index_dir`` until interrupted."""
+    few_memory_arenas()
     server = make_server(index_dir, host, port)
     shown_host = f"[{host}]" if ":" in host else host
     print(f"newsfacet: serving {Path(index_dir)} at http://{shown_host}:{server.effective_port}/ "
