@@ -15,7 +15,7 @@ import pytest
 from whoosh import query as wq
 
 from newsfacet.search.engine import Engine
-from newsfacet.search.opensearch.body import (HIT_SOURCE, after_body, days_body,
+from newsfacet.search.opensearch.body import (HIT_SOURCE, after_body, copies_body, days_body,
                                               highlight_clause, query_clause, search_body,
                                               sort_clause)
 from newsfacet.search.opensearch.filters import FacetFilters
@@ -456,3 +456,16 @@ def test_index_body():
                 "story": {"type": "keyword"}, "story_size": {"type": "integer"},
                 "first_copy": {"type": "keyword"}, "story_outlets": {"type": "keyword"},
             }}}
+
+
+def test_the_copies_of_a_collapsed_page_s_stories(engine):
+    req = request(q="belgorod", variants="off", collapse="story", place="Kyiv")
+    filters = FacetFilters(req, {"place": {"Kyiv": ["Kyiv"]}}, {})
+    assert copies_body(req, parsed(engine, req.q), filters, ["s1", "s2"]) == {
+        "query": {"bool": {"must": [any_field("belgorod")]}},
+        "size": 0, "track_total_hits": False,
+        "aggs": {"stories": {
+            "filter": {"bool": {"filter": [{"terms": {"places": ["Kyiv"]}}]}},
+            "aggs": {"story": {
+                "terms": {"field": "story", "include": ["s1", "s2"], "size": 2},
+                "aggs": {"outlets": {"terms": {"field": "outlet", "size": 1000}}}}}}}}

@@ -9,5 +9,6 @@ data and pure functions (no network, no client library):
   variants already expanded) as an OpenSearch query clause;
 - ``filters.py``: facet filters, date bounds and the filter each facet is counted under;
 - ``aggregations.py``: facet counts, story counts and the date histogram;
-- ``body.py``: the ``_search`` bodies of a search, a page after a sort key, and an export.
+- ``body.py``: the ``_search`` bodies of a search, a page after a sort key, and an export;
+- ``response.py``: OpenSearch's answers as the response's totals, hits and facets.
 """

@@ -6,6 +6,7 @@ and the date bounds), the facet filters as a ``post_filter`` (``filters.py``), e
 aggregation (``aggregations.py``), the sort, the page (``from``/``size``, within the
 10,000 hits OpenSearch pages that way, as deep as the Whoosh engine ranks by relevance),
 ``collapse`` on the story for ``collapse=story``, and a highlight request for the hits.
+``copies_body`` counts the copies of the stories a collapsed page shows, and
 ``after_body`` gives the hits after a sort key within a point in time (``search_after``
 with ``pit``): the pages past that window under a date sort, and the export.
 
@@ -37,6 +38,8 @@ HIT_SOURCE = ["id", "title", "text", *HIT_FIELDS, "story", "story_size"]
 NOT_RECORD = ["keys", "dated"]
 #: How long a point in time is kept between two pages of an export.
 PIT_KEEP_ALIVE = "2m"
+#: The most outlets listed for the copies of one story of a collapsed page (``copies_body``).
+STORY_OUTLETS = 1000
 #: Ties under every sort: the article id (the Whoosh engine's are in index order, which an
 #: OpenSearch cluster does not have).
 TIEBREAK = {"id": {"order": "asc"}}
@@ -126,3 +129,12 @@ def days_body(req: SearchRequest, parsed, filters: FacetFilters) -> dict:
     """The body of a search's histogram by days (``aggregations.days_aggs``), no hits."""
     return {"query": query_clause(req, parsed), "size": 0, "track_total_hits": False,
             "aggs": days_aggs(filters)}
+
+
+def copies_body(req: SearchRequest, parsed, filters: FacetFilters, stories: list[str]) -> dict:
+    """The body that counts, for each of ``stories`` (those of a page under
+    ``collapse=story``), its articles among the results and their outlets."""
+    return {"query": query_clause(req, parsed), "size": 0, "track_total_hits": False,
+            "aggs": {"stories": {"filter": filters.final(), "aggs": {"story": {
+                "terms": {"field": "story", "include": stories, "size": len(stories)},
+                "aggs": {"outlets": {"terms": {"field": "outlet", "size": STORY_OUTLETS}}}}}}}}
