@@ -29,8 +29,9 @@ from .aggregations import days_aggs, facet_aggs, results_aggs
 from .filters import FacetFilters, date_filters
 from .query import MATCH_ALL, translate
 
-#: Before and after a word an OpenSearch highlight marks (private-use characters: no text
-#: holds them, and no HTML encoding is asked for).
+#: Before and after a word an OpenSearch highlight marks: two of Unicode's private-use
+#: characters, which news text does not use (a text holding them would mark wrong words), and
+#: no HTML encoding is asked for.
 MARK_START, MARK_END = "\ue000", "\ue001"
 #: The stored fields a hit is made of.
 HIT_SOURCE = ["id", "title", "text", *HIT_FIELDS, "story", "story_size"]
