@@ -32,7 +32,7 @@ EXACT_DISTINCT = 40_000
 STORIES = {"cardinality": {"field": "story", "precision_threshold": EXACT_DISTINCT}}
 
 
-def _each(field: str, values: list[str]) -> dict:
+def each_value(field: str, values: list[str]) -> dict:
     """The articles and stories of each of ``values`` of a keyword field, keyed by value."""
     return {"filters": {"filters": {v: {"term": {field: v}} for v in values}},
             "aggs": {"stories": STORIES}}
@@ -53,12 +53,12 @@ def facet_aggs(req: SearchRequest, filters: FacetFilters) -> dict:
                                          "order": [{"_count": "desc"}, {"_key": "asc"}]},
                                "aggs": {"stories": STORIES}}
             if selected:
-                inner["selected"] = _each(field, selected)
+                inner["selected"] = each_value(field, selected)
         aggs[f"facet:{name}"] = {"filter": filters.counted_under(name), "aggs": inner}
         excluded = filters.excluded.get(name)
         if excluded and req.facet_size:
             aggs[f"left_out:{name}"] = {"filter": filters.left_out_under(name),
-                                        "aggs": {"values": _each(field, excluded)}}
+                                        "aggs": {"values": each_value(field, excluded)}}
     return aggs
 
 

@@ -36,7 +36,7 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 #: The stored fields a hit is made of.
 HIT_SOURCE = ["id", "title", "text", *HIT_FIELDS, "story", "story_size"]
 #: The stored fields that are not the export record's.
-NOT_RECORD = ["keys", "dated"]
+NOT_RECORD = ["keys", "dated", "state"]
 #: How long a point in time is kept between two pages of an export.
 PIT_KEEP_ALIVE = "2m"
 #: The most outlets listed for the copies of one story of a collapsed page (``copies_body``).
@@ -79,7 +79,7 @@ def highlight_clause(parsed) -> dict | None:
             "fields": {"title": {}, "text": {}}}
 
 
-def _hits_part(req: SearchRequest, parsed, filters: FacetFilters) -> dict:
+def hits_part(req: SearchRequest, parsed, filters: FacetFilters) -> dict:
     """What every body that returns hits holds: query, facet filters, sort."""
     body = {"query": query_clause(req, parsed), "sort": sort_clause(req, parsed)}
     post_filter = filters.post_filter()
@@ -90,7 +90,7 @@ def _hits_part(req: SearchRequest, parsed, filters: FacetFilters) -> dict:
 
 def search_body(req: SearchRequest, parsed, filters: FacetFilters) -> dict:
     """The body of a search's page of hits with every count (see the module's docstring)."""
-    body = _hits_part(req, parsed, filters)
+    body = hits_part(req, parsed, filters)
     body.update({
         "from": (req.page - 1) * req.per_page, "size": req.per_page, "track_total_hits": True,
         "_source": {"includes": HIT_SOURCE},
@@ -114,7 +114,7 @@ def after_body(req: SearchRequest, parsed, filters: FacetFilters, pit_id: str,
     No ``collapse`` here: OpenSearch pages collapsed hits with ``search_after`` only when
     they are sorted by the collapsed field itself, so ``collapse=story`` pages stay within
     the ``from``/``size`` window, and an export's copies are for its reader to skip."""
-    body = _hits_part(req, parsed, filters)
+    body = hits_part(req, parsed, filters)
     body.update({"size": size, "track_total_hits": False,
                  "pit": {"id": pit_id, "keep_alive": PIT_KEEP_ALIVE},
                  "_source": {"excludes": NOT_RECORD} if export else {"includes": HIT_SOURCE}})

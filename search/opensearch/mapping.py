@@ -8,7 +8,8 @@ same words. Each text field has an unstemmed subfield (``exact``), for suggestio
 as people write them. Facets are ``keyword`` fields holding the canonical values; the
 publication day is a ``date`` with a ``dated`` flag (``yes`` or ``unknown``), so that
 articles without a date are a value of their own. One document per article (``_id``: the
-article id), with every key and path it was found at; its story is stored with it.
+article id), with every key and path it was found at and, for each key, the signatures
+an incremental load compares (``state``); its story is stored with it.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ MAPPINGS = {
         "story_size": {"type": "integer"},
         "first_copy": _KEYWORD,
         "story_outlets": _KEYWORD,
+        "state": _STORED_ONLY,             # each key's schema.encode_state: incremental loads
     },
 }
 

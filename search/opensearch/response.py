@@ -120,7 +120,7 @@ def facets(req: SearchRequest, filters: FacetFilters, aggs: dict,
     return out
 
 
-def _query_words(parsed) -> set[str]:
+def query_words_of(parsed) -> set[str]:
     """The index words the query's plain words and phrases search the text for."""
     words: set[str] = set()
     for leaf in positive_leaves(parsed.query):
@@ -131,7 +131,7 @@ def _query_words(parsed) -> set[str]:
     return words
 
 
-def _marked_words(highlight: dict) -> set[str]:
+def marked_words(highlight: dict) -> set[str]:
     """The stems of the words OpenSearch marked in a hit's title and text."""
     analyse = _schema()["text"].analyzer
     return {token.text for fragments in highlight.values() for fragment in fragments
@@ -146,7 +146,7 @@ def _hit(req: SearchRequest, found: dict, words: set[str], relevance: bool) -> d
     hit["story"], hit["story_size"] = source["story"], source["story_size"]
     hit["score"] = round(found["_score"], 4) if relevance and found.get("_score") is not None \
         else None
-    marked = _marked_words(found.get("highlight", {}))
+    marked = marked_words(found.get("highlight", {}))
     highlighter = Highlighter(_schema(), words | marked)
     hit["highlights"] = {"title": highlighter.title(source.get("title") or ""),
                          "text": highlighter.fragments(source.get("text") or "")}
@@ -176,9 +176,9 @@ def page_response(req: SearchRequest, parsed, filters: FacetFilters, found: dict
         raise SearchError(f"page {req.page} is past the last page ({pages}) of {total} "
                           "results", "page", type="page_out_of_range")
     relevance = req.sort == "relevance" and parsed.query is not None
-    words = _query_words(parsed)
+    words = query_words_of(parsed)
     hits = [_hit(req, h, words, relevance) for h in found["hits"]["hits"]]
-    if req.collapse == "story":
+    if req.collapse == "story" and hits:
         buckets = {b["key"]: b for b in copies["stories"]["story"]["buckets"]}
         for hit in hits:
             hit.update(_collapsed(hit, buckets))
