@@ -153,3 +153,42 @@ class FakeConnection(Connection):
         if not 200 <= status < 300 and status not in ignore:
             self._raise_error(status, raw, "application/json")
         return status, {"content-type": "application/json"}, raw
+
+
+class Recorded:
+    """A cluster that answers with recorded responses: each request is looked up in
+    ``answers``, a list of (method, path, body or None, answer), and the first whose method,
+    path and (when given) body are the request's is answered with ``answer`` (a dict; an
+    exception instance is raised instead). A request none matches fails the test, naming
+    it. ``requests`` holds (method, path, body) of each."""
+
+    def __init__(self, answers: list):
+        self.answers = answers
+        self.requests: list[tuple[str, str, object]] = []
+
+    def client(self) -> OpenSearch:
+        return OpenSearch(hosts=["http://recorded:9200"], connection_class=RecordedConnection,
+                          recorded=self)
+
+    def answer(self, method: str, path: str, body):
+        self.requests.append((method, path, body))
+        for want_method, want_path, want_body, answer in self.answers:
+            if (want_method, want_path) == (method, path) and want_body in (None, body):
+                if isinstance(answer, Exception):
+                    raise answer
+                return answer
+        raise AssertionError(f"no recorded answer to {method} {path} {json.dumps(body)}")
+
+
+class RecordedConnection(Connection):
+    """The HTTP exchange of an ``opensearch-py`` client, answered by ``Recorded``."""
+
+    def __init__(self, recorded: Recorded, **kwargs):
+        super().__init__(**kwargs)
+        self.recorded = recorded
+
+    def perform_request(self, method, url, params=None, body=None, timeout=None, ignore=(),
+                        headers=None):
+        path = unquote(url.split("?")[0])
+        found = self.recorded.answer(method, path, json.loads(body) if body else None)
+        return 200, {"content-type": "application/json"}, json.dumps(found)

@@ -87,7 +87,10 @@ class ClusterValues:
         equal to it or to one of ``canonical_names`` in any letter case."""
         if self.cluster.count({"term": {self.fieldname: value}}):
             return [value]
-        typed = list(dict.fromkeys([value, *canonical_names]))
+        spellings: dict[str, str] = {}      # each once, whatever its letter case
+        for v in (value, *canonical_names):
+            spellings.setdefault(v.casefold(), v)
+        typed = list(spellings.values())
         query = {"bool": {"should": [{"term": {self.fieldname: {"value": v,
                                                                 "case_insensitive": True}}}
                                      for v in typed]}}
