@@ -19,6 +19,8 @@ from newsfacet.search.opensearch.filters import FacetFilters
 from newsfacet.search.query import parse_query
 from newsfacet.search.request import SearchError, parse_request
 from newsfacet.web.app import create_app
+from newsfacet.web.serve import main as newsfacet
+from newsfacet.web.serve import make_server
 from opensearch_fake import Recorded
 from opensearch_corpus import build_index
 from test_opensearch_response import SOURCES, answer, bucket, counted, hit, terms
@@ -236,3 +238,19 @@ def test_a_prefix_term_is_interpreted_without_a_count_of_the_words_it_stands_for
     assert ours["interpretation"]["tree"] == {"prefix": "retal", "field": "any",
                                               "expanded_to": [], "expansions": None,
                                               "typed": "retal*"}
+
+
+def test_serve_opens_the_opensearch_engine_it_is_given(monkeypatch):
+    cluster = Recorded([EXISTS])
+    monkeypatch.setattr("newsfacet.search.opensearch.engine.client", lambda url: cluster.client())
+    server = make_server(".", "127.0.0.1", 0, {"ENGINE": "opensearch",
+                                               "OPENSEARCH_URL": "http://search:9200",
+                                               "OPENSEARCH_INDEX": "news"})
+    server.close()
+    assert cluster.requests == [("HEAD", "/news", None)]
+
+
+def test_serve_with_opensearch_and_no_cluster_says_what_to_give(monkeypatch, capsys):
+    monkeypatch.delenv("NEWSFACET_OPENSEARCH_URL", raising=False)
+    assert newsfacet(["serve", "--engine", "opensearch", "--port", "0"]) == 2
+    assert "pass --opensearch-url URL or set NEWSFACET_OPENSEARCH_URL" in capsys.readouterr().err
