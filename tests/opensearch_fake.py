@@ -4,7 +4,8 @@
 ``FakeConnection`` is an ``opensearchpy.Connection``: the client and its ``Transport``,
 serializer and bulk helpers run as they do against a cluster, and only the HTTP exchange is
 answered here, by ``FakeCluster``, for the endpoints a load uses (index and alias
-management, ``_bulk``, a scroll over the documents, ``_count``, ``_refresh``). Each request is
+management, ``_bulk``, a scroll over the documents, a document by id, ``_count``,
+``_refresh``). Each request is
 recorded, and faults can be injected into the coming ``_bulk`` requests: a whole request
 answered 429, a request that times out, or some of its documents answered 429; and a
 document can be refused for good (a 400 for it alone).
@@ -81,6 +82,13 @@ class FakeCluster:
         docs = self.indices[self._index(name)]
         if rest == ["_refresh"]:
             return 200, {"_shards": SHARDS}
+        if rest[:1] == ["_doc"] and method == "GET":
+            wanted = params.get("_source_includes")
+            wanted = wanted.decode() if isinstance(wanted, bytes) else wanted
+            source = docs[rest[1]]
+            return 200, {"_index": self._index(name), "_id": rest[1], "found": True,
+                         "_source": {k: v for k, v in source.items()
+                                     if wanted is None or k in wanted.split(",")}}
         if rest == ["_count"]:
             return 200, {"count": len(docs)}
         if rest == ["_search"]:                # the first page of a scroll: every document

@@ -9,7 +9,10 @@ from __future__ import annotations
 import pytest
 
 from newsfacet.search.cli import main
+from newsfacet.search.engine import Engine
+from newsfacet.search.request import parse_request
 from newsfacet.search.opensearch.load import load_paths
+from opensearch_corpus import build_index
 from opensearch_fake import FakeCluster
 
 STORIES = {
@@ -165,3 +168,14 @@ def test_index_to_opensearch_without_a_cluster_says_what_to_give(folder, capsys,
     code = main(["index", str(folder), "--to", "opensearch", "--opensearch-url", ""])
     assert code == 2
     assert "pass --opensearch-url URL" in capsys.readouterr().err
+
+
+def test_copies_of_one_text_are_one_story_as_in_the_whoosh_index(tmp_path):
+    whoosh = {r["id"]: r for r in Engine(build_index(tmp_path)).iter_records(parse_request({}))}
+    cluster = FakeCluster()
+    load_paths([tmp_path / "news.jsonl"], cluster.client(), "news", workers=1)
+    docs = cluster.indices[cluster.aliases["news"]]
+    fields = ("story", "story_size", "first_copy", "story_outlets")
+    assert {i: [d[f] for f in fields] for i, d in docs.items()} == \
+        {i: [r[f] for f in fields] for i, r in whoosh.items()}
+    assert sorted(d["story_size"] for d in docs.values()) == [1, 1, 1, 1, 2, 2]

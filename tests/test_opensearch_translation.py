@@ -374,7 +374,7 @@ def test_a_page_after_a_sort_key_in_a_point_in_time(engine):
         "highlight": highlight_clause(p),
     }
     export = after_body(req, p, filters, "PIT-1", None, 1000, export=True)
-    assert export["_source"] == {"excludes": ["keys", "dated", "state"]}
+    assert export["_source"] == {"excludes": ["keys", "dated", "state", "minhash"]}
     assert "search_after" not in export and "highlight" not in export and "collapse" not in export
 
 
@@ -456,6 +456,7 @@ def test_index_body():
                 "story": {"type": "keyword"}, "story_size": {"type": "integer"},
                 "first_copy": {"type": "keyword"}, "story_outlets": {"type": "keyword"},
                 "state": {"type": "keyword", "index": False, "doc_values": False},
+                "minhash": {"type": "keyword", "index": False, "doc_values": False},
             }}}
 
 

@@ -36,7 +36,7 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 #: The stored fields a hit is made of.
 HIT_SOURCE = ["id", "title", "text", *HIT_FIELDS, "story", "story_size"]
 #: The stored fields that are not the export record's.
-NOT_RECORD = ["keys", "dated", "state"]
+NOT_RECORD = ["keys", "dated", "state", "minhash"]
 #: How long a point in time is kept between two pages of an export.
 PIT_KEEP_ALIVE = "2m"
 #: The most outlets listed for the copies of one story of a collapsed page (``copies_body``).

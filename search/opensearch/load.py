@@ -21,8 +21,8 @@ Documents are sent with ``opensearch-py``'s ``parallel_bulk`` in batches; the do
 batch that the cluster turned away for now (429 Too Many Requests, 502/503/504, a
 connection that failed or timed out) are sent again after a back-off that doubles each
 round, and whatever is still refused is listed in the report with its file, record and
-OpenSearch's reason. Stories (copies of one text) are not grouped on this path yet: each
-article is a story of its own.
+OpenSearch's reason. Then the copies of one text are grouped into stories
+(``story_groups.py``) and the documents whose story changed are updated.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ from ..indexer import (
 )
 from ..readers import ReadProblem, iter_files
 from ..schema import decode_state, display_path, encode_state
+from ..stories import signature
 from .mapping import index_body
+from .story_groups import encode, regroup
 
 #: Statuses of a document the cluster turned away for now: sent again after a back-off,
 #: as is a document of a request that got no answer (opensearch-py's status is then not a
@@ -112,16 +114,25 @@ class _Extracted:
         self.state: dict[str, _Doc] = {}
         self.extracted: set[str] = set()
 
-    def add(self, key: str, path: str, sig: str | None, article, record_sig: str) -> None:
+    def add(self, key: str, path: str, sig: str | None, article, record_sig: str,
+            minhash: bytes) -> None:
         self.state[key] = _Doc(0, article.id, path, sig, record_sig)
         self.extracted.add(key)
-        self._out.write(json.dumps(article.to_record(), ensure_ascii=False) + "\n")
+        record = {**article.to_record(), "minhash": encode(minhash)}
+        self._out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def records(self):
         self._out.close()
         with self.path.open(encoding="utf-8") as spool:
             for line in spool:
                 yield json.loads(line)
+
+
+def _signed(task, *args) -> list:
+    """A worker task of ``indexer._tasks`` whose extracted articles also carry the MinHash
+    signature of their text (``stories.signature``)."""
+    return [(*item, signature(item[1].text)) if isinstance(item, tuple) else item
+            for item in task(*args)]
 
 
 def _extract(files: list[Path], by_path: dict[str, dict[str, _Doc]], workers: int,
@@ -142,12 +153,12 @@ def _extract(files: list[Path], by_path: dict[str, dict[str, _Doc]], workers: in
                 elif isinstance(item, _Kept):   # as it was: only its file's signature is new
                     spool.state[item.key] = by_path[path][item.key]._replace(sig=sigs[path])
                 else:
-                    key, article, record_sig = item
-                    spool.add(key, path, sigs[path], article, record_sig)
+                    key, article, record_sig, minhash = item
+                    spool.add(key, path, sigs[path], article, record_sig, minhash)
                     report.extracted += 1
 
         for path, _, task, args in _tasks(files, by_path):
-            pending.append((path, pool.submit(task, *args)))
+            pending.append((path, pool.submit(_signed, task, *args)))
             while len(pending) > 2 * workers:
                 collect(*pending.popleft())
         while pending:
@@ -291,6 +302,10 @@ def load_paths(paths, client, alias: str, rebuild: bool = False, prune: bool = F
 
         _send(client, actions(), report, where, threads, chunk_size, max_retries, backoff, sleep)
     client.indices.refresh(index=target)
+    if fresh or report.indexed or report.updated or report.removed:
+        _send(client, regroup(client, target), report, where, threads, chunk_size, max_retries,
+              backoff, sleep)
+        client.indices.refresh(index=target)
     if fresh:
         swap = [{"add": {"index": target, "alias": alias}}]
         if current is not None:

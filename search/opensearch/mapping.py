@@ -9,7 +9,8 @@ as people write them. Facets are ``keyword`` fields holding the canonical values
 publication day is a ``date`` with a ``dated`` flag (``yes`` or ``unknown``), so that
 articles without a date are a value of their own. One document per article (``_id``: the
 article id), with every key and path it was found at and, for each key, the signatures
-an incremental load compares (``state``); its story is stored with it.
+an incremental load compares (``state``); its story is stored with it, and the MinHash
+signature its story is found by (``minhash``).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ MAPPINGS = {
         "first_copy": _KEYWORD,
         "story_outlets": _KEYWORD,
         "state": _STORED_ONLY,             # each key's schema.encode_state: incremental loads
+        "minhash": _STORED_ONLY,           # stories.signature of the text, base64: stories
     },
 }
 
