@@ -169,14 +169,14 @@ def test_a_facet_s_whole_value_list_is_walked_page_by_page(whoosh):
             aggs["missing"] = {"missing": {"field": "places"}}
         else:
             composite["after"] = after
-        body = {"size": 0, "query": {"match_all": {}},
-                "aggs": {"counted": {"filter": {"match_all": {}}, "aggs": aggs}}}
+        body = {"size": 0, "aggs": aggs, "query": {"bool": {"must": [{"match_all": {}}],
+                                                            "filter": [{"match_all": {}}]}}}
         values = {"buckets": [{"key": {"v": v}, "doc_count": n, "stories": {"value": s}}
                               for v, n, s in buckets]}
         if after_key:
             values["after_key"] = after_key
         return ("POST", "/news/_search", body, {"hits": {"hits": []}, "aggregations": {
-            "counted": {"doc_count": 6, "missing": {"doc_count": 0}, "values": values}}})
+            "missing": {"doc_count": 0}, "values": values}})
     cluster = Recorded([
         EXISTS,
         page(None, [("Belgorod", 3, 2), ("Kharkiv", 2, 1), ("Kherson", 1, 1), ("Kyiv", 1, 1)],

@@ -274,6 +274,9 @@ class OpenSearchEngine:
         with cluster_errors(self.index):
             parsed, _, _, _, filters = self._understood(req)
             query = query_clause(req, parsed)
+            # The facet's own filter goes into the query: OpenSearch before 2.12 refuses a
+            # composite aggregation under a filter aggregation.
+            counted_query = {"bool": {"must": [query], "filter": [filters.counted_under(name)]}}
             counts, stories, after, missing = {}, {}, None, 0
             while True:
                 composite = {"size": WALK_SIZE, "sources": [{"v": {"terms": {"field": facet.field}}}]}
@@ -282,8 +285,8 @@ class OpenSearchEngine:
                 aggs = {"values": {"composite": composite, "aggs": {"stories": STORIES}}}
                 if after is None:
                     aggs["missing"] = {"missing": {"field": facet.field}}
-                found = self.cluster.search({"size": 0, "query": query, "aggs": {"counted": {
-                    "filter": filters.counted_under(name), "aggs": aggs}}})["aggregations"]["counted"]
+                found = self.cluster.search({"size": 0, "query": counted_query,
+                                             "aggs": aggs})["aggregations"]
                 if after is None:
                     missing = found["missing"]["doc_count"]
                 for bucket in found["values"]["buckets"]:

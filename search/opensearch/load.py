@@ -37,6 +37,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from opensearchpy import helpers
+from opensearchpy.exceptions import NotFoundError
 
 from ..indexer import (
     BuildReport,
@@ -70,7 +71,10 @@ def version_of(name: str, alias: str) -> int | None:
 
 def _versions(client, alias: str) -> tuple[dict[str, int], str | None]:
     """({index name: version} of the ``<alias>-vN`` indexes, the one the alias points at)."""
-    found = client.indices.get_alias(index=f"{alias}-v*")
+    try:
+        found = client.indices.get_alias(index=f"{alias}-v*")
+    except NotFoundError:   # no version yet
+        found = {}
     versions = {name: version_of(name, alias) for name in found}
     versions = {name: v for name, v in versions.items() if v is not None}
     current = next((name for name in versions if alias in found[name].get("aliases", {})), None)

@@ -126,7 +126,7 @@ class ClusterWords:
             "text": text, "term": {
                 "field": self.fieldname, "analyzer": TERMS_ANALYZER, "suggest_mode": "always",
                 "max_edits": max(1, min(2, maxdist)), "prefix_length": prefix_chars,
-                "min_word_length": 1, "min_doc_freq": 1, "max_term_freq": 2**31 - 1,
+                "min_word_length": 1, "max_term_freq": 2**31 - 1,
                 "size": limit}}}})
         words = {option["text"] for entry in found.get("suggest", {}).get("near", [])
                  for option in entry["options"]}
