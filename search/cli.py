@@ -94,7 +94,11 @@ def _cmd_index(args) -> int:
         except KeyboardInterrupt as exc:
             how, code = ("stopped (SIGTERM)", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
             kept = getattr(exc, "checkpoint_articles", None)
-            if kept is None:
+            if args.to == "opensearch":
+                print(f"newsfacet index: {how}; what was sent to {printable(args.opensearch_index)} "
+                      "stays (a first load or --rebuild leaves the alias as it was); the same "
+                      "command finishes the load", file=sys.stderr)
+            elif kept is None:
                 print(f"newsfacet index: {how}; the index in {printable(args.index)} is as it was "
                       "before this run", file=sys.stderr)
             else:

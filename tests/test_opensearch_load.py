@@ -179,3 +179,13 @@ def test_copies_of_one_text_are_one_story_as_in_the_whoosh_index(tmp_path):
     assert {i: [d[f] for f in fields] for i, d in docs.items()} == \
         {i: [r[f] for f in fields] for i, r in whoosh.items()}
     assert sorted(d["story_size"] for d in docs.values()) == [1, 1, 1, 1, 2, 2]
+
+
+def test_an_interrupted_load_says_what_stays_and_how_to_finish(folder, capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr("newsfacet.search.opensearch.load.load_paths", interrupted)
+    code = main(["index", str(folder), "--to", "opensearch", "--opensearch-url", "http://x:9200",
+                 "--opensearch-index", "news"])
+    assert code == 130
+    assert "what was sent to news stays" in capsys.readouterr().err
