@@ -42,6 +42,7 @@ from ..settings import SETTINGS
 from .aggregations import EXACT_DISTINCT, STORIES, each_value
 from .body import (
     NOT_RECORD,
+    PIT_KEEP_ALIVE,
     after_body,
     copies_body,
     days_body,
@@ -67,6 +68,7 @@ MAX_COPIES = 1000
 
 
 def _brief(source: dict, score: float | None = None) -> dict:
+    """An article as a list of copies, similar articles or neighbours shows it."""
     brief = {name: source.get(name) for name in BRIEF}
     brief["title"] = brief["title"] or None
     if score is not None:
@@ -92,6 +94,7 @@ class _Listed:
         self.frequency = np.zeros(len(values), dtype=np.int64)
 
     def folded(self) -> list[str]:
+        """Every value without accents, in any case: what ``prefix`` and ``contains`` match."""
         return [fold(v) for v in self.values]
 
 
@@ -172,7 +175,8 @@ class OpenSearchEngine:
               export: bool = False) -> Iterator[dict]:
         """Every hit of a search in its order, ``WALK_SIZE`` at a time with ``search_after``
         in a point in time (closed when the walk ends or is dropped)."""
-        pit = self.cluster.client.create_pit(index=self.index, keep_alive="2m")["pit_id"]
+        pit = self.cluster.client.create_pit(index=self.index,
+                                             keep_alive=PIT_KEEP_ALIVE)["pit_id"]
         try:
             after = None
             while True:
@@ -198,6 +202,7 @@ class OpenSearchEngine:
             return self._search(req)
 
     def _search(self, req: SearchRequest) -> dict:
+        """``search``, its cluster errors not yet turned into ``SearchError``."""
         started = time.perf_counter()
         budget = Budget(self.time_budget_ms)
         parsed, warnings, resolved, left_out, filters = self._understood(req, budget)
@@ -419,6 +424,7 @@ class OpenSearchEngine:
         return self._records(req, parsed, filters)
 
     def _records(self, req: SearchRequest, parsed, filters: FacetFilters) -> Iterator[dict]:
+        """The export records of ``iter_records``, read as they are asked for."""
         seen: set[str] = set()
         with cluster_errors(self.index):
             for hit in self._walk(req, parsed, filters, export=True):

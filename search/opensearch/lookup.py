@@ -60,9 +60,11 @@ class Cluster:
         self.client, self.index = client, index
 
     def search(self, body: dict, **params) -> dict:
+        """OpenSearch's answer to a ``_search`` body sent to the index."""
         return self.client.search(index=self.index, body=body, **params)
 
     def count(self, query: dict) -> int:
+        """The number of the index's documents matching ``query``."""
         return self.client.count(index=self.index, body={"query": query})["count"]
 
 
@@ -137,17 +139,21 @@ class ClusterWords:
 
     @staticmethod
     def prefixed(prefix: str, limit: int) -> list[str]:
+        """No words: OpenSearch expands a prefix term itself."""
         return []
 
     @staticmethod
     def matching(prefix: str, pattern: str, limit: int, budget=None) -> list[str]:
+        """No words: OpenSearch expands a wildcard term itself."""
         return []
 
     @staticmethod
     def between(start, end, start_excl: bool, end_excl: bool, limit: int) -> list[str]:
+        """No words: OpenSearch expands a range term itself."""
         return []
 
     def __contains__(self, word: str) -> bool:
+        """Whether an article holds ``word`` in this field."""
         return bool(self.cluster.count({"term": {self.fieldname: word}}))
 
 
@@ -156,6 +162,7 @@ class _NoSpellings:
 
     @staticmethod
     def of(word: str) -> list[str]:
+        """No other spelling."""
         return []
 
 
@@ -168,10 +175,12 @@ class ClusterColumns:
         self.fields = {f.name: ClusterValues(cluster, f.field) for f in FACETS}
 
     def lexicon(self, fieldname: str) -> ClusterWords:
+        """The index words of text field ``fieldname``."""
         return ClusterWords(self.cluster, fieldname)
 
     @staticmethod
     def name_spellings() -> _NoSpellings:
+        """Other spellings of people's name words: none (see the module's docstring)."""
         return _NoSpellings()
 
 
@@ -184,10 +193,13 @@ class ClusterSearcher:
 
     @cached_property
     def schema(self):
+        """The Whoosh schema: its analysers make the index words of a query."""
         return build_schema()
 
     def reader(self) -> "ClusterSearcher":
+        """Itself: it answers ``doc_frequency`` as a Whoosh reader does."""
         return self
 
     def doc_frequency(self, fieldname: str, word: str) -> int:
+        """How many articles hold index word ``word`` in ``fieldname``."""
         return self.cluster.count({"term": {fieldname: word}})
