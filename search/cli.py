@@ -18,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .engine import Engine
+from .opensearch import connect
 from .indexer import (REPORT, IndexError_, NothingToIndex, StopSignals, Terminated, damaged,
                       index_paths, last_report)
 from .readers import UNSUPPORTED, printable
@@ -53,12 +54,37 @@ def error(command: str, message: str) -> None:
     print(f"newsfacet {command}: error: {printable(message)}", file=sys.stderr)
 
 
+def _load(args):
+    """``newsfacet index --to opensearch``: the load's report."""
+    from opensearchpy.exceptions import TransportError
+
+    from .opensearch.load import load_paths
+
+    try:
+        client = connect.client(args.opensearch_url)
+    except ValueError as exc:
+        raise IndexError_(str(exc)) from None
+    try:
+        return load_paths(args.paths, client, args.opensearch_index, rebuild=args.rebuild,
+                          prune=args.prune, workers=args.workers,
+                          follow_symlinks=args.follow_symlinks, shards=args.shards,
+                          replicas=args.replicas)
+    except TransportError as exc:
+        raise IndexError_(f"the OpenSearch cluster at {args.opensearch_url} failed: {exc}; "
+                          "run the same command again once it answers") from None
+
+
 def _cmd_index(args) -> int:
     with StopSignals() as signals:    # also while the report is shown: the build is complete then
         try:
-            report = index_paths(args.paths, args.index, rebuild=args.rebuild, prune=args.prune,
-                                 workers=args.workers, progress=not args.quiet,
-                                 follow_symlinks=args.follow_symlinks, checkpoint=args.checkpoint)
+            if args.to == "opensearch":
+                report = _load(args)
+            else:
+                report = index_paths(args.paths, args.index, rebuild=args.rebuild,
+                                     prune=args.prune, workers=args.workers,
+                                     progress=not args.quiet,
+                                     follow_symlinks=args.follow_symlinks,
+                                     checkpoint=args.checkpoint)
         except NothingToIndex as exc:
             error("index", str(exc))
             return 1
@@ -68,7 +94,11 @@ def _cmd_index(args) -> int:
         except KeyboardInterrupt as exc:
             how, code = ("stopped (SIGTERM)", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
             kept = getattr(exc, "checkpoint_articles", None)
-            if kept is None:
+            if args.to == "opensearch":
+                print(f"newsfacet index: {how}; what was sent to {printable(args.opensearch_index)} "
+                      "stays (a first load or --rebuild leaves the alias as it was); the same "
+                      "command finishes the load", file=sys.stderr)
+            elif kept is None:
                 print(f"newsfacet index: {how}; the index in {printable(args.index)} is as it was "
                       "before this run", file=sys.stderr)
             else:
@@ -101,13 +131,15 @@ def _show_build(report, args) -> int:
             print(f"skipped: {printable(item['file'])}: {item['reason']}", file=sys.stderr)
     others = sum(item["reason"] == UNSUPPORTED for item in report.skipped)
     if others:
-        print(f"skipped {others} files of other types "
-              f"(listed in {printable(os.path.join(args.index, REPORT))})", file=sys.stderr)
+        listed = ("" if args.to == "opensearch"
+                  else f" (listed in {printable(os.path.join(args.index, REPORT))})")
+        print(f"skipped {others} files of other types{listed}", file=sys.stderr)
     for note in report.notes:
         print(f"note: {printable(note)}", file=sys.stderr)
     print(report.summary())
     if report.articles == 0:
-        left = "" if os.path.isdir(args.index) else "; no index folder was left behind"
+        left = ("" if args.to == "opensearch" or os.path.isdir(args.index)
+                else "; no index folder was left behind")
         error("index", f"nothing could be indexed{left}")
         return 1
     if args.strict and report.failed:
@@ -198,6 +230,14 @@ def build_parser(more_commands=()) -> argparse.ArgumentParser:
     p.add_argument("--checkpoint", type=_positive_int, default=SETTINGS.checkpoint_articles, metavar="N",
                    help="commit what is done every N extracted articles, so that a stopped build "
                         "keeps it and the next run carries on (default %(default)s)")
+    p.add_argument("--to", choices=("whoosh", "opensearch"), default="whoosh",
+                   help="build the index folder (whoosh, the default) or load an OpenSearch "
+                        "index (opensearch: see --opensearch-url)")
+    connect.add_options(p)
+    p.add_argument("--shards", type=_positive_int, default=1,
+                   help="--to opensearch: primary shards of a new index (default 1)")
+    p.add_argument("--replicas", type=int, default=0,
+                   help="--to opensearch: copies of each shard of a new index (default 0)")
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("export", help="print every indexed article as one JSON record a line")

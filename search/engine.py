@@ -90,16 +90,7 @@ class _Selection:
         self.final = self.without(None)
 
     def _resolve(self, name: str, typed: list[str]) -> dict[str, list[str]]:
-        """Each typed value of a filter -> the index values it stands for (any letter case,
-        known aliases); a value no article has stands for itself, with a warning."""
-        column = self.gen.columns.fields.get(name)
-        out = {}
-        for v in typed:
-            found = column.resolve(v, [n for _, n in canonical_names(v)]) if column else []
-            if column and not found and v.strip():
-                self.warnings.append(unknown_value(name, v, column))
-            out[v] = found or [v]
-        return out
+        return resolve_values(self.gen.columns.fields, name, typed, self.warnings)
 
     def _any_mask(self, name: str, values: list[str]) -> np.ndarray:
         """The articles holding any of a facet's index values."""
@@ -284,11 +275,7 @@ class Engine:
             raise SearchError(f"page {req.page} is past the last page ({pages}) of {total} "
                               "results", "page", type="page_out_of_range")
         window = req.page * req.per_page
-        if sel.req.sort == "relevance" and sel.parsed.query is not None \
-                and window > SETTINGS.max_relevance_window:
-            raise SearchError(f"relevance ranking goes {SETTINGS.max_relevance_window} results deep; for "
-                              f"page {req.page} use sort=newest or sort=oldest, or export all "
-                              "results (CSV/JSONL)", "page", type="window_too_deep")
+        check_window(req, sel.parsed)
         ranked = sel.ranked(window)[(req.page - 1) * req.per_page:]
         highlighter = Highlighter(gen.searcher.schema,
                                   query_words(sel.parsed.query, gen.columns, budget))
@@ -348,10 +335,7 @@ class Engine:
     def facet_values(self, req: SearchRequest, name: str, listing: ValueListRequest) -> dict:
         """The whole value list of facet ``name`` for a search, filtered and paged
         (``/api/facets/<name>``); an unknown facet is a 404 ``SearchError``."""
-        facet = BY_NAME.get(name)
-        if facet is None:
-            raise SearchError(f"no facet named {name!r}; the facets are "
-                              f"{', '.join(BY_NAME)}", "name", type="not_found", status=404)
+        facet = facet_named(name)
         with self._generations.use() as gen:
             column = gen.columns.fields.get(name)
             if column is None:
@@ -509,6 +493,39 @@ class Engine:
             out["date_span"] = list(span) if span else None
             out["without_date"] = int(np.count_nonzero(cols.live & (cols.dates.days == UNKNOWN)))
             return out
+
+
+def check_window(req: SearchRequest, parsed) -> None:
+    """Refuse a page past the hits ranked by relevance (``SETTINGS.max_relevance_window``)."""
+    if req.sort == "relevance" and parsed.query is not None \
+            and req.page * req.per_page > SETTINGS.max_relevance_window:
+        raise SearchError(f"relevance ranking goes {SETTINGS.max_relevance_window} results deep; for "
+                          f"page {req.page} use sort=newest or sort=oldest, or export all "
+                          "results (CSV/JSONL)", "page", type="window_too_deep")
+
+
+def facet_named(name: str):
+    """The facet of public name ``name``; a 404 ``SearchError`` listing the facets if none."""
+    facet = BY_NAME.get(name)
+    if facet is None:
+        raise SearchError(f"no facet named {name!r}; the facets are "
+                          f"{', '.join(BY_NAME)}", "name", type="not_found", status=404)
+    return facet
+
+
+def resolve_values(fields: dict, name: str, typed: list[str], warnings: list) -> dict[str, list[str]]:
+    """Each typed value of filter ``name`` -> the index values it stands for (any letter
+    case, known aliases) in ``fields`` (facet name -> its values: a ``ValueColumn``, or the
+    OpenSearch engine's stand-in); a value no article has stands for itself, and
+    ``warnings`` gets a warning."""
+    column = fields.get(name)
+    out = {}
+    for v in typed:
+        found = column.resolve(v, [n for _, n in canonical_names(v)]) if column else []
+        if column and not found and v.strip():
+            warnings.append(unknown_value(name, v, column))
+        out[v] = found or [v]
+    return out
 
 
 def _collapsed(gen: Generation, matching: np.ndarray, docnum: int) -> dict:

@@ -75,8 +75,8 @@ class ValueListRequest:
 _NOT_RANKED = object()   # an entry's g2 when values are ranked by count: no g2 member
 
 
-def _entry(value: str, count: int, stories: int | None, selected: bool, excluded: bool,
-           g2=_NOT_RANKED) -> dict:
+def value_entry(value: str, count: int, stories: int | None, selected: bool, excluded: bool,
+                g2=_NOT_RANKED) -> dict:
     """One listed value: its articles (``count``), its distinct ``stories`` when counted, and
     its ``g2`` when ranked by distinctiveness (a number, or None when not counted)."""
     entry = {"value": value, "count": count}
@@ -89,7 +89,7 @@ def _entry(value: str, count: int, stories: int | None, selected: bool, excluded
 
 
 def _g2(counted: Counted, i: int | None):
-    """The ``g2`` of the value of ordinal ``i`` as an entry gives it (see ``_entry``)."""
+    """The ``g2`` of the value of ordinal ``i`` as an entry gives it (see ``value_entry``)."""
     if counted.g2 is None:
         return _NOT_RANKED
     return round(float(counted.g2[i]), 3) if i is not None else None
@@ -101,14 +101,14 @@ def _pinned(column: ValueColumn, counted: Counted) -> list[dict]:
     with_stories = counted.stories is not None
     for value in counted.selected:
         i = column.ordinal.get(value)
-        out.append(_entry(value, int(counted.counts[i]) if i is not None else 0,
-                          (int(counted.stories([i])[0]) if i is not None else 0) if with_stories else None,
-                          True, False, _g2(counted, i)))
+        out.append(value_entry(value, int(counted.counts[i]) if i is not None else 0,
+                               (int(counted.stories([i])[0]) if i is not None else 0)
+                               if with_stories else None, True, False, _g2(counted, i)))
     for value in counted.excluded:
         if value not in counted.selected:
-            out.append(_entry(value, counted.left_out.get(value, 0),
-                              counted.left_out_stories.get(value, 0) if with_stories else None,
-                              False, True, _g2(counted, None)))
+            out.append(value_entry(value, counted.left_out.get(value, 0),
+                                   counted.left_out_stories.get(value, 0) if with_stories else None,
+                                   False, True, _g2(counted, None)))
     return out
 
 
@@ -135,7 +135,8 @@ def _ranked(column: ValueColumn, counted: Counted, skip, limit: int | None) -> n
 def _entries(column: ValueColumn, counted: Counted, ords) -> list[dict]:
     ords = ords.tolist()
     stories = counted.stories(ords).tolist() if counted.stories is not None else [None] * len(ords)
-    return [_entry(column.values[i], int(counted.counts[i]), told, False, False, _g2(counted, i))
+    return [value_entry(column.values[i], int(counted.counts[i]), told, False, False,
+                        _g2(counted, i))
             for i, told in zip(ords, stories)]
 
 

@@ -392,7 +392,7 @@ class DateColumn:
     def bucket_unit(self, mask: np.ndarray) -> str:
         """The histogram's bucket for ``mask``: "Y" (years), "M" (months) or "D" (days),
         whichever suits the span of its known dates."""
-        return _unit_for(self.days[mask & (self.days != UNKNOWN)])
+        return unit_for(self.days[mask & (self.days != UNKNOWN)])
 
     def histogram(self, mask: np.ndarray, date_from=None, date_to=None, dated=None,
                   unit: str | None = None) -> list[dict]:
@@ -405,7 +405,7 @@ class DateColumn:
         unknown = int(len(days) - np.count_nonzero(has_day))
         out = []
         if unknown < len(days):
-            unit = unit or _unit_for(days[has_day])
+            unit = unit or unit_for(days[has_day])
             numbers = self.bucket_numbers(unit)[mask][has_day]
             first = int(numbers.min())
             counts = np.bincount(numbers - first)
@@ -437,7 +437,7 @@ class DateColumn:
 _WIDTH = {"Y": 4, "M": 7, "D": 10}   # characters of a bucket's name: 2024, 2024-05, 2024-05-13
 
 
-def _unit_for(known: np.ndarray) -> str:
+def unit_for(known: np.ndarray) -> str:
     """The histogram bucket that suits the span of ``known`` days (see ``bucket_unit``)."""
     span = int(known.max()) - int(known.min()) if len(known) else 0
     return "Y" if span > 3 * 365 else "M" if span > 62 else "D"

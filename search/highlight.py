@@ -21,10 +21,11 @@ CONTEXT_CHARS = 80        # characters of context on each side of a match
 MAX_FRAGMENTS = 3
 
 
-def query_words(q, columns, budget=None) -> set[str]:
-    """The indexed words (stemmed) that the positive parts of ``q`` search the text for
-    (a wildcard or fuzzy term's within the request's time ``budget``)."""
-    words: set[str] = set()
+def positive_leaves(q) -> list:
+    """The leaves of ``q`` in the title, text or name-spelling fields that a matching article
+    may hold (those under a NOT left out): the words a highlight marks, and the terms an
+    OpenSearch highlight is asked to mark (``opensearch/body.py``)."""
+    leaves: list = []
 
     def walk(node):
         if isinstance(node, wq.Not):
@@ -38,17 +39,25 @@ def query_words(q, columns, budget=None) -> set[str]:
             for sub in node.subqueries:
                 walk(sub)
             return
-        if getattr(node, "fieldname", None) not in TEXT_FIELDS:
-            return
+        if getattr(node, "fieldname", None) in TEXT_FIELDS:
+            leaves.append(node)
+
+    if q is not None:
+        walk(q)
+    return leaves
+
+
+def query_words(q, columns, budget=None) -> set[str]:
+    """The indexed words (stemmed) that the positive parts of ``q`` search the text for
+    (a wildcard or fuzzy term's within the request's time ``budget``)."""
+    words: set[str] = set()
+    for node in positive_leaves(q):
         if isinstance(node, wq.Term):
             words.add(node.text if isinstance(node.text, str) else node.text.decode("utf-8"))
         elif isinstance(node, wq.Phrase):
             words.update(node.words)
         elif isinstance(node, wq.MultiTerm):
             words.update(expansion(node, columns, budget)[:SETTINGS.max_expanded])
-
-    if q is not None:
-        walk(q)
     return words
 
 

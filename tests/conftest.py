@@ -158,3 +158,19 @@ def full_page_shot(browser, path: Path, width: int):
     set_viewport(browser, width, min(max(height, 600), 5000))
     browser.save_screenshot(str(path))
     set_viewport(browser, width)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which engines the contract suite (``test_contract.py``) ran against."""
+    engines = set()
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            nodeid = getattr(report, "nodeid", "")
+            if "test_contract.py" in nodeid and getattr(report, "when", "") == "call":
+                engines.update(e for e in ("whoosh", "opensearch") if f"[{e}" in nodeid)
+    if not engines:
+        return
+    line = "contract suite: ran against " + " and ".join(sorted(engines, reverse=True))
+    if "opensearch" not in engines:
+        line += "; not against OpenSearch (NEWSFACET_OPENSEARCH_URL is not set)"
+    terminalreporter.write_line(line)

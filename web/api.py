@@ -1,7 +1,7 @@
 """The JSON API: ``/api/search``, ``/api/facets/<name>``, ``/api/articles/<id>``,
 ``/api/articles/<id>/differences/<other_id>`` and ``/api/openapi.json`` (``web.openapi``).
 
-A thin layer over ``search.engine.Engine``: parse the query string into a ``SearchRequest``,
+A thin layer over the engine (``search.engines.open_engine``): parse the query string into a ``SearchRequest``,
 ask the engine, return its response as JSON. Errors are answered by the app's handlers
 (``web.app``) as ``{"error": {type, message, param}}`` with a 4xx status, never a stack trace.
 """
@@ -12,7 +12,7 @@ import threading
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from newsfacet.search.engine import Engine
+from newsfacet.search.engines import open_engine
 from newsfacet.search.facet_values import parse_value_list
 from newsfacet.search.indexer import IndexError_
 from newsfacet.search.request import SearchError, parse_request
@@ -23,20 +23,20 @@ api = Blueprint("api", __name__, url_prefix="/api")
 _open_lock = threading.Lock()
 
 
-def get_engine() -> Engine:
-    """The app's engine on ``INDEX_DIR``, opened once and cached in the app's extensions."""
+def get_engine():
+    """The app's engine (``ENGINE``: on ``INDEX_DIR``, or on ``OPENSEARCH_INDEX`` of the
+    cluster at ``OPENSEARCH_URL``), opened once and cached in the app's extensions."""
     engine = current_app.extensions.get("newsfacet_engine")
     if engine is None:
         with _open_lock:
             engine = current_app.extensions.get("newsfacet_engine")
             if engine is None:
-                index_dir = current_app.config.get("INDEX_DIR")
-                if not index_dir:
-                    raise SearchError("the server has no index configured (INDEX_DIR)", None,
-                                      type="no_index", status=503)
+                config = current_app.config
                 try:
-                    engine = Engine(index_dir, current_app.config["TIME_BUDGET_MS"])
-                except IndexError_ as exc:
+                    engine = open_engine(config["ENGINE"], config.get("INDEX_DIR"),
+                                         config.get("OPENSEARCH_URL"),
+                                         config.get("OPENSEARCH_INDEX"), config["TIME_BUDGET_MS"])
+                except (IndexError_, ValueError) as exc:
                     raise SearchError(str(exc), None, type="no_index", status=503) from None
                 current_app.extensions["newsfacet_engine"] = engine
     return engine

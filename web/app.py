@@ -47,7 +47,12 @@ DEFAULTS = {
                            "application/json", "image/svg+xml"],
     "COMPRESS_ALGORITHM": ["gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
+    # The engine that answers: "whoosh" on INDEX_DIR, or "opensearch" on OPENSEARCH_INDEX of
+    # the cluster at OPENSEARCH_URL (search/engines.py).
+    "ENGINE": "whoosh",
     "INDEX_DIR": None,
+    "OPENSEARCH_URL": None,
+    "OPENSEARCH_INDEX": None,
     # Milliseconds a request may spend on the parts of a search that can grow expensive
     # (fuzzy and wildcard expansion, phrase positions, did-you-mean, similar articles); parts
     # cut short are listed in the response's timed_out. None: no limit.

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 from newsfacet.search import cli
+from newsfacet.search.engines import ENGINES
+from newsfacet.search.opensearch import connect
 from newsfacet.search.request import SearchError
 from newsfacet.search.settings import SETTINGS
 
@@ -24,8 +26,11 @@ class ServeError(Exception):
     """The server cannot start; the message says why and what to do."""
 
 
-def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
+def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+                engine: dict | None = None):
     """A waitress server for the app on ``index_dir``, bound but not yet serving.
+    ``engine``: the app's ``ENGINE``, ``OPENSEARCH_URL`` and ``OPENSEARCH_INDEX`` when it
+    serves from another engine than Whoosh's.
 
     Port 0 picks a free port; the server's ``effective_port`` says which.
     """
@@ -34,7 +39,7 @@ def make_server(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
     from .api import get_engine
     from .app import create_app
 
-    app = create_app({"INDEX_DIR": str(Path(index_dir).resolve())})
+    app = create_app({"INDEX_DIR": str(Path(index_dir).resolve()), **(engine or {})})
     with app.app_context():
         try:
             get_engine()        # open and warm the index before the first request
@@ -66,12 +71,16 @@ def few_memory_arenas() -> None:
 _M_ARENA_MAX = -8   # glibc's malloc.h
 
 
-def serve(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-    """Serve the web front end on ``index_dir`` until interrupted."""
+def serve(index_dir, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+          engine: dict | None = None) -> None:
+    """Serve the web front end on ``index_dir`` (or ``engine``, see ``make_server``) until
+    interrupted."""
     few_memory_arenas()
-    server = make_server(index_dir, host, port)
+    server = make_server(index_dir, host, port, engine)
     shown_host = f"[{host}]" if ":" in host else host
-    print(f"newsfacet: serving {Path(index_dir)} at http://{shown_host}:{server.effective_port}/ "
+    what = (f"{engine['OPENSEARCH_INDEX']} of {engine['OPENSEARCH_URL']}" if engine
+            else Path(index_dir))
+    print(f"newsfacet: serving {what} at http://{shown_host}:{server.effective_port}/ "
           "(Ctrl+C to stop)", flush=True)
     try:
         server.run()
@@ -96,12 +105,20 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``serve`` command's options, apart from ``--index`` (shared by every command)."""
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default %(default)s)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port, 0 for any free one (default %(default)s)")
+    parser.add_argument("--engine", choices=ENGINES, default="whoosh",
+                        help="serve the index folder (whoosh, the default) or an index of an "
+                             "OpenSearch cluster (opensearch: see --opensearch-url)")
+    connect.add_options(parser)
 
 
 def run_serve(args) -> int:
     """Run ``newsfacet serve`` with parsed arguments; the exit status."""
+    engine = None
+    if args.engine == "opensearch":
+        engine = {"ENGINE": "opensearch", "OPENSEARCH_URL": args.opensearch_url,
+                  "OPENSEARCH_INDEX": args.opensearch_index}
     try:
-        serve(args.index, args.host, args.port)
+        serve(args.index, args.host, args.port, engine)
     except ServeError as exc:
         cli.error("serve", str(exc))
         return 2

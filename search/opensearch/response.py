@@ -1,0 +1,192 @@
+"""An OpenSearch search response as newsfacet's response: totals, page, hits and facets.
+
+``page_response`` turns what OpenSearch answered to ``body.search_body`` (and, when the
+results span 62 days or less, to ``body.days_body``; with ``collapse=story``, to
+``body.copies_body``) into the members of ``Engine.search``'s response that come from the
+index: ``total``, ``total_stories``, ``unit``, ``page``, ``per_page``, ``pages``, ``hits``,
+``facets`` and ``next``, with the same names, shapes and order of values. The hits are
+highlighted by the Whoosh engine's own ``Highlighter``: the words it marks are the query's
+index words and, for prefix, wildcard and fuzzy terms, the stems of the words OpenSearch
+marked in that hit (``body.highlight_clause``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from functools import lru_cache
+from urllib.parse import urlencode
+
+import numpy as np
+from whoosh import query as wq
+
+from ..engine import HIT_FIELDS
+from ..facet_registry import FACETS
+from ..facet_values import value_entry
+from ..facets import unit_for
+from ..highlight import Highlighter, positive_leaves
+from ..request import SearchError, SearchRequest
+from ..schema import build_schema
+from .body import MARK_END, MARK_START
+from .filters import FacetFilters
+
+_MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}", re.S)
+
+
+@lru_cache(maxsize=1)
+def _schema():
+    """The Whoosh schema, for its text analyser (the highlighter stems words with it)."""
+    return build_schema()
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
+def histogram_unit(aggs: dict) -> str | None:
+    """The bucket of the date histogram (Y, M or D, as ``facets.DateColumn.histogram``
+    chooses it from the span of the results' days), None when no result has a date; D means
+    the days are asked for with ``body.days_body``."""
+    first, last = aggs["results"].get("first"), aggs["results"].get("last")
+    if not first or first.get("value") is None:
+        return None
+    days = np.array([_day(first["value_as_string"]).toordinal(),
+                     _day(last["value_as_string"]).toordinal()])
+    return unit_for(days)
+
+
+def histogram(req: SearchRequest, aggs: dict, days: dict | None = None) -> list[dict]:
+    """``facets.published``: the results' buckets (years, months or days) in date order, only
+    those holding articles, then the ``unknown`` bucket of the undated ones. ``days``: the
+    aggregations ``days_body`` was answered with, needed when the unit is days."""
+    if not req.facet_size:
+        return []
+    results = aggs["results"]
+    unit = histogram_unit(aggs)
+    counts: dict[str, int] = {}
+    if unit == "D":
+        if days is None:
+            raise ValueError("the results span 62 days or less: their days are needed")
+        for bucket in days["results"]["days"]["buckets"]:
+            counts[bucket["key_as_string"]] = bucket["doc_count"]
+    elif unit is not None:
+        for bucket in results["months"]["buckets"]:
+            key = bucket["key_as_string"][:4 if unit == "Y" else 7]
+            counts[key] = counts.get(key, 0) + bucket["doc_count"]
+    out = [{"value": value, "count": count,
+            "selected": req.date_from == value and req.date_to == value}
+           for value, count in sorted(counts.items()) if count]
+    unknown = results["undated"]["doc_count"]
+    if unknown or req.dated == "unknown":
+        out.append({"value": "unknown", "count": unknown, "selected": req.dated == "unknown"})
+    return out
+
+
+def _facet(req: SearchRequest, filters: FacetFilters, facet, aggs: dict) -> dict:
+    """One value facet as ``facet_values.summary`` gives it: selected values first, then
+    left-out ones, then the most frequent others (ties by value)."""
+    counted = aggs[f"facet:{facet.name}"]
+    listed = counted.get("values", {}).get("buckets", [])
+    selected = filters.selected.get(facet.name, []) if req.facet_size else []
+    excluded = filters.excluded.get(facet.name, []) if req.facet_size else []
+    values = []
+    for value in selected:
+        bucket = counted["selected"]["buckets"][value]
+        values.append(value_entry(value, bucket["doc_count"], bucket["stories"]["value"],
+                                  True, False))
+    left_out = aggs.get(f"left_out:{facet.name}", {}).get("values", {}).get("buckets", {})
+    for value in excluded:
+        if value not in selected:
+            bucket = left_out[value]
+            values.append(value_entry(value, bucket["doc_count"], bucket["stories"]["value"],
+                                      False, True))
+    pinned = set(selected) | set(excluded)
+    rest = [b for b in listed if b["key"] not in pinned][:req.facet_size]
+    values += [value_entry(b["key"], b["doc_count"], b["stories"]["value"], False, False)
+               for b in rest]
+    distinct = counted["distinct"]["value"]
+    shown = sum(1 for v in values if v["count"] and not v["excluded"])
+    return {"label": facet.label, "match": filters.match[facet.name], "distinct": distinct,
+            "missing": counted["missing"]["doc_count"], "more": max(0, distinct - shown),
+            "values": values}
+
+
+def facets(req: SearchRequest, filters: FacetFilters, aggs: dict,
+           days: dict | None = None) -> dict:
+    """``facets``: every value facet, then ``published``, the date histogram."""
+    out = {facet.name: _facet(req, filters, facet, aggs) for facet in FACETS}
+    out["published"] = histogram(req, aggs, days)
+    return out
+
+
+def query_words_of(parsed) -> set[str]:
+    """The index words the query's plain words and phrases search the text for."""
+    words: set[str] = set()
+    for leaf in positive_leaves(parsed.query):
+        if isinstance(leaf, wq.Term):
+            words.add(leaf.text)
+        elif isinstance(leaf, wq.Phrase):
+            words.update(leaf.words)
+    return words
+
+
+def marked_words(highlight: dict) -> set[str]:
+    """The stems of the words OpenSearch marked in a hit's title and text."""
+    analyse = _schema()["text"].analyzer
+    return {token.text for fragments in highlight.values() for fragment in fragments
+            for word in _MARKED.findall(fragment) for token in analyse(word, mode="query")}
+
+
+def _hit(req: SearchRequest, found: dict, words: set[str], relevance: bool) -> dict:
+    """One hit as the Whoosh engine gives it."""
+    source = found["_source"]
+    hit = {"id": source["id"], "title": source.get("title") or None}
+    hit.update({name: source.get(name) for name in HIT_FIELDS})
+    hit["story"], hit["story_size"] = source["story"], source["story_size"]
+    hit["score"] = round(found["_score"], 4) if relevance and found.get("_score") is not None \
+        else None
+    marked = marked_words(found.get("highlight", {}))
+    highlighter = Highlighter(_schema(), words | marked)
+    hit["highlights"] = {"title": highlighter.title(source.get("title") or ""),
+                         "text": highlighter.fragments(source.get("text") or "")}
+    return hit
+
+
+def _collapsed(hit: dict, stories: dict) -> dict:
+    """``copies`` and ``also_published_by`` of a hit standing for its story, from the
+    aggregation ``copies_body`` was answered with."""
+    bucket = stories[hit["story"]]
+    own = {hit["outlet"]} if hit.get("outlet") else set()
+    outlets = {b["key"] for b in bucket["outlets"]["buckets"]}
+    return {"copies": bucket["doc_count"], "also_published_by": sorted(outlets - own)}
+
+
+def page_response(req: SearchRequest, parsed, filters: FacetFilters, found: dict,
+                  days: dict | None = None, copies: dict | None = None) -> dict:
+    """The members of the search response that come from the index (see the module's
+    docstring): ``found`` is OpenSearch's answer to ``search_body``, ``days`` its
+    aggregations for ``days_body``, ``copies`` those for ``copies_body``."""
+    aggs = found["aggregations"]
+    stories = aggs["results"]["stories"]["value"]
+    articles = found["hits"]["total"]["value"]
+    total = stories if req.collapse == "story" else articles
+    pages = max(1, math.ceil(total / req.per_page))
+    if req.page > pages:
+        raise SearchError(f"page {req.page} is past the last page ({pages}) of {total} "
+                          "results", "page", type="page_out_of_range")
+    relevance = req.sort == "relevance" and parsed.query is not None
+    words = query_words_of(parsed)
+    hits = [_hit(req, h, words, relevance) for h in found["hits"]["hits"]]
+    if req.collapse == "story" and hits:
+        buckets = {b["key"]: b for b in copies["stories"]["story"]["buckets"]}
+        for hit in hits:
+            hit.update(_collapsed(hit, buckets))
+    return {
+        "total": total, "total_stories": stories,
+        "unit": "stories" if req.collapse == "story" else "articles",
+        "page": req.page, "per_page": req.per_page, "pages": pages,
+        "hits": hits, "facets": facets(req, filters, aggs, days),
+        "next": ("?" + urlencode(req.with_page(req.page + 1).to_params())
+                 if req.page < pages else None),
+    }

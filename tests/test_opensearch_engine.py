@@ -1,0 +1,256 @@
+"""``OpenSearchEngine`` end to end through a real ``opensearch-py`` client whose cluster
+answers with recorded responses (``opensearch_fake.Recorded``), written by hand in the shape
+OpenSearch documents, for the articles of ``opensearch_corpus.py``: the engine must send the
+bodies the translation makes, ask the cluster what ``parse_query`` needs, and give the
+response, export, value list and overview the Whoosh engine gives on the same articles."""
+
+from __future__ import annotations
+
+import pytest
+from opensearchpy.exceptions import ConnectionError as NoConnection
+from opensearchpy.exceptions import NotFoundError
+
+from newsfacet.search.engine import Engine
+from newsfacet.search.facet_values import ValueListRequest
+from newsfacet.search.indexer import IndexError_
+from newsfacet.search.opensearch.body import after_body, days_body, search_body
+from newsfacet.search.opensearch.engine import OpenSearchEngine
+from newsfacet.search.opensearch.filters import FacetFilters
+from newsfacet.search.query import parse_query
+from newsfacet.search.request import SearchError, parse_request
+from newsfacet.web.app import create_app
+from newsfacet.web.serve import main as newsfacet
+from newsfacet.web.serve import make_server
+from opensearch_fake import Recorded
+from opensearch_corpus import build_index
+from test_opensearch_response import SOURCES, answer, bucket, counted, hit, terms
+
+EXISTS = ("HEAD", "/news", None, {})
+
+
+@pytest.fixture(scope="module")
+def whoosh(tmp_path_factory):
+    """The Whoosh engine on the same articles."""
+    return Engine(build_index(tmp_path_factory.mktemp("os-engine")))
+
+
+def request(**params):
+    return parse_request({k: [v] for k, v in params.items()})
+
+
+def count(field: str, value: str, n: int) -> tuple:
+    """A recorded ``_count`` of the articles holding ``value`` in ``field``."""
+    return ("POST", "/news/_count", {"query": {"term": {field: value}}}, {"count": n})
+
+
+def bodies(whoosh, req, resolved, left_out):
+    """The translation's bodies of ``req``: (search, days)."""
+    with whoosh.generation() as gen:
+        parsed = parse_query(req.q, gen.searcher, gen.columns, req.variants)
+    filters = FacetFilters(req, resolved, left_out)
+    return search_body(req, parsed, filters), days_body(req, parsed, filters), parsed, filters
+
+
+def test_a_search_is_sent_as_translated_and_answered_as_the_whoosh_engine_answers(whoosh):
+    req = request(q="drone", variants="off", place="belgorod", **{"-outlet": "Harbour Gazette"},
+                  sort="oldest", facet_size="2")
+    resolved, left_out = {"place": {"belgorod": ["Belgorod"]}}, {"outlet": {"Harbour Gazette":
+                                                                            ["Harbour Gazette"]}}
+    sent, days_sent, _, _ = bodies(whoosh, req, resolved, left_out)
+    found = answer(2, [hit("23435e9d75f4963e", [1677801600000, "23435e9d75f4963e"]),
+                       hit("9d6be64d0fd2a2ce", [1677974400000, "9d6be64d0fd2a2ce"])], {
+        "facet:outlet": counted(2, 1, 1, terms(bucket("Northern Ledger", 1, 1))),
+        "left_out:outlet": {"doc_count": 3, "values": {"buckets": {
+            "Harbour Gazette": {"doc_count": 1, "stories": {"value": 1}}}}},
+        "facet:source_outlet": counted(2, 0, 2, terms()),
+        "facet:place": counted(2, 4, 0, terms(bucket("Belgorod", 2, 2), bucket("Kharkiv", 1, 1),
+                                              bucket("Kyiv", 1, 1), other=1),
+                               {"Belgorod": {"doc_count": 2, "stories": {"value": 2}}}),
+        "facet:person": counted(2, 1, 1, terms(bucket("Vasily Nebenzya", 1, 1))),
+        "facet:org": counted(2, 2, 1, terms(bucket("Reuters", 1, 1),
+                                            bucket("UN Security Council", 1, 1))),
+        "facet:author": counted(2, 0, 2, terms()),
+        "results": {"doc_count": 2, "stories": {"value": 2},
+                    "first": {"value": 1677801600000.0, "value_as_string": "2023-03-03"},
+                    "last": {"value": 1677974400000.0, "value_as_string": "2023-03-05"},
+                    "months": {"buckets": [{"key_as_string": "2023-03", "key": 1677628800000,
+                                            "doc_count": 2}]},
+                    "undated": {"doc_count": 0}}})
+    days = {"took": 1, "timed_out": False, "hits": {"hits": []}, "aggregations": {"results": {
+        "doc_count": 2, "days": {"buckets": [
+            {"key_as_string": "2023-03-03", "key": 1677801600000, "doc_count": 1},
+            {"key_as_string": "2023-03-05", "key": 1677974400000, "doc_count": 1}]}}}}
+    cluster = Recorded([
+        EXISTS,
+        count("places", "belgorod", 0),     # no such value: then in any letter case
+        ("POST", "/news/_search", {"size": 0, "query": {"bool": {"should": [
+            {"term": {"places": {"value": "belgorod", "case_insensitive": True}}}]}},
+            "aggs": {"v": {"terms": {"field": "places", "include": "([bB][eE][lL][gG][oO][rR]"
+                                     "[oO][dD])", "size": 100}}}},
+         {"hits": {"hits": []}, "aggregations": {"v": {"buckets": [
+             {"key": "Belgorod", "doc_count": 3}]}}}),
+        count("outlet", "Harbour Gazette", 2),
+        ("POST", "/news/_search", sent, found),
+        ("POST", "/news/_search", days_sent, days),
+        count("text", "drone", 3), count("title", "drone", 1),   # common: no did-you-mean
+    ])
+    ours = OpenSearchEngine(cluster.client(), "news").search(req)
+    theirs = whoosh.search(req)
+    for response in (ours, theirs):
+        del response["took_ms"]
+    assert ours == theirs
+    assert [r[1] for r in cluster.requests].count("/news/_search") == 3
+
+
+def test_a_search_that_finds_nothing_offers_what_each_filter_value_leaves_out(whoosh):
+    req = request(outlet="Valley Courier", place="Belgorod", facet_size="0")
+    resolved = {"outlet": {"Valley Courier": ["Valley Courier"]},
+                "place": {"Belgorod": ["Belgorod"]}}
+    sent, _, parsed, _ = bodies(whoosh, req, resolved, {})
+    nothing = answer(0, [], {**{f"facet:{n}": counted(0, 0, 0) for n in
+                                ("outlet", "source_outlet", "place", "person", "org", "author")},
+                             "results": {"doc_count": 0, "stories": {"value": 0}}})
+
+    def without(name):
+        fewer = {k: v for k, v in resolved.items() if k != name}
+        return {"query": {"bool": {"must": [{"match_all": {}}],
+                                   "filter": [FacetFilters(req, fewer, {}).final()]}}}
+    cluster = Recorded([EXISTS, count("outlet", "Valley Courier", 2), count("places", "Belgorod", 3),
+                        ("POST", "/news/_search", sent, nothing),
+                        ("POST", "/news/_count", without("outlet"), {"count": 3}),
+                        ("POST", "/news/_count", without("place"), {"count": 2})])
+    ours = OpenSearchEngine(cluster.client(), "news").search(req)
+    assert ours["relaxations"] == whoosh.search(req)["relaxations"] == [
+        {"param": "outlet", "value": "Valley Courier", "total": 3},
+        {"param": "place", "value": "Belgorod", "total": 2}]
+
+
+def _walk_answers(req, whoosh, sources: list[str], pit="p1"):
+    """A point in time opened, one page of hits (``sources``: ids, in the search's order)
+    and the point in time closed."""
+    with whoosh.generation() as gen:
+        parsed = parse_query(req.q, gen.searcher, gen.columns, req.variants)
+    page = after_body(req, parsed, FacetFilters(req, {}, {}), pit, None, 1000, export=True)
+    hits = [{**hit(i, [n, i]), "_source": {**SOURCES[i], "keys": [], "dated": "yes",
+                                            "state": []}} for n, i in enumerate(sources)]
+    return [("POST", "/news/_search/point_in_time", None, {"pit_id": pit}),
+            ("POST", "/_search", page, {"took": 1, "timed_out": False, "pit_id": pit,
+                                        "hits": {"hits": hits}}),
+            ("DELETE", "/_search/point_in_time", {"pit_id": [pit]}, {"pits": []})]
+
+
+def test_the_export_of_one_copy_per_story_skips_the_other_copies_and_closes_its_walk(whoosh):
+    req = request(q="belgorod", variants="off", sort="newest", collapse="story")
+    order = ["9d6be64d0fd2a2ce", "23435e9d75f4963e", "b5dc5b804709d882"]
+    cluster = Recorded([EXISTS, *_walk_answers(req, whoosh, order)])
+    records = list(OpenSearchEngine(cluster.client(), "news").iter_records(req))
+    assert [r["id"] for r in records] == [r["id"] for r in whoosh.iter_records(req)] == order[:2]
+    assert "state" not in records[0] and "keys" not in records[0]
+    assert cluster.requests[-1][0] == "DELETE"
+
+
+def test_an_export_left_early_still_closes_its_point_in_time(whoosh):
+    req = request(sort="oldest")
+    cluster = Recorded([EXISTS, *_walk_answers(req, whoosh, list(SOURCES))])
+    records = OpenSearchEngine(cluster.client(), "news").iter_records(req)
+    next(records)
+    records.close()
+    assert cluster.requests[-1][:2] == ("DELETE", "/_search/point_in_time")
+
+
+def test_a_facet_s_whole_value_list_is_walked_page_by_page(whoosh):
+    req, listing = request(), ValueListRequest(per_page=4, page=2)
+
+    def page(after, buckets, after_key):
+        composite = {"size": 1000, "sources": [{"v": {"terms": {"field": "places"}}}]}
+        aggs = {"values": {"composite": composite, "aggs": {"stories": {"cardinality": {
+            "field": "story", "precision_threshold": 40000}}}}}
+        if after is None:
+            aggs["missing"] = {"missing": {"field": "places"}}
+        else:
+            composite["after"] = after
+        body = {"size": 0, "aggs": aggs, "query": {"bool": {"must": [{"match_all": {}}],
+                                                            "filter": [{"match_all": {}}]}}}
+        values = {"buckets": [{"key": {"v": v}, "doc_count": n, "stories": {"value": s}}
+                              for v, n, s in buckets]}
+        if after_key:
+            values["after_key"] = after_key
+        return ("POST", "/news/_search", body, {"hits": {"hits": []}, "aggregations": {
+            "missing": {"doc_count": 0}, "values": values}})
+    cluster = Recorded([
+        EXISTS,
+        page(None, [("Belgorod", 3, 2), ("Kharkiv", 2, 1), ("Kherson", 1, 1), ("Kyiv", 1, 1)],
+             {"v": "Kyiv"}),
+        page({"v": "Kyiv"}, [("Lviv", 1, 1), ("Mariupol", 1, 1), ("Moscow", 1, 1),
+                             ("Odesa", 1, 1)], {"v": "Odesa"}),
+        page({"v": "Odesa"}, [], None)])
+    ours = OpenSearchEngine(cluster.client(), "news").facet_values(req, "place", listing)
+    assert ours == whoosh.facet_values(req, "place", listing)
+    assert [v["value"] for v in ours["values"]] == ["Lviv", "Mariupol", "Moscow", "Odesa"]
+
+
+def test_the_overview_is_the_whoosh_engine_s(whoosh):
+    def listed(*pairs):
+        return {"buckets": [{"key": k, "doc_count": n} for k, n in pairs]}
+    found = {"hits": {"total": {"value": 6, "relation": "eq"}, "hits": []}, "aggregations": {
+        "outlets": listed(("Harbour Gazette", 2), ("Valley Courier", 2)),
+        "places": listed(("Belgorod", 3), ("Kharkiv", 2)),
+        "people": listed(("Vasily Nebenzya", 2), ("Vasily Nabenzya", 1)),
+        "organizations": listed(("Reuters", 2), ("UN Security Council", 2)),
+        "outlet_count": {"value": 3}, "without_outlet": {"doc_count": 1},
+        "first": {"value": 1636588800000.0, "value_as_string": "2021-11-11"},
+        "last": {"value": 1684540800000.0, "value_as_string": "2023-05-20"},
+        "without_date": {"doc_count": 1}}}
+    cluster = Recorded([EXISTS, ("POST", "/news/_search", None, found)])
+    assert OpenSearchEngine(cluster.client(), "news").overview(top=2) == whoosh.overview(top=2)
+    asked = cluster.requests[-1][2]["aggs"]
+    assert [asked[key]["terms"]["size"] for key in ("outlets", "places")] == [2, 2]
+
+
+def test_a_missing_index_says_how_to_load_one():
+    cluster = Recorded([("HEAD", "/news", None, NotFoundError(404, "index_not_found_exception"))])
+    with pytest.raises(IndexError_, match="newsfacet index PATH --to opensearch"):
+        OpenSearchEngine(cluster.client(), "news")
+
+
+def test_a_cluster_that_stops_answering_is_a_503_that_says_so():
+    cluster = Recorded([EXISTS, ("POST", "/news/_search", None,
+                                 NoConnection("N/A", "connection refused", OSError()))])
+    served = OpenSearchEngine(cluster.client(), "news")
+    with pytest.raises(SearchError) as stopped:
+        served.search(request())
+    assert (stopped.value.status, stopped.value.type) == (503, "engine_unavailable")
+    app = create_app({"TESTING": True})
+    app.extensions["newsfacet_engine"] = served
+    response = app.test_client().get("/api/search")
+    assert response.status_code == 503
+    assert "did not answer" in response.get_json()["error"]["message"]
+
+
+def test_a_prefix_term_is_interpreted_without_a_count_of_the_words_it_stands_for():
+    found = answer(1, [hit("9d6be64d0fd2a2ce", [3.1, "9d6be64d0fd2a2ce"], score=3.1)],
+                   {**{f"facet:{n}": counted(1, 0, 1) for n in
+                       ("outlet", "source_outlet", "place", "person", "org", "author")},
+                    "results": {"doc_count": 1, "stories": {"value": 1}}})
+    cluster = Recorded([EXISTS, ("POST", "/news/_search", None, found)])
+    ours = OpenSearchEngine(cluster.client(), "news").search(
+        request(q="retal*", variants="off", facet_size="0"))
+    assert ours["interpretation"]["tree"] == {"prefix": "retal", "field": "any",
+                                              "expanded_to": [], "expansions": None,
+                                              "typed": "retal*"}
+
+
+def test_serve_opens_the_opensearch_engine_it_is_given(monkeypatch):
+    cluster = Recorded([EXISTS])
+    monkeypatch.setattr("newsfacet.search.opensearch.engine.client", lambda url: cluster.client())
+    server = make_server(".", "127.0.0.1", 0, {"ENGINE": "opensearch",
+                                               "OPENSEARCH_URL": "http://search:9200",
+                                               "OPENSEARCH_INDEX": "news"})
+    server.close()
+    assert cluster.requests == [("HEAD", "/news", None)]
+
+
+def test_serve_with_opensearch_and_no_cluster_says_what_to_give(monkeypatch, capsys):
+    monkeypatch.delenv("NEWSFACET_OPENSEARCH_URL", raising=False)
+    assert newsfacet(["serve", "--engine", "opensearch", "--port", "0"]) == 2
+    assert "pass --opensearch-url URL or set NEWSFACET_OPENSEARCH_URL" in capsys.readouterr().err
