@@ -203,11 +203,12 @@ def _leaf_ids(matcher, weights: bool = False):
     return np.fromiter(matcher.all_ids(), dtype=np.int64)
 
 
-def _block_data(matcher: W3LeafMatcher):
-    """The data tuple (ids as deltas, weights, values) of each postings block of
-    ``matcher``, from its first block on. A memory-mapped postings file is walked in place:
-    each block's length, pickled header and (compressed) pickled data, read from the buffer
-    rather than through Whoosh's file reads, which cost as much as decoding the data."""
+def _block_data(matcher: W3LeafMatcher, values: bool = False):
+    """The data of each postings block of ``matcher``, from its first block on: (id gaps,
+    weights), and with ``values`` the whole data tuple (id gaps, weights, values). A
+    memory-mapped postings file is walked in place: each block's length, pickled header and
+    (compressed) pickled data, read from the buffer rather than through Whoosh's file reads,
+    which cost as much as decoding the data."""
     buf = getattr(matcher._postfile, "_buf", None)
     if buf is None:
         while matcher.is_active():
@@ -225,7 +226,7 @@ def _block_data(matcher: W3LeafMatcher):
         data = block.getbuffer()[block.tell():]
         count, compressed = info[0], info[3]
         head = _head_size(count)
-        found = _ids_and_weights(
+        found = None if values else _ids_and_weights(
             zlib.decompressobj().decompress(data, head) if compressed else bytes(data[:head]), count)
         yield found if found is not None else pickle.loads(zlib.decompress(data) if compressed else data)
         if length < 0:                       # the last block
@@ -348,14 +349,12 @@ def posting_values(reader, fieldname: str, text) -> tuple[np.ndarray, list]:
             ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
             values.extend(matcher._values)
             continue
-        if not isinstance(matcher, W3LeafMatcher) or matcher._byteids:
-            return None
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_values()
-            ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-            values.extend(matcher._values)
-            matcher._next_block()
+        if not isinstance(matcher, W3LeafMatcher) or matcher._byteids \
+                or not (matcher._fixedsize is None or matcher._fixedsize < 0):
+            return None   # only values kept whole (as Positions keeps them) are read here
+        for data in _block_data(matcher, values=True):
+            ids_parts.append(np.cumsum(np.asarray(data[0], dtype=np.int64)) + offset)
+            values.extend(data[2])
     ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)
     return ids, values
 

@@ -173,6 +173,20 @@ def test_a_block_s_head_gives_its_gaps_and_weights_exactly_when_laid_out_for_it(
         assert found[1].tolist() == list(weights)
 
 
+def test_posting_values_equal_whoosh_s_own(reader):
+    """Each posting's raw value (its encoded positions), read block by block in place, is
+    the one Whoosh's matcher gives for that document."""
+    live = set(reader.all_doc_ids())
+    for word in ("harbour", "ferri", "storm", "museum", "late"):
+        ids, values = wi.posting_values(reader, "text", word)
+        got = {d: v for d, v in zip(ids.tolist(), values) if d in live}
+        matcher, want = reader.postings("text", word), {}
+        while matcher.is_active():
+            want[matcher.id()] = matcher.value()
+            matcher.next()
+        assert got == want and len(got) > 5, word
+
+
 def test_posting_values_falls_back_and_phrases_still_match(index_dir, reader, monkeypatch):
     assert wi.posting_values(reader, "text", "harbour") is not None
     assert wi.posting_values(PublicOnly(reader), "text", "harbour") is None
