@@ -324,7 +324,7 @@ def server_figures(index_dir: Path, corpus: Path, mix: list[dict], load_seconds:
         for params in mix:
             search(client, params)
         warm = rss_mb(server.pid)
-        swaps = swap(index_dir, corpus, folder / "added.jsonl", server.pid, client, mix)
+        swaps = swap(index_dir, corpus, folder / "added.jsonl", server.pid, client, mix, warm)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -346,11 +346,12 @@ SWAP_ARTICLES = 1000
 
 
 def swap(index_dir: Path, corpus: Path, added: Path, pid: int, client: Client,
-         mix: list[dict]) -> list[dict]:
+         mix: list[dict], warm: float) -> list[dict]:
     """The server's RSS while it swaps in two new generations under searches: one that adds
     ``SWAP_ARTICLES`` articles (new versions of the corpus's first ones, in ``added``), and
     one made by ``--prune`` after ``added`` is deleted, which leaves the index as it was.
-    Each swap is done when the server's total shows it."""
+    Each swap is done when the server's total shows it. Its growth is its peak over ``warm``,
+    the RSS after warm-up (the RSS just before a swap may be lower: freed memory returned)."""
     with open(added, "w", encoding="utf-8") as out:
         for number, record in enumerate(corpus_records(corpus)):
             if number == SWAP_ARTICLES:
@@ -380,7 +381,7 @@ def swap(index_dir: Path, corpus: Path, added: Path, pid: int, client: Client,
                 raise SystemExit(f"the server still answers {total} articles, not {expected}")
         figures.append({"swap": name, "rss_before_mb": start, "rss_peak_mb": peak,
                         "rss_after_mb": rss_mb(pid), "seconds": time.monotonic() - started,
-                        "searches": searches, "growth": peak / start - 1})
+                        "searches": searches, "growth": peak / warm - 1})
     return figures
 
 
@@ -611,8 +612,8 @@ def print_table(figures: dict) -> None:
     for swap in server["swaps"]:
         print(f"generation swap ({swap['swap']}, {swap['searches']} searches meanwhile, "
               f"{swap['seconds']:.0f} s): RSS {swap['rss_before_mb']:.0f} MB before, peak "
-              f"{swap['rss_peak_mb']:.0f} MB (+{100 * swap['growth']:.0f}%), after "
-              f"{swap['rss_after_mb']:.0f} MB")
+              f"{swap['rss_peak_mb']:.0f} MB (+{100 * swap['growth']:.0f}% of the RSS after "
+              f"warm-up), after {swap['rss_after_mb']:.0f} MB")
     if "load" in server:
         load = server["load"]
         print(f"load ({load['clients']} clients, {load['seconds']:.0f} s): "
