@@ -178,9 +178,10 @@ class ValueColumn:
                 doc_parts.append(part.docs[fieldname] + np.int32(offset))
                 ord_parts.append(remap[part.ords[fieldname]])
         # Each segment's pairs are ordered by document, then value; so are all of them.
-        # Document numbers are 32-bit (a Whoosh index of 2**31 documents is far away): at a
-        # million articles and some twenty values each, the pairs take 160 MB, not 240.
-        self.docs = _joined(doc_parts, np.int32)
+        # Document numbers are 32-bit (a Whoosh index of 2**31 documents is far away). Only
+        # the ordinals are kept, with each document's first pair (``starts``): at a million
+        # articles, the documents of some thirty million pairs would be 120 MB more.
+        docs = _joined(doc_parts, np.int32)
         self.ords = _joined(ord_parts, np.int32)
         target = np.arange(n, dtype=np.int32)
         if fold is not None and n:
@@ -189,17 +190,16 @@ class ValueColumn:
             if (target != np.arange(n)).any():
                 # Pairs stay ordered by document; within one, a folded value may move or
                 # repeat: the pairs are nearly sorted.
-                pairs = distinct(self.docs.astype(np.int64) * n + target[self.ords], nearly_sorted=True)
-                self.docs, self.ords = (pairs // n).astype(np.int32), (pairs % n).astype(np.int32)
+                pairs = distinct(docs.astype(np.int64) * n + target[self.ords], nearly_sorted=True)
+                docs, self.ords = (pairs // n).astype(np.int32), (pairs % n).astype(np.int32)
         #: value -> the index values counted under it (itself first)
         self.members: dict[str, list[str]] = {}
         for i in np.flatnonzero(target != np.arange(n)).tolist():
             self.members.setdefault(self.values[target[i]], [self.values[target[i]]]).append(self.values[i])
         self.counted_as = {m: v for v, ms in self.members.items() for m in ms}
-        # The same pairs by document (CSR): cheap counting when few documents match.
-        self.by_doc = self.ords
+        # The pairs by document (CSR): cheap counting when few documents match.
         self.starts = np.zeros(size + 1, dtype=np.int32)
-        np.cumsum(np.bincount(self.docs, minlength=size), out=self.starts[1:])
+        np.cumsum(np.bincount(docs, minlength=size), out=self.starts[1:])
         # The same again as a sparse (document x value) matrix sharing those arrays: counting
         # a mask of many documents is the product mask x matrix (see ``MATRIX_SHARE``).
         self._matrix = sparse.csr_matrix((ones(len(self.ords)), self.ords, self.starts),
@@ -207,7 +207,7 @@ class ValueColumn:
         self.ordinal = ordinal
         #: True for the documents that hold any value (the others are the facet's "missing")
         self.has_value = np.zeros(size, dtype=bool)
-        self.has_value[self.docs] = True
+        self.has_value[docs] = True
         #: each value's number of articles in the whole collection (``set_collection``):
         #: the order of values with the same count in a result
         self.frequency = np.zeros(len(self.values), dtype=np.int64)
@@ -240,30 +240,22 @@ class ValueColumn:
                 return self.frequency - self.counts(rest)
         if self.values and np.count_nonzero(mask) > share:
             return (self._matrix.T @ mask.astype(np.int32)).astype(np.int64)
-        return np.bincount(self._pairs(mask)[0], minlength=len(self.values))
+        return np.bincount(self._pairs(np.flatnonzero(mask))[0], minlength=len(self.values))
 
-    def _pairs(self, mask: np.ndarray, with_docs: bool = False):
-        """The (value ordinal, document) pairs of the documents in ``mask``: their ordinals,
-        and with ``with_docs`` their documents (else None)."""
-        ids = np.flatnonzero(mask)
-        if len(ids) * 4 > len(mask):   # many documents: one pass over all pairs
-            on = mask[self.docs]
-            return self.ords[on], self.docs[on] if with_docs else None
-        return self._pairs_of(ids, with_docs)
-
-    def _pairs_of(self, ids: np.ndarray, with_docs: bool = False):
-        """The pairs of the documents ``ids``, in the order of ``ids`` (as ``_pairs``)."""
+    def _pairs(self, ids: np.ndarray, with_docs: bool = False):
+        """The (value ordinal, document) pairs of the documents ``ids``, in the order of
+        ``ids``: their ordinals, and with ``with_docs`` their documents (else None)."""
         starts, ends = self.starts[ids], self.starts[ids + 1]
         lengths = ends - starts
         total = int(lengths.sum())
         # positions of every pair of the matching documents, without a Python loop
         offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        return (self.by_doc[offsets + np.arange(total)],
+        return (self.ords[offsets + np.arange(total)],
                 np.repeat(ids, lengths) if with_docs else None)
 
     def values_of(self, docnum: int) -> list[str]:
         """The values document ``docnum`` holds."""
-        return [self.values[o] for o in self.by_doc[self.starts[docnum]:self.starts[docnum + 1]]]
+        return [self.values[o] for o in self.ords[self.starts[docnum]:self.starts[docnum + 1]]]
 
     def story_counts(self, mask: np.ndarray, stories: Stories, counts: np.ndarray,
                      ords=None) -> np.ndarray:
@@ -294,7 +286,7 @@ class ValueColumn:
         with self._lock:
             if self._groups is None:
                 n = len(self.values)
-                ords, docs = self._pairs_of(stories.by_story, with_docs=True)
+                ords, docs = self._pairs(stories.by_story, with_docs=True)
                 order = np.argsort(ords.astype(np.uint16) if n <= 1 << 16 else ords, kind="stable")
                 starts = np.zeros(n + 1, dtype=np.int64)
                 np.cumsum(np.bincount(ords, minlength=n), out=starts[1:])
