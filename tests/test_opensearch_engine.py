@@ -23,7 +23,7 @@ from newsfacet.web.serve import main as newsfacet
 from newsfacet.web.serve import make_server
 from opensearch_fake import Recorded
 from opensearch_corpus import build_index
-from test_opensearch_response import SOURCES, answer, bucket, counted, hit, terms
+from test_opensearch_response import SOURCES, answer, counted, drones_in_belgorod, hit
 
 EXISTS = ("HEAD", "/news", None, {})
 
@@ -57,29 +57,8 @@ def test_a_search_is_sent_as_translated_and_answered_as_the_whoosh_engine_answer
     resolved, left_out = {"place": {"belgorod": ["Belgorod"]}}, {"outlet": {"Harbour Gazette":
                                                                             ["Harbour Gazette"]}}
     sent, days_sent, _, _ = bodies(whoosh, req, resolved, left_out)
-    found = answer(2, [hit("23435e9d75f4963e", [1677801600000, "23435e9d75f4963e"]),
-                       hit("9d6be64d0fd2a2ce", [1677974400000, "9d6be64d0fd2a2ce"])], {
-        "facet:outlet": counted(2, 1, 1, terms(bucket("Northern Ledger", 1, 1))),
-        "left_out:outlet": {"doc_count": 3, "values": {"buckets": {
-            "Harbour Gazette": {"doc_count": 1, "stories": {"value": 1}}}}},
-        "facet:source_outlet": counted(2, 0, 2, terms()),
-        "facet:place": counted(2, 4, 0, terms(bucket("Belgorod", 2, 2), bucket("Kharkiv", 1, 1),
-                                              bucket("Kyiv", 1, 1), other=1),
-                               {"Belgorod": {"doc_count": 2, "stories": {"value": 2}}}),
-        "facet:person": counted(2, 1, 1, terms(bucket("Vasily Nebenzya", 1, 1))),
-        "facet:org": counted(2, 2, 1, terms(bucket("Reuters", 1, 1),
-                                            bucket("UN Security Council", 1, 1))),
-        "facet:author": counted(2, 0, 2, terms()),
-        "results": {"doc_count": 2, "stories": {"value": 2},
-                    "first": {"value": 1677801600000.0, "value_as_string": "2023-03-03"},
-                    "last": {"value": 1677974400000.0, "value_as_string": "2023-03-05"},
-                    "months": {"buckets": [{"key_as_string": "2023-03", "key": 1677628800000,
-                                            "doc_count": 2}]},
-                    "undated": {"doc_count": 0}}})
-    days = {"took": 1, "timed_out": False, "hits": {"hits": []}, "aggregations": {"results": {
-        "doc_count": 2, "days": {"buckets": [
-            {"key_as_string": "2023-03-03", "key": 1677801600000, "doc_count": 1},
-            {"key_as_string": "2023-03-05", "key": 1677974400000, "doc_count": 1}]}}}}
+    found, days_aggregations = drones_in_belgorod()
+    days = {"took": 1, "timed_out": False, "hits": {"hits": []}, "aggregations": days_aggregations}
     cluster = Recorded([
         EXISTS,
         count("places", "belgorod", 0),     # no such value: then in any letter case

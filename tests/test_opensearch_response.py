@@ -137,9 +137,9 @@ def test_every_article_newest_first_with_facets_and_months(engine):
         "2021-11", "2023-03", "2023-05", "unknown"]   # the span is under three years
 
 
-def test_a_search_with_a_selected_and_a_left_out_value_and_its_days(engine):
-    params = {"q": "drone", "variants": "off", "place": "Belgorod",
-              "-outlet": "Harbour Gazette", "sort": "oldest", "facet_size": "2"}
+def drones_in_belgorod() -> tuple[dict, dict]:
+    """The recorded answer, and the days' answer, to ``q=drone`` in Belgorod without the
+    Harbour Gazette, oldest first, two values per facet (this test's and the engine's)."""
     found = answer(2, [
         hit("23435e9d75f4963e", [1677801600000, "23435e9d75f4963e"]),
         hit("9d6be64d0fd2a2ce", [1677974400000, "9d6be64d0fd2a2ce"]),
@@ -163,10 +163,17 @@ def test_a_search_with_a_selected_and_a_left_out_value_and_its_days(engine):
                 {"key_as_string": "2023-03", "key": 1677628800000, "doc_count": 2}]},
             "undated": {"doc_count": 0}},
     })
-    assert histogram_unit(found["aggregations"]) == "D"
     days = {"results": {"doc_count": 2, "days": {"buckets": [
         {"key_as_string": "2023-03-03", "key": 1677801600000, "doc_count": 1},
         {"key_as_string": "2023-03-05", "key": 1677974400000, "doc_count": 1}]}}}
+    return found, days
+
+
+def test_a_search_with_a_selected_and_a_left_out_value_and_its_days(engine):
+    params = {"q": "drone", "variants": "off", "place": "Belgorod",
+              "-outlet": "Harbour Gazette", "sort": "oldest", "facet_size": "2"}
+    found, days = drones_in_belgorod()
+    assert histogram_unit(found["aggregations"]) == "D"
     ours, whoosh = converted(engine, params, {"place": {"Belgorod": ["Belgorod"]}},
                              {"outlet": {"Harbour Gazette": ["Harbour Gazette"]}}, found, days)
     assert ours == whoosh
