@@ -45,7 +45,7 @@ _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _DATE_VALUE = r"\d{4}(?:-\d{2}(?:-\d{2})?)?"
 _DATE_CLAUSE = re.compile(
     rf"(?<![\w:])(?:date|published):(?:(?P<one>{_DATE_VALUE})(?![\w-])"
-    rf"|\[\s*(?P<start>{_DATE_VALUE})?\s+(?:to|TO)\s*(?P<stop>{_DATE_VALUE})?\s*\])")
+    rf"|\[\s*(?P<start>{_DATE_VALUE}|\*)?\s+(?:to|TO)\s*(?P<stop>{_DATE_VALUE}|\*)?\s*\])")
 # A quoted phrase (left as it is), or the sign of +word, -word, -"a phrase", -(a OR b).
 _SIGN = re.compile(r'"[^"]*"?|(?<![^\s(])([+-])(?=[^\s+-])')
 _FIELD_PREFIX = re.compile(r"(?<![\w:/.])([A-Za-z_]+):(?=\S)")
@@ -200,7 +200,8 @@ def check_syntax(text: str) -> list[str]:
                               f"fields are {', '.join(list(QUERY_FIELDS) + ['date'])}. Search "
                               "without the field name?", text, fix)
     warnings = []
-    tokens = _outside_quotes(text).replace("(", " ( ").replace(")", " ) ").split()
+    # a date range's open end (date:[2023-03 TO *]) is no wildcard
+    tokens = _DATE_CLAUSE.sub(" ", _outside_quotes(text)).replace("(", " ( ").replace(")", " ) ").split()
     for pos, tok in enumerate(tokens):
         if tok in _OPERATORS:
             before = tokens[pos - 1] if pos else "("
@@ -265,7 +266,7 @@ def extract_dates(text: str) -> tuple[str, list[tuple[date | None, date | None]]
             dates.append((bound(m.group("one"), clause, False),
                           bound(m.group("one"), clause, True)))
         else:
-            start, stop = m.group("start"), m.group("stop")
+            start, stop = (None if end == "*" else end for end in (m.group("start"), m.group("stop")))
             if not start and not stop:
                 raise query_error(f"A date range needs at least one end: {_quoted(clause)}. "
                                   "Search without it?", text, _DATE_CLAUSE.sub(" ", text).strip())

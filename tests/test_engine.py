@@ -242,6 +242,9 @@ def test_date_clauses_in_the_query(engine):
     assert may == {"Drone strikes hit Belgorod", "Missiles fall on Kharkiv",
                    "Drone strikes hit Belgorod again", "Zelensky visits front"}
     assert titles(run(engine, q="date:[2024 TO] belgorod")) == {"Belgorod residents leave"}
+    assert titles(run(engine, q="date:[2024 TO *] belgorod")) == {"Belgorod residents leave"}
+    assert titles(run(engine, q="date:[* TO 2022-08-01]")) == \
+        titles(run(engine, q="date:[ TO 2022-08-01]")) >= {"Grain exports resume"}
     assert titles(run(engine, q="date:[2022-08-01 TO 2022-08-01]")) == {"Grain exports resume"}
 
 

@@ -28,6 +28,7 @@ REFUSED = [   # (query, words of the message, the fix offered)
     ('"harbour wall"~50', "at most 10 words apart", '"harbour wall"~10'),
     ("harbour date:yesterday", "A date in the query must look like", "harbour"),
     ("harbour date:[ TO ]", "A date range needs at least one end", "harbour"),
+    ("harbour date:[* TO *]", "A date range needs at least one end", "harbour"),
     ("harbour date:2023-13", "The date in `date:2023-13` is not a real date", "harbour"),
     ("harbour date:[2023-02-30 TO 2024]", "is not a real date", "harbour"),
     ("harbour^1000", "A boost (word^N) must be between 0 and 100", "harbour"),
