@@ -233,12 +233,12 @@ class ValueColumn:
 
     def counts(self, mask: np.ndarray) -> np.ndarray:
         """How many documents in ``mask`` hold each value (indexed by ordinal)."""
-        share = MATRIX_SHARE * len(mask)
-        if self._live is not None and np.count_nonzero(mask) > len(mask) - share:
+        inside, share = np.count_nonzero(mask), MATRIX_SHARE * len(mask)
+        if self._live is not None and inside > len(mask) - share:
             rest = self._live & ~mask
             if np.count_nonzero(rest) <= share and not np.any(mask & ~self._live):
                 return self.frequency - self.counts(rest)
-        if self.values and np.count_nonzero(mask) > share:
+        if self.values and inside > share:
             return (self._matrix.T @ mask.astype(np.int32)).astype(np.int64)
         return np.bincount(self._pairs(np.flatnonzero(mask))[0], minlength=len(self.values))
 
