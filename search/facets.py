@@ -494,7 +494,7 @@ class Columns:
         self._cache: OrderedDict = OrderedDict()
         self._cache_bytes = 0
         self._cache_lock = threading.Lock()
-        self._pending: set = set()      # keys of complete_later jobs not done yet
+        self._pending: dict = {}        # key of a complete_later job not done yet -> partial
 
     def cached(self, key, compute):
         """``compute()``'s arrays, remembered (least recently used first out) for this
@@ -516,17 +516,18 @@ class Columns:
                                           else old.nbytes)
         return value
 
-    def complete_later(self, key, compute) -> None:
+    def complete_later(self, key, compute, partial) -> None:
         """Run ``compute()`` in the background and cache its arrays under ``key`` (see
         ``cached``): a phrase that a request's time cut short is checked in full, without a
-        time limit, for the requests after it. One job at a time for the process, a few
-        waiting at most; a job whose generation is closed under it is dropped."""
+        time limit, for the requests after it; until then ``pending(key)`` gives ``partial``,
+        what the cut request found. One job at a time for the process, a few waiting at most;
+        a job whose generation is closed under it is dropped."""
         with self._cache_lock:
             if key in self._cache or key in self._pending:
                 return
             if not _LATER_SLOTS.acquire(blocking=False):
                 return
-            self._pending.add(key)
+            self._pending[key] = partial
 
         def job():
             try:
@@ -535,9 +536,15 @@ class Columns:
                 log.debug("background work for %r dropped", key, exc_info=True)
             finally:
                 with self._cache_lock:
-                    self._pending.discard(key)
+                    self._pending.pop(key, None)
                 _LATER_SLOTS.release()
         _LATER.submit(job)
+
+    def pending(self, key):
+        """What the request that started the background job ``key`` found (``complete_later``)
+        while the job runs; None when there is no such job."""
+        with self._cache_lock:
+            return self._pending.get(key)
 
     def lexicon(self, fieldname: str) -> Lexicon:
         """The sorted words of a field (read on first use, then kept for the generation)."""

@@ -704,8 +704,14 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
             if words is None:
                 return None
 
+            key = ("phrase", node.fieldname, tuple(node.words), node.slop)
+
             def check():
                 nonlocal phrase_checks
+                found_so_far = columns.pending(key) if budget is not None else None
+                if found_so_far is not None:   # being checked in full: give what was found,
+                    budget.cut(phrase_part(node))   # not a second check beside it
+                    raise TimeUp(found_so_far)
                 holding = int(words[0].sum())
                 phrase_checks += holding * len(node.words)
                 if phrase_checks > SETTINGS.max_phrase_checks:
@@ -717,12 +723,12 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
                 return phrase_docs(node, searcher, words[0], budget)
 
             exact = np.zeros(size, dtype=bool)
-            key = ("phrase", node.fieldname, tuple(node.words), node.slop)
             try:
                 exact[columns.cached(key, check)] = True
             except TimeUp as cut:   # checked in full in the background, for the next request
                 exact[cut.partial] = True
-                columns.complete_later(key, lambda: phrase_docs(node, searcher, words[0]))
+                columns.complete_later(key, lambda: phrase_docs(node, searcher, words[0]),
+                                       cut.partial)
             found = words[0] & exact
             return found, np.where(found, words[1] * node.boost, 0).astype(np.float32)
         return from_ids(np.fromiter(searcher.docs_for_query(node), dtype=np.int64))
@@ -738,6 +744,11 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
     if result is None:
         return np.zeros(size, dtype=bool), zeros()
     return result[0] & columns.live, result[1]
+
+
+def phrase_part(phrase) -> str:
+    """How ``timed_out`` names a phrase whose check was cut short."""
+    return f'phrase "{" ".join(phrase.words)}"'
 
 
 def phrase_docs(phrase, searcher, candidates: np.ndarray, budget=None) -> np.ndarray:
@@ -757,7 +768,7 @@ def phrase_docs(phrase, searcher, candidates: np.ndarray, budget=None) -> np.nda
     found = []
     for first in range(0, len(docs), _PHRASE_CHUNK):
         if budget is not None and not budget.left():
-            budget.cut(f'phrase "{" ".join(phrase.words)}"')
+            budget.cut(phrase_part(phrase))
             raise TimeUp(np.concatenate(found) if found else np.zeros(0, dtype=np.int64))
         chunk = slice(first, first + _PHRASE_CHUNK)
 

@@ -4,11 +4,13 @@ one-pass reading of a field's words that fuzzy and wildcard terms are expanded a
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 
 from newsfacet.search import lexicon
+from newsfacet.search import query as query_module
 from newsfacet.search.engine import Engine
 from newsfacet.search.facet_registry import FACETS
 from newsfacet.search.indexer import index_paths
@@ -66,6 +68,38 @@ def test_a_phrase_cut_short_is_checked_in_full_in_the_background(index_dir):
         assert time.monotonic() < deadline, "the background check never finished"
         time.sleep(0.05)
     assert later["total"] == 1
+
+
+def test_while_a_phrase_is_checked_in_the_background_requests_get_what_was_found(
+        index_dir, monkeypatch):
+    """A request for a phrase whose full check is running in the background is given what the
+    first request found, and says so, instead of checking the phrase a second time beside
+    the background check."""
+    release, checks = threading.Event(), []
+    real = query_module.phrase_docs
+
+    def held(phrase, searcher, candidates, budget=None):
+        checks.append("request" if budget is not None else "background")
+        if budget is None:
+            release.wait(60)
+        return real(phrase, searcher, candidates, budget)
+
+    monkeypatch.setattr(query_module, "phrase_docs", held)
+    engine = Engine(index_dir, time_budget_ms=0)
+    try:
+        for n in range(3):
+            answer = search(engine, q='"drone strikes"')
+            assert answer["total"] == 0 and 'phrase "drone strike"' in answer["timed_out"]
+            if n == 0:
+                first = checks.count("request")   # one per field the phrase is searched in
+        assert first and checks.count("request") == first
+    finally:
+        release.set()
+    deadline = time.monotonic() + 60
+    while 'phrase "drone strike"' in (later := search(engine, q='"drone strikes"'))["timed_out"]:
+        assert time.monotonic() < deadline, "the background check never finished"
+        time.sleep(0.05)
+    assert later["total"] == 1 and checks.count("request") == first
 
 
 def test_a_phrase_cut_short_is_checked_in_full_next_time(index_dir):
