@@ -114,8 +114,7 @@ class _Selection:
             return dates.between(parse_date_bound(date_from, "from", False) if date_from else None,
                                  parse_date_bound(date_to, "to", True) if date_to else None)
         if dated:
-            known = dates.days != UNKNOWN
-            return known if dated == "yes" else ~known
+            return dates.known.copy() if dated == "yes" else ~dates.known
         return None
 
     def without(self, facet: str | None) -> np.ndarray:

@@ -468,3 +468,34 @@ def test_a_misspelt_value_list_parameter_names_the_list_parameters_too(client):
     error = response.get_json()["error"]
     assert error["param"] == "prefx"
     assert all(name in error["message"] for name in ("prefix", "contains", "per_page", "place"))
+
+
+@pytest.mark.parametrize("years", [0.1, 1.5, 3.0, 3.9, 6, 40])
+def test_the_date_histogram_counts_each_bucket_of_the_span_s_unit(years):
+    """Years, months or days by the span of the matching articles' dates (years past three
+    years, months past 62 days), counted in one pass when the years are far apart and by the
+    matching articles' days otherwise; undated articles apart: the same counts as a count of
+    their dates one by one."""
+    from datetime import date
+
+    from newsfacet.search.column_files import SegmentPart
+    from newsfacet.search.facets import DateColumn
+
+    rng = np.random.default_rng(int(years * 10))
+    size, start = 3000, date(1998, 3, 17)
+    days = (start.toordinal() - 1 + rng.integers(0, int(years * 365.25) + 1, size)).astype(np.int32)
+    known = rng.random(size) > 0.1
+    part = SegmentPart(size, {}, {}, {}, days, np.flatnonzero(~known).astype(np.int32), {},
+                       np.zeros(size, np.uint64))
+    column = DateColumn([(part, 0)], known)
+    for share in (0.03, 0.5, 1.0):
+        mask = rng.random(size) < share
+        dated = [date.fromordinal(int(d) + 1) for d in days[mask & known]]
+        span = (max(dated) - min(dated)).days
+        width = 4 if span > 3 * 365 else 7 if span > 62 else 10
+        expected = Counter(d.isoformat()[:width] for d in dated)
+        buckets = column.histogram(mask)
+        assert buckets[-1] == {"value": "unknown", "count": int(np.count_nonzero(mask & ~known)),
+                               "selected": False}
+        assert {b["value"]: b["count"] for b in buckets[:-1]} == expected, (share, width)
+        assert [b["value"] for b in buckets[:-1]] == sorted(expected)
