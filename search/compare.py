@@ -36,7 +36,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .facet_registry import BY_NAME
-from .facets import UNKNOWN
 from .request import (FACET_RANKS, SearchError, SearchRequest, param_values, parse_request,
                       single_value, whole_number)
 from .significance import distinctiveness
@@ -293,7 +292,7 @@ def timelines(cols, by_col, final, period, row_values, columns, masks) -> dict:
         (counts, story_counts, undated_stories), (denominators, story_whole, _) = counted(mask), whole
         return {"counts": counts, "denominators": denominators,
                 "attention": [_ratio(c, w) for c, w in zip(counts, denominators)],
-                "undated": int(np.count_nonzero(mask & (dates.days == UNKNOWN))),
+                "undated": int(np.count_nonzero(mask & ~dates.known)),
                 "stories": story_counts, "story_denominators": story_whole,
                 "story_attention": [_ratio(c, w) for c, w in zip(story_counts, story_whole)],
                 "undated_stories": undated_stories}

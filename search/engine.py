@@ -490,7 +490,7 @@ class Engine:
                     out["without_outlet"] = found["missing"]
             span = cols.dates.span(cols.live)
             out["date_span"] = list(span) if span else None
-            out["without_date"] = int(np.count_nonzero(cols.live & (cols.dates.days == UNKNOWN)))
+            out["without_date"] = int(np.count_nonzero(cols.live & ~cols.dates.known))
             return out
 
 

@@ -348,6 +348,7 @@ class DateColumn:
         #: True for the documents whose day is known
         self.known = self.days != UNKNOWN
         self._numbers: dict[str, tuple] = {}   # unit -> bucket_numbers(unit)
+        self._doubled: np.ndarray | None = None  # _doubled_years
 
     def bucket_numbers(self, unit: str) -> tuple[np.ndarray, int]:
         """Each document's bucket of ``unit`` (Y, M or D) as a number counted from the
@@ -365,9 +366,9 @@ class DateColumn:
 
     def _doubled_years(self) -> np.ndarray:
         """Twice each document's year number (``bucket_numbers("Y")``), made once."""
-        if "2Y" not in self._numbers:
-            self._numbers["2Y"] = self.bucket_numbers("Y")[0] * np.int32(2)
-        return self._numbers["2Y"]
+        if self._doubled is None:
+            self._doubled = self.bucket_numbers("Y")[0] * np.int32(2)
+        return self._doubled
 
     @staticmethod
     def day_number(d: date) -> int:
