@@ -125,7 +125,8 @@ def segment_files(segment_id: str, part: SegmentPart) -> Iterator[tuple[str, byt
     yield manifest_name(segment_id), json.dumps(manifest, ensure_ascii=False).encode("utf-8")
 
 
-def _map(path: Path) -> np.ndarray:
+def map_array(path: Path) -> np.ndarray:
+    """The ``.npy`` file at ``path`` mapped read-only (an empty array is read)."""
     try:
         return np.load(path, mmap_mode="r", allow_pickle=False)
     except ValueError:   # an empty array cannot be mapped
@@ -141,14 +142,14 @@ def load(folder: Path, segment_id: str, count: int) -> SegmentPart | None:
             return None
         docs, ords = {}, {}
         for i, field in enumerate(manifest["fields"]):
-            docs[field] = _map(folder / _name(segment_id, f"f{i}_docs"))
-            ords[field] = _map(folder / _name(segment_id, f"f{i}_ords"))
-        days = _map(folder / _name(segment_id, "days")) if manifest["days"] else None
-        lengths = {name: _map(folder / _name(segment_id, f"len_{name}"))
+            docs[field] = map_array(folder / _name(segment_id, f"f{i}_docs"))
+            ords[field] = map_array(folder / _name(segment_id, f"f{i}_ords"))
+        days = map_array(folder / _name(segment_id, "days")) if manifest["days"] else None
+        lengths = {name: map_array(folder / _name(segment_id, f"len_{name}"))
                    for name in manifest["lengths"]}
         part = SegmentPart(count, manifest["values"], docs, ords, days,
-                           _map(folder / _name(segment_id, "unknown")), lengths,
-                           _map(folder / _name(segment_id, "ids")))
+                           map_array(folder / _name(segment_id, "unknown")), lengths,
+                           map_array(folder / _name(segment_id, "ids")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if len(part.ids) != count or (days is not None and len(days) != count):

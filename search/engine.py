@@ -243,14 +243,17 @@ class Engine:
         self.time_budget_ms = time_budget_ms
         path = Path(index_dir)
         check_index(path)
-        # load the alias tables while the generation opens, not on the first search
-        threading.Thread(target=canonical_names, args=("warm up",), name="newsfacet-aliases",
-                         daemon=True).start()
+        # load the alias tables while the generation opens; both are ready when this returns,
+        # so that no request's time goes to waiting for them
+        aliases = threading.Thread(target=canonical_names, args=("warm up",),
+                                   name="newsfacet-aliases", daemon=True)
+        aliases.start()
         try:
             self._ix = windex.open_dir(str(path))
             self._generations = Generations(self._ix)
         except Exception as exc:   # a garbled, cut or missing file: Whoosh raises many kinds
             raise damaged(path, exc) from None
+        aliases.join()
         self.path = path
 
     def generation(self):

@@ -22,9 +22,10 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from scipy import sparse
 
-from . import column_files
+from . import column_files, merged_columns
 from .arrays import distinct
 from .column_files import SegmentPart
+from .merged_columns import FieldColumn, Merged
 from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 from .settings import SETTINGS
@@ -108,11 +109,39 @@ def segment_parts(reader, folder=None) -> list[tuple[SegmentPart, int]]:
     return parts
 
 
-def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
-    """The segments' arrays as one, by document number."""
-    if not arrays:
-        return np.zeros(0, dtype=dtype)
-    return np.concatenate(arrays).astype(dtype, copy=False)
+#: Each facet's index field.
+FACET_FIELDS = {f.name: f.field for f in FACETS}
+
+
+def segment_list(reader) -> list[tuple[str, int]] | None:
+    """The (segment id, document count) of each of the reader's segments, in order; None
+    when one of them is not a segment on disk."""
+    found = []
+    for leaf, _ in reader.leaf_readers():
+        if not hasattr(leaf, "segment"):
+            return None
+        found.append((leaf.segment().segment_id(), leaf.doc_count_all()))
+    return found
+
+
+def merge_generation(reader, folder=None) -> Merged:
+    """The columns of the reader's generation combined from its segments' parts
+    (``segment_parts``) in memory."""
+    facets = {f.name: (f.field, person_names_folded if f.fold_names else None)
+              for f in FACETS if f.field in reader.schema}
+    lengths = [name for name in column_files.LENGTH_FIELDS if name in reader.schema]
+    return merged_columns.merge(segment_parts(reader, folder), reader.doc_count_all(), facets,
+                                lengths)
+
+
+def generation_columns(reader, folder=None) -> Merged:
+    """The columns of the reader's generation: mapped from the files ``newsfacet index``
+    wrote when it committed it (``merged_columns``) where the index folder ``folder`` has
+    them, else combined from its segments' parts."""
+    segments = segment_list(reader) if folder is not None else None
+    found = (merged_columns.load(Path(folder), reader.generation(), segments)
+             if segments is not None else None)
+    return found if found is not None else merge_generation(reader, folder)
 
 
 # Letters that are not a base letter plus an accent, so that removing accents keeps them.
@@ -156,58 +185,30 @@ def person_names_folded(values: list[str], sizes: list[int]) -> list[int]:
 class ValueColumn:
     """The values of one multi-valued keyword field for every document, as ordinals.
 
-    With ``fold`` (a function like ``person_names_folded``) a value may count as another:
-    its documents are counted and filtered under that one, and it shows no count of its own.
+    A value may count as another (``members``: people's names folded by
+    ``person_names_folded``): its documents are counted and filtered under that one, and it
+    shows no count of its own.
     """
 
-    def __init__(self, fieldname: str, parts: list[tuple[SegmentPart, int]], size: int,
-                 fold=None):
-        """``parts``: the segments' column data and first document numbers
-        (``segment_parts``); ``size``: the number of documents of the generation."""
+    def __init__(self, fieldname: str, column: FieldColumn, size: int):
+        """``column``: the field's pairs over the generation (``merged_columns``), mapped
+        or merged; ``size``: the number of documents of the generation."""
         self.fieldname = fieldname
-        seg_values = [part.values.get(fieldname, []) for part, _ in parts]
-        # ordinal order is value order (code point order, as the index sorts UTF-8 bytes)
-        self.values: list[str] = (list(seg_values[0]) if len(parts) == 1
-                                  else sorted(set().union(*seg_values)))
-        n = len(self.values)
-        ordinal = {v: i for i, v in enumerate(self.values)}
-        doc_parts, ord_parts = [], []
-        for (part, offset), values in zip(parts, seg_values):
-            if values:
-                remap = np.fromiter((ordinal[v] for v in values), np.int32, len(values))
-                doc_parts.append(part.docs[fieldname] + np.int32(offset))
-                ord_parts.append(remap[part.ords[fieldname]])
-        # Each segment's pairs are ordered by document, then value; so are all of them.
+        self.values: list[str] = column.values
         # Document numbers are 32-bit (a Whoosh index of 2**31 documents is far away). Only
         # the ordinals are kept, with each document's first pair (``starts``): at a million
         # articles, the documents of some thirty million pairs would be 120 MB more.
-        docs = _joined(doc_parts, np.int32)
-        self.ords = _joined(ord_parts, np.int32)
-        target = np.arange(n, dtype=np.int32)
-        if fold is not None and n:
-            target = np.asarray(fold(self.values, np.bincount(self.ords, minlength=n).tolist()),
-                                dtype=np.int32)
-            if (target != np.arange(n)).any():
-                # Pairs stay ordered by document; within one, a folded value may move or
-                # repeat: the pairs are nearly sorted.
-                pairs = distinct(docs.astype(np.int64) * n + target[self.ords], nearly_sorted=True)
-                docs, self.ords = (pairs // n).astype(np.int32), (pairs % n).astype(np.int32)
+        self.ords, self.starts = column.ords, column.starts
         #: value -> the index values counted under it (itself first)
-        self.members: dict[str, list[str]] = {}
-        for i in np.flatnonzero(target != np.arange(n)).tolist():
-            self.members.setdefault(self.values[target[i]], [self.values[target[i]]]).append(self.values[i])
+        self.members: dict[str, list[str]] = column.members
         self.counted_as = {m: v for v, ms in self.members.items() for m in ms}
-        # The pairs by document (CSR): cheap counting when few documents match.
-        self.starts = np.zeros(size + 1, dtype=np.int32)
-        np.cumsum(np.bincount(docs, minlength=size), out=self.starts[1:])
         # The same again as a sparse (document x value) matrix sharing those arrays: counting
         # a mask of many documents is the product mask x matrix (see ``MATRIX_SHARE``).
         self._matrix = sparse.csr_matrix((ones(len(self.ords)), self.ords, self.starts),
-                                         shape=(size, n), copy=False)
-        self.ordinal = ordinal
+                                         shape=(size, len(self.values)), copy=False)
+        self.ordinal = {v: i for i, v in enumerate(self.values)}
         #: True for the documents that hold any value (the others are the facet's "missing")
-        self.has_value = np.zeros(size, dtype=bool)
-        self.has_value[docs] = True
+        self.has_value = self.starts[1:] != self.starts[:-1]
         #: each value's number of articles in the whole collection (``set_collection``):
         #: the order of values with the same count in a result
         self.frequency = np.zeros(len(self.values), dtype=np.int64)
@@ -337,13 +338,11 @@ class ValueColumn:
 class DateColumn:
     """Each document's publication day as days since 0001-01-01, or ``UNKNOWN``."""
 
-    def __init__(self, parts: list[tuple[SegmentPart, int]], known: np.ndarray):
-        """``parts``: the segments' column data (``segment_parts``); ``known``: the documents
-        whose day is known."""
+    def __init__(self, days: np.ndarray | None, known: np.ndarray):
+        """``days``: every document's day (``merged_columns.Merged.days``; None: no dates);
+        ``known``: the documents whose day is known."""
         self.days = np.full(len(known), UNKNOWN, dtype=np.int32)
-        if any(part.days is not None for part, _ in parts):
-            days = _joined([part.days if part.days is not None
-                            else np.zeros(part.count, np.int32) for part, _ in parts], np.int32)
+        if days is not None:
             self.days[known] = days[known]
         #: True for the documents whose day is known
         self.known = self.days != UNKNOWN
@@ -479,21 +478,18 @@ class Columns:
     def __init__(self, reader, similarities: Similarities | None = None, folder=None):
         """``folder``: the index folder, whose column files (``column_files``) are mapped
         for the segments that have them."""
-        parts = segment_parts(reader, folder)
         self.size = reader.doc_count_all()
-        ids = _joined([part.ids for part, _ in parts], np.uint64)
+        merged = generation_columns(reader, folder)
+        ids = merged.ids
         self.live, self.copies = one_per_article(ids, live_mask(reader))
-        self.fields = {f.name: ValueColumn(f.field, parts, self.size,
-                                           person_names_folded if f.fold_names else None)
-                       for f in FACETS if f.field in reader.schema}
+        self.fields = {name: ValueColumn(FACET_FIELDS[name], column, self.size)
+                       for name, column in merged.fields.items()}
         for column in self.fields.values():
             column.set_collection(self.live)
-        self.lengths = {name: _joined([part.lengths[name] for part, _ in parts], np.float32)
-                        for name in column_files.LENGTH_FIELDS if name in reader.schema}
+        self.lengths = merged.lengths
         unknown = np.zeros(self.size, dtype=bool)
-        for part, offset in parts:
-            unknown[part.unknown.astype(np.int64) + offset] = True
-        self.dates = DateColumn(parts, self.live & ~unknown)
+        unknown[merged.unknown] = True
+        self.dates = DateColumn(merged.days, self.live & ~unknown)
         docnums = np.flatnonzero(self.live)
         roots = (column_files.load_story_roots(folder, reader.generation(), len(docnums))
                  if folder is not None else None)

@@ -49,9 +49,10 @@ from whoosh.index import TOC
 from whoosh.reading import MultiReader, SegmentReader
 from whoosh.writing import SegmentWriter
 
-from . import column_files
+from . import column_files, merged_columns
 from .extract import extract
-from .facets import id_numbers, live_mask, one_per_article, story_roots
+from .facets import (id_numbers, live_mask, merge_generation, one_per_article, segment_list,
+                     story_roots)
 from .generation import announce
 from .readers import ReadProblem, file_kind, iter_files, printable, read_file
 from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
@@ -979,14 +980,39 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
 def _commit(writer, segments: list, clear: bool, report: BuildReport,
             checkpoint: bool = False) -> None:
     """Commit ``writer`` with the workers' ``segments`` (``commit_with_segments``), writing
-    the column files of every segment that has none, and the generation's stories, before
-    the generation becomes visible: a server never opens it without them."""
+    the column files of every segment that has none, the generation's merged columns and its
+    stories, before the generation becomes visible: a server never opens it without them."""
     def prepare(all_segments: list) -> None:
         column_files.write_segments(writer.storage, writer.schema, all_segments, _write_atomic)
+        _write_generation_columns(writer, all_segments, report)
         _keep_story_pairs(writer, all_segments, report)
 
     commit_with_segments(writer, segments, clear, checkpoint=checkpoint, prepare=prepare)
-    column_files.remove_other_story_files(Path(writer.storage.folder), writer.generation)
+    folder = Path(writer.storage.folder)
+    column_files.remove_other_story_files(folder, writer.generation)
+    merged_columns.remove_others(folder, writer.generation)
+
+
+def _write_generation_columns(writer, segments: list, report: BuildReport) -> None:
+    """Write the merged columns of the generation ``writer`` is committing (its
+    ``segments``, all written, with their column files), which a server maps when it opens
+    it (``merged_columns``); if they cannot be written, a server merges them itself."""
+    index_dir = Path(writer.storage.folder)
+    reader = MultiReader([SegmentReader(writer.storage, writer.schema, segment)
+                          for segment in segments])
+    manifest = index_dir / merged_columns.manifest_name(writer.generation)
+    try:
+        merged = merge_generation(reader, index_dir)
+        for name, content in merged_columns.files(writer.generation, segment_list(reader), merged):
+            _write_atomic(index_dir / name, content)
+    except OSError as exc:
+        with suppress(OSError):    # an earlier, failed commit's
+            manifest.unlink(missing_ok=True)
+        why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
+        report.notes.append(f"the merged columns could not be written ({why}); the index is "
+                            "complete, and a server merges them when it opens it")
+    finally:
+        reader.close()
 
 
 def _keep_story_pairs(writer, segments: list, report: BuildReport) -> None:

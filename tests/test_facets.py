@@ -478,16 +478,13 @@ def test_the_date_histogram_counts_each_bucket_of_the_span_s_unit(years):
     their dates one by one."""
     from datetime import date
 
-    from newsfacet.search.column_files import SegmentPart
     from newsfacet.search.facets import DateColumn
 
     rng = np.random.default_rng(int(years * 10))
     size, start = 3000, date(1998, 3, 17)
     days = (start.toordinal() - 1 + rng.integers(0, int(years * 365.25) + 1, size)).astype(np.int32)
     known = rng.random(size) > 0.1
-    part = SegmentPart(size, {}, {}, {}, days, np.flatnonzero(~known).astype(np.int32), {},
-                       np.zeros(size, np.uint64))
-    column = DateColumn([(part, 0)], known)
+    column = DateColumn(days, known)
     for share in (0.03, 0.5, 1.0):
         mask = rng.random(size) < share
         dated = [date.fromordinal(int(d) + 1) for d in days[mask & known]]

@@ -1,21 +1,24 @@
 """Index generations on disk: the column files ``newsfacet index`` writes when it commits a
-segment, which an engine maps instead of reading postings; a server that keeps answering
+segment, and the merged columns of the generation it commits, which an engine maps instead
+of reading postings and merging segments; a server that keeps answering
 while a newer generation is opened in the background; and the old generation an export
 holds, which stays readable after a build removed its files."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from records import write_jsonl
 
 from newsitems import write
-from newsfacet.search import column_files, facets, generation
+from newsfacet.search import column_files, facets, generation, merged_columns
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import parse_request
@@ -49,7 +52,13 @@ def search(engine: Engine, **params) -> dict:
 
 
 def column_file_names(index_dir: Path) -> set[str]:
-    return {p.name for p in index_dir.iterdir() if ".cols" in p.name}
+    """The segments' column files."""
+    return {p.name for p in index_dir.glob("MAIN_*") if ".cols" in p.name}
+
+
+def generation_file_names(index_dir: Path) -> set[str]:
+    """The generations' merged columns."""
+    return {p.name for p in index_dir.glob("gen-*.cols*")}
 
 
 def story_file_names(index_dir: Path) -> set[str]:
@@ -114,15 +123,26 @@ def test_columns_are_written_at_commit_and_opened_without_reading_postings(two_c
         assert (two_commits / column_files.manifest_name(segment)).is_file()
 
     assert story_file_names(two_commits) == {column_files.stories_name(latest_number(two_commits))}
+    # only the generation's own merged columns are left, complete
+    names = generation_file_names(two_commits)
+    assert merged_columns.manifest_name(latest_number(two_commits)) in names
+    assert {name.split(".")[0] for name in names} == {f"gen-{latest_number(two_commits)}"}
 
     def no_postings(leaf):
         raise AssertionError("a segment's columns were read from its postings")
+
+    def no_merging(*args):
+        raise AssertionError("the segments' columns were merged again")
 
     def no_grouping(*args):
         raise AssertionError("the stories were grouped again")
     monkeypatch.setattr(column_files, "from_postings", no_postings)
     monkeypatch.setattr(facets, "story_roots", no_grouping)
+    monkeypatch.setattr(merged_columns, "merge", no_merging)
     engine = Engine(two_commits)
+    with engine.generation() as gen:   # mapped, not copied into the server's memory
+        assert all(isinstance(c.ords, np.memmap) and isinstance(c.starts, np.memmap)
+                   for c in gen.columns.fields.values())
     answer = search(engine, q="ferry")
     assert answer["total"] == 90
     people = {v["value"]: v["count"] for v in answer["facets"]["person"]["values"]}
@@ -142,7 +162,8 @@ def test_a_generation_s_files_are_on_disk_before_it_is_visible(tmp_path, monkeyp
         folder = Path(storage.folder)
         seen.append((toc.generation,
                      all((folder / column_files.manifest_name(s.segment_id())).is_file()
-                         for s in toc.segments),
+                         for s in toc.segments)
+                     and (folder / merged_columns.manifest_name(toc.generation)).is_file(),
                      (folder / column_files.stories_name(toc.generation)).is_file()))
         write_toc(toc, storage, indexname)
 
@@ -159,7 +180,8 @@ def test_a_generation_s_files_are_on_disk_before_it_is_visible(tmp_path, monkeyp
 
 def test_an_index_without_its_column_files_gives_the_same_answers(two_commits):
     with_files = [search(Engine(two_commits), **params) for params in REQUESTS]
-    for name in column_file_names(two_commits) | story_file_names(two_commits):
+    for name in (column_file_names(two_commits) | story_file_names(two_commits)
+                 | generation_file_names(two_commits)):
         (two_commits / name).unlink()
     without = [search(Engine(two_commits), **params) for params in REQUESTS]
     assert with_files == without
@@ -171,6 +193,30 @@ def test_a_segment_with_damaged_files_is_read_from_its_postings(two_commits):
     expected = [search(Engine(two_commits), **params) for params in REQUESTS]
     segment = sorted(segment_ids(two_commits))[0]
     (two_commits / f"{segment}.cols_ids.npy").write_bytes(b"not an array")
+    assert [search(Engine(two_commits), **params) for params in REQUESTS] == expected
+
+
+def test_merged_columns_of_other_segments_or_cut_short_are_not_used(two_commits):
+    """Merged columns that do not fit the generation (a manifest naming other segments, an
+    array cut short) are ignored: the segments are merged again, with the same answers."""
+    number = latest_number(two_commits)
+    with Engine(two_commits).generation() as gen:
+        segments = facets.segment_list(gen.searcher.reader())
+    assert merged_columns.load(two_commits, number, segments) is not None
+    expected = [search(Engine(two_commits), **params) for params in REQUESTS]
+
+    manifest = two_commits / merged_columns.manifest_name(number)
+    original = manifest.read_text(encoding="utf-8")
+    about = json.loads(original)
+    about["segments"][0][0] = "MAIN_0000000000000000"
+    manifest.write_text(json.dumps(about), encoding="utf-8")
+    assert merged_columns.load(two_commits, number, segments) is None
+    assert [search(Engine(two_commits), **params) for params in REQUESTS] == expected
+
+    manifest.write_text(original, encoding="utf-8")
+    ords = two_commits / f"gen-{number}.cols_f0_ords.npy"
+    np.save(ords, np.load(ords)[:-1])
+    assert merged_columns.load(two_commits, number, segments) is None
     assert [search(Engine(two_commits), **params) for params in REQUESTS] == expected
 
 
@@ -186,6 +232,8 @@ def test_files_of_replaced_segments_go_and_an_export_holding_them_completes(two_
     left = column_file_names(two_commits)
     assert left and all(name.split(".")[0] in after for name in left)
     assert story_file_names(two_commits).isdisjoint(stories_before)
+    assert {name.split(".")[0] for name in generation_file_names(two_commits)} == {
+        f"gen-{latest_number(two_commits)}"}
 
     records = started + list(export)   # the export reads the generation it started on
     assert len(records) == 90 == len({r["id"] for r in records})
