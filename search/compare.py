@@ -1,15 +1,16 @@
 """Outlet comparison: who covered a search's subject, naming what, spelling it how, and when.
 
-``Engine.compare`` answers a ``CompareRequest`` (a search plus ``by``, ``field``, ``size``,
-``rows``, ``rank``) with plain data made here from the value columns (``facets.py``), numpy masks and,
-for the spellings only, a bounded number of stored articles:
+An engine answers a ``CompareRequest`` (a search plus ``by``, ``field``, ``size``, ``rows``,
+``rank``) by counting what a ``Counted`` holds (the Whoosh engine from its value columns,
+``compare_columns.py``; the OpenSearch engine with aggregations, ``opensearch/compare.py``);
+``assemble`` makes the response from it, the same for both:
 
 - ``rows``: the outlets among the search's matches, most matches first, each with its
   ``matches`` and its ``period`` (all of its articles in the search's date period: the
   ``from``/``to``/``dated`` bounds and any ``date:`` clause of the query, ignoring the rest
   of the query and the filters).
 - ``columns``: the values of ``field`` named among the matches, the most named first, or with
-  ``rank=distinctive`` the most distinctive first (``distinctiveness``).
+  ``rank=distinctive`` the most distinctive first (``distinctiveness``; ``rank_columns``).
 - ``cells[row][column]``: ``count`` (matching articles of the outlet naming the value),
   ``share`` (count / the outlet's matches) and ``attention`` (count / the outlet's
   articles in the period: Media Cloud's per-outlet normalisation), and ``params``, the
@@ -20,7 +21,8 @@ for the spellings only, a bounded number of stored articles:
   ``period_stories``). A story carried by two outlets counts once in each of their rows.
 - ``spellings``: for values of a field found in the text (places, people, organisations),
   the written forms each outlet uses, read from the stored mentions of at most
-  ``SPELLING_READS`` matching articles per outlet and value (the first in index order).
+  ``SPELLING_READS`` matching articles per outlet and value (the first in index order; on
+  OpenSearch, which has no index order, the first by article id).
 - ``timelines``: the ``published`` histogram of the matches split by outlet and by column
   value, on the buckets of the whole result, with the denominators of the attention shares.
 
@@ -30,8 +32,8 @@ unlabelled percentage.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
+from typing import Iterable
 
 import numpy as np
 
@@ -147,171 +149,182 @@ def _params(req: SearchRequest | None) -> list[list[str]] | None:
     return [[k, v] for k, v in req.to_params()] if req is not None else None
 
 
-def compare(gen, sel, creq: CompareRequest) -> dict:
-    """The comparison's plain data (see the module's docstring); ``sel`` is the engine's
-    selection of ``creq.search`` on generation ``gen``."""
-    cols = gen.columns
-    final = sel.final
-    by_col = cols.fields.get(creq.by)
-    col = cols.fields.get(creq.field)
-    if by_col is None or col is None:
-        missing = creq.by if by_col is None else creq.field
-        raise SearchError(f"this index has no {missing} values; rebuild it with this version "
-                          "of newsfacet", "field" if missing == creq.field else "by")
-    period = cols.live.copy()
-    if sel.date_mask is not None:
-        period &= sel.date_mask
-    for start, stop in sel.parsed.dates:
-        period &= cols.dates.between(start, stop)
 
-    stories = cols.stories
-    row_counts = by_col.counts(final)
-    present = np.flatnonzero(row_counts)
-    order = present[np.lexsort((present, -row_counts[present]))][:creq.rows]
-    row_values: list[str | None] = [by_col.values[r] for r in order]
-    without = bool(np.count_nonzero(final & ~by_col.has_value))
-    if without:   # the matches without an outlet: a row of their own, last, with no link
-        row_values.append(None)
-    matches, match_stories = _per_row(by_col, final, stories, order, without)
-    in_period, period_stories = _per_row(by_col, period, stories, order, without)
-    rows = [{"value": v, "matches": m, "period": p, "attention": _ratio(m, p),
-             "stories": ms, "period_stories": ps, "story_attention": _ratio(ms, ps),
-             "params": _params(row_search(creq.search, creq.by, v) if v is not None else None)}
-            for v, m, p, ms, ps in zip(row_values, matches, in_period, match_stories,
-                                       period_stories)]
 
-    value_counts = col.counts(final)
-    named = np.flatnonzero(value_counts)
-    scores = distinctiveness(value_counts[named], col.frequency[named], int(final.sum()),
-                             int(cols.live.sum()))
-    first = -scores if creq.rank == "distinctive" else -value_counts[named]
-    by_rank = np.lexsort((named, -col.frequency[named], -value_counts[named], first))
-    ranked, scores = named[by_rank], scores[by_rank]
-    columns, cells, masks = [], [[] for _ in rows], []
-    for v, score in zip(ranked[:creq.size], scores.tolist()):
-        value = col.values[v]
-        mask = final & col.docs_with([value], cols.size)
-        outlets = int(np.count_nonzero(by_col.counts(mask)))
-        columns.append({"value": value, "count": int(value_counts[v]),
-                        "stories": stories.distinct(mask),
-                        "collection": int(col.frequency[v]), "g2": round(score, 3),
-                        "outlets": outlets, "one_outlet": outlets == 1})
-        masks.append(mask)
-        counts, story_counts = _per_row(by_col, mask, stories, order, without)
-        for i, (row, count, told) in enumerate(zip(row_values, counts, story_counts)):
-            cell_req = (cell_search(creq.search, creq.by, row, creq.field, value)
-                        if row is not None else None)
-            cells[i].append({"count": count, "share": _ratio(count, matches[i]),
-                             "attention": _ratio(count, in_period[i]),
-                             "stories": told, "story_share": _ratio(told, match_stories[i]),
-                             "story_attention": _ratio(told, period_stories[i]),
-                             "params": _params(cell_req)})
+@dataclass
+class Tally:
+    """The articles of one set and the distinct stories they belong to."""
+
+    articles: int
+    stories: int
+
+
+@dataclass
+class Timeline:
+    """One set counted on the comparison's bucket list: its articles and distinct stories in
+    each bucket (a story whose copies fall in two buckets counts in both), and its undated
+    articles and their stories beside."""
+
+    counts: list[int]
+    stories: list[int]
+    undated: int
+    undated_stories: int
+
+
+@dataclass
+class Row:
+    """One row: an outlet (``value`` None: the matches without an outlet), its ``matches``,
+    its articles in the ``period``, its matches naming each column's value (``cells``, in
+    column order), and the timelines of its matches and of its articles in the period."""
+
+    value: str | None
+    matches: Tally
+    period: Tally
+    cells: list[Tally]
+    timeline: Timeline
+    period_timeline: Timeline
+
+
+@dataclass
+class Column:
+    """One column: a value of the field, its matches (``count``), its articles in the whole
+    collection, its signed G², the number of outlets among its matches, and its timeline."""
+
+    value: str
+    count: Tally
+    collection: int
+    g2: float
+    outlets: int
+    timeline: Timeline
+
+
+@dataclass
+class Counted:
+    """What an engine counts for a comparison, as plain data: the matches (``total``), the
+    number of outlets among them, the rows and columns chosen, the bucket ``unit`` (Y, M or
+    D) and list of the timelines with the timelines of the matches and of the period, and
+    ``spelt``: (column, row) -> (articles read, written form -> mentions) for each cell of
+    the first ``SPELLING_VALUES`` columns that has matches (empty for a field not found in
+    the text)."""
+
+    total: Tally
+    outlets: int
+    rows: list[Row]
+    columns: list[Column]
+    unit: str
+    buckets: list[str]
+    timeline: Timeline
+    period_timeline: Timeline
+    spelt: dict[tuple[int, int], tuple[int, dict[str, int]]]
+
+
+def rank_columns(counts: np.ndarray, frequency: np.ndarray, matches: int, articles: int,
+                 rank: str) -> tuple[np.ndarray, np.ndarray]:
+    """The order of the candidate values of a field (given in value order with their
+    ``counts`` among the ``matches`` and their ``frequency`` among the collection's
+    ``articles``) and each one's signed G², in that order: by count, or with
+    ``rank=distinctive`` by G²; ties by count, collection frequency, then value."""
+    scores = distinctiveness(counts, frequency, matches, articles)
+    first = -scores if rank == "distinctive" else -counts
+    order = np.lexsort((np.arange(len(counts)), -frequency, -counts, first))
+    return order, scores[order]
+
+
+def count_forms(mentions: Iterable[list[dict]], names: set[str], kind: str) -> dict[str, int]:
+    """How often each written form of the names ``names`` (mentions of type ``kind``) occurs
+    in the stored mentions of some articles (one list per article)."""
+    forms: dict[str, int] = {}
+    for listed in mentions:
+        for m in listed or []:
+            if m.get("type") == kind and m.get("name") in names and m.get("text"):
+                forms[m["text"]] = forms.get(m["text"], 0) + 1
+    return forms
+
+
+def assemble(creq: CompareRequest, counted: Counted) -> dict:
+    """The comparison's response (see the module's docstring) from what an engine counted."""
+    rows, columns = counted.rows, counted.columns
+    outlet_rows = sum(1 for row in rows if row.value is not None)
     return {
         "query": creq.search.echo(), "by": creq.by, "field": creq.field, "rank": creq.rank,
-        "total": int(final.sum()), "total_stories": stories.distinct(final),
-        "outlets": len(present),
-        "outlets_more": max(0, len(present) - len(order)),
-        "measures": MEASURES, "rows": rows, "columns": columns, "cells": cells,
-        "spellings": spellings(gen, creq, by_col, col, row_values, columns, masks),
-        "timelines": timelines(cols, by_col, final, period, row_values, columns, masks),
+        "total": counted.total.articles, "total_stories": counted.total.stories,
+        "outlets": counted.outlets, "outlets_more": max(0, counted.outlets - outlet_rows),
+        "measures": MEASURES,
+        "rows": [_row(creq, row) for row in rows],
+        "columns": [{"value": c.value, "count": c.count.articles, "stories": c.count.stories,
+                     "collection": c.collection, "g2": round(c.g2, 3), "outlets": c.outlets,
+                     "one_outlet": c.outlets == 1} for c in columns],
+        "cells": [[_cell(creq, row, column.value, told) for column, told in zip(columns, row.cells)]
+                  for row in rows],
+        "spellings": _spellings(creq, counted),
+        "timelines": _timelines(counted),
     }
 
 
-def _per_row(by_col, mask: np.ndarray, stories, order: np.ndarray,
-             without: bool) -> tuple[list[int], list[int]]:
-    """The articles and the distinct stories of ``mask`` in each row: the outlets of
-    ``order`` (ordinals of ``by_col``), then, if ``without``, the articles without an outlet."""
-    articles = by_col.counts(mask)
-    counts = [int(articles[r]) for r in order]
-    story_counts = by_col.story_counts(mask, stories, articles, order).tolist()
-    if without:
-        counts.append(int(np.count_nonzero(mask & ~by_col.has_value)))
-        story_counts.append(stories.distinct(mask & ~by_col.has_value))
-    return counts, story_counts
+def _row(creq: CompareRequest, row: Row) -> dict:
+    m, p = row.matches, row.period
+    return {"value": row.value, "matches": m.articles, "period": p.articles,
+            "attention": _ratio(m.articles, p.articles), "stories": m.stories,
+            "period_stories": p.stories, "story_attention": _ratio(m.stories, p.stories),
+            "params": _params(row_search(creq.search, creq.by, row.value)
+                              if row.value is not None else None)}
 
 
-def _row_mask(by_col, row: str | None, size: int) -> np.ndarray:
-    """The articles of one row: those of outlet ``row``, or (None) those without an outlet."""
-    return by_col.docs_with([row], size) if row is not None else ~by_col.has_value
+def _cell(creq: CompareRequest, row: Row, value: str, told: Tally) -> dict:
+    cell_req = (cell_search(creq.search, creq.by, row.value, creq.field, value)
+                if row.value is not None else None)
+    return {"count": told.articles, "share": _ratio(told.articles, row.matches.articles),
+            "attention": _ratio(told.articles, row.period.articles),
+            "stories": told.stories, "story_share": _ratio(told.stories, row.matches.stories),
+            "story_attention": _ratio(told.stories, row.period.stories),
+            "params": _params(cell_req)}
 
 
-def spellings(gen, creq: CompareRequest, by_col, col, row_values, columns, masks) -> dict:
-    """Which written forms each outlet uses for each column value (a field found in the
-    text only; others: ``values`` empty), from the stored mentions of at most
-    ``SPELLING_READS`` matching articles per outlet and value (the first in index order)."""
-    facet = BY_NAME[creq.field]
+def _spellings(creq: CompareRequest, counted: Counted) -> dict:
+    """Which written forms each outlet uses for each of the first ``SPELLING_VALUES`` column
+    values (a field found in the text only; others: ``values`` empty), from the stored
+    mentions of at most ``SPELLING_READS`` matching articles per outlet and value."""
     out = {"reads_per_cell": SPELLING_READS, "values": []}
-    if facet.mention is None:
+    if BY_NAME[creq.field].mention is None:
         return out
-    size = gen.columns.size
-    for column, mask in list(zip(columns, masks))[:SPELLING_VALUES]:
-        names = set(col.index_values([column["value"]]))
+    for c, column in enumerate(counted.columns[:SPELLING_VALUES]):
         outlets = []
-        for row in row_values:
-            docs = np.flatnonzero(mask & _row_mask(by_col, row, size))
-            if not len(docs):
+        for r, row in enumerate(counted.rows):
+            if not row.cells[c].articles:
                 continue
-            forms: dict[str, int] = {}
-            read = docs[:SPELLING_READS]
-            for docnum in read.tolist():
-                meta = json.loads(gen.searcher.stored_fields(docnum)["meta"])
-                for m in meta.get("mentions") or []:
-                    if m.get("type") == facet.mention and m.get("name") in names and m.get("text"):
-                        forms[m["text"]] = forms.get(m["text"], 0) + 1
-            outlets.append({"outlet": row, "articles": int(len(docs)),
-                            "read": int(len(read)),
+            read, forms = counted.spelt[(c, r)]
+            outlets.append({"outlet": row.value, "articles": row.cells[c].articles, "read": read,
                             "forms": [{"form": f, "count": n} for f, n in
                                       sorted(forms.items(), key=lambda p: (-p[1], p[0]))]})
         all_forms = sorted({f["form"] for o in outlets for f in o["forms"]})
-        out["values"].append({"value": column["value"], "forms": all_forms, "outlets": outlets})
+        out["values"].append({"value": column.value, "forms": all_forms, "outlets": outlets})
     return out
 
 
-def timelines(cols, by_col, final, period, row_values, columns, masks) -> dict:
+def _series(line: Timeline, whole: Timeline) -> dict:
+    """One series of the timelines: ``line`` against its denominator ``whole``."""
+    return {"counts": line.counts, "denominators": whole.counts,
+            "attention": [_ratio(c, w) for c, w in zip(line.counts, whole.counts)],
+            "undated": line.undated,
+            "stories": line.stories, "story_denominators": whole.stories,
+            "story_attention": [_ratio(c, w) for c, w in zip(line.stories, whole.stories)],
+            "undated_stories": line.undated_stories}
+
+
+def _timelines(counted: Counted) -> dict:
     """The matches' publication-date histogram on one bucket list (the whole result's unit),
     split by outlet and by column value, as counts and attention shares, in articles and in
-    stories (``stories``, ``story_denominators``, ``story_attention``, ``undated_stories``:
-    a story counts once in a bucket however many of its copies are there).
-
-    An outlet's attention in a bucket is its matches there divided by all of its articles
-    there (in the period); a value's is its matches there divided by all articles of the
-    collection there (in the period). Undated articles are counted beside, never as a bucket.
-    """
-    dates, stories = cols.dates, cols.stories
-    unit = dates.bucket_unit(final)
-    buckets = [b["value"] for b in dates.histogram(final, unit=unit) if b["value"] != "unknown"]
-
-    def counted(mask) -> tuple[list[int], list[int], int]:
-        """Articles and stories of ``mask`` in each bucket, and its undated stories."""
-        told = dates.story_histogram(mask, stories, unit)
-        return (_aligned(dates.histogram(mask, unit=unit), buckets),
-                [told.get(b, 0) for b in buckets], told["unknown"])
-
-    def series(mask, whole: tuple) -> dict:
-        """One series: ``mask`` counted, against ``whole`` (``counted`` of its denominator)."""
-        (counts, story_counts, undated_stories), (denominators, story_whole, _) = counted(mask), whole
-        return {"counts": counts, "denominators": denominators,
-                "attention": [_ratio(c, w) for c, w in zip(counts, denominators)],
-                "undated": int(np.count_nonzero(mask & ~dates.known)),
-                "stories": story_counts, "story_denominators": story_whole,
-                "story_attention": [_ratio(c, w) for c, w in zip(story_counts, story_whole)],
-                "undated_stories": undated_stories}
-
-    size = cols.size
-    in_period = counted(period)   # the denominator of the total and of every value's series
-    by_outlet = []
-    for row in row_values:
-        own = _row_mask(by_col, row, size)
-        by_outlet.append({"value": row, **series(final & own, counted(period & own))})
-    by_value = [{"value": c["value"], **series(m, in_period)} for c, m in zip(columns, masks)]
-    return {"unit": {"Y": "year", "M": "month", "D": "day"}[unit], "buckets": buckets,
-            "total": series(final, in_period),
+    stories. An outlet's attention in a bucket is its matches there divided by all of its
+    articles there (in the period); a value's is its matches there divided by all articles of
+    the collection there (in the period). Undated articles are counted beside, never as a
+    bucket."""
+    whole = counted.period_timeline
+    return {"unit": {"Y": "year", "M": "month", "D": "day"}[counted.unit],
+            "buckets": counted.buckets,
+            "total": _series(counted.timeline, whole),
             "denominators": {"by_outlet": "all of the outlet's articles in the bucket",
                              "by_value": "all articles in the bucket"},
-            "by_outlet": by_outlet, "by_value": by_value}
-
-
-def _aligned(histogram: list[dict], buckets: list[str]) -> list[int]:
-    """A histogram's counts on the bucket list ``buckets`` (0 where it has none)."""
-    counts = {b["value"]: b["count"] for b in histogram}
-    return [int(counts.get(b, 0)) for b in buckets]
+            "by_outlet": [{"value": row.value, **_series(row.timeline, row.period_timeline)}
+                          for row in counted.rows],
+            "by_value": [{"value": c.value, **_series(c.timeline, whole)}
+                         for c in counted.columns]}

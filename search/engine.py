@@ -26,6 +26,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 
 from . import compare as comparison
+from . import compare_columns
 from . import differences
 from . import facet_values
 from .budget import Budget
@@ -349,9 +350,9 @@ class Engine:
 
     def compare(self, creq: "comparison.CompareRequest") -> dict:
         """Outlets against the most named values of a field for a search, with spellings and
-        timelines (``/api/compare``, ``/compare``; see ``compare.py``)."""
+        timelines (``/api/compare``, ``/compare``; see ``compare.py``, ``compare_columns.py``)."""
         with self._generations.use() as gen:
-            return comparison.compare(gen, _Selection(gen, creq.search), creq)
+            return compare_columns.compare(gen, _Selection(gen, creq.search), creq)
 
     @staticmethod
     def _suggestion(gen: Generation, parsed, budget: Budget) -> str | None:

@@ -5,7 +5,7 @@ index --to opensearch``'s own loader, and that index is deleted afterwards). The
 lines say which engines were covered (``conftest.pytest_terminal_summary``).
 
 Counts are checked against brute force: the articles the export gives for the same search,
-counted here. What the README lists as differing between the engines (scores and the order
+counted here (the outlet comparison's too). What the README lists as differing between the engines (scores and the order
 of hits by relevance, ties in facet lists, estimated counts) is left out.
 """
 
@@ -175,6 +175,8 @@ def test_the_date_histogram_counts_the_months_of_a_span_under_three_years_and_un
     ("/api/search?sort=loudest", 400, "invalid_request"),
     ("/api/facets/colour", 404, "not_found"),
     ("/api/articles/0000000000000000", 404, "not_found"),
+    ("/api/compare?field=plac", 400, "invalid_request"),
+    ("/api/compare?q=drone&rank=best", 400, "invalid_request"),
 ])
 def test_errors_are_json_with_their_status_and_type(client, path, status, kind):
     response = client.get(path)
@@ -214,3 +216,33 @@ def test_a_facet_s_whole_value_list_equals_brute_force(client):
 def test_the_export_follows_the_search_s_filters_and_order(client):
     records = exported(client, "q=belgorod&sort=oldest")
     assert [r["published"] for r in records] == ["2023-03-02", "2023-03-03", "2023-03-05"]
+
+
+def test_the_outlet_comparison_equals_brute_force(client):
+    response = client.get("/api/compare?q=belgorod+OR+flood&field=place")
+    assert response.status_code == 200
+    result = response.get_json()
+    matches, everything = exported(client, "q=belgorod+OR+flood"), exported(client)
+
+    def outlet_is(outlet):
+        return lambda r: r.get("outlet") == outlet
+
+    outlets = brute_counts(matches, "outlet")
+    assert [(row["value"], row["matches"]) for row in result["rows"]] == \
+        sorted(outlets.items(), key=lambda p: (-p[1], p[0])) + [(None, 1)]
+    named = brute_counts(matches, "places")
+    assert {c["value"]: c["count"] for c in result["columns"]} == named   # all six places
+    for row, cells in zip(result["rows"], result["cells"]):
+        mine = [r for r in matches if outlet_is(row["value"])(r)]
+        assert row["period"] == sum(1 for r in everything if outlet_is(row["value"])(r))
+        assert row["stories"] == len({r["story"] for r in mine})
+        for column, cell in zip(result["columns"], cells):
+            assert cell["count"] == sum(1 for r in mine if column["value"] in r["places"])
+    assert result["total"] == len(matches)
+    assert result["total_stories"] == len({r["story"] for r in matches}) == len(matches) - 1
+    months = Counter(r["published"][:7] for r in matches if r["published"])
+    timelines = result["timelines"]
+    assert dict(zip(timelines["buckets"], timelines["total"]["counts"])) == months
+    kharkiv = next(v for v in result["spellings"]["values"] if v["value"] == "Kharkiv")
+    assert {o["outlet"]: o["read"] for o in kharkiv["outlets"]} == \
+        {"Harbour Gazette": 1, "Northern Ledger": 1}

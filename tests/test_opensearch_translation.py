@@ -14,10 +14,12 @@ from __future__ import annotations
 import pytest
 from whoosh import query as wq
 
+from newsfacet.search.compare import parse_compare
 from newsfacet.search.engine import Engine
 from newsfacet.search.opensearch.body import (HIT_SOURCE, after_body, copies_body, days_body,
                                               highlight_clause, query_clause, search_body,
                                               sort_clause)
+from newsfacet.search.opensearch.compare import collection_body, counts_body, outline_body
 from newsfacet.search.opensearch.filters import FacetFilters
 from newsfacet.search.opensearch.mapping import index_body
 from newsfacet.search.opensearch.query import translate
@@ -471,3 +473,81 @@ def test_the_copies_of_a_collapsed_page_s_stories(engine):
             "aggs": {"story": {
                 "terms": {"field": "story", "include": ["s1", "s2"], "size": 2},
                 "aggs": {"outlets": {"terms": {"field": "outlet", "size": 1000}}}}}}}}
+
+
+MOST_FIRST = [{"_count": "desc"}, {"_key": "asc"}]
+
+
+def test_the_bodies_of_an_outlet_comparison(engine):
+    creq = parse_compare({"q": ["drone"], "variants": ["off"], "from": ["2023-03"],
+                          "-outlet": ["Valley Courier"], "field": ["place"], "rows": ["5"],
+                          "size": ["2"]})
+    filters = FacetFilters(creq.search, {}, {"outlet": {"Valley Courier": ["Valley Courier"]}})
+    found = parsed(engine, creq.search.q)
+    since_march = {"range": {"published": {"gte": "2023-03-01"}}}
+    not_valley = {"bool": {"must_not": [{"terms": {"outlet": ["Valley Courier"]}}]}}
+
+    # 1. the rows, the candidate columns and the span, among the matches
+    assert outline_body(creq, found, filters) == {
+        "size": 0, "track_total_hits": False,
+        "query": {"bool": {"must": [any_field("drone")], "filter": [since_march]}},
+        "aggs": {"results": {"filter": not_valley, "aggs": {
+            "stories": STORIES,
+            "outlets": {"terms": {"field": "outlet", "size": 5, "order": MOST_FIRST}},
+            "outlet_count": {"cardinality": {"field": "outlet", "precision_threshold": 40000}},
+            "without_outlet": {"missing": {"field": "outlet"}},
+            "values": {"terms": {"field": "places", "size": 1000, "order": MOST_FIRST}},
+            "first": {"min": {"field": "published", "format": "strict_date"}},
+            "last": {"max": {"field": "published", "format": "strict_date"}}}}}}
+
+    # 2. the candidates' articles in the whole collection, and the collection's
+    assert collection_body(creq, ["Belgorod", "Kharkiv", "Kyiv"]) == {
+        "size": 0, "track_total_hits": True, "aggs": {"collection": {"terms": {
+            "field": "places", "include": ["Belgorod", "Kharkiv", "Kyiv"], "size": 3}}}}
+
+    # 3. every count, under the period alone (the date bound: not the query, not the filter)
+    def line():
+        return {"dates": {"date_histogram": {"field": "published", "calendar_interval": "day",
+                                             "format": "yyyy-MM-dd", "min_doc_count": 1},
+                          "aggs": {"stories": STORIES}},
+                "undated": {"missing": {"field": "published"}, "aggs": {"stories": STORIES}}}
+
+    def each(field, values):
+        return {"filters": {v: {"term": {field: v}} for v in values}}
+
+    in_row = {"stories": STORIES, **line(),
+              "values": {"filters": each("places", ["Belgorod", "Kharkiv"]),
+                         "aggs": {"stories": STORIES}},
+              "spelt": {"filters": each("places", ["Belgorod", "Kharkiv"]), "aggs": {"read": {
+                  "top_hits": {"size": 10, "sort": [{"id": {"order": "asc"}}],
+                               "_source": {"includes": ["mentions"]}}}}}}
+    in_period = {"stories": STORIES, **line()}
+    outlets = ["Harbour Gazette", "Northern Ledger"]
+    assert counts_body(creq, found, filters, outlets, True, ["Belgorod", "Kharkiv"], "D") == {
+        "size": 0, "track_total_hits": False,
+        "query": {"bool": {"filter": [since_march]}},
+        "aggs": {
+            "results": {
+                "filter": {"bool": {"must": [any_field("drone")], "filter": [not_valley]}},
+                "aggs": {
+                    "stories": STORIES, **line(),
+                    "values": {"filters": each("places", ["Belgorod", "Kharkiv"]), "aggs": {
+                        "stories": STORIES, **line(),
+                        "outlets": {"cardinality": {"field": "outlet",
+                                                    "precision_threshold": 40000}}}},
+                    "rows": {"filters": each("outlet", outlets), "aggs": in_row},
+                    "no_outlet": {"missing": {"field": "outlet"}, "aggs": in_row}}},
+            **line(),
+            "rows": {"filters": each("outlet", outlets), "aggs": in_period},
+            "no_outlet": {"missing": {"field": "outlet"}, "aggs": in_period}}}
+
+
+def test_a_comparison_of_a_field_not_in_the_text_reads_no_spelling_and_lists_no_empty_filters(engine):
+    creq = parse_compare({"field": ["author"], "dated": ["unknown"]})
+    body = counts_body(creq, parsed(engine, ""), FacetFilters(creq.search, {}, {}), [], False,
+                       [], "Y")
+    assert body["query"] == {"bool": {"filter": [{"term": {"dated": "unknown"}}]}}
+    assert body["aggs"]["results"]["filter"] == {"match_all": {}}
+    assert set(body["aggs"]) == {"results", "dates", "undated"}
+    assert set(body["aggs"]["results"]["aggs"]) == {"stories", "dates", "undated"}
+    assert body["aggs"]["dates"]["date_histogram"]["format"] == "yyyy"

@@ -10,7 +10,8 @@ and pure functions:
 - ``filters.py``: facet filters, date bounds and the filter each facet is counted under;
 - ``aggregations.py``: facet counts, story counts and the date histogram;
 - ``body.py``: the ``_search`` bodies of a search, a page after a sort key, and an export;
-- ``response.py``: OpenSearch's answers as the response's totals, hits and facets.
+- ``response.py``: OpenSearch's answers as the response's totals, hits and facets;
+- ``compare.py``: the outlet comparison's bodies, and its answers as ``compare.Counted``.
 
 What talks to a cluster (through ``opensearch-py``):
 

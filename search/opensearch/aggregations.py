@@ -16,7 +16,8 @@ in and the articles without a date. The histogram is given by months because its
 depends on the span of the results (``facets.DateColumn.histogram``: years past three years,
 days up to 62 days): years are sums of months, and a span of 62 days or less asks for its
 days with ``days_aggs`` in a second request. Only buckets holding articles are asked for,
-as the Whoosh engine lists them (the page fills the gaps between them).
+as the Whoosh engine lists them (the page fills the gaps between them). ``timeline`` counts
+a set's articles and stories in the buckets of a unit known already (the comparison's).
 """
 
 from __future__ import annotations
@@ -87,3 +88,15 @@ def days_aggs(filters: FacetFilters) -> dict:
     62 days or less."""
     return {"results": {"filter": filters.final(),
                         "aggs": {"days": _histogram("day", "yyyy-MM-dd")}}}
+
+
+#: Each histogram unit (``facets.unit_for``): its calendar interval and the format of its
+#: bucket names, as the Whoosh engine names them (2024, 2024-05, 2024-05-13).
+UNITS = {"Y": ("year", "yyyy"), "M": ("month", "yyyy-MM"), "D": ("day", "yyyy-MM-dd")}
+
+
+def timeline(unit: str) -> dict:
+    """The articles and distinct stories of a set in each bucket of ``unit`` holding any
+    (``dates``), and its undated articles and their stories (``undated``)."""
+    return {"dates": {**_histogram(*UNITS[unit]), "aggs": {"stories": STORIES}},
+            "undated": {"missing": {"field": "published"}, "aggs": {"stories": STORIES}}}

@@ -22,6 +22,7 @@ from opensearchpy import exceptions as os_errors
 from .. import differences as paragraphs
 from .. import facet_values
 from ..budget import Budget
+from ..compare import CompareRequest, assemble
 from ..engine import (
     OVERVIEW_LISTS,
     SIMILAR,
@@ -39,6 +40,7 @@ from ..model import RECORD_FIELDS
 from ..query import parse_query
 from ..request import SearchError, SearchRequest, query_text
 from ..settings import SETTINGS
+from . import compare as comparing
 from .aggregations import EXACT_DISTINCT, STORIES, each_value
 from .body import (
     NOT_RECORD,
@@ -319,10 +321,20 @@ class OpenSearchEngine:
             left_out_stories=left_out_stories)
         return facet_values.value_list(facet, column, counted, listing)
 
-    def compare(self, creq) -> dict:
-        """Comparisons are not served from OpenSearch yet: a 501 that says so."""
-        raise SearchError("comparing outlets is not available on the OpenSearch engine yet; "
-                          "serve a Whoosh index for it", None, type="not_supported", status=501)
+    def compare(self, creq: CompareRequest) -> dict:
+        """Outlets against the most named values of a field for a search, with spellings and
+        timelines, as ``Engine.compare`` gives them, counted with aggregations in three
+        requests (``opensearch/compare.py``)."""
+        with cluster_errors(self.index):
+            parsed, _, _, _, filters = self._understood(creq.search)
+            outline = comparing.Outline(self.cluster.search(
+                comparing.outline_body(creq, parsed, filters)))
+            collection = (self.cluster.search(comparing.collection_body(creq, outline.candidates))
+                          if outline.candidates else None)
+            values, frequency, scores = comparing.chosen_columns(creq, outline, collection)
+            found = self.cluster.search(comparing.counts_body(
+                creq, parsed, filters, outline.outlets, outline.without, values, outline.unit))
+        return assemble(creq, comparing.counted(creq, outline, values, frequency, scores, found))
 
     def _source(self, id: str, param: str) -> dict:
         """The stored document of article ``id``; a 404 naming ``param`` when none."""
