@@ -14,6 +14,7 @@ import os
 import shlex
 import signal
 import sys
+from contextlib import nullcontext
 from importlib import metadata
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def _load(args):
     """``newsfacet index --to opensearch``: the load's report."""
     from opensearchpy.exceptions import TransportError
 
+    from .opensearch import dask_workers
     from .opensearch.load import load_paths
 
     try:
@@ -65,16 +67,21 @@ def _load(args):
     except ValueError as exc:
         raise IndexError_(str(exc)) from None
     try:
-        return load_paths(args.paths, client, args.opensearch_index, rebuild=args.rebuild,
-                          prune=args.prune, workers=args.workers,
-                          follow_symlinks=args.follow_symlinks, shards=args.shards,
-                          replicas=args.replicas)
+        with (dask_workers.connect(args.dask_scheduler) if args.dask_scheduler
+              else nullcontext()) as pool:
+            return load_paths(args.paths, client, args.opensearch_index, rebuild=args.rebuild,
+                              prune=args.prune, workers=args.workers,
+                              follow_symlinks=args.follow_symlinks, shards=args.shards,
+                              replicas=args.replicas, pool=pool, progress=not args.quiet)
     except TransportError as exc:
         raise IndexError_(f"the OpenSearch cluster at {args.opensearch_url} failed: {exc}; "
                           "run the same command again once it answers") from None
 
 
 def _cmd_index(args) -> int:
+    if args.dask_scheduler and args.to != "opensearch":
+        error("index", "--dask-scheduler loads into OpenSearch: add --to opensearch")
+        return 2
     with StopSignals() as signals:    # also while the report is shown: the build is complete then
         try:
             if args.to == "opensearch":
@@ -238,6 +245,10 @@ def build_parser(more_commands=()) -> argparse.ArgumentParser:
                    help="--to opensearch: primary shards of a new index (default 1)")
     p.add_argument("--replicas", type=int, default=0,
                    help="--to opensearch: copies of each shard of a new index (default 0)")
+    p.add_argument("--dask-scheduler", metavar="ADDRESS",
+                   help="--to opensearch: read and extract the files on the workers of this "
+                        "Dask scheduler (e.g. tcp://10.0.0.5:8786) rather than in local "
+                        "processes; needs pip install 'newsfacet[dask]'")
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("export", help="print every indexed article as one JSON record a line")
