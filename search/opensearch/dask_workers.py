@@ -44,7 +44,7 @@ class DaskWorkers:
 
     def __init__(self, client, address: str):
         self.client, self.address = client, address
-        self.workers = len(client.scheduler_info()["workers"])
+        self.workers = len(client.nthreads())
 
     def run(self, jobs: Iterator[tuple]) -> Iterator[list[tuple]]:
         """The results of ``jobs``, a task's list of them at a time, as tasks finish."""
@@ -62,17 +62,13 @@ class DaskWorkers:
                 sent[future.key] = batch
                 finished.add(future)
 
-        for _ in range(max(1, TASKS_PER_THREAD * self._threads())):
+        for _ in range(max(1, TASKS_PER_THREAD * sum(self.client.nthreads().values()))):
             send_next()
         for future in finished:
             batch = sent.pop(future.key)
             yield self._results(future, batch)
             future.release()
             send_next()
-
-    def _threads(self) -> int:
-        """The threads of the cluster's workers."""
-        return sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values())
 
     def _results(self, future, batch: list[tuple]) -> list[tuple]:
         """A finished task's results; a failed task's jobs, each reported as failed."""
