@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsfacet.search.cli import iter_records
+from newsfacet.search.engine import Engine
 
 HERE = Path(__file__).resolve().parent
 
@@ -92,7 +93,7 @@ class Collection:
 
 def indexed_titles(index_dir: Path) -> list[str]:
     """The titles `newsfacet export` gives (through the engine), sorted, duplicates kept."""
-    return sorted(record["title"] for record in iter_records(index_dir))
+    return sorted(record["title"] for record in iter_records(Engine(index_dir)))
 
 
 def index_command(collection: Collection, index_dir: Path, workers: int) -> list[str]:

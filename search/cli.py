@@ -1,7 +1,9 @@
 """The ``newsfacet`` command's engine commands: index, export, stats and search.
 
 A thin layer: it parses arguments, calls the engine and prints. Every command
-takes ``--index DIR`` (default ``$NEWSFACET_INDEX`` or ``./newsfacet-index``).
+takes ``--index DIR`` (default ``$NEWSFACET_INDEX`` or ``./newsfacet-index``);
+``search``, ``export`` and ``stats`` also ``--engine opensearch`` with the cluster's
+options (``engines.add_engine_options``), and print the same whichever engine answers.
 The installed command (``newsfacet.web.serve.main``) adds ``serve``; the engine
 never imports the web front end.
 """
@@ -14,10 +16,11 @@ import os
 import shlex
 import signal
 import sys
+from contextlib import nullcontext
 from importlib import metadata
-from pathlib import Path
 
 from .engine import Engine
+from .engines import add_engine_options, engine_of
 from .opensearch import connect
 from .indexer import (REPORT, IndexError_, NothingToIndex, StopSignals, Terminated, damaged,
                       index_paths, last_report)
@@ -58,6 +61,7 @@ def _load(args):
     """``newsfacet index --to opensearch``: the load's report."""
     from opensearchpy.exceptions import TransportError
 
+    from .opensearch import dask_workers
     from .opensearch.load import load_paths
 
     try:
@@ -65,16 +69,21 @@ def _load(args):
     except ValueError as exc:
         raise IndexError_(str(exc)) from None
     try:
-        return load_paths(args.paths, client, args.opensearch_index, rebuild=args.rebuild,
-                          prune=args.prune, workers=args.workers,
-                          follow_symlinks=args.follow_symlinks, shards=args.shards,
-                          replicas=args.replicas)
+        with (dask_workers.connect(args.dask_scheduler) if args.dask_scheduler
+              else nullcontext()) as pool:
+            return load_paths(args.paths, client, args.opensearch_index, rebuild=args.rebuild,
+                              prune=args.prune, workers=args.workers,
+                              follow_symlinks=args.follow_symlinks, shards=args.shards,
+                              replicas=args.replicas, pool=pool, progress=not args.quiet)
     except TransportError as exc:
         raise IndexError_(f"the OpenSearch cluster at {args.opensearch_url} failed: {exc}; "
                           "run the same command again once it answers") from None
 
 
 def _cmd_index(args) -> int:
+    if args.dask_scheduler and args.to != "opensearch":
+        error("index", "--dask-scheduler loads into OpenSearch: add --to opensearch")
+        return 2
     with StopSignals() as signals:    # also while the report is shown: the build is complete then
         try:
             if args.to == "opensearch":
@@ -147,34 +156,38 @@ def _show_build(report, args) -> int:
     return 0
 
 
-def iter_records(index_dir):
-    """Every indexed article's export record, from the engine every front end uses
-    (one record per article, with every path it was found at)."""
-    engine = Engine(index_dir)   # the folder's problems, worded as for every command
+def iter_records(engine):
+    """Every indexed article's export record, from ``engine`` (an ``Engine`` or any engine
+    ``engines.open_engine`` opens; one record per article, with every path it was found at)."""
     try:
         yield from engine.iter_records(parse_request({}))
-    except Exception as exc:   # a damaged file shows only when read
-        raise damaged(Path(index_dir), exc) from None
+    except Exception as exc:   # a damaged file of a Whoosh index shows only when read
+        if not isinstance(engine, Engine):
+            raise
+        raise damaged(engine.path, exc) from None
 
 
 def _cmd_export(args) -> int:
-    for record in iter_records(args.index):
+    for record in iter_records(engine_of(args)):
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0
 
 
-def collection_stats(index_dir, top: int = 10) -> dict:
+def collection_stats(engine, top: int = 10) -> dict:
     """Articles, the number of outlets and the ``top`` of them (and of places, people and
     organisations, each [value, articles]), the date range, and the last build's problems:
-    the engine's overview, counted on its value columns, so it costs the same at any size."""
-    overview = Engine(index_dir).overview(top)
+    the engine's overview, counted on its value columns (or by the cluster), so it costs the
+    same at any size. The last build's report is kept in a Whoosh index folder only:
+    ``skipped`` and ``failed`` are None for another engine."""
+    overview = engine.overview(top)
 
     def pairs(key: str) -> list:
         return [[v["value"], v["count"]] for v in overview[key]]
 
     without = overview["without_outlet"]
     first, last = overview["date_span"] or (None, None)
-    build = last_report(index_dir) or {}
+    build = (last_report(engine.path) or {}) if isinstance(engine, Engine) else {
+        "skipped": None, "failed": None}
     return {
         "articles": overview["articles"],
         "outlet_count": overview["outlet_count"],
@@ -189,7 +202,7 @@ def collection_stats(index_dir, top: int = 10) -> dict:
 
 
 def _cmd_stats(args) -> int:
-    stats = collection_stats(args.index, top=args.top)
+    stats = collection_stats(engine_of(args), top=args.top)
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=1))
         return 0
@@ -200,6 +213,9 @@ def _cmd_stats(args) -> int:
                        ("organizations", "organizations")):
         values = stats[key][: args.top]
         print(f"{label + ':':<15}" + (", ".join(f"{printable(v)} ({n})" for v, n in values) or "-"))
+    if stats["failed"] is None:
+        print("last build:    not kept in OpenSearch (the load printed its own report)")
+        return 0
     print(f"last build:    {len(stats['skipped'])} files skipped, {len(stats['failed'])} failed")
     for item in stats["failed"][: args.top]:
         print(f"  failed: {printable(item['file'])}: {printable(item['reason'])}")
@@ -238,20 +254,27 @@ def build_parser(more_commands=()) -> argparse.ArgumentParser:
                    help="--to opensearch: primary shards of a new index (default 1)")
     p.add_argument("--replicas", type=int, default=0,
                    help="--to opensearch: copies of each shard of a new index (default 0)")
+    p.add_argument("--dask-scheduler", metavar="ADDRESS",
+                   help="--to opensearch: read and extract the files on the workers of this "
+                        "Dask scheduler (e.g. tcp://10.0.0.5:8786) rather than in local "
+                        "processes; needs pip install 'newsfacet[dask]'")
     p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("export", help="print every indexed article as one JSON record a line")
     add_index_option(p)
+    add_engine_options(p)
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("stats", help="what the index holds")
     add_index_option(p)
+    add_engine_options(p)
     p.add_argument("--top", type=int, default=10, help="values per list (default 10)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_stats)
 
     p = sub.add_parser("search", help="search the index")
     add_index_option(p)
+    add_engine_options(p)
     add_search_arguments(p)
     p.set_defaults(func=run_search)
 

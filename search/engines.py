@@ -4,11 +4,35 @@ commands open one here and never ask which it is."""
 
 from __future__ import annotations
 
+import argparse
+
 from .engine import Engine
+from .indexer import IndexError_
 from .settings import SETTINGS
 
-#: The engines a server can serve from.
+#: The engines a server and the commands can answer from.
 ENGINES = ("whoosh", "opensearch")
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """``--engine`` and the OpenSearch cluster's options (``connect.add_options``), for
+    ``newsfacet serve``, ``search``, ``export`` and ``stats`` (``--index`` is added by the
+    caller)."""
+    from .opensearch import connect
+
+    parser.add_argument("--engine", choices=ENGINES, default="whoosh",
+                        help="answer from the index folder (whoosh, the default) or from an "
+                             "index of an OpenSearch cluster (opensearch: see --opensearch-url)")
+    connect.add_options(parser)
+
+
+def engine_of(args):
+    """The engine a command's options name (``--index``, ``add_engine_options``);
+    ``IndexError_`` says why it cannot be opened."""
+    try:
+        return open_engine(args.engine, args.index, args.opensearch_url, args.opensearch_index)
+    except ValueError as exc:
+        raise IndexError_(str(exc)) from None
 
 
 def open_engine(engine: str = "whoosh", index_dir=None, opensearch_url: str | None = None,

@@ -443,12 +443,13 @@ def _read_and_extract(path: str) -> list:
         return [ReadProblem(path, f"could not be read: {type(exc).__name__}: {exc}")]
 
 
-def _tasks(files: list[Path], by_path: dict[str, dict[str, _Doc]]
-           ) -> Iterator[tuple[str, bool, object, tuple]]:
+def _tasks(files: list[Path], by_path: dict[str, dict[str, _Doc]],
+           records_per_task: int | None = None) -> Iterator[tuple[str, bool, object, tuple]]:
     """(path, last task of the file?, task function, args) for the pool.
 
     Multi-record files are read here, in the writer process, and their records
-    sent to the workers in batches, so that one large .jsonl file still keeps
+    sent to the workers in batches of ``records_per_task`` (default
+    ``SETTINGS.records_per_task``), so that one large .jsonl file still keeps
     every core busy. A record whose reader signature is the one its indexed document
     has (``by_path``: the documents of each file) goes as ``_Kept``: it is not extracted
     again, so a changed large file costs the records that changed.
@@ -462,7 +463,7 @@ def _tasks(files: list[Path], by_path: dict[str, dict[str, _Doc]]
                     if not isinstance(raw, ReadProblem) and indexed.get(raw.key) == raw.signature():
                         raw = _Kept(raw.key)
                     batch.append(raw)
-                    if len(batch) >= SETTINGS.records_per_task:
+                    if len(batch) >= (records_per_task or SETTINGS.records_per_task):
                         yield str(path), False, _extract_all, (batch,)
                         batch = []
             except Exception as exc:

@@ -1,7 +1,8 @@
 """``newsfacet search``: the engine's results on a terminal, or the API's JSON with ``--json``.
 
 A thin layer: options become the same query-string parameters the web pages and the API
-take, ``parse_request`` validates them, ``Engine.search`` answers.
+take, ``parse_request`` validates them, and the engine the options name answers
+(``engines.engine_of``: the Whoosh engine's ``Engine.search``, or OpenSearch's).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import sys
 from html import unescape
 
-from .engine import Engine
+from .engines import engine_of
 from .facet_registry import FACETS, MATCHES, exclude_param, match_param
 from .request import COLLAPSES, FACET_RANKS, SORTS, VARIANTS, parse_request
 
@@ -22,7 +23,8 @@ _BOLD_YELLOW, _DIM, _RESET = "\033[1;33m", "\033[2m", "\033[0m"
 
 
 def add_search_arguments(parser: argparse.ArgumentParser) -> None:
-    """The options of ``newsfacet search`` (``--index`` is added by the caller)."""
+    """The options of ``newsfacet search`` (``--index`` and the engine's are added by the
+    caller)."""
     parser.add_argument("q", nargs="?", default="", metavar="QUERY",
                         help='the query, e.g. "belgorod drone" (empty: everything, newest first)')
     for facet in FACETS:
@@ -166,7 +168,7 @@ def format_facets(facets: dict, dim: str = "", reset: str = "") -> list[str]:
 def run_search(args) -> int:
     """Run ``newsfacet search``; exit 0 on success (a bad request or a missing index
     raises, and the command prints it as every command does, exiting 2)."""
-    result = Engine(args.index).search(parse_request(request_params(args)))
+    result = engine_of(args).search(parse_request(request_params(args)))
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     text = (json.dumps(result, ensure_ascii=False, indent=1) if args.json
             else format_results(result, colour))

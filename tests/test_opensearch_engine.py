@@ -51,15 +51,21 @@ def bodies(whoosh, req, resolved, left_out):
     return search_body(req, parsed, filters), days_body(req, parsed, filters), parsed, filters
 
 
-def test_a_search_is_sent_as_translated_and_answered_as_the_whoosh_engine_answers(whoosh):
-    req = request(q="drone", variants="off", place="belgorod", **{"-outlet": "Harbour Gazette"},
-                  sort="oldest", facet_size="2")
+#: The parameters of a search for drones in Belgorod, leaving out one outlet.
+DRONES_IN_BELGOROD = {"q": "drone", "variants": "off", "place": "belgorod",
+                      "-outlet": "Harbour Gazette", "sort": "oldest", "facet_size": "2"}
+
+
+def drones_in_belgorod_answers(whoosh) -> list:
+    """The recorded answers to the search ``DRONES_IN_BELGOROD``: what the index holds of the
+    values typed, the search, its days, and the counts for the did-you-mean."""
+    req = request(**DRONES_IN_BELGOROD)
     resolved, left_out = {"place": {"belgorod": ["Belgorod"]}}, {"outlet": {"Harbour Gazette":
                                                                             ["Harbour Gazette"]}}
     sent, days_sent, _, _ = bodies(whoosh, req, resolved, left_out)
     found, days_aggregations = drones_in_belgorod()
     days = {"took": 1, "timed_out": False, "hits": {"hits": []}, "aggregations": days_aggregations}
-    cluster = Recorded([
+    return [
         EXISTS,
         count("places", "belgorod", 0),     # no such value: then in any letter case
         ("POST", "/news/_search", {"size": 0, "query": {"bool": {"should": [
@@ -72,7 +78,12 @@ def test_a_search_is_sent_as_translated_and_answered_as_the_whoosh_engine_answer
         ("POST", "/news/_search", sent, found),
         ("POST", "/news/_search", days_sent, days),
         count("text", "drone", 3), count("title", "drone", 1),   # common: no did-you-mean
-    ])
+    ]
+
+
+def test_a_search_is_sent_as_translated_and_answered_as_the_whoosh_engine_answers(whoosh):
+    req = request(**DRONES_IN_BELGOROD)
+    cluster = Recorded(drones_in_belgorod_answers(whoosh))
     ours = OpenSearchEngine(cluster.client(), "news").search(req)
     theirs = whoosh.search(req)
     for response in (ours, theirs):
@@ -104,14 +115,15 @@ def test_a_search_that_finds_nothing_offers_what_each_filter_value_leaves_out(wh
         {"param": "place", "value": "Belgorod", "total": 2}]
 
 
-def _walk_answers(req, whoosh, sources: list[str], pit="p1"):
-    """A point in time opened, one page of hits (``sources``: ids, in the search's order)
-    and the point in time closed."""
+def walk_answers(req, whoosh, sources: list[str], pit="p1", documents=SOURCES):
+    """A point in time opened, one page of hits (``sources``: ids, in the search's order, of
+    ``documents``: id -> stored fields) and the point in time closed."""
     with whoosh.generation() as gen:
         parsed = parse_query(req.q, gen.searcher, gen.columns, req.variants)
     page = after_body(req, parsed, FacetFilters(req, {}, {}), pit, None, 1000, export=True)
-    hits = [{**hit(i, [n, i]), "_source": {**SOURCES[i], "keys": [], "dated": "yes",
-                                            "state": []}} for n, i in enumerate(sources)]
+    hits = [{"_index": "news-v1", "_id": i, "_score": None, "sort": [n, i],
+             "_source": {"keys": [], "dated": "yes", "state": [], **documents[i]}}
+            for n, i in enumerate(sources)]
     return [("POST", "/news/_search/point_in_time", None, {"pit_id": pit}),
             ("POST", "/_search", page, {"took": 1, "timed_out": False, "pit_id": pit,
                                         "hits": {"hits": hits}}),
@@ -121,7 +133,7 @@ def _walk_answers(req, whoosh, sources: list[str], pit="p1"):
 def test_the_export_of_one_copy_per_story_skips_the_other_copies_and_closes_its_walk(whoosh):
     req = request(q="belgorod", variants="off", sort="newest", collapse="story")
     order = ["9d6be64d0fd2a2ce", "23435e9d75f4963e", "b5dc5b804709d882"]
-    cluster = Recorded([EXISTS, *_walk_answers(req, whoosh, order)])
+    cluster = Recorded([EXISTS, *walk_answers(req, whoosh, order)])
     records = list(OpenSearchEngine(cluster.client(), "news").iter_records(req))
     assert [r["id"] for r in records] == [r["id"] for r in whoosh.iter_records(req)] == order[:2]
     assert "state" not in records[0] and "keys" not in records[0]
@@ -130,7 +142,7 @@ def test_the_export_of_one_copy_per_story_skips_the_other_copies_and_closes_its_
 
 def test_an_export_left_early_still_closes_its_point_in_time(whoosh):
     req = request(sort="oldest")
-    cluster = Recorded([EXISTS, *_walk_answers(req, whoosh, list(SOURCES))])
+    cluster = Recorded([EXISTS, *walk_answers(req, whoosh, list(SOURCES))])
     records = OpenSearchEngine(cluster.client(), "news").iter_records(req)
     next(records)
     records.close()
@@ -168,19 +180,25 @@ def test_a_facet_s_whole_value_list_is_walked_page_by_page(whoosh):
     assert [v["value"] for v in ours["values"]] == ["Lviv", "Mariupol", "Moscow", "Odesa"]
 
 
-def test_the_overview_is_the_whoosh_engine_s(whoosh):
-    def listed(*pairs):
-        return {"buckets": [{"key": k, "doc_count": n} for k, n in pairs]}
-    found = {"hits": {"total": {"value": 6, "relation": "eq"}, "hits": []}, "aggregations": {
-        "outlets": listed(("Harbour Gazette", 2), ("Valley Courier", 2)),
-        "places": listed(("Belgorod", 3), ("Kharkiv", 2)),
-        "people": listed(("Vasily Nebenzya", 2), ("Vasily Nabenzya", 1)),
-        "organizations": listed(("Reuters", 2), ("UN Security Council", 2)),
+def _listed(*pairs):
+    return {"buckets": [{"key": k, "doc_count": n} for k, n in pairs]}
+
+
+#: The recorded answer to the overview of the corpus's articles, two values a list.
+OVERVIEW_OF_TWO = {
+    "hits": {"total": {"value": 6, "relation": "eq"}, "hits": []}, "aggregations": {
+        "outlets": _listed(("Harbour Gazette", 2), ("Valley Courier", 2)),
+        "places": _listed(("Belgorod", 3), ("Kharkiv", 2)),
+        "people": _listed(("Vasily Nebenzya", 2), ("Vasily Nabenzya", 1)),
+        "organizations": _listed(("Reuters", 2), ("UN Security Council", 2)),
         "outlet_count": {"value": 3}, "without_outlet": {"doc_count": 1},
         "first": {"value": 1636588800000.0, "value_as_string": "2021-11-11"},
         "last": {"value": 1684540800000.0, "value_as_string": "2023-05-20"},
         "without_date": {"doc_count": 1}}}
-    cluster = Recorded([EXISTS, ("POST", "/news/_search", None, found)])
+
+
+def test_the_overview_is_the_whoosh_engine_s(whoosh):
+    cluster = Recorded([EXISTS, ("POST", "/news/_search", None, OVERVIEW_OF_TWO)])
     assert OpenSearchEngine(cluster.client(), "news").overview(top=2) == whoosh.overview(top=2)
     asked = cluster.requests[-1][2]["aggs"]
     assert [asked[key]["terms"]["size"] for key in ("outlets", "places")] == [2, 2]

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 
 from newsfacet.search import cli
-from newsfacet.search.engines import ENGINES
-from newsfacet.search.opensearch import connect
+from newsfacet.search.engines import add_engine_options
 from newsfacet.search.request import SearchError
 from newsfacet.search.settings import SETTINGS
 
@@ -105,10 +104,7 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``serve`` command's options, apart from ``--index`` (shared by every command)."""
     parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default %(default)s)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port, 0 for any free one (default %(default)s)")
-    parser.add_argument("--engine", choices=ENGINES, default="whoosh",
-                        help="serve the index folder (whoosh, the default) or an index of an "
-                             "OpenSearch cluster (opensearch: see --opensearch-url)")
-    connect.add_options(parser)
+    add_engine_options(parser)
 
 
 def run_serve(args) -> int:

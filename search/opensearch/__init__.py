@@ -19,5 +19,6 @@ What talks to a cluster (through ``opensearch-py``):
 - ``lookup.py``: the questions ``parse_query`` asks of an index, answered by the cluster;
 - ``engine.py``: ``OpenSearchEngine``, the Whoosh engine's interface;
 - ``load.py``: ``newsfacet index --to opensearch``, and ``story_groups.py``: the stories of
-  the loaded articles.
+  the loaded articles; ``extraction.py``: the load's reading and extraction in local worker
+  processes, and ``dask_workers.py``: the same on a Dask cluster (``--dask-scheduler``).
 """

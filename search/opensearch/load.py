@@ -1,8 +1,9 @@
 """Loading a collection into OpenSearch: ``newsfacet index PATH --to opensearch``.
 
 The files are read and their articles extracted by the Whoosh build's own readers and
-extractors, in worker processes (``indexer._tasks``: a multi-record file's records in
-batches, a record read as it was indexed not extracted again). One OpenSearch document per
+extractors (``indexer._tasks``: a multi-record file's records in batches, a record read as
+it was indexed not extracted again), in worker processes on this machine or on the workers
+of a Dask cluster (``extraction.py``, ``dask_workers.py``). One OpenSearch document per
 article (``_id``: its id) holds every key (``path`` or ``path#n``) it was found at, with each
 key's signatures (``state``), so a later load
 
@@ -32,8 +33,6 @@ import os
 import re
 import tempfile
 import time
-from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from opensearchpy import helpers
@@ -47,11 +46,12 @@ from ..indexer import (
     _file_sig,
     _Kept,
     _no_files,
+    _Progress,
     _tasks,
 )
 from ..readers import ReadProblem, iter_files
 from ..schema import decode_state, display_path, encode_state
-from ..stories import signature
+from .extraction import LocalWorkers
 from .mapping import index_body
 from .story_groups import encode, regroup
 
@@ -132,41 +132,34 @@ class _Extracted:
                 yield json.loads(line)
 
 
-def _signed(task, *args) -> list:
-    """A worker task of ``indexer._tasks`` whose extracted articles also carry the MinHash
-    signature of their text (``stories.signature``)."""
-    return [(*item, signature(item[1].text)) if isinstance(item, tuple) else item
-            for item in task(*args)]
-
-
-def _extract(files: list[Path], by_path: dict[str, dict[str, _Doc]], workers: int,
-             spool: _Extracted, report: BuildReport) -> set[str]:
-    """Read and extract ``files`` in ``workers`` processes into ``spool`` (``by_path``: the
-    indexed keys of each file); the keys and files that could not be read (they keep what
-    the index holds)."""
+def _extract(files: list[Path], by_path: dict[str, dict[str, _Doc]], pool, spool: _Extracted,
+             report: BuildReport, progress: bool) -> set[str]:
+    """Read and extract ``files`` on ``pool`` (``extraction.LocalWorkers`` or
+    ``dask_workers.DaskWorkers``) into ``spool`` (``by_path``: the indexed keys of each
+    file), showing progress on stderr when ``progress``; the keys and files that could not be
+    read (they keep what the index holds)."""
     sigs = {str(p): _file_sig(p) for p in files}
     unreadable: set[str] = set()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: deque = deque()
-
-        def collect(path: str, future) -> None:
-            for item in future.result():
-                if isinstance(item, ReadProblem):
-                    report.failed.append(_entry(item.key, path, item.reason))
-                    unreadable.add(item.key)
-                elif isinstance(item, _Kept):   # as it was: only its file's signature is new
-                    spool.state[item.key] = by_path[path][item.key]._replace(sig=sigs[path])
-                else:
-                    key, article, record_sig, minhash = item
-                    spool.add(key, path, sigs[path], article, record_sig, minhash)
-                    report.extracted += 1
-
-        for path, _, task, args in _tasks(files, by_path):
-            pending.append((path, pool.submit(_signed, task, *args)))
-            while len(pending) > 2 * workers:
-                collect(*pending.popleft())
-        while pending:
-            collect(*pending.popleft())
+    meter = _Progress(len(files), pool.workers, progress)
+    try:
+        for results in pool.run(_tasks(files, by_path, pool.records_per_task)):
+            for path, last, items in results:
+                done = 0
+                for item in items:
+                    if isinstance(item, ReadProblem):
+                        report.failed.append(_entry(item.key, path, item.reason))
+                        unreadable.add(item.key)
+                        continue
+                    done += 1
+                    if isinstance(item, _Kept):   # as it was: only its file's signature is new
+                        spool.state[item.key] = by_path[path][item.key]._replace(sig=sigs[path])
+                    else:
+                        key, article, record_sig, minhash = item
+                        spool.add(key, path, sigs[path], article, record_sig, minhash)
+                        report.extracted += 1
+                meter.update(done, int(last))
+    finally:
+        meter.close()
     return unreadable
 
 
@@ -225,11 +218,14 @@ def _why(info: dict) -> str:
 def load_paths(paths, client, alias: str, rebuild: bool = False, prune: bool = False,
                workers: int | None = None, follow_symlinks: bool = False, shards: int = 1,
                replicas: int = 0, threads: int = 2, chunk_size: int = 500,
-               max_retries: int = 6, backoff: float = 2.0, sleep=time.sleep) -> BuildReport:
+               max_retries: int = 6, backoff: float = 2.0, sleep=time.sleep, pool=None,
+               progress: bool = False) -> BuildReport:
     """Load the articles of files and folders ``paths`` into the index behind alias
     ``alias`` of the cluster ``client`` (an ``opensearchpy.OpenSearch``); see the module's
     docstring. A first load or ``rebuild`` creates ``<alias>-v<next>`` (``shards``,
-    ``replicas``) and swaps the alias to it.
+    ``replicas``) and swaps the alias to it. The articles are extracted on ``pool``
+    (``dask_workers.DaskWorkers``), by default in ``workers`` local processes (one per core);
+    ``progress`` shows the extraction's progress on stderr.
 
     Raises FileNotFoundError for a path that does not exist, ``NothingToIndex`` when no
     file is found, and ``IndexError_`` when ``alias`` names an index rather than an alias.
@@ -263,7 +259,8 @@ def load_paths(paths, client, alias: str, rebuild: bool = False, prune: bool = F
     changed = [p for p in files if not _unchanged(by_path.get(str(p)), _file_sig(p))]
     with tempfile.TemporaryDirectory(prefix="newsfacet-load-") as folder:
         spool = _Extracted(folder)
-        unreadable = _extract(changed, by_path, workers or os.cpu_count() or 1, spool, report)
+        pool = pool or LocalWorkers(workers or os.cpu_count() or 1)
+        unreadable = _extract(changed, by_path, pool, spool, report, progress)
         final: dict[str, _Doc] = {}
         redone = {str(p) for p in changed}
         for key, doc in indexed.items():
