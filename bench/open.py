@@ -2,13 +2,14 @@
 
     python bench/open.py                 # 10,000-article scale corpus
     python bench/open.py --n 100000      # a larger one (its index takes a while to build)
+    python bench/open.py --index DIR     # an index already built
 
 Builds (once, then reuses) an index of the scale corpus (``bench/index.py``) in
-bench/out/open-index-N, makes sure every segment has its column files (an index built before
-them gets them here, as ``newsfacet index`` writes them at commit), then opens the newest
-generation in a fresh process, twice each way: from the column files (mapped), and from the
-postings, grouping the stories again (as before the files existed, and as for a segment
-without them). Prints the open time, the part of it spent on the value columns (stories
+bench/out/open-index-N, makes sure its newest generation has what ``newsfacet index`` writes
+when it commits one (segment column files, merged columns, stories: an index built before
+some of them gets them here), then opens that generation in a fresh process, twice each way:
+from those files (mapped), and from the postings, combining the segments and grouping the
+stories again (as before the files existed, and as for a generation without them). Prints the open time, the part of it spent on the value columns (stories
 included), and the process's resident memory after.
 """
 
@@ -28,11 +29,12 @@ from index import scale_corpus  # noqa: E402
 # Run in a fresh process for each measurement, so that neither time nor memory carries over.
 PROBE = r"""
 import json, sys, time
-from newsfacet.search import column_files, facets
+from newsfacet.search import column_files, facets, merged_columns
 from newsfacet.search.indexer import open_index
 if sys.argv[2] == "postings":
     column_files.load = lambda *args: None
     column_files.load_story_roots = lambda *args: None
+    merged_columns.load = lambda *args: None
 timed = {"columns": 0.0}
 original = facets.Columns.__init__
 def columns(self, *args, **kwargs):
@@ -53,21 +55,22 @@ print(json.dumps({"seconds": seconds, "columns": timed["columns"], "rss_mb": rss
 """
 
 
-def index_for(n: int, workers: int) -> Path:
-    """The benchmark index of ``n`` scale-corpus articles, built on first use, with the
-    column files of every segment."""
-    from newsfacet.search.column_files import stories_name, write_segments
-    from newsfacet.search.indexer import (BuildReport, _keep_story_pairs, _write_atomic,
-                                          index_paths, open_index)
+def index_for(n: int, workers: int, index_dir: Path | None = None) -> Path:
+    """The benchmark index of ``n`` scale-corpus articles (or the index ``index_dir``),
+    built on first use, with what ``newsfacet index`` writes when it commits a generation
+    (an index built before some of it gets it here)."""
+    from newsfacet.search.column_files import stories_name
+    from newsfacet.search.indexer import BuildReport, index_paths, open_index, write_generation_files
+    from newsfacet.search.merged_columns import manifest_name
 
-    index_dir = HERE / "out" / f"open-index-{n}"
+    index_dir = index_dir or HERE / "out" / f"open-index-{n}"
     if not (index_dir / "newsfacet.json").exists():
         print(f"building {index_dir} …", flush=True)
         index_paths([scale_corpus(n)], index_dir, workers=workers)
     ix = open_index(index_dir)
-    write_segments(ix.storage, ix.schema, ix._segments(), _write_atomic)
-    if not (index_dir / stories_name(ix.latest_generation())).exists():
-        _keep_story_pairs(index_dir, BuildReport())
+    number = ix.latest_generation()
+    if not all((index_dir / name).exists() for name in (stories_name(number), manifest_name(number))):
+        write_generation_files(ix.storage, ix.schema, number, ix._segments(), BuildReport())
     return index_dir
 
 
@@ -83,9 +86,10 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=10_000, help="scale corpus size (default %(default)s)")
     parser.add_argument("--workers", type=int, default=2, help="build processes (default %(default)s)")
     parser.add_argument("--repeat", type=int, default=2, help="opens per way (default %(default)s)")
+    parser.add_argument("--index", type=Path, help="an index folder to open instead")
     args = parser.parse_args()
 
-    index_dir = index_for(args.n, args.workers)
+    index_dir = index_for(args.n, args.workers, args.index and args.index.resolve())
     files = list(index_dir.glob("*.cols*"))
     size = sum(f.stat().st_size for f in files) / 2**20
     segments = len(list(index_dir.glob("*.cols.json")))

@@ -981,12 +981,11 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
 def _commit(writer, segments: list, clear: bool, report: BuildReport,
             checkpoint: bool = False) -> None:
     """Commit ``writer`` with the workers' ``segments`` (``commit_with_segments``), writing
-    the column files of every segment that has none, the generation's merged columns and its
-    stories, before the generation becomes visible: a server never opens it without them."""
+    what a server needs to open the generation (``write_generation_files``) before it
+    becomes visible: a server never opens it without them."""
     def prepare(all_segments: list) -> None:
-        column_files.write_segments(writer.storage, writer.schema, all_segments, _write_atomic)
-        _write_generation_columns(writer, all_segments, report)
-        _keep_story_pairs(writer, all_segments, report)
+        write_generation_files(writer.storage, writer.schema, writer.generation, all_segments,
+                               report)
 
     commit_with_segments(writer, segments, clear, checkpoint=checkpoint, prepare=prepare)
     folder = Path(writer.storage.folder)
@@ -994,55 +993,64 @@ def _commit(writer, segments: list, clear: bool, report: BuildReport,
     merged_columns.remove_others(folder, writer.generation)
 
 
-def _write_generation_columns(writer, segments: list, report: BuildReport) -> None:
-    """Write the merged columns of the generation ``writer`` is committing (its
-    ``segments``, all written, with their column files), which a server maps when it opens
-    it (``merged_columns``); if they cannot be written, a server merges them itself."""
-    index_dir = Path(writer.storage.folder)
-    reader = MultiReader([SegmentReader(writer.storage, writer.schema, segment)
-                          for segment in segments])
-    manifest = index_dir / merged_columns.manifest_name(writer.generation)
+def write_generation_files(storage, schema, generation: int, segments: list,
+                           report: BuildReport) -> None:
+    """Write what a server needs to open generation ``generation`` (its ``segments``, all
+    written to ``storage``, an index folder) without decoding or combining them: the column
+    files of every segment that has none, the generation's merged columns
+    (``merged_columns``) and its story roots, keeping the story similarities compared. What
+    cannot be written is said in ``report``: a server then does that part itself."""
+    column_files.write_segments(storage, schema, segments, _write_atomic)
+    index_dir = Path(storage.folder)
+    reader = MultiReader([SegmentReader(storage, schema, segment) for segment in segments])
     try:
-        merged = merge_generation(reader, index_dir)
-        for name, content in merged_columns.files(writer.generation, segment_list(reader), merged):
-            _write_atomic(index_dir / name, content)
-    except OSError as exc:
-        with suppress(OSError):    # an earlier, failed commit's
-            manifest.unlink(missing_ok=True)
-        why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
-        report.notes.append(f"the merged columns could not be written ({why}); the index is "
-                            "complete, and a server merges them when it opens it")
+        merged_file = index_dir / merged_columns.manifest_name(generation)
+        try:
+            _write_merged_columns(reader, index_dir, generation)
+        except OSError as exc:
+            _not_kept(report, exc, merged_file, "the merged columns could not be written",
+                      "merges them")
+        roots_file = index_dir / column_files.stories_name(generation)
+        try:
+            _keep_story_pairs(reader, index_dir, roots_file)
+        except OSError as exc:
+            _not_kept(report, exc, roots_file, "the story similarities could not be kept",
+                      "compares them")
     finally:
         reader.close()
 
 
-def _keep_story_pairs(writer, segments: list, report: BuildReport) -> None:
-    """Compare the candidate story pairs of the generation ``writer`` is committing (its
-    ``segments``, all written) and keep every similarity in the index folder
-    (``stories.Similarities``), and the generation's story roots
-    (``column_files.stories_name``), so that a server opening the generation neither
-    compares nor groups; if they cannot be written, the server does it itself."""
-    index_dir = Path(writer.storage.folder)
+def _not_kept(report: BuildReport, exc: OSError, written_last: Path, what: str,
+              instead: str) -> None:
+    """Say in ``report`` that ``what`` failed (``exc``) and what a server does instead;
+    remove the file a server would take it by, if an earlier, failed commit left it."""
+    with suppress(OSError):
+        written_last.unlink(missing_ok=True)
+    why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
+    report.notes.append(f"{what} ({why}); the index is complete, and a server {instead} when "
+                        "it opens it")
+
+
+def _write_merged_columns(reader, index_dir: Path, generation: int) -> None:
+    """Write the merged columns of the generation ``reader`` reads, which a server maps."""
+    merged = merge_generation(reader, index_dir)
+    for name, content in merged_columns.files(generation, segment_list(reader), merged):
+        _write_atomic(index_dir / name, content)
+
+
+def _keep_story_pairs(reader, index_dir: Path, roots_file: Path) -> None:
+    """Compare the candidate story pairs of the generation ``reader`` reads and keep every
+    similarity in the index folder (``stories.Similarities``), and the generation's story
+    roots in ``roots_file`` (``column_files.stories_name``), so that a server opening the
+    generation neither compares nor groups."""
     similarities = Similarities.load(index_dir)
-    reader = MultiReader([SegmentReader(writer.storage, writer.schema, segment)
-                          for segment in segments])
-    roots_file = index_dir / column_files.stories_name(writer.generation)
-    try:
-        ids = id_numbers(reader)
-        docnums = np.flatnonzero(one_per_article(ids, live_mask(reader))[0])
-        roots = story_roots(reader, docnums, ids, similarities)
-        _write_atomic(index_dir / Similarities.FILE, similarities.to_bytes(ids[docnums]))
-        out = io.BytesIO()
-        np.save(out, roots, allow_pickle=False)
-        _write_atomic(roots_file, out.getvalue())
-    except OSError as exc:
-        with suppress(OSError):    # an earlier, failed commit's
-            roots_file.unlink(missing_ok=True)
-        why = _WRITE_ERRORS.get(exc.errno, (exc.strerror or str(exc),))[0]
-        report.notes.append(f"the story similarities could not be kept ({why}); the index is "
-                            "complete, and a server compares them when it opens it")
-    finally:
-        reader.close()
+    ids = id_numbers(reader)
+    docnums = np.flatnonzero(one_per_article(ids, live_mask(reader))[0])
+    roots = story_roots(reader, docnums, ids, similarities)
+    _write_atomic(index_dir / Similarities.FILE, similarities.to_bytes(ids[docnums]))
+    out = io.BytesIO()
+    np.save(out, roots, allow_pickle=False)
+    _write_atomic(roots_file, out.getvalue())
 
 
 def _save_report(index_dir: Path, report: BuildReport) -> None:

@@ -6,6 +6,7 @@ holds, which stays readable after a build removed its files."""
 
 from __future__ import annotations
 
+import errno
 import json
 import subprocess
 import sys
@@ -218,6 +219,26 @@ def test_merged_columns_of_other_segments_or_cut_short_are_not_used(two_commits)
     np.save(ords, np.load(ords)[:-1])
     assert merged_columns.load(two_commits, number, segments) is None
     assert [search(Engine(two_commits), **params) for params in REQUESTS] == expected
+
+
+def test_a_build_that_cannot_write_merged_columns_completes_and_says_so(tmp_path, monkeypatch):
+    """A folder that takes the index but not the merged columns (the disk fills up just
+    then): the build completes and says so, and a server merges the columns itself."""
+    feed = tmp_path / "data" / "feed.jsonl"
+    write_jsonl(feed, [record(n) for n in range(30)])
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+        yield   # a generator, like the function it stands for
+
+    monkeypatch.setattr(merged_columns, "files", full)
+    report = index_paths([feed.parent], tmp_path / "ix", workers=1)
+    monkeypatch.undo()
+    assert any(note.startswith("the merged columns could not be written (no space left on the "
+                               "device); the index is complete") for note in report.notes), report.notes
+    assert not generation_file_names(tmp_path / "ix")
+    answer = search(Engine(tmp_path / "ix"), q="ferry")
+    assert answer["total"] == 30 and len(answer["facets"]["place"]["values"]) == len(PLACES)
 
 
 def test_files_of_replaced_segments_go_and_an_export_holding_them_completes(two_commits):
