@@ -42,7 +42,7 @@ from .model import RECORD_FIELDS
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
 from .settings import SETTINGS
-from .significance import distinctiveness
+from .significance import counted_g2
 
 SIMILAR = 5
 #: The record fields each hit carries: every facet's, the date's and the URL.
@@ -151,7 +151,7 @@ class _Selection:
                        left_out={v: int(np.count_nonzero(m)) for v, m in left_masks.items()},
                        stories=partial(column.story_counts, mask, cols.stories, counts),
                        left_out_stories={v: cols.stories.distinct(m) for v, m in left_masks.items()},
-                       g2=(_g2(counts, column.frequency, int(mask.sum()), int(cols.live.sum()))
+                       g2=(counted_g2(counts, column.frequency, int(mask.sum()), int(cols.live.sum()))
                            if self.req.facet_rank == "distinctive" else None))
 
     def relaxations(self) -> list[dict]:
@@ -547,16 +547,6 @@ def _copies(gen: Generation, docnum: int) -> list[dict]:
     ones last, ties by id: the order ``first_copy`` is chosen by)."""
     briefs = [_brief(gen.searcher.stored_fields(d)) for d in gen.columns.stories.copies(docnum)]
     return sorted(briefs, key=lambda b: (b["published"] is None, b["published"] or "", b["id"]))
-
-
-def _g2(counts: np.ndarray, frequency: np.ndarray, counted: int, articles: int) -> np.ndarray:
-    """Each value's signed G² (``significance.py``): its ``counts`` among the ``counted``
-    articles against its ``frequency`` among all ``articles`` of the collection, all in
-    articles; 0 for the values none of the counted articles has (they are not listed)."""
-    g2 = np.zeros(len(counts), dtype=np.float64)
-    named = np.flatnonzero(counts)
-    g2[named] = distinctiveness(counts[named], frequency[named], counted, articles)
-    return g2
 
 
 def _flat(groups) -> list[str]:

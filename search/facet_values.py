@@ -145,15 +145,19 @@ def _pinned_ordinals(column: ValueColumn, counted: Counted) -> set[int]:
             if v in column.ordinal}
 
 
-def summary(facet: Facet, column: ValueColumn, counted: Counted, size: int) -> dict:
+def summary(facet: Facet, column: ValueColumn, counted: Counted, size: int,
+            distinct: int | None = None) -> dict:
     """A facet as ``/api/search`` gives it: its label, how selected values combine, its
     distinct values, the articles without a value, the values not listed, and the listed
     values (selected and excluded first, then the first ``size`` of the rest: the most
-    frequent, or the most distinctive with ``counted.g2``)."""
+    frequent, or the most distinctive with ``counted.g2``). ``distinct``: the facet's number
+    of distinct values when ``column`` holds only some of them (the OpenSearch engine's
+    candidates); None: those ``counted`` counts."""
     pinned = _pinned(column, counted) if size else []
     rest = _ranked(column, counted, _pinned_ordinals(column, counted), size)
     values = pinned + _entries(column, counted, rest)
-    distinct = int(np.count_nonzero(counted.counts))
+    if distinct is None:
+        distinct = int(np.count_nonzero(counted.counts))
     listed = sum(1 for v in values if v["count"] and not v["excluded"])
     return {"label": facet.label, "match": counted.match, "distinct": distinct,
             "missing": counted.missing, "more": max(0, distinct - listed), "values": values}

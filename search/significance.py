@@ -49,3 +49,15 @@ def distinctiveness(named: np.ndarray, everywhere: np.ndarray, matches: int,
     rest = articles - matches
     over = a * rest > b * matches if rest else np.ones_like(a, dtype=bool)
     return np.where(over, 2 * g2, -2 * g2)
+
+
+def counted_g2(counts: np.ndarray, frequency: np.ndarray, counted: int,
+               articles: int) -> np.ndarray:
+    """Each value's signed G² as a facet ranks its values: its ``counts`` among the
+    ``counted`` articles against its ``frequency`` among all ``articles`` of the collection,
+    all in articles; 0 for the values none of the counted articles has (they are not
+    listed)."""
+    g2 = np.zeros(len(counts), dtype=np.float64)
+    named = np.flatnonzero(counts)
+    g2[named] = distinctiveness(counts[named], frequency[named], counted, articles)
+    return g2

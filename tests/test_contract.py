@@ -12,6 +12,7 @@ of hits by relevance, ties in facet lists, estimated counts) is left out.
 from __future__ import annotations
 
 import json
+import math
 import os
 import uuid
 from collections import Counter
@@ -98,6 +99,44 @@ def test_totals_and_every_facet_s_counts_equal_brute_force(client, query):
         assert listed(counted) == expected, facet.name
         assert counted["distinct"] == len(expected)
         assert counted["missing"] == sum(1 for r in records if not r.get(facet.field))
+
+
+def brute_g2(in_set: int, set_size: int, in_collection: int, collection: int) -> float:
+    """A value's signed G²: Dunning's log-likelihood ratio of its 2 × 2 table (in the set
+    or not × holding the value or not), written out cell by cell, negative when the value
+    is less common in the set than in the rest of the collection."""
+    rest = collection - set_size
+    cells = [(in_set, set_size, in_collection),
+             (in_collection - in_set, rest, in_collection),
+             (set_size - in_set, set_size, collection - in_collection),
+             (rest - (in_collection - in_set), rest, collection - in_collection)]
+    g2 = 2 * sum(o * math.log(o * collection / (row * col)) for o, row, col in cells if o)
+    return g2 if in_set * rest > (in_collection - in_set) * set_size else -g2
+
+
+@pytest.mark.parametrize("query, own", [("q=strikes", None), ("q=drone", None),
+                                        ("outlet=Valley+Courier", "outlet")])
+def test_facets_ranked_by_distinctiveness_equal_brute_force(client, query, own):
+    """Each facet's values by G² of their count among the articles it counts against their
+    articles in the whole collection (ties: count, collection count, value), the selected
+    ones first; ``own``: the facet of the request's "any of" filter, which counts without
+    it (here: every article)."""
+    found = search(client, f"{query}&facet_rank=distinctive&facet_size=40")
+    records, everything = exported(client, query), exported(client)
+    for facet in FACETS:
+        counted = everything if facet.name == own else records
+        counts = brute_counts(counted, facet.field)
+        collection = brute_counts(everything, facet.field)
+        g2 = {v: brute_g2(n, len(counted), collection[v], len(everything))
+              for v, n in counts.items()}
+        chosen = found["query"]["filters"].get(facet.name, [])
+        order = chosen + sorted((v for v in counts if v not in chosen),
+                                key=lambda v: (-g2[v], -counts[v], -collection[v], v))
+        values = found["facets"][facet.name]["values"]
+        assert [(v["value"], v["count"]) for v in values] == \
+            [(v, counts[v]) for v in order], facet.name
+        for value in values:
+            assert value["g2"] == pytest.approx(g2[value["value"]], abs=1e-3), value
 
 
 def test_a_filter_keeps_what_has_the_value_and_its_facet_counts_without_it(client):

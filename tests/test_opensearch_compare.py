@@ -13,7 +13,8 @@ import pytest
 
 from newsfacet.search.compare import parse_compare
 from newsfacet.search.engine import Engine
-from newsfacet.search.opensearch.compare import collection_body, counts_body, outline_body
+from newsfacet.search.opensearch.body import collection_body
+from newsfacet.search.opensearch.compare import counts_body, outline_body
 from newsfacet.search.opensearch.engine import OpenSearchEngine
 from newsfacet.search.opensearch.filters import FacetFilters
 from newsfacet.search.query import parse_query
@@ -110,7 +111,7 @@ def sent(whoosh, creq, outlets, without, columns, unit, candidates):
     with whoosh.generation() as gen:
         parsed = parse_query(creq.search.q, gen.searcher, gen.columns, creq.search.variants)
     filters = FacetFilters(creq.search, {}, {})
-    return (outline_body(creq, parsed, filters), collection_body(creq, candidates),
+    return (outline_body(creq, parsed, filters), collection_body({creq.field: candidates}),
             counts_body(creq, parsed, filters, outlets, without, columns, unit))
 
 
@@ -147,9 +148,9 @@ def test_places_named_by_outlets_about_belgorod_or_a_flood(whoosh):
                         ("Moscow", 1), ("Odesa", 1)),
         "first": {"value": _millis("2023-03-02"), "value_as_string": "2023-03-02"},
         "last": {"value": _millis("2023-05-20"), "value_as_string": "2023-05-20"}}})
-    everywhere = answer({"collection": terms(("Belgorod", 3), ("Kharkiv", 2), ("Kherson", 1),
-                                             ("Kyiv", 1), ("Moscow", 1), ("Odesa", 1))},
-                        total=6)
+    everywhere = answer({"collection:place": terms(
+        ("Belgorod", 3), ("Kharkiv", 2), ("Kherson", 1), ("Kyiv", 1), ("Moscow", 1),
+        ("Odesa", 1))}, total=6)
 
     counted = answer({
         "results": {
@@ -206,8 +207,8 @@ def test_the_most_distinctive_places_of_matches_left_without_moscow_in_2023(whoo
         "values": terms(("Belgorod", 2), ("Kharkiv", 2), ("Kherson", 1), ("Odesa", 1)),
         "first": {"value": _millis("2023-03-02"), "value_as_string": "2023-03-02"},
         "last": {"value": _millis("2023-05-20"), "value_as_string": "2023-05-20"}}})
-    everywhere = answer({"collection": terms(("Belgorod", 3), ("Kharkiv", 2), ("Kherson", 1),
-                                             ("Odesa", 1))}, total=6)
+    everywhere = answer({"collection:place": terms(
+        ("Belgorod", 3), ("Kharkiv", 2), ("Kherson", 1), ("Odesa", 1))}, total=6)
     counted = answer({
         "results": {
             **told(3, 2), **line({"2023-03": (2, 1), "2023-05": (1, 1)}),
@@ -225,7 +226,7 @@ def test_the_most_distinctive_places_of_matches_left_without_moscow_in_2023(whoo
     cluster = Recorded([
         EXISTS, ("POST", "/news/_count", {"query": {"term": {"places": "Moscow"}}}, {"count": 1}),
         ("POST", "/news/_search", outline_body(creq, parsed, filters), matched),
-        ("POST", "/news/_search", collection_body(creq, candidates), everywhere),
+        ("POST", "/news/_search", collection_body({"place": candidates}), everywhere),
         ("POST", "/news/_search",
          counts_body(creq, parsed, filters, outlets, False, columns, "M"), counted)])
     ours = OpenSearchEngine(cluster.client(), "news").compare(creq)

@@ -13,7 +13,8 @@ from opensearchpy.exceptions import NotFoundError
 from newsfacet.search.engine import Engine
 from newsfacet.search.facet_values import ValueListRequest
 from newsfacet.search.indexer import IndexError_
-from newsfacet.search.opensearch.body import after_body, days_body, search_body
+from newsfacet.search.opensearch.body import (after_body, collection_body, days_body, query_clause,
+                                              search_body)
 from newsfacet.search.opensearch.engine import OpenSearchEngine
 from newsfacet.search.opensearch.filters import FacetFilters
 from newsfacet.search.query import parse_query
@@ -23,7 +24,8 @@ from newsfacet.web.serve import main as newsfacet
 from newsfacet.web.serve import make_server
 from opensearch_fake import Recorded
 from opensearch_corpus import build_index
-from test_opensearch_response import SOURCES, answer, counted, drones_in_belgorod, hit
+from test_opensearch_response import (SOURCES, answer, bucket, counted, drones_in_belgorod, hit,
+                                      terms)
 
 EXISTS = ("HEAD", "/news", None, {})
 
@@ -115,6 +117,93 @@ def test_a_search_that_finds_nothing_offers_what_each_filter_value_leaves_out(wh
         {"param": "place", "value": "Belgorod", "total": 2}]
 
 
+def _strikes_in_kharkiv(whoosh, northern_ledger: int) -> tuple[dict, Recorded]:
+    """The response to ``q=strikes`` in Kharkiv, newest first, two values per facet ranked by
+    distinctiveness, from a cluster that records the Northern Ledger's articles in the whole
+    collection as ``northern_ledger`` (it has 1), and the cluster."""
+    req = request(q="strikes", variants="off", place="Kharkiv", sort="newest", facet_size="2",
+                  facet_rank="distinctive")
+    sent, days_sent, _, _ = bodies(whoosh, req, {"place": {"Kharkiv": ["Kharkiv"]}}, {})
+    # Four articles say "strikes": the power-station story (Harbour Gazette, Northern
+    # Ledger), the Valley Courier's rail bridge and the retaliation article without an
+    # outlet; the two copies of the story name Kharkiv.
+    found = answer(2, [hit("23435e9d75f4963e", [1677801600000, "23435e9d75f4963e"]),
+                       hit("b5dc5b804709d882", [1677715200000, "b5dc5b804709d882"])], {
+        "facet:outlet": counted(2, 2, 0, terms(bucket("Harbour Gazette", 1, 1),
+                                               bucket("Northern Ledger", 1, 1))),
+        "facet:source_outlet": counted(2, 0, 2, terms()),
+        # counted without its own selection: the four articles
+        "facet:place": counted(4, 5, 0, terms(bucket("Belgorod", 3, 2), bucket("Kharkiv", 2, 1),
+                                              bucket("Kyiv", 1, 1), bucket("Lviv", 1, 1),
+                                              bucket("Moscow", 1, 1)),
+                               {"Kharkiv": {"doc_count": 2, "stories": {"value": 1}}}),
+        "facet:person": counted(2, 1, 0, terms(bucket("Vasily Nebenzya", 2, 1))),
+        "facet:org": counted(2, 2, 0, terms(bucket("Reuters", 2, 1),
+                                            bucket("UN Security Council", 2, 1))),
+        "facet:author": counted(2, 0, 2, terms()),
+        "results": {
+            "doc_count": 2, "stories": {"value": 1},
+            "first": {"value": 1677715200000.0, "value_as_string": "2023-03-02"},
+            "last": {"value": 1677801600000.0, "value_as_string": "2023-03-03"},
+            "months": {"buckets": [
+                {"key_as_string": "2023-03", "key": 1677628800000, "doc_count": 2}]},
+            "undated": {"doc_count": 0}}})
+    days = {"took": 1, "timed_out": False, "hits": {"hits": []}, "aggregations": {"results": {
+        "doc_count": 2, "days": {"buckets": [
+            {"key_as_string": "2023-03-02", "key": 1677715200000, "doc_count": 1},
+            {"key_as_string": "2023-03-03", "key": 1677801600000, "doc_count": 1}]}}}}
+    asked = collection_body({
+        "outlet": ["Harbour Gazette", "Northern Ledger"],
+        "place": ["Belgorod", "Kharkiv", "Kyiv", "Lviv", "Moscow"],
+        "person": ["Vasily Nebenzya"], "org": ["Reuters", "UN Security Council"]})
+    everywhere = answer(6, [], {
+        "collection:outlet": terms({"key": "Harbour Gazette", "doc_count": 2},
+                                   {"key": "Northern Ledger", "doc_count": northern_ledger}),
+        "collection:place": terms(*({"key": k, "doc_count": n} for k, n in (
+            ("Belgorod", 3), ("Kharkiv", 2), ("Kyiv", 1), ("Lviv", 1), ("Moscow", 1)))),
+        "collection:person": terms({"key": "Vasily Nebenzya", "doc_count": 2}),
+        "collection:org": terms({"key": "Reuters", "doc_count": 2},
+                                {"key": "UN Security Council", "doc_count": 2})})
+    cluster = Recorded([
+        EXISTS, count("places", "Kharkiv", 2),
+        ("POST", "/news/_search", sent, found),
+        ("POST", "/news/_search", days_sent, days),
+        ("POST", "/news/_search", asked, everywhere),
+        count("text", "strike", 4), count("title", "strike", 0)])
+    return OpenSearchEngine(cluster.client(), "news").search(req), cluster
+
+
+def test_facets_ranked_by_distinctiveness_are_the_whoosh_engine_s(whoosh):
+    ours, cluster = _strikes_in_kharkiv(whoosh, northern_ledger=1)
+    theirs = whoosh.search(request(q="strikes", variants="off", place="Kharkiv", sort="newest",
+                                   facet_size="2", facet_rank="distinctive"))
+    for response in (ours, theirs):
+        del response["took_ms"]
+    assert ours == theirs
+    # Each outlet has one of the two results; the Northern Ledger has no other article, so
+    # it comes first, where counting puts the Harbour Gazette (two articles in all).
+    outlets = ours["facets"]["outlet"]["values"]
+    assert [v["value"] for v in outlets] == ["Northern Ledger", "Harbour Gazette"]
+    assert outlets[0]["g2"] > outlets[1]["g2"]
+    by_count = whoosh.search(request(q="strikes", variants="off", place="Kharkiv",
+                                     sort="newest", facet_size="2"))
+    assert [v["value"] for v in by_count["facets"]["outlet"]["values"]] == [
+        "Harbour Gazette", "Northern Ledger"]
+    place = ours["facets"]["place"]
+    assert (place["values"][0]["value"], place["values"][0]["selected"]) == ("Kharkiv", True)
+    assert "g2" in place["values"][0] and place["more"] == 2   # Lviv and Moscow
+    assert [r[1] for r in cluster.requests].count("/news/_search") == 3
+
+
+def test_the_ranking_follows_the_collection_counts_the_cluster_gives(whoosh):
+    """Recorded with four more Northern Ledger articles elsewhere in the collection, the
+    Harbour Gazette is the more distinctive outlet: the order is read from the answer."""
+    ours, _ = _strikes_in_kharkiv(whoosh, northern_ledger=5)
+    outlets = ours["facets"]["outlet"]["values"]
+    assert [v["value"] for v in outlets] == ["Harbour Gazette", "Northern Ledger"]
+    assert outlets[1]["g2"] < 0
+
+
 def walk_answers(req, whoosh, sources: list[str], pit="p1", documents=SOURCES):
     """A point in time opened, one page of hits (``sources``: ids, in the search's order, of
     ``documents``: id -> stored fields) and the point in time closed."""
@@ -178,6 +267,61 @@ def test_a_facet_s_whole_value_list_is_walked_page_by_page(whoosh):
     ours = OpenSearchEngine(cluster.client(), "news").facet_values(req, "place", listing)
     assert ours == whoosh.facet_values(req, "place", listing)
     assert [v["value"] for v in ours["values"]] == ["Lviv", "Mariupol", "Moscow", "Odesa"]
+
+
+def test_a_value_list_ranked_by_distinctiveness_is_the_whoosh_engine_s(whoosh):
+    req = request(q="strikes", variants="off", facet_rank="distinctive")
+    with whoosh.generation() as gen:
+        parsed = parse_query(req.q, gen.searcher, gen.columns, req.variants)
+    query = {"bool": {"must": [query_clause(req, parsed)], "filter": [{"match_all": {}}]}}
+    composite = {"size": 1000, "sources": [{"v": {"terms": {"field": "outlet"}}}]}
+    walked = {"size": 0, "track_total_hits": True, "query": query, "aggs": {
+        "values": {"composite": composite, "aggs": {"stories": {"cardinality": {
+            "field": "story", "precision_threshold": 40000}}}},
+        "missing": {"missing": {"field": "outlet"}}}}
+    # the four articles saying "strikes": one each of three outlets, one without
+    found = answer(4, [], {"missing": {"doc_count": 1}, "values": {"buckets": [
+        {"key": {"v": v}, "doc_count": 1, "stories": {"value": 1}}
+        for v in ("Harbour Gazette", "Northern Ledger", "Valley Courier")]}})
+    asked = collection_body({"outlet": ["Harbour Gazette", "Northern Ledger", "Valley Courier"]})
+    everywhere = answer(6, [], {"collection:outlet": terms(
+        {"key": "Harbour Gazette", "doc_count": 2}, {"key": "Northern Ledger", "doc_count": 1},
+        {"key": "Valley Courier", "doc_count": 2})})
+    cluster = Recorded([EXISTS, ("POST", "/news/_search", walked, found),
+                        ("POST", "/news/_search", asked, everywhere)])
+    listing = ValueListRequest(per_page=2)
+    ours = OpenSearchEngine(cluster.client(), "news").facet_values(req, "outlet", listing)
+    assert ours == whoosh.facet_values(req, "outlet", listing)
+    assert [v["value"] for v in ours["values"]] == ["Northern Ledger", "Harbour Gazette"]
+    assert ours["total"] == 3 and all("g2" in v for v in ours["values"])
+
+
+def test_selected_values_no_counted_article_holds_are_listed_with_a_g2_of_0(whoosh):
+    """No article is from both outlets: the value list is the two selected outlets, each
+    counted 0, with G² 0 (they are in the collection), as on the Whoosh engine."""
+    req = parse_request({"outlet": ["Harbour Gazette", "Valley Courier"],
+                         "outlet_match": ["all"], "facet_rank": ["distinctive"]})
+    both = {"bool": {"filter": [{"terms": {"outlet": ["Harbour Gazette"]}},
+                                {"terms": {"outlet": ["Valley Courier"]}}]}}
+    walked = {"size": 0, "track_total_hits": True, "query": {"bool": {
+        "must": [{"match_all": {}}], "filter": [both]}}, "aggs": {
+        "values": {"composite": {"size": 1000, "sources": [{"v": {"terms": {
+            "field": "outlet"}}}]}, "aggs": {"stories": {"cardinality": {
+                "field": "story", "precision_threshold": 40000}}}},
+        "missing": {"missing": {"field": "outlet"}}}}
+    found = answer(0, [], {"missing": {"doc_count": 0}, "values": {"buckets": []}})
+    asked = collection_body({"outlet": ["Harbour Gazette", "Valley Courier"]})
+    everywhere = answer(6, [], {"collection:outlet": terms(
+        {"key": "Harbour Gazette", "doc_count": 2}, {"key": "Valley Courier", "doc_count": 2})})
+    cluster = Recorded([EXISTS, count("outlet", "Harbour Gazette", 2),
+                        count("outlet", "Valley Courier", 2),
+                        ("POST", "/news/_search", walked, found),
+                        ("POST", "/news/_search", asked, everywhere)])
+    listing = ValueListRequest()
+    ours = OpenSearchEngine(cluster.client(), "news").facet_values(req, "outlet", listing)
+    assert ours == whoosh.facet_values(req, "outlet", listing)
+    assert [(v["value"], v["count"], v["g2"]) for v in ours["values"]] == [
+        ("Harbour Gazette", 0, 0.0), ("Valley Courier", 0, 0.0)]
 
 
 def _listed(*pairs):

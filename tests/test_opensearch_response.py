@@ -15,7 +15,7 @@ import pytest
 
 from newsfacet.search.engine import Engine
 from newsfacet.search.opensearch.filters import FacetFilters
-from newsfacet.search.opensearch.response import histogram_unit, page_response
+from newsfacet.search.opensearch.response import candidates, histogram_unit, page_response
 from newsfacet.search.query import parse_query
 from newsfacet.search.request import SearchError, parse_request
 from opensearch_corpus import RECORDS, build_index
@@ -94,12 +94,14 @@ def answer(total, hits, aggregations):
             "aggregations": aggregations}
 
 
-def converted(engine, params, resolved, left_out, found, days=None, copies=None):
+def converted(engine, params, resolved, left_out, found, days=None, copies=None,
+              collection=None):
     """(the conversion of ``found``, the Whoosh engine's response), both for ``params``."""
     req = parse_request({k: [v] if isinstance(v, str) else v for k, v in params.items()})
     with engine.generation() as gen:
         parsed = parse_query(req.q, gen.searcher, gen.columns, req.variants)
-    ours = page_response(req, parsed, FacetFilters(req, resolved, left_out), found, days, copies)
+    ours = page_response(req, parsed, FacetFilters(req, resolved, left_out), found, days, copies,
+                         collection)
     whoosh = engine.search(req)
     return ours, {key: whoosh[key] for key in FROM_INDEX}
 
@@ -180,6 +182,47 @@ def test_a_search_with_a_selected_and_a_left_out_value_and_its_days(engine):
     assert ours["facets"]["outlet"]["values"][0] == {
         "value": "Harbour Gazette", "count": 1, "stories": 1, "selected": False, "excluded": True}
     assert "<mark>drones</mark>" in ours["hits"][0]["highlights"]["title"]
+
+
+def test_distinctive_values_beside_a_selected_value_no_article_has_and_a_left_out_one(engine):
+    """Nothing has the place Atlantis: no result. The place facet counts without its own
+    selection (the four articles not from the Harbour Gazette): the places found only there
+    come first, Belgorod (as common there as elsewhere) and Kharkiv (less) after them; the
+    selected and the left-out value carry no G² (null), as they do on the Whoosh engine."""
+    params = {"place": "Atlantis", "-outlet": "Harbour Gazette", "facet_size": "2",
+              "facet_rank": "distinctive"}
+    nothing = counted(0, 0, 0, terms())
+    found = answer(0, [], {
+        "facet:outlet": nothing,
+        "left_out:outlet": {"doc_count": 0, "values": {"buckets": {
+            "Harbour Gazette": {"doc_count": 0, "stories": {"value": 0}}}}},
+        "facet:source_outlet": nothing,
+        "facet:place": counted(4, 7, 0, terms(bucket("Belgorod", 2, 2), bucket("Kharkiv", 1, 1),
+                                              bucket("Kherson", 1, 1), bucket("Kyiv", 1, 1),
+                                              bucket("Lviv", 1, 1), bucket("Moscow", 1, 1),
+                                              bucket("Odesa", 1, 1)),
+                               {"Atlantis": {"doc_count": 0, "stories": {"value": 0}}}),
+        "facet:person": nothing, "facet:org": nothing, "facet:author": nothing,
+        "results": {"doc_count": 0, "stories": {"value": 0}, "first": {"value": None},
+                    "last": {"value": None}, "months": {"buckets": []},
+                    "undated": {"doc_count": 0}}})
+    everywhere = answer(6, [], {"collection:place": terms(
+        bucket("Belgorod", 3, 2), bucket("Kharkiv", 2, 1), bucket("Kherson", 1, 1),
+        bucket("Kyiv", 1, 1), bucket("Lviv", 1, 1), bucket("Moscow", 1, 1),
+        bucket("Odesa", 1, 1))})
+    req = parse_request({k: [v] for k, v in params.items()})
+    resolved, left_out = ({"place": {"Atlantis": ["Atlantis"]}},
+                          {"outlet": {"Harbour Gazette": ["Harbour Gazette"]}})
+    assert candidates(req, FacetFilters(req, resolved, left_out), found["aggregations"]) == {
+        "outlet": [], "source_outlet": [], "person": [], "org": [], "author": [],
+        "place": ["Belgorod", "Kharkiv", "Kherson", "Kyiv", "Lviv", "Moscow", "Odesa",
+                  "Atlantis"]}
+    ours, whoosh = converted(engine, params, resolved, left_out, found, collection=everywhere)
+    assert ours == whoosh
+    places = ours["facets"]["place"]["values"]
+    assert [(v["value"], v["g2"]) for v in places[:1]] == [("Atlantis", None)]
+    assert [v["value"] for v in places[1:]] == ["Kherson", "Kyiv"]
+    assert ours["facets"]["outlet"]["values"][0]["g2"] is None
 
 
 def test_one_hit_per_story_with_its_copies_and_words_marked_by_opensearch(engine):

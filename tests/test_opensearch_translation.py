@@ -16,10 +16,10 @@ from whoosh import query as wq
 
 from newsfacet.search.compare import parse_compare
 from newsfacet.search.engine import Engine
-from newsfacet.search.opensearch.body import (HIT_SOURCE, after_body, copies_body, days_body,
-                                              highlight_clause, query_clause, search_body,
-                                              sort_clause)
-from newsfacet.search.opensearch.compare import collection_body, counts_body, outline_body
+from newsfacet.search.opensearch.body import (HIT_SOURCE, after_body, collection_body,
+                                              copies_body, days_body, highlight_clause,
+                                              query_clause, search_body, sort_clause)
+from newsfacet.search.opensearch.compare import counts_body, outline_body
 from newsfacet.search.opensearch.filters import FacetFilters
 from newsfacet.search.opensearch.mapping import index_body
 from newsfacet.search.opensearch.query import translate
@@ -271,6 +271,30 @@ def test_facet_aggregations_of_a_selected_and_a_left_out_facet(engine):
             "aggs": {"stories": STORIES}}}}
 
 
+def test_facets_ranked_by_distinctiveness_ask_for_candidates_then_their_collection_counts(engine):
+    """The first body lists the 1,000 most counted values of each facet (and the selected
+    ones, counted apart) instead of ``facet_size``; the second counts the values listed in
+    the whole collection: no query, no filter, the collection's articles counted exactly."""
+    req = request(q="strikes", place="Kharkiv", facet_size="2", facet_rank="distinctive")
+    filters = FacetFilters(req, {"place": {"Kharkiv": ["Kharkiv"]}}, {})
+    aggs = search_body(req, parsed(engine, req.q), filters)["aggs"]
+    assert aggs["facet:place"]["aggs"]["values"] == {
+        "terms": {"field": "places", "size": 1001,
+                  "order": [{"_count": "desc"}, {"_key": "asc"}]},
+        "aggs": {"stories": STORIES}}
+    assert aggs["facet:place"]["aggs"]["selected"] == {
+        "filters": {"filters": {"Kharkiv": {"term": {"places": "Kharkiv"}}}},
+        "aggs": {"stories": STORIES}}
+    assert aggs["facet:outlet"]["aggs"]["values"]["terms"]["size"] == 1000
+    assert collection_body({"outlet": ["Harbour Gazette", "Northern Ledger"], "source_outlet": [],
+                            "place": ["Belgorod", "Kharkiv"]}) == {
+        "size": 0, "track_total_hits": True, "aggs": {
+            "collection:outlet": {"terms": {"field": "outlet", "size": 2, "include": [
+                "Harbour Gazette", "Northern Ledger"]}},
+            "collection:place": {"terms": {"field": "places", "size": 2, "include": [
+                "Belgorod", "Kharkiv"]}}}}
+
+
 def test_results_aggregation_totals_and_date_histogram(engine):
     req = request(q="drone", place="Kyiv")
     filters = FacetFilters(req, {"place": {"Kyiv": ["Kyiv"]}}, {})
@@ -501,8 +525,8 @@ def test_the_bodies_of_an_outlet_comparison(engine):
             "last": {"max": {"field": "published", "format": "strict_date"}}}}}}
 
     # 2. the candidates' articles in the whole collection, and the collection's
-    assert collection_body(creq, ["Belgorod", "Kharkiv", "Kyiv"]) == {
-        "size": 0, "track_total_hits": True, "aggs": {"collection": {"terms": {
+    assert collection_body({"place": ["Belgorod", "Kharkiv", "Kyiv"]}) == {
+        "size": 0, "track_total_hits": True, "aggs": {"collection:place": {"terms": {
             "field": "places", "include": ["Belgorod", "Kharkiv", "Kyiv"], "size": 3}}}}
 
     # 3. every count, under the period alone (the date bound: not the query, not the filter)

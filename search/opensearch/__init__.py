@@ -9,8 +9,10 @@ and pure functions:
   variants already expanded) as an OpenSearch query clause;
 - ``filters.py``: facet filters, date bounds and the filter each facet is counted under;
 - ``aggregations.py``: facet counts, story counts and the date histogram;
-- ``body.py``: the ``_search`` bodies of a search, a page after a sort key, and an export;
-- ``response.py``: OpenSearch's answers as the response's totals, hits and facets;
+- ``body.py``: the ``_search`` bodies of a search, a page after a sort key, an export, and
+  the whole collection's counts of some values (for their G²);
+- ``response.py``: OpenSearch's answers as the response's totals, hits and facets (listed
+  by ``facet_values.summary``, as the Whoosh engine lists them);
 - ``compare.py``: the outlet comparison's bodies, and its answers as ``compare.Counted``.
 
 What talks to a cluster (through ``opensearch-py``):

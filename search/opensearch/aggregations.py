@@ -4,7 +4,8 @@ Each value facet is counted under its own filter (``FacetFilters.counted_under``
 ``filter`` aggregation holding
 
 - ``values``: the most frequent values (``terms``, enough to list ``facet_size`` of them
-  after the selected ones), each with its distinct stories;
+  after the selected ones; with ``facet_rank=distinctive``, the ``CANDIDATES`` among which
+  the most distinctive are chosen), each with its distinct stories;
 - ``selected``: each selected value's articles and stories (a ``filters`` aggregation: a
   selected value is listed first with its count even when it is not among the most frequent);
 - ``distinct``: the number of distinct values, and ``missing``: the articles with none.
@@ -31,6 +32,9 @@ from .filters import FacetFilters
 EXACT_DISTINCT = 40_000
 
 STORIES = {"cardinality": {"field": "story", "precision_threshold": EXACT_DISTINCT}}
+#: The most counted values of a facet (or of a comparison's field) among which the most
+#: distinctive are chosen (the Whoosh engine: among every value counted).
+CANDIDATES = 1000
 
 
 def each_value(field: str, values: list[str]) -> dict:
@@ -50,7 +54,8 @@ def facet_aggs(req: SearchRequest, filters: FacetFilters) -> dict:
                  "missing": {"missing": {"field": field}}}
         selected = filters.selected.get(name, [])
         if req.facet_size:
-            inner["values"] = {"terms": {"field": field, "size": req.facet_size + len(selected),
+            listed = CANDIDATES if req.facet_rank == "distinctive" else req.facet_size
+            inner["values"] = {"terms": {"field": field, "size": listed + len(selected),
                                          "order": [{"_count": "desc"}, {"_key": "asc"}]},
                                "aggs": {"stories": STORIES}}
             if selected:

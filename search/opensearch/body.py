@@ -9,6 +9,8 @@ aggregation (``aggregations.py``), the sort, the page (``from``/``size``, within
 ``copies_body`` counts the copies of the stories a collapsed page shows, and
 ``after_body`` gives the hits after a sort key within a point in time (``search_after``
 with ``pit``): the pages past that window under a date sort, and the export.
+``collection_body`` counts some values of some facets in the whole collection, for their G²
+(``facet_rank=distinctive``, and the comparison's columns).
 
 Highlights: the Whoosh engine marks, in each hit's stored title and text, every word whose
 stem the query searched (``highlight.Highlighter``), escaping the rest itself. The OpenSearch
@@ -23,6 +25,7 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from ..engine import HIT_FIELDS
+from ..facet_registry import BY_NAME
 from ..highlight import positive_leaves
 from ..request import SearchRequest
 from .aggregations import days_aggs, facet_aggs, results_aggs
@@ -139,3 +142,14 @@ def copies_body(req: SearchRequest, parsed, filters: FacetFilters, stories: list
             "aggs": {"stories": {"filter": filters.final(), "aggs": {"story": {
                 "terms": {"field": "story", "include": stories, "size": len(stories)},
                 "aggs": {"outlets": {"terms": {"field": "outlet", "size": STORY_OUTLETS}}}}}}}}
+
+
+def collection_body(values: dict[str, list[str]]) -> dict:
+    """The body that counts the whole collection's articles and, for each facet named in
+    ``values`` (facet name -> some of its values), each value's: no query, no filter, and
+    a ``terms`` aggregation (``collection:<name>``) of those values alone, so that every
+    one some article holds comes back."""
+    return {"size": 0, "track_total_hits": True, "aggs": {
+        f"collection:{name}": {"terms": {"field": BY_NAME[name].field, "include": listed,
+                                         "size": len(listed)}}
+        for name, listed in values.items() if listed}}

@@ -9,9 +9,10 @@ Three ``_search`` requests, none returning hits, make the ``compare.Counted`` th
    matches without one, the ``CANDIDATES`` values of the field most named (``terms``), and
    the first and last publication day, which give the timelines' unit as they give a
    search's histogram its unit.
-2. ``collection_body``: each candidate value's articles in the whole collection, and the
-   collection's articles (for ``rank=distinctive``'s G² and the columns' ``collection``);
-   the columns are then chosen by ``compare.rank_columns``, as the Whoosh engine chooses them.
+2. ``body.collection_body``, as for a search's facets ranked by distinctiveness: each
+   candidate value's articles in the whole collection, and the collection's articles (for
+   ``rank=distinctive``'s G² and the columns' ``collection``); the columns are then chosen
+   by ``compare.rank_columns``, as the Whoosh engine chooses them.
 3. ``counts_body``: its query is the period (the date bounds only: a row's ``period`` is
    every article of the outlet there, whatever the rest of the query and the filters), and
    it counts, for the matches (``results``) and for the period, each row's articles and
@@ -34,15 +35,12 @@ import numpy as np
 from ..compare import (SPELLING_READS, SPELLING_VALUES, Column, CompareRequest, Counted, Row,
                        Tally, Timeline, count_forms, rank_columns)
 from ..facet_registry import BY_NAME
-from .aggregations import EXACT_DISTINCT, STORIES, timeline
+from .aggregations import CANDIDATES, EXACT_DISTINCT, STORIES, timeline
 from .body import query_clause
 from .filters import FacetFilters, all_of, date_filters
 from .query import translate
-from .response import histogram_unit
+from .response import collection_counts, histogram_unit
 
-#: The values of the field most named among the matches from which the columns are chosen:
-#: by count, the first ``size`` of them; by distinctiveness, the most distinctive of them.
-CANDIDATES = 1000
 #: A ``terms`` aggregation's order as the Whoosh engine lists values: most first, then by value.
 MOST_FIRST = [{"_count": "desc"}, {"_key": "asc"}]
 
@@ -69,12 +67,6 @@ def outline_body(creq: CompareRequest, parsed, filters: FacetFilters) -> dict:
                                      "order": MOST_FIRST}},
                 "first": {"min": {"field": "published", "format": "strict_date"}},
                 "last": {"max": {"field": "published", "format": "strict_date"}}}}}}
-
-
-def collection_body(creq: CompareRequest, values: list[str]) -> dict:
-    """Request 2: the whole collection's articles, and those of each of ``values``."""
-    return {"size": 0, "track_total_hits": True, "aggs": {"collection": {"terms": {
-        "field": BY_NAME[creq.field].field, "include": values, "size": len(values)}}}}
 
 
 def _keyed(field: str, values: list[str]) -> dict:
@@ -137,13 +129,12 @@ class Outline:
 def chosen_columns(creq: CompareRequest, outline: Outline,
                    collection: dict | None) -> tuple[list[str], dict[str, int], list[float]]:
     """The columns' values, in order, each value's articles in the collection, and the
-    columns' signed G², from OpenSearch's answer to ``collection_body`` (None: not asked,
-    as there was no candidate)."""
+    columns' signed G², from OpenSearch's answer to ``body.collection_body`` of the
+    candidates (None: not asked, as there was no candidate)."""
     if collection is None:
         return [], {}, []
-    frequency = {b["key"]: b["doc_count"]
-                 for b in collection["aggregations"]["collection"]["buckets"]}
-    articles = collection["hits"]["total"]["value"]
+    counts, articles = collection_counts(collection)
+    frequency = counts.get(creq.field, {})
     order, scores = rank_columns(outline.counts,
                                  np.array([frequency.get(v, 0) for v in outline.candidates],
                                           dtype=np.int64),

@@ -32,7 +32,6 @@ from ..engine import (
     resolve_values,
 )
 from ..facet_registry import BY_NAME, exclude_param
-from ..facets import fold
 from ..highlight import Highlighter
 from ..indexer import IndexError_
 from ..interpretation import interpretation
@@ -40,12 +39,14 @@ from ..model import RECORD_FIELDS
 from ..query import parse_query
 from ..request import SearchError, SearchRequest, query_text
 from ..settings import SETTINGS
+from ..significance import counted_g2
 from . import compare as comparing
 from .aggregations import EXACT_DISTINCT, STORIES, each_value
 from .body import (
     NOT_RECORD,
     PIT_KEEP_ALIVE,
     after_body,
+    collection_body,
     copies_body,
     days_body,
     highlight_clause,
@@ -56,7 +57,16 @@ from .body import (
 from .connect import client
 from .filters import FacetFilters
 from .lookup import Cluster, ClusterColumns, ClusterSearcher
-from .response import histogram_unit, marked_words, page_response, query_words_of
+from .response import (
+    Listed,
+    candidates,
+    collection_counts,
+    histogram_unit,
+    marked_words,
+    page_response,
+    query_words_of,
+    with_selected,
+)
 
 #: Hits OpenSearch pages with ``from``/``size`` (its ``index.max_result_window``); deeper
 #: pages of a date sort walk there with ``search_after``.
@@ -84,20 +94,6 @@ def _record(source: dict) -> dict:
     record = {name: source.get(name) for name in RECORD_FIELDS}
     record.update((k, v) for k, v in source.items() if k not in record and k not in NOT_RECORD)
     return record
-
-
-class _Listed:
-    """A facet's values as ``facet_values.value_list`` reads a ``ValueColumn``: sorted, each
-    with its ordinal; ties in count go by value (a cluster gives no collection frequency)."""
-
-    def __init__(self, values: list[str]):
-        self.values = values
-        self.ordinal = {v: i for i, v in enumerate(values)}
-        self.frequency = np.zeros(len(values), dtype=np.int64)
-
-    def folded(self) -> list[str]:
-        """Every value without accents, in any case: what ``prefix`` and ``contains`` match."""
-        return [fold(v) for v in self.values]
 
 
 @contextmanager
@@ -236,7 +232,10 @@ class OpenSearchEngine:
         stories = list(dict.fromkeys(h["_source"]["story"] for h in found["hits"]["hits"]))
         copies = (self.cluster.search(copies_body(req, parsed, filters, stories))["aggregations"]
                   if req.collapse == "story" and stories else None)
-        part = page_response(req, parsed, filters, found, days, copies)
+        asked = candidates(req, filters, aggs) if req.facet_rank == "distinctive" else {}
+        collection = (self.cluster.search(collection_body(asked))
+                      if any(asked.values()) else None)
+        part = page_response(req, parsed, filters, found, days, copies, collection)
         tree = interpretation(parsed, self.columns, req, resolved, warnings, budget)
         _unexpanded(tree["tree"])
         response = {"query": req.echo(), "interpretation": tree}
@@ -276,26 +275,33 @@ class OpenSearchEngine:
 
     def facet_values(self, req: SearchRequest, name: str, listing) -> dict:
         """The whole value list of facet ``name`` for a search (``/api/facets/<name>``),
-        counted with ``composite`` aggregations; an unknown facet is a 404."""
+        counted with ``composite`` aggregations (with ``facet_rank=distinctive``, ranked by
+        G² against the values' articles in the whole collection); an unknown facet is a
+        404."""
         facet = facet_named(name)
+        distinctive = req.facet_rank == "distinctive"
         with cluster_errors(self.index):
             parsed, _, _, _, filters = self._understood(req)
             query = query_clause(req, parsed)
             # The facet's own filter goes into the query: OpenSearch before 2.12 refuses a
             # composite aggregation under a filter aggregation.
             counted_query = {"bool": {"must": [query], "filter": [filters.counted_under(name)]}}
-            counts, stories, after, missing = {}, {}, None, 0
+            counts, stories, after, missing, matches = {}, {}, None, 0, 0
             while True:
                 composite = {"size": WALK_SIZE, "sources": [{"v": {"terms": {"field": facet.field}}}]}
                 if after is not None:
                     composite["after"] = after
                 aggs = {"values": {"composite": composite, "aggs": {"stories": STORIES}}}
+                body = {"size": 0, "query": counted_query, "aggs": aggs}
                 if after is None:
                     aggs["missing"] = {"missing": {"field": facet.field}}
-                found = self.cluster.search({"size": 0, "query": counted_query,
-                                             "aggs": aggs})["aggregations"]
+                    if distinctive:   # the articles the facet counts: G²'s set
+                        body["track_total_hits"] = True
+                answer = self.cluster.search(body)
+                found = answer["aggregations"]
                 if after is None:
                     missing = found["missing"]["doc_count"]
+                    matches = answer["hits"]["total"]["value"] if distinctive else 0
                 for bucket in found["values"]["buckets"]:
                     value = bucket["key"]["v"]
                     counts[value], stories[value] = bucket["doc_count"], bucket["stories"]["value"]
@@ -311,15 +317,33 @@ class OpenSearchEngine:
                 for value, bucket in found["aggregations"]["left_out"]["values"]["buckets"].items():
                     left_out[value], left_out_stories[value] = (bucket["doc_count"],
                                                                 bucket["stories"]["value"])
-        column = _Listed(sorted(counts))
-        told = np.array([stories[v] for v in column.values], dtype=np.int64)
+            selected = filters.selected.get(name, [])
+            frequency, articles = (self._in_collection(name, [*counts, *selected]) if distinctive
+                                   else ({}, 0))
+        held = with_selected({v: (n, stories[v]) for v, n in counts.items()},
+                             {v: (0, 0) for v in selected if v not in counts}, frequency)
+        column = Listed(sorted(held), frequency)
+        ordered = np.array([held[v][0] for v in column.values], dtype=np.int64)
+        told = np.array([held[v][1] for v in column.values], dtype=np.int64)
         counted = facet_values.Counted(
-            counts=np.array([counts[v] for v in column.values], dtype=np.int64),
-            missing=missing, match=filters.match[name],
-            selected=filters.selected.get(name, []), excluded=excluded, left_out=left_out,
+            counts=ordered, missing=missing, match=filters.match[name],
+            selected=selected, excluded=excluded, left_out=left_out,
             stories=lambda ords: told[np.asarray(ords, dtype=np.int64)],
-            left_out_stories=left_out_stories)
+            left_out_stories=left_out_stories,
+            g2=counted_g2(ordered, column.frequency, matches, articles) if distinctive else None)
         return facet_values.value_list(facet, column, counted, listing)
+
+    def _in_collection(self, name: str, values: list[str]) -> tuple[dict[str, int], int]:
+        """Each of ``values`` of facet ``name`` and its articles in the whole collection (a
+        value no article holds is left out), and the collection's articles (0 when no value
+        is given: nothing is asked); asked ``WALK_SIZE`` values at a time."""
+        values = list(dict.fromkeys(values))
+        frequency, articles = {}, 0
+        for start in range(0, len(values), WALK_SIZE):
+            found, articles = collection_counts(self.cluster.search(
+                collection_body({name: values[start:start + WALK_SIZE]})))
+            frequency.update(found.get(name, {}))
+        return frequency, articles
 
     def compare(self, creq: CompareRequest) -> dict:
         """Outlets against the most named values of a field for a search, with spellings and
@@ -329,7 +353,7 @@ class OpenSearchEngine:
             parsed, _, _, _, filters = self._understood(creq.search)
             outline = comparing.Outline(self.cluster.search(
                 comparing.outline_body(creq, parsed, filters)))
-            collection = (self.cluster.search(comparing.collection_body(creq, outline.candidates))
+            collection = (self.cluster.search(collection_body({creq.field: outline.candidates}))
                           if outline.candidates else None)
             values, frequency, scores = comparing.chosen_columns(creq, outline, collection)
             found = self.cluster.search(comparing.counts_body(

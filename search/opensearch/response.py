@@ -4,7 +4,11 @@
 results span 62 days or less, to ``body.days_body``; with ``collapse=story``, to
 ``body.copies_body``) into the members of ``Engine.search``'s response that come from the
 index: ``total``, ``total_stories``, ``unit``, ``page``, ``per_page``, ``pages``, ``hits``,
-``facets`` and ``next``, with the same names, shapes and order of values. The hits are
+``facets`` and ``next``, with the same names, shapes and order of values. Each facet's
+values are listed by the Whoosh engine's own ``facet_values.summary``; with
+``facet_rank=distinctive`` it ranks them by their G² against their articles in the whole
+collection, which ``body.collection_body`` asks for (``candidates``: the values to ask
+about; ``collection_counts`` reads the answer). The hits are
 highlighted by the Whoosh engine's own ``Highlighter``: the words it marks are the query's
 index words and, for prefix, wildcard and fuzzy terms, the stems of the words OpenSearch
 marked in that hit (``body.highlight_clause``).
@@ -21,13 +25,14 @@ from urllib.parse import urlencode
 import numpy as np
 from whoosh import query as wq
 
+from .. import facet_values
 from ..engine import HIT_FIELDS
 from ..facet_registry import FACETS
-from ..facet_values import value_entry
-from ..facets import unit_for
+from ..facets import fold, unit_for
 from ..highlight import Highlighter, positive_leaves
 from ..request import SearchError, SearchRequest
 from ..schema import build_schema
+from ..significance import counted_g2
 from .body import MARK_END, MARK_START
 from .filters import FacetFilters
 
@@ -83,39 +88,88 @@ def histogram(req: SearchRequest, aggs: dict, days: dict | None = None) -> list[
     return out
 
 
-def _facet(req: SearchRequest, filters: FacetFilters, facet, aggs: dict) -> dict:
-    """One value facet as ``facet_values.summary`` gives it: selected values first, then
-    left-out ones, then the most frequent others (ties by value)."""
+class Listed:
+    """Some values of a facet as ``facet_values`` reads a ``ValueColumn``: sorted, each with
+    its ordinal and its articles in the whole collection (``frequency``: zeros when not
+    asked, so that ties in count go by value)."""
+
+    def __init__(self, values: list[str], frequency: dict[str, int] | None = None):
+        self.values = values
+        self.ordinal = {v: i for i, v in enumerate(values)}
+        self.frequency = np.array([(frequency or {}).get(v, 0) for v in values],
+                                  dtype=np.int64)
+
+    def folded(self) -> list[str]:
+        """Every value without accents, in any case: what ``prefix`` and ``contains`` match."""
+        return [fold(v) for v in self.values]
+
+
+def with_selected(told: dict, selected: dict, frequency: dict) -> dict:
+    """``told`` (value -> its articles and stories counted) with those of the selected
+    values (``selected``, the same) that some article holds: counted here, or found in the
+    collection (``frequency``, when asked). A selected value no article holds is left out, as
+    the Whoosh engine's column has no such value: it is listed with no count and no G²."""
+    held = {v: pair for v, pair in selected.items() if pair[0] or frequency.get(v)}
+    return {**told, **held}
+
+
+def candidates(req: SearchRequest, filters: FacetFilters, aggs: dict) -> dict[str, list[str]]:
+    """Facet name -> the values whose articles in the whole collection ``facet_rank=
+    distinctive`` needs: the values each facet listed (its ``CANDIDATES`` most counted) and
+    its selected ones (empty when ``facet_size`` is 0: no value is listed)."""
+    if not req.facet_size:
+        return {}
+    return {facet.name: list(dict.fromkeys(
+        [*(b["key"] for b in aggs[f"facet:{facet.name}"]["values"]["buckets"]),
+         *filters.selected.get(facet.name, [])])) for facet in FACETS}
+
+
+def collection_counts(answer: dict) -> tuple[dict[str, dict[str, int]], int]:
+    """OpenSearch's answer to ``body.collection_body``: facet name -> value -> its articles
+    in the whole collection (a value no article holds is not there), and the collection's
+    articles."""
+    counts = {key.split(":", 1)[1]: {b["key"]: b["doc_count"] for b in agg["buckets"]}
+              for key, agg in answer["aggregations"].items()}
+    return counts, answer["hits"]["total"]["value"]
+
+
+def _facet(req: SearchRequest, filters: FacetFilters, facet, aggs: dict,
+           collection: tuple | None) -> dict:
+    """One value facet as ``facet_values.summary`` makes it from what OpenSearch counted: the
+    values listed (the most counted) and the selected and left-out ones; with
+    ``facet_rank=distinctive``, ranked by G² against ``collection`` (``collection_counts``;
+    None: no value was asked about)."""
     counted = aggs[f"facet:{facet.name}"]
-    listed = counted.get("values", {}).get("buckets", [])
-    selected = filters.selected.get(facet.name, []) if req.facet_size else []
-    excluded = filters.excluded.get(facet.name, []) if req.facet_size else []
-    values = []
-    for value in selected:
-        bucket = counted["selected"]["buckets"][value]
-        values.append(value_entry(value, bucket["doc_count"], bucket["stories"]["value"],
-                                  True, False))
+    everywhere, articles = collection or ({}, 0)
+    frequency = everywhere.get(facet.name, {})
+    selected = filters.selected.get(facet.name, [])
+    told = with_selected(
+        {b["key"]: (b["doc_count"], b["stories"]["value"])
+         for b in counted.get("values", {}).get("buckets", [])},
+        {v: (b["doc_count"], b["stories"]["value"])
+         for v, b in counted.get("selected", {}).get("buckets", {}).items()}, frequency)
     left_out = aggs.get(f"left_out:{facet.name}", {}).get("values", {}).get("buckets", {})
-    for value in excluded:
-        if value not in selected:
-            bucket = left_out[value]
-            values.append(value_entry(value, bucket["doc_count"], bucket["stories"]["value"],
-                                      False, True))
-    pinned = set(selected) | set(excluded)
-    rest = [b for b in listed if b["key"] not in pinned][:req.facet_size]
-    values += [value_entry(b["key"], b["doc_count"], b["stories"]["value"], False, False)
-               for b in rest]
-    distinct = counted["distinct"]["value"]
-    shown = sum(1 for v in values if v["count"] and not v["excluded"])
-    return {"label": facet.label, "match": filters.match[facet.name], "distinct": distinct,
-            "missing": counted["missing"]["doc_count"], "more": max(0, distinct - shown),
-            "values": values}
+    column = Listed(sorted(told), frequency)
+    counts = np.array([told[v][0] for v in column.values], dtype=np.int64)
+    stories = np.array([told[v][1] for v in column.values], dtype=np.int64)
+    found = facet_values.Counted(
+        counts=counts, missing=counted["missing"]["doc_count"], match=filters.match[facet.name],
+        selected=selected, excluded=filters.excluded.get(facet.name, []),
+        left_out={v: b["doc_count"] for v, b in left_out.items()},
+        stories=lambda ords: stories[np.asarray(ords, dtype=np.int64)],
+        left_out_stories={v: b["stories"]["value"] for v, b in left_out.items()},
+        g2=(counted_g2(counts, column.frequency, counted["doc_count"], articles)
+            if req.facet_rank == "distinctive" else None))
+    return facet_values.summary(facet, column, found, req.facet_size,
+                                distinct=counted["distinct"]["value"])
 
 
 def facets(req: SearchRequest, filters: FacetFilters, aggs: dict,
-           days: dict | None = None) -> dict:
-    """``facets``: every value facet, then ``published``, the date histogram."""
-    out = {facet.name: _facet(req, filters, facet, aggs) for facet in FACETS}
+           days: dict | None = None, collection: dict | None = None) -> dict:
+    """``facets``: every value facet, then ``published``, the date histogram (``days``:
+    the answer to ``body.days_body``; ``collection``: to ``body.collection_body``)."""
+    counts = collection_counts(collection) if collection is not None else None
+    out = {facet.name: _facet(req, filters, facet, aggs, counts) for facet in FACETS}
     out["published"] = histogram(req, aggs, days)
     return out
 
@@ -163,10 +217,12 @@ def _collapsed(hit: dict, stories: dict) -> dict:
 
 
 def page_response(req: SearchRequest, parsed, filters: FacetFilters, found: dict,
-                  days: dict | None = None, copies: dict | None = None) -> dict:
+                  days: dict | None = None, copies: dict | None = None,
+                  collection: dict | None = None) -> dict:
     """The members of the search response that come from the index (see the module's
     docstring): ``found`` is OpenSearch's answer to ``search_body``, ``days`` its
-    aggregations for ``days_body``, ``copies`` those for ``copies_body``."""
+    aggregations for ``days_body``, ``copies`` those for ``copies_body``, ``collection`` its
+    answer to ``collection_body`` (with ``facet_rank=distinctive``)."""
     aggs = found["aggregations"]
     stories = aggs["results"]["stories"]["value"]
     articles = found["hits"]["total"]["value"]
@@ -186,7 +242,7 @@ def page_response(req: SearchRequest, parsed, filters: FacetFilters, found: dict
         "total": total, "total_stories": stories,
         "unit": "stories" if req.collapse == "story" else "articles",
         "page": req.page, "per_page": req.per_page, "pages": pages,
-        "hits": hits, "facets": facets(req, filters, aggs, days),
+        "hits": hits, "facets": facets(req, filters, aggs, days, collection),
         "next": ("?" + urlencode(req.with_page(req.page + 1).to_params())
                  if req.page < pages else None),
     }
