@@ -96,11 +96,15 @@ def _arrays(part: SegmentPart) -> dict[str, np.ndarray]:
     out = {}
     for i, field in enumerate(part.values):
         out[f"f{i}_docs"], out[f"f{i}_ords"] = part.docs[field], part.ords[field]
-    if part.days is not None:
-        out["days"] = part.days
-    out["unknown"], out["ids"] = part.unknown, part.ids
-    for name, lengths in part.lengths.items():
-        out[f"len_{name}"] = lengths
+    return {**out, **document_arrays(part.days, part.unknown, part.ids, part.lengths)}
+
+
+def document_arrays(days, unknown, ids, lengths: dict) -> dict[str, np.ndarray]:
+    """The arrays of one number per document (or per undated document), by file part name:
+    the same in a segment's files and in a generation's merged columns."""
+    out = {} if days is None else {"days": days}
+    out["unknown"], out["ids"] = unknown, ids
+    out.update({f"len_{name}": array for name, array in lengths.items()})
     return out
 
 

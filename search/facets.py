@@ -1,9 +1,11 @@
 """Value columns: per-generation numpy arrays that make filters and facet counts cheap.
 
 For each keyword facet field a ``ValueColumn`` holds every (document number, value ordinal)
-pair of the index, combined from each segment's part (``column_files``: mapped from the files
-``newsfacet index`` wrote when it committed the segment, or read from its postings); counting a facet over a set of matching
-documents is then one ``numpy.bincount``. A ``DateColumn`` holds each document's publication
+pair of the index: the generation's merged columns (``merged_columns``), mapped from the
+files ``newsfacet index`` wrote when it committed the generation, or else combined from each
+segment's part (``column_files``: mapped from the segment's files, or read from its
+postings); counting a facet over a set of matching documents is then one ``numpy.bincount``
+or one sparse matrix product. A ``DateColumn`` holds each document's publication
 day (or "unknown"), so date filters, date sorting and the date histogram are numpy too.
 Nothing here loads stored fields per hit.
 """
@@ -476,8 +478,8 @@ class Columns:
     those kept in ``folder``), used when the generation's story roots are not on disk."""
 
     def __init__(self, reader, similarities: Similarities | None = None, folder=None):
-        """``folder``: the index folder, whose column files (``column_files``) are mapped
-        for the segments that have them."""
+        """``folder``: the index folder, whose merged columns (``merged_columns``) or, failing
+        them, segment column files (``column_files``) are mapped where it has them."""
         self.size = reader.doc_count_all()
         merged = generation_columns(reader, folder)
         ids = merged.ids

@@ -1003,19 +1003,16 @@ def write_generation_files(storage, schema, generation: int, segments: list,
     column_files.write_segments(storage, schema, segments, _write_atomic)
     index_dir = Path(storage.folder)
     reader = MultiReader([SegmentReader(storage, schema, segment) for segment in segments])
+    steps = [(_write_merged_columns, merged_columns.manifest_name(generation),
+              "the merged columns could not be written", "merges them"),
+             (_keep_story_pairs, column_files.stories_name(generation),
+              "the story similarities could not be kept", "compares them")]
     try:
-        merged_file = index_dir / merged_columns.manifest_name(generation)
-        try:
-            _write_merged_columns(reader, index_dir, generation)
-        except OSError as exc:
-            _not_kept(report, exc, merged_file, "the merged columns could not be written",
-                      "merges them")
-        roots_file = index_dir / column_files.stories_name(generation)
-        try:
-            _keep_story_pairs(reader, index_dir, roots_file)
-        except OSError as exc:
-            _not_kept(report, exc, roots_file, "the story similarities could not be kept",
-                      "compares them")
+        for step, written_last, what, instead in steps:
+            try:
+                step(reader, index_dir, generation)
+            except OSError as exc:
+                _not_kept(report, exc, index_dir / written_last, what, instead)
     finally:
         reader.close()
 
@@ -1038,11 +1035,11 @@ def _write_merged_columns(reader, index_dir: Path, generation: int) -> None:
         _write_atomic(index_dir / name, content)
 
 
-def _keep_story_pairs(reader, index_dir: Path, roots_file: Path) -> None:
+def _keep_story_pairs(reader, index_dir: Path, generation: int) -> None:
     """Compare the candidate story pairs of the generation ``reader`` reads and keep every
     similarity in the index folder (``stories.Similarities``), and the generation's story
-    roots in ``roots_file`` (``column_files.stories_name``), so that a server opening the
-    generation neither compares nor groups."""
+    roots (``column_files.stories_name``), so that a server opening the generation neither
+    compares nor groups."""
     similarities = Similarities.load(index_dir)
     ids = id_numbers(reader)
     docnums = np.flatnonzero(one_per_article(ids, live_mask(reader))[0])
@@ -1050,7 +1047,7 @@ def _keep_story_pairs(reader, index_dir: Path, roots_file: Path) -> None:
     _write_atomic(index_dir / Similarities.FILE, similarities.to_bytes(ids[docnums]))
     out = io.BytesIO()
     np.save(out, roots, allow_pickle=False)
-    _write_atomic(roots_file, out.getvalue())
+    _write_atomic(index_dir / column_files.stories_name(generation), out.getvalue())
 
 
 def _save_report(index_dir: Path, report: BuildReport) -> None:

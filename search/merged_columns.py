@@ -30,7 +30,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from .arrays import distinct
-from .column_files import SegmentPart, map_array
+from .column_files import SegmentPart, document_arrays, map_array
 
 FORMAT = 1
 _FILE = re.compile(r"^gen-(\d+)\.cols(_\w+\.npy|\.json)$")
@@ -154,12 +154,7 @@ def _arrays(merged: Merged) -> dict[str, np.ndarray]:
     out = {}
     for i, column in enumerate(merged.fields.values()):
         out[f"f{i}_ords"], out[f"f{i}_starts"] = column.ords, column.starts
-    if merged.days is not None:
-        out["days"] = merged.days
-    out["unknown"], out["ids"] = merged.unknown, merged.ids
-    for name, lengths in merged.lengths.items():
-        out[f"len_{name}"] = lengths
-    return out
+    return {**out, **document_arrays(merged.days, merged.unknown, merged.ids, merged.lengths)}
 
 
 def files(generation: int, segments: list, merged: Merged) -> Iterator[tuple[str, bytes]]:
