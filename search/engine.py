@@ -244,18 +244,23 @@ class Engine:
         self.time_budget_ms = time_budget_ms
         path = Path(index_dir)
         check_index(path)
-        # load the alias tables while the generation opens; both are ready when this returns,
-        # so that no request's time goes to waiting for them
-        aliases = threading.Thread(target=canonical_names, args=("warm up",),
-                                   name="newsfacet-aliases", daemon=True)
-        aliases.start()
+        # load the alias tables while the generation opens (``_budget`` waits for them)
+        self._aliases = threading.Thread(target=canonical_names, args=("warm up",),
+                                         name="newsfacet-aliases", daemon=True)
+        self._aliases.start()
         try:
             self._ix = windex.open_dir(str(path))
             self._generations = Generations(self._ix)
         except Exception as exc:   # a garbled, cut or missing file: Whoosh raises many kinds
             raise damaged(path, exc) from None
-        aliases.join()
         self.path = path
+
+    def _budget(self) -> Budget:
+        """A request's time budget, started once the alias tables are loaded: waiting for
+        them is the opening's work, not the request's (a first request would otherwise find
+        its time spent before it began)."""
+        self._aliases.join()
+        return Budget(self.time_budget_ms)
 
     def generation(self):
         """``with engine.generation() as gen:`` the current generation (its searcher and value
@@ -269,7 +274,7 @@ class Engine:
 
     def _search(self, gen: Generation, req: SearchRequest) -> dict:
         started = time.perf_counter()
-        budget = Budget(self.time_budget_ms)
+        budget = self._budget()
         sel = _Selection(gen, req, budget)
         total = sel.total()
         total_stories = total if req.collapse == "story" else gen.columns.stories.distinct(sel.final)
@@ -393,7 +398,7 @@ class Engine:
         searcher, cols = gen.searcher, gen.columns
         docnum = _docnum(gen, id, "id")
         record = _record(gen, docnum)
-        budget = Budget(self.time_budget_ms)
+        budget = self._budget()
         parsed = parse_query(q, searcher, cols, budget=budget)
         highlighter = Highlighter(searcher.schema, query_words(parsed.query, cols, budget))
         record["highlights"] = {"title": highlighter.title(record["title"] or ""),
