@@ -129,10 +129,10 @@ def segment_list(reader) -> list[tuple[str, int]] | None:
 def merge_generation(reader, folder=None) -> Merged:
     """The columns of the reader's generation combined from its segments' parts
     (``segment_parts``) in memory."""
-    facets = {f.name: (f.field, person_names_folded if f.fold_names else None)
+    fields = {f.name: (f.field, person_names_folded if f.fold_names else None)
               for f in FACETS if f.field in reader.schema}
     lengths = [name for name in column_files.LENGTH_FIELDS if name in reader.schema]
-    return merged_columns.merge(segment_parts(reader, folder), reader.doc_count_all(), facets,
+    return merged_columns.merge(segment_parts(reader, folder), reader.doc_count_all(), fields,
                                 lengths)
 
 

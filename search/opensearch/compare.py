@@ -82,12 +82,12 @@ def counts_body(creq: CompareRequest, parsed, filters: FacetFilters, outlets: li
     ``unit``: the timelines' unit."""
     req, by, field = creq.search, BY_NAME[creq.by].field, BY_NAME[creq.field].field
     line = timeline(unit)
-    in_row = {"stories": STORIES, **line}
-    matches = {"stories": STORIES, **line}
+    told = {"stories": STORIES, **line}   # a set's articles, stories and timeline
+    in_row, matches = dict(told), dict(told)
     if columns:   # OpenSearch refuses a ``filters`` aggregation of no filter
         in_row["values"] = {**_keyed(field, columns), "aggs": {"stories": STORIES}}
         matches["values"] = {**_keyed(field, columns), "aggs": {
-            "stories": STORIES, **line,
+            **told,
             "outlets": {"cardinality": {"field": by, "precision_threshold": EXACT_DISTINCT}}}}
     spelt = columns[:SPELLING_VALUES] if BY_NAME[creq.field].mention else []
     if spelt:
@@ -97,10 +97,10 @@ def counts_body(creq: CompareRequest, parsed, filters: FacetFilters, outlets: li
     period = dict(line)
     if outlets:
         matches["rows"] = {**_keyed(by, outlets), "aggs": in_row}
-        period["rows"] = {**_keyed(by, outlets), "aggs": {"stories": STORIES, **line}}
+        period["rows"] = {**_keyed(by, outlets), "aggs": told}
     if without:
         matches["no_outlet"] = {"missing": {"field": by}, "aggs": in_row}
-        period["no_outlet"] = {"missing": {"field": by}, "aggs": {"stories": STORIES, **line}}
+        period["no_outlet"] = {"missing": {"field": by}, "aggs": told}
     return {"size": 0, "track_total_hits": False,
             "query": all_of(date_filters(req, parsed), []),
             "aggs": {"results": {"filter": matches_filter(req, parsed, filters),

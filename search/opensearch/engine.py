@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Iterator
 
-import numpy as np
 from opensearchpy import exceptions as os_errors
 
 from .. import differences as paragraphs
@@ -39,7 +38,6 @@ from ..model import RECORD_FIELDS
 from ..query import parse_query
 from ..request import SearchError, SearchRequest, query_text
 from ..settings import SETTINGS
-from ..significance import counted_g2
 from . import compare as comparing
 from .aggregations import EXACT_DISTINCT, STORIES, each_value
 from .body import (
@@ -58,9 +56,9 @@ from .connect import client
 from .filters import FacetFilters
 from .lookup import Cluster, ClusterColumns, ClusterSearcher
 from .response import (
-    Listed,
     candidates,
     collection_counts,
+    counted_values,
     histogram_unit,
     marked_words,
     page_response,
@@ -309,28 +307,22 @@ class OpenSearchEngine:
                 if not found["values"]["buckets"] or after is None:
                     break
             excluded = filters.excluded.get(name, [])
-            left_out, left_out_stories = {}, {}
+            left_out = {}
             if excluded:
                 found = self.cluster.search({"size": 0, "query": query, "aggs": {"left_out": {
                     "filter": filters.left_out_under(name),
                     "aggs": {"values": each_value(facet.field, excluded)}}}})
                 for value, bucket in found["aggregations"]["left_out"]["values"]["buckets"].items():
-                    left_out[value], left_out_stories[value] = (bucket["doc_count"],
-                                                                bucket["stories"]["value"])
+                    left_out[value] = (bucket["doc_count"], bucket["stories"]["value"])
             selected = filters.selected.get(name, [])
             frequency, articles = (self._in_collection(name, [*counts, *selected]) if distinctive
                                    else ({}, 0))
         held = with_selected({v: (n, stories[v]) for v, n in counts.items()},
                              {v: (0, 0) for v in selected if v not in counts}, frequency)
-        column = Listed(sorted(held), frequency)
-        ordered = np.array([held[v][0] for v in column.values], dtype=np.int64)
-        told = np.array([held[v][1] for v in column.values], dtype=np.int64)
-        counted = facet_values.Counted(
-            counts=ordered, missing=missing, match=filters.match[name],
-            selected=selected, excluded=excluded, left_out=left_out,
-            stories=lambda ords: told[np.asarray(ords, dtype=np.int64)],
-            left_out_stories=left_out_stories,
-            g2=counted_g2(ordered, column.frequency, matches, articles) if distinctive else None)
+        column, counted = counted_values(
+            held, frequency, missing=missing, match=filters.match[name], selected=selected,
+            excluded=excluded, left_out=left_out, matches=matches if distinctive else None,
+            articles=articles)
         return facet_values.value_list(facet, column, counted, listing)
 
     def _in_collection(self, name: str, values: list[str]) -> tuple[dict[str, int], int]:

@@ -133,6 +133,28 @@ def collection_counts(answer: dict) -> tuple[dict[str, dict[str, int]], int]:
     return counts, answer["hits"]["total"]["value"]
 
 
+def counted_values(told: dict[str, tuple[int, int]], frequency: dict[str, int], *,
+                   missing: int, match: str, selected: list, excluded: list,
+                   left_out: dict[str, tuple[int, int]], matches: int | None,
+                   articles: int) -> tuple[Listed, facet_values.Counted]:
+    """Values of a facet OpenSearch counted (``told``: value -> its articles and stories)
+    as ``facet_values`` reads them: the column (``Listed``, with each value's articles in
+    the collection, ``frequency``) and its ``facet_values.Counted``. ``left_out``: each
+    excluded value's articles and stories left out; ``matches``: the articles the facet
+    counts when its values are ranked by their G² against the collection's ``articles``
+    (None: ranked by count)."""
+    column = Listed(sorted(told), frequency)
+    counts = np.array([told[v][0] for v in column.values], dtype=np.int64)
+    stories = np.array([told[v][1] for v in column.values], dtype=np.int64)
+    return column, facet_values.Counted(
+        counts=counts, missing=missing, match=match, selected=selected, excluded=excluded,
+        left_out={v: n for v, (n, _) in left_out.items()},
+        stories=lambda ords: stories[np.asarray(ords, dtype=np.int64)],
+        left_out_stories={v: n for v, (_, n) in left_out.items()},
+        g2=(counted_g2(counts, column.frequency, matches, articles)
+            if matches is not None else None))
+
+
 def _facet(req: SearchRequest, filters: FacetFilters, facet, aggs: dict,
            collection: tuple | None) -> dict:
     """One value facet as ``facet_values.summary`` makes it from what OpenSearch counted: the
@@ -142,24 +164,19 @@ def _facet(req: SearchRequest, filters: FacetFilters, facet, aggs: dict,
     counted = aggs[f"facet:{facet.name}"]
     everywhere, articles = collection or ({}, 0)
     frequency = everywhere.get(facet.name, {})
-    selected = filters.selected.get(facet.name, [])
     told = with_selected(
         {b["key"]: (b["doc_count"], b["stories"]["value"])
          for b in counted.get("values", {}).get("buckets", [])},
         {v: (b["doc_count"], b["stories"]["value"])
          for v, b in counted.get("selected", {}).get("buckets", {}).items()}, frequency)
     left_out = aggs.get(f"left_out:{facet.name}", {}).get("values", {}).get("buckets", {})
-    column = Listed(sorted(told), frequency)
-    counts = np.array([told[v][0] for v in column.values], dtype=np.int64)
-    stories = np.array([told[v][1] for v in column.values], dtype=np.int64)
-    found = facet_values.Counted(
-        counts=counts, missing=counted["missing"]["doc_count"], match=filters.match[facet.name],
-        selected=selected, excluded=filters.excluded.get(facet.name, []),
-        left_out={v: b["doc_count"] for v, b in left_out.items()},
-        stories=lambda ords: stories[np.asarray(ords, dtype=np.int64)],
-        left_out_stories={v: b["stories"]["value"] for v, b in left_out.items()},
-        g2=(counted_g2(counts, column.frequency, counted["doc_count"], articles)
-            if req.facet_rank == "distinctive" else None))
+    column, found = counted_values(
+        told, frequency, missing=counted["missing"]["doc_count"], match=filters.match[facet.name],
+        selected=filters.selected.get(facet.name, []),
+        excluded=filters.excluded.get(facet.name, []),
+        left_out={v: (b["doc_count"], b["stories"]["value"]) for v, b in left_out.items()},
+        matches=counted["doc_count"] if req.facet_rank == "distinctive" else None,
+        articles=articles)
     return facet_values.summary(facet, column, found, req.facet_size,
                                 distinct=counted["distinct"]["value"])
 
