@@ -708,9 +708,12 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
 
             def check():
                 nonlocal phrase_checks
-                found_so_far = columns.pending(key) if budget is not None else None
-                if found_so_far is not None:   # being checked in full: give what was found,
-                    budget.cut(phrase_part(node))   # not a second check beside it
+                # being checked in full: a request with a time limit gets what was found,
+                # not a second check beside it (one without a limit checks it itself)
+                limited = budget is not None and budget.ms is not None
+                found_so_far = columns.pending(key) if limited else None
+                if found_so_far is not None:
+                    budget.cut(phrase_part(node))
                     raise TimeUp(found_so_far)
                 holding = int(words[0].sum())
                 phrase_checks += holding * len(node.words)

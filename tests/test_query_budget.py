@@ -102,11 +102,26 @@ def test_while_a_phrase_is_checked_in_the_background_requests_get_what_was_found
     assert later["total"] == 1 and checks.count("request") == first
 
 
-def test_a_phrase_cut_short_is_checked_in_full_next_time(index_dir):
+def test_a_request_without_a_time_limit_checks_a_cut_phrase_in_full(index_dir, monkeypatch):
+    """A request with no time limit gets every match of a phrase that an earlier request cut
+    short, even while the background check that request started is still running."""
+    release = threading.Event()
+    real = query_module.phrase_docs
+
+    def held(phrase, searcher, candidates, budget=None):
+        if budget is None:   # the background check waits until the test is done
+            release.wait(60)
+        return real(phrase, searcher, candidates, budget)
+
+    monkeypatch.setattr(query_module, "phrase_docs", held)
     engine = Engine(index_dir, time_budget_ms=0)
-    assert search(engine, q='"drone strikes"')["total"] == 0
-    engine.time_budget_ms = None
-    assert search(engine, q='"drone strikes"')["total"] == 1
+    try:
+        assert search(engine, q='"drone strikes"')["total"] == 0
+        engine.time_budget_ms = None
+        answer = search(engine, q='"drone strikes"')
+        assert answer["total"] == 1 and answer["timed_out"] == []
+    finally:
+        release.set()
 
 
 def test_the_app_takes_its_budget_from_its_config_and_says_so(index_dir):
