@@ -83,7 +83,7 @@ def load(places_file: Path = PLACES_FILE, aliases_file: Path = ALIASES_FILE) -> 
 
     The table is some 300,000 objects that live as long as the process: the garbage
     collector is paused while they are made, as it would walk them again and again for
-    nothing (a third of the time a worker of a build takes to read them)."""
+    nothing (a third of the reading time; every build worker and server reads them once)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
