@@ -31,6 +31,10 @@ class Budget:
         self._deadline = None if ms is None else time.perf_counter() + ms / 1000
         self.timed_out: list[str] = []
 
+    def limited(self) -> bool:
+        """True when the request has a time limit (``ms`` is not None)."""
+        return self._deadline is not None
+
     def left(self) -> bool:
         """True while there is time left."""
         return self._deadline is None or time.perf_counter() < self._deadline

@@ -710,7 +710,7 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
                 nonlocal phrase_checks
                 # being checked in full: a request with a time limit gets what was found,
                 # not a second check beside it (one without a limit checks it itself)
-                limited = budget is not None and budget.ms is not None
+                limited = budget is not None and budget.limited()
                 found_so_far = columns.pending(key) if limited else None
                 if found_so_far is not None:
                     budget.cut(phrase_part(node))

@@ -70,11 +70,11 @@ def test_a_phrase_cut_short_is_checked_in_full_in_the_background(index_dir):
     assert later["total"] == 1
 
 
-def test_while_a_phrase_is_checked_in_the_background_requests_get_what_was_found(
-        index_dir, monkeypatch):
-    """A request for a phrase whose full check is running in the background is given what the
-    first request found, and says so, instead of checking the phrase a second time beside
-    the background check."""
+@pytest.fixture
+def held_background_check(monkeypatch):
+    """(release, checks): every background check of a phrase waits until ``release`` is set
+    (at the latest when the test ends); ``checks`` names each check as "request" or
+    "background"."""
     release, checks = threading.Event(), []
     real = query_module.phrase_docs
 
@@ -85,6 +85,16 @@ def test_while_a_phrase_is_checked_in_the_background_requests_get_what_was_found
         return real(phrase, searcher, candidates, budget)
 
     monkeypatch.setattr(query_module, "phrase_docs", held)
+    yield release, checks
+    release.set()
+
+
+def test_while_a_phrase_is_checked_in_the_background_requests_get_what_was_found(
+        index_dir, held_background_check):
+    """A request for a phrase whose full check is running in the background is given what the
+    first request found, and says so, instead of checking the phrase a second time beside
+    the background check."""
+    release, checks = held_background_check
     engine = Engine(index_dir, time_budget_ms=0)
     try:
         for n in range(3):
@@ -102,26 +112,16 @@ def test_while_a_phrase_is_checked_in_the_background_requests_get_what_was_found
     assert later["total"] == 1 and checks.count("request") == first
 
 
-def test_a_request_without_a_time_limit_checks_a_cut_phrase_in_full(index_dir, monkeypatch):
+def test_a_request_without_a_time_limit_checks_a_cut_phrase_in_full(
+        index_dir, held_background_check):
     """A request with no time limit gets every match of a phrase that an earlier request cut
-    short, even while the background check that request started is still running."""
-    release = threading.Event()
-    real = query_module.phrase_docs
-
-    def held(phrase, searcher, candidates, budget=None):
-        if budget is None:   # the background check waits until the test is done
-            release.wait(60)
-        return real(phrase, searcher, candidates, budget)
-
-    monkeypatch.setattr(query_module, "phrase_docs", held)
+    short, even while the background check that request started is still running (held
+    until the test ends)."""
     engine = Engine(index_dir, time_budget_ms=0)
-    try:
-        assert search(engine, q='"drone strikes"')["total"] == 0
-        engine.time_budget_ms = None
-        answer = search(engine, q='"drone strikes"')
-        assert answer["total"] == 1 and answer["timed_out"] == []
-    finally:
-        release.set()
+    assert search(engine, q='"drone strikes"')["total"] == 0
+    engine.time_budget_ms = None
+    answer = search(engine, q='"drone strikes"')
+    assert answer["total"] == 1 and answer["timed_out"] == []
 
 
 def test_the_app_takes_its_budget_from_its_config_and_says_so(index_dir):
