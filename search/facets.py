@@ -32,7 +32,7 @@ from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 from .settings import SETTINGS
 from .stories import SIGNATURE_BYTES, Similarities, Stories, group
-from .whoosh_internals import fixed_bytes_column, posting_ids, posting_weights
+from .whoosh_internals import fixed_bytes_column, posting_ids
 
 log = logging.getLogger(__name__)
 
@@ -578,10 +578,7 @@ class Columns:
                     self._name_spellings = made
         return self._name_spellings
 
-    def postings(self, fieldname: str, text, weights: bool = False):
-        """A term's document numbers (and with ``weights``, its weights), cached."""
-        if weights:
-            return self.cached(("w", fieldname, text),
-                               lambda: posting_weights(self._reader, fieldname, text))
+    def postings(self, fieldname: str, text):
+        """A term's document numbers, cached."""
         return self.cached(("i", fieldname, text),
                            lambda: posting_ids(self._reader, fieldname, text))

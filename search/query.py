@@ -33,7 +33,7 @@ from .arrays import distinct
 from .budget import TimeUp
 from .facet_registry import BY_MENTION, FACET_FIELDS
 from .request import SearchError, parse_date_bound
-from .whoosh_internals import posting_values, wildcard_prefix
+from .whoosh_internals import posting_values, posting_weights, wildcard_prefix
 from .settings import SETTINGS
 
 TEXT_FIELDS = ("title", "text", "aliases")
@@ -635,15 +635,22 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
             mask[ids] = True
             score[ids] += boost
             return True
-        ids, tf = columns.postings(fieldname, text, weights=True)
+        ids, scores = columns.cached(("bm25", fieldname, text),
+                                     lambda: term_scores(fieldname, text, lengths))
         if not len(ids):
             return False
+        mask[ids] = True
+        score[ids] += scores if boost == 1 else boost * scores
+        return True
+
+    def term_scores(fieldname, text, lengths):
+        """A term's documents and its BM25F score in each before boosts: the same for every
+        request of the generation, so cached (``Columns.cached``) in place of the frequencies."""
+        ids, tf = posting_weights(reader, fieldname, text)
         idf = np.log(total_docs / (reader.doc_frequency(fieldname, text) + 1)) + 1
         avg = searcher.avg_field_length(fieldname) or 1.0
         norm = _K1 * ((1 - _B) + _B * lengths[ids] / avg)
-        mask[ids] = True
-        score[ids] += boost * idf * (tf * (_K1 + 1)) / (tf + norm)
-        return True
+        return ids, (idf * (tf * (_K1 + 1)) / (tf + norm)).astype(np.float32)
 
     # Each part evaluates to (mask, scores) with scores 0 outside the mask, or None when it
     # matches nothing at all (most spelling variants are not in the index: no arrays are
