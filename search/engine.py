@@ -39,7 +39,7 @@ from .indexer import check_index, damaged
 from .interpretation import interpretation
 from .query import canonical_names, evaluate, parse_query, plain_words, unknown_value
 from .model import RECORD_FIELDS
-from .parallel import shared_map
+from .parallel import run_shared
 from .request import SearchError, SearchRequest, parse_date_bound, query_text
 from .schema import to_article
 from .settings import SETTINGS
@@ -288,7 +288,7 @@ class Engine:
         ranked = sel.ranked(window)[(req.page - 1) * req.per_page:]
         highlighter = Highlighter(gen.searcher.schema,
                                   query_words(sel.parsed.query, gen.columns, budget))
-        hits = [self._hit(gen, docnum, score, highlighter) for docnum, score in ranked]
+        hits, facets = self._hits_and_facets(gen, sel, ranked, highlighter, budget)
         if req.collapse == "story":
             for hit, (docnum, _) in zip(hits, ranked):
                 hit.update(_collapsed(gen, sel.final, docnum))
@@ -298,7 +298,7 @@ class Engine:
                                              sel.warnings, budget),
             "total": total, "total_stories": total_stories,
             "unit": "stories" if req.collapse == "story" else "articles", "page": req.page, "per_page": req.per_page, "pages": pages,
-            "took_ms": 0, "hits": hits, "facets": self._facets(sel, budget),
+            "took_ms": 0, "hits": hits, "facets": facets,
             "suggestion": self._suggestion(gen, sel.parsed, budget),
             "warnings": sel.warnings,
             "timed_out": budget.timed_out,
@@ -322,27 +322,34 @@ class Engine:
                              "text": highlighter.fragments(stored.get("text") or "")}
         return hit
 
-    @staticmethod
-    def _facets(sel: _Selection, budget: Budget) -> dict:
-        """Every value facet's summary (``facet_values.summary``; counted by the request's
-        thread and a helper, ``parallel.shared_map``), then the date histogram.
+    @classmethod
+    def _hits_and_facets(cls, gen: Generation, sel: _Selection, ranked, highlighter: Highlighter,
+                         budget: Budget) -> tuple[list[dict], dict]:
+        """The hits of ``ranked`` and every value facet's summary (``facet_values.summary``),
+        then the date histogram; the hits and each facet made by the request's thread or a
+        helper (``parallel.run_shared``), side by side.
 
         A facet reached when the request's time is spent is not counted: its counts are
         null, it lists no value, and ``timed_out`` names it (Datasette's facet time limit)."""
-        def summary(item):
-            name, column = item
-            if budget.left():
-                return facet_values.summary(BY_NAME[name], column, sel.counted(name),
-                                            sel.req.facet_size)
-            budget.cut(f"facet {name}")
-            return facet_values.not_counted(BY_NAME[name], sel.req.match.get(name, "any"))
+        def summary(name, column):
+            if not budget.left():
+                return None
+            return facet_values.summary(BY_NAME[name], column, sel.counted(name), sel.req.facet_size)
 
         fields = list(sel.gen.columns.fields.items())
-        out = dict(zip([name for name, _ in fields], shared_map(summary, fields)))
-        out["published"] = (sel.gen.columns.dates.histogram(
+        hits, *summaries = run_shared(
+            [lambda: [cls._hit(gen, docnum, score, highlighter) for docnum, score in ranked],
+             *(partial(summary, name, column) for name, column in fields)])
+        facets = {}
+        for (name, _), found in zip(fields, summaries):
+            if found is None:
+                budget.cut(f"facet {name}")
+                found = facet_values.not_counted(BY_NAME[name], sel.req.match.get(name, "any"))
+            facets[name] = found
+        facets["published"] = (sel.gen.columns.dates.histogram(
             sel.final, sel.req.date_from, sel.req.date_to, sel.req.dated)
             if sel.req.facet_size else [])
-        return out
+        return hits, facets
 
     def facet_values(self, req: SearchRequest, name: str, listing: ValueListRequest) -> dict:
         """The whole value list of facet ``name`` for a search, filtered and paged

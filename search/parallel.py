@@ -1,4 +1,4 @@
-"""One request's independent parts (its facets) worked on by more than one core.
+"""One request's independent parts (its facets, its hits) worked on by more than one core.
 
 NumPy and SciPy's sparse products let go of the interpreter lock while they run, so a
 facet counted on another thread runs beside the request's own. The request thread works
@@ -18,13 +18,13 @@ _HELPERS = ThreadPoolExecutor(max_workers=max(1, SETTINGS.request_helpers),
                               thread_name_prefix="newsfacet-helper")
 
 
-def shared_map(fn, items, helpers: int = SETTINGS.request_helpers) -> list:
-    """``[fn(item) for item in items]``, the items taken one at a time by the calling thread
+def run_shared(calls, helpers: int = SETTINGS.request_helpers) -> list:
+    """``[call() for call in calls]``, the calls taken one at a time by the calling thread
     and up to ``helpers`` pool threads; the first exception raised is raised here."""
-    items = list(items)
-    results: list = [None] * len(items)
+    calls = list(calls)
+    results: list = [None] * len(calls)
     errors: list[BaseException] = []
-    taken = iter(range(len(items)))
+    taken = iter(range(len(calls)))
     lock = threading.Lock()
 
     def work() -> None:
@@ -34,14 +34,14 @@ def shared_map(fn, items, helpers: int = SETTINGS.request_helpers) -> list:
             if i is None:
                 return
             try:
-                results[i] = fn(items[i])
+                results[i] = calls[i]()
             except BaseException as exc:   # handed to the caller below
                 errors.append(exc)
 
-    started = [_HELPERS.submit(work) for _ in range(min(helpers, len(items) - 1))]
+    started = [_HELPERS.submit(work) for _ in range(min(helpers, len(calls) - 1))]
     work()
     for future in started:
-        if not future.cancel():   # started: finishing the item it took
+        if not future.cancel():   # started: finishing the call it took
             future.result()
     if errors:
         raise errors[0]

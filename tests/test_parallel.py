@@ -8,13 +8,13 @@ import threading
 import pytest
 
 from newsfacet.search import parallel
-from newsfacet.search.parallel import shared_map
+from newsfacet.search.parallel import run_shared
 
 
 def test_results_come_in_the_order_of_the_items():
-    assert shared_map(lambda n: n * n, range(50)) == [n * n for n in range(50)]
-    assert shared_map(str.upper, []) == []
-    assert shared_map(str.upper, ["only"]) == ["ONLY"]
+    assert run_shared([lambda n=n: n * n for n in range(50)]) == [n * n for n in range(50)]
+    assert run_shared([]) == []
+    assert run_shared([str.upper.__get__("only")]) == ["ONLY"]
 
 
 def test_a_free_helper_works_on_a_second_item_at_the_same_time():
@@ -26,7 +26,7 @@ def test_a_free_helper_works_on_a_second_item_at_the_same_time():
         both.wait()
         return n
 
-    assert shared_map(part, [1, 2]) == [1, 2]
+    assert run_shared([lambda: part(1), lambda: part(2)]) == [1, 2]
     assert len(threads) == 2
 
 
@@ -42,7 +42,7 @@ def test_a_busy_helper_leaves_the_whole_job_to_the_request_thread():
             return n + 1
 
         done = []
-        worker = threading.Thread(target=lambda: done.append(shared_map(part, range(10))))
+        worker = threading.Thread(target=lambda: done.append(run_shared([lambda n=n: part(n) for n in range(10)])))
         worker.start()
         worker.join(timeout=10)
         assert done == [list(range(1, 11))], "the request waited for a busy helper"
@@ -60,4 +60,4 @@ def test_an_error_in_any_part_is_raised_to_the_caller():
         return n
 
     with pytest.raises(ValueError, match="part 7 failed"):
-        shared_map(part, range(20))
+        run_shared([lambda n=n: part(n) for n in range(20)])
