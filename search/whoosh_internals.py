@@ -182,20 +182,13 @@ def _leaf_ids(matcher, weights: bool = False):
         w = matcher._weights
         return ids, (np.ones(len(ids), np.float32) if w is None
                      else np.asarray(w, dtype=np.float32))
+    buf = getattr(matcher._postfile, "_buf", None) if isinstance(matcher, W3LeafMatcher) else None
+    if buf is not None and not matcher._byteids:
+        ids, found = _mapped_ids_and_weights(buf, matcher._baseoffset)
+        return (ids, found) if weights else ids
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        blocks, wblocks = [], []
-        for data in _block_data(matcher):
-            ids = np.cumsum(np.asarray(data[0], dtype=np.int64))
-            blocks.append(ids)
-            if weights:
-                w = data[1]
-                wblocks.append(np.full(len(ids), 1.0 if w is None else w, np.float32)
-                               if w is None or isinstance(w, float)
-                               else np.asarray(w, dtype=np.float32))
-        ids = np.concatenate(blocks) if blocks else np.empty(0, np.int64)
-        if not weights:
-            return ids
-        return ids, np.concatenate(wblocks) if wblocks else np.empty(0, np.float32)
+        ids, found = _joined([_block_arrays(data) for data in _block_data(matcher)])
+        return (ids, found) if weights else ids
     if weights:
         pairs = [(i, w) for i, w in matcher.items_as("weight")]
         return (np.asarray([i for i, _ in pairs], dtype=np.int64),
@@ -203,12 +196,11 @@ def _leaf_ids(matcher, weights: bool = False):
     return np.fromiter(matcher.all_ids(), dtype=np.int64)
 
 
-def _block_data(matcher: W3LeafMatcher, values: bool = False):
-    """The data of each postings block of ``matcher``, from its first block on: (id gaps,
-    weights), and with ``values`` the whole data tuple (id gaps, weights, values). A
-    memory-mapped postings file is walked in place: each block's length, pickled header and
-    (compressed) pickled data, read from the buffer rather than through Whoosh's file reads,
-    which cost as much as decoding the data."""
+def _block_data(matcher: W3LeafMatcher):
+    """The whole data tuple (id gaps, weights, values) of each postings block of
+    ``matcher``, from its first block on; in a memory-mapped postings file read in place
+    (``_mapped_blocks``) rather than through Whoosh's file reads, which cost as much as
+    decoding the data."""
     buf = getattr(matcher._postfile, "_buf", None)
     if buf is None:
         while matcher.is_active():
@@ -217,18 +209,19 @@ def _block_data(matcher: W3LeafMatcher, values: bool = False):
             yield matcher._data
             matcher._next_block()
         return
-    offset = matcher._baseoffset
+    for _, compressed, data in _mapped_blocks(buf, matcher._baseoffset):
+        yield pickle.loads(zlib.decompress(data) if compressed else data)
+
+
+def _mapped_blocks(buf, offset: int):
+    """(postings, compressed, data) of each block of the postings list at ``offset`` of a
+    mapped postings file: each block's length, pickled header and (compressed) pickled data."""
     while True:
         length = _INT.unpack_from(buf, offset)[0]
         start, end = offset + _INT.size, offset + _INT.size + abs(length)
         block = io.BytesIO(buf[start:end])
         info = pickle.load(block)            # (postings, max id, max weight, compressed, ...)
-        data = block.getbuffer()[block.tell():]
-        count, compressed = info[0], info[3]
-        head = _head_size(count)
-        found = None if values else _ids_and_weights(
-            zlib.decompressobj().decompress(data, head) if compressed else bytes(data[:head]), count)
-        yield found if found is not None else pickle.loads(zlib.decompress(data) if compressed else data)
+        yield info[0], info[3], block.getbuffer()[block.tell():]
         if length < 0:                       # the last block
             return
         offset = end
@@ -243,6 +236,7 @@ def _block_data(matcher: W3LeafMatcher, values: bool = False):
 # start of its data alone, decompressed only that far.
 _FIRST_GAP = {ord("K"): (1, "little", False), ord("M"): (2, "little", False),
               ord("J"): (4, "little", True)}
+_GAPS_END = b"tq\x00("
 
 
 def _head_size(count: int) -> int:
@@ -250,26 +244,78 @@ def _head_size(count: int) -> int:
     return 3 + 5 + 2 * (count - 1) + 4 + 9 * count
 
 
-def _ids_and_weights(head: bytes, count: int):
-    """(id gaps, weights) as arrays from the start of a block's data, or None when the block
-    is not laid out as above (its whole data is then unpickled)."""
+def _mapped_ids_and_weights(buf, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and weights of the postings list at ``offset`` of a mapped
+    postings file. The blocks laid out as above are checked one by one (a few byte
+    comparisons) and their gaps and weights then read all at once; any other block is
+    unpickled whole."""
+    parts, run = [], []
+    for count, compressed, data in _mapped_blocks(buf, offset):
+        size = _head_size(count)
+        head = zlib.decompressobj().decompress(data, size) if compressed else bytes(data[:size])
+        laid_out = _laid_out(head, count)
+        if laid_out is not None:
+            run.append(laid_out)
+            continue
+        if run:
+            parts.append(_read_heads(run))
+            run = []
+        parts.append(_block_arrays(pickle.loads(zlib.decompress(data) if compressed else data)))
+    if run:
+        parts.append(_read_heads(run))
+    return _joined(parts)
+
+
+def _block_arrays(data: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and weights of a block's unpickled data (id gaps, weights,
+    values); weights None: each is 1, one float: each is that."""
+    gaps, w = data[0], data[1]
+    weights = (np.full(len(gaps), 1.0 if w is None else w, np.float32)
+               if w is None or isinstance(w, float) else np.asarray(w, dtype=np.float32))
+    return np.cumsum(np.asarray(gaps, dtype=np.int64)), weights
+
+
+def _joined(parts: list) -> tuple[np.ndarray, np.ndarray]:
+    """The (document numbers, weights) of consecutive blocks as one pair of arrays."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return np.empty(0, np.int64), np.empty(0, np.float32)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _laid_out(head: bytes, count: int):
+    """When a block's data starts as above: (postings, first gap, the other gaps as
+    opcode-byte pairs, the weights as opcode and 8 bytes each); else None."""
     if count < 4 or len(head) < 4 or head[:3] != b"\x80\x02(" or head[3] not in _FIRST_GAP:
         return None
     width, order, signed = _FIRST_GAP[head[3]]
-    first = int.from_bytes(head[4:4 + width], order, signed=signed)
     at = 4 + width                            # the second gap's opcode
     end = at + 2 * (count - 1)
-    raw = np.frombuffer(head, dtype=np.uint8)
-    weights_at = end + 4
-    if (len(head) < weights_at + 9 * count or head[end:weights_at] != b"tq\x00("
-            or not (raw[at:end:2] == ord("K")).all()
-            or not (raw[weights_at:weights_at + 9 * count:9] == ord("G")).all()):
+    weights_at = end + len(_GAPS_END)
+    gaps, weights = head[at:end], head[weights_at:weights_at + 9 * count]
+    if (len(weights) < 9 * count or head[end:weights_at] != _GAPS_END
+            or gaps[::2].count(b"K") != count - 1 or weights[::9].count(b"G") != count):
         return None
-    gaps = np.empty(count, dtype=np.int64)
-    gaps[0] = first
-    gaps[1:] = raw[at + 1:end:2]
-    weights = np.ndarray((count,), dtype=">f8", buffer=head, offset=weights_at + 1, strides=(9,))
-    return gaps, weights.astype(np.float32)
+    return count, int.from_bytes(head[4:at], order, signed=signed), gaps, weights
+
+
+def _read_heads(run: list) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and weights of consecutive blocks that ``_laid_out`` read,
+    ``run``: their gaps and weights joined keep one stride (2 and 9 bytes), so each is one
+    array over them all."""
+    counts = np.fromiter((block[0] for block in run), dtype=np.int64, count=len(run))
+    firsts = np.cumsum(counts) - counts                  # each block's first posting
+    gaps = np.empty(int(counts.sum()), dtype=np.int64)
+    others = np.ones(len(gaps), dtype=bool)
+    others[firsts] = False
+    gaps[others] = np.frombuffer(b"".join(block[2] for block in run), dtype=np.uint8)[1::2]
+    gaps[firsts] = np.fromiter((block[1] for block in run), dtype=np.int64, count=len(run))
+    running = np.cumsum(gaps)
+    ids = running - np.repeat(running[firsts] - gaps[firsts], counts)
+    weights = b"".join(block[3] for block in run)
+    return ids, np.ndarray((len(gaps),), dtype=">f8", buffer=weights, offset=1,
+                           strides=(9,)).astype(np.float32)
 
 
 def segment_postings(leaf, fieldname: str, btext: bytes | None = None, weights: bool = False):
@@ -352,7 +398,7 @@ def posting_values(reader, fieldname: str, text) -> tuple[np.ndarray, list]:
         if not isinstance(matcher, W3LeafMatcher) or matcher._byteids \
                 or not (matcher._fixedsize is None or matcher._fixedsize < 0):
             return None   # only values kept whole (as Positions keeps them) are read here
-        for data in _block_data(matcher, values=True):
+        for data in _block_data(matcher):
             ids_parts.append(np.cumsum(np.asarray(data[0], dtype=np.int64)) + offset)
             values.extend(data[2])
     ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)

@@ -121,56 +121,75 @@ def _blocks_as_whoosh_reads_them(matcher) -> list[tuple]:
 
 
 def test_blocks_read_in_place_equal_whoosh_s_own_decoding(reader):
-    """Every postings block of every word, walked in the mapped file with the gaps and
-    weights read from the start of a block's data where it is laid out for that: the same
-    gaps and weights as Whoosh's own reading of the block."""
+    """Every postings list of every word, walked in the mapped file: each block's data as
+    Whoosh's own reading unpickles it, and the document numbers and weights (read from the
+    start of each block's data where it is laid out for that) the ones those blocks hold."""
     heads = blocks = 0
     for leaf, _ in reader.leaf_readers():
         terms, fmt = leaf._terms, leaf.schema["text"].format
-        assert getattr(terms._postfile, "_buf", None) is not None   # the in-place walk
+        buf = terms._postfile._buf
+        assert buf is not None   # the in-place walk
         for (field, _), info in terms.items_from("text", b""):
             if field != "text":
                 break
             if info.is_inlined():
                 continue
             ours = list(wi._block_data(terms._codec.postings_reader(terms._postfile, info, fmt)))
-            theirs = _blocks_as_whoosh_reads_them(
-                terms._codec.postings_reader(terms._postfile, info, fmt))
-            assert len(ours) == len(theirs)
-            for got, want in zip(ours, theirs):
+            matcher = terms._codec.postings_reader(terms._postfile, info, fmt)
+            theirs = _blocks_as_whoosh_reads_them(matcher)
+            assert ours == theirs
+            ids, weights = wi._mapped_ids_and_weights(buf, matcher._baseoffset)
+            assert ids.tolist() == [i for gaps, _, _ in theirs for i in np.cumsum(gaps).tolist()]
+            assert weights.tolist() == pytest.approx(   # None: each weight is 1
+                [w for gaps, ws, _ in theirs
+                 for w in (ws if isinstance(ws, tuple) else [1.0 if ws is None else ws] * len(gaps))])
+            for count, compressed, data in wi._mapped_blocks(buf, matcher._baseoffset):
                 blocks += 1
-                heads += isinstance(got[0], np.ndarray)
-                assert list(got[0]) == list(want[0])
-                if isinstance(want[1], tuple):
-                    assert list(got[1]) == pytest.approx(want[1])
-                else:
-                    assert got[1] == want[1]
+                head = zlib.decompressobj().decompress(data, wi._head_size(count))
+                heads += wi._laid_out(head, count) is not None
     assert 0 < heads < blocks   # both ways taken
 
 
-@settings(max_examples=300, deadline=None)
+def _postings_file(blocks: list[tuple]) -> bytes:
+    """A postings list as the Whoosh 3 codec writes it: each block's length (negative for
+    the last), its pickled header (postings, max id, max weight, compressed, ...) and its
+    data (id gaps, weights, values) pickled and compressed."""
+    out = b""
+    for n, data in enumerate(blocks):
+        block = pickle.dumps((len(data[0]), 0, 0.0, 1, 0, 0), 2) + zlib.compress(pickle.dumps(data, 2))
+        out += wi._INT.pack(-len(block) if n == len(blocks) - 1 else len(block)) + block
+    return out
+
+
+@settings(max_examples=200, deadline=None)
 @given(st.data())
-def test_a_block_s_head_gives_its_gaps_and_weights_exactly_when_laid_out_for_it(data):
-    """Gaps and weights read from the start of a block's data are the pickled ones; they are
-    read that way for blocks of four or more postings whose gaps after the first are under
-    256 and whose weights are each given, and for no other block."""
-    count = data.draw(st.integers(1, 130))
+def test_the_document_numbers_and_weights_of_any_blocks_are_the_pickled_ones(data):
+    """Blocks of any mix (laid out for reading from their heads or not: four or more
+    postings whose gaps after the first are under 256 and whose weights are each given)
+    give the document numbers and weights they hold, in order."""
     small = st.integers(0, 255)
-    gaps = [data.draw(st.integers(0, 2**31 - 1))] + data.draw(
-        st.lists(st.one_of(small, small, small, st.integers(256, 2**31 - 1)),
-                 min_size=count - 1, max_size=count - 1))
-    weights = data.draw(st.one_of(
-        st.none(), st.floats(0.5, 50),
-        st.lists(st.floats(0, 1e6, width=32), min_size=count, max_size=count).map(tuple)))
-    values = tuple(data.draw(st.lists(st.binary(max_size=12), min_size=count, max_size=count)))
-    pickled = pickle.dumps((tuple(gaps), weights, values), 2)
-    head = zlib.decompressobj().decompress(zlib.compress(pickled), wi._head_size(count))
-    found = wi._ids_and_weights(head, count)
-    laid_out = count >= 4 and max(gaps[1:]) < 256 and isinstance(weights, tuple)
-    assert (found is not None) == laid_out
-    if found is not None:
-        assert found[0].tolist() == gaps
-        assert found[1].tolist() == list(weights)
+    blocks, laid_out = [], []
+    for _ in range(data.draw(st.integers(1, 5))):
+        count = data.draw(st.integers(1, 130))
+        gaps = [data.draw(st.integers(0, 2**31 - 1))] + data.draw(
+            st.lists(st.one_of(small, small, small, st.integers(256, 2**31 - 1)),
+                     min_size=count - 1, max_size=count - 1))
+        weights = data.draw(st.one_of(
+            st.none(), st.floats(0.5, 50),
+            st.lists(st.floats(0, 1e6, width=32), min_size=count, max_size=count).map(tuple)))
+        values = tuple(data.draw(st.lists(st.binary(max_size=12), min_size=count, max_size=count)))
+        blocks.append((tuple(gaps), weights, values))
+        head = zlib.decompressobj().decompress(zlib.compress(pickle.dumps(blocks[-1], 2)),
+                                               wi._head_size(count))
+        found = wi._laid_out(head, count)
+        laid_out.append(found is not None)
+        assert (found is not None) == (count >= 4 and max(gaps[1:]) < 256
+                                       and isinstance(weights, tuple))
+    ids, weights = wi._mapped_ids_and_weights(memoryview(_postings_file(blocks)), 0)
+    assert ids.tolist() == [i for gaps, _, _ in blocks for i in np.cumsum(gaps).tolist()]
+    assert weights.tolist() == [float(np.float32(w)) for gaps, ws, _ in blocks
+                                for w in (ws if isinstance(ws, tuple) else
+                                          [1.0 if ws is None else ws] * len(gaps))]
 
 
 def test_posting_values_equal_whoosh_s_own(reader):
