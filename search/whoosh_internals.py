@@ -27,7 +27,7 @@ from array import array
 from struct import Struct
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.structfile import BufferFile, StructFile
 from whoosh.formats import Positions
@@ -210,7 +210,24 @@ def _block_data(matcher: W3LeafMatcher):
             matcher._next_block()
         return
     for _, compressed, data in _mapped_blocks(buf, matcher._baseoffset):
-        yield pickle.loads(zlib.decompress(data) if compressed else data)
+        yield _unpickled(compressed, data)
+
+
+def _unpickled(compressed: bool, data) -> tuple:
+    """A block's data tuple (id gaps, weights, values) from its (compressed) pickle."""
+    return pickle.loads(zlib.decompress(data) if compressed else data)
+
+
+def _mapped_start(terms, info):
+    """(mapped postings file, offset of its first block) of a term's postings (not inlined)
+    when its segment's postings file is mapped, else None: read in place without making
+    Whoosh's matcher, which reads and unpickles the first block's header through the file's
+    Python reads (about 0.1 ms a term, a segment)."""
+    buf = getattr(terms._postfile, "_buf", None)
+    start = info.extent()[0]
+    if buf is None or bytes(buf[start:start + len(WHOOSH3_HEADER_MAGIC)]) != WHOOSH3_HEADER_MAGIC:
+        return None
+    return buf, start + len(WHOOSH3_HEADER_MAGIC)
 
 
 def _mapped_blocks(buf, offset: int):
@@ -260,7 +277,7 @@ def _mapped_ids_and_weights(buf, offset: int) -> tuple[np.ndarray, np.ndarray]:
         if run:
             parts.append(_read_heads(run))
             run = []
-        parts.append(_block_arrays(pickle.loads(zlib.decompress(data) if compressed else data)))
+        parts.append(_block_arrays(_unpickled(compressed, data)))
     if run:
         parts.append(_read_heads(run))
     return _joined(parts)
@@ -337,7 +354,11 @@ def segment_postings(leaf, fieldname: str, btext: bytes | None = None, weights: 
         for (fname, text), info in items:
             if fname != fieldname:
                 break
-            if info.is_inlined():
+            mapped = None if info.is_inlined() else _mapped_start(terms, info)
+            if mapped is not None:
+                found = _mapped_ids_and_weights(*mapped)
+                yield text, found if weights else found[0]
+            elif info.is_inlined():
                 yield text, _leaf_ids(ListMatcher(*info.inlined_postings()), weights)
             else:
                 yield text, _leaf_ids(terms._codec.postings_reader(terms._postfile, info, fmt),
@@ -389,16 +410,24 @@ def posting_values(reader, fieldname: str, text) -> tuple[np.ndarray, list]:
             info = terms.term_info(fieldname, btext)
         except TermNotFound:
             continue
-        matcher = terms._codec.postings_reader(terms._postfile, info,
-                                               leaf.schema[fieldname].format)
-        if isinstance(matcher, ListMatcher):
-            ids_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-            values.extend(matcher._values)
+        fmt = leaf.schema[fieldname].format
+        if info.is_inlined():
+            found, _, found_values = info.inlined_postings()
+            ids_parts.append(np.asarray(found, dtype=np.int64) + offset)
+            values.extend(found_values)
             continue
-        if not isinstance(matcher, W3LeafMatcher) or matcher._byteids \
-                or not (matcher._fixedsize is None or matcher._fixedsize < 0):
+        size = fmt.fixed_value_size()
+        if not (size is None or size < 0):
             return None   # only values kept whole (as Positions keeps them) are read here
-        for data in _block_data(matcher):
+        mapped = _mapped_start(terms, info)
+        if mapped is not None:
+            blocks = (_unpickled(compressed, data) for _, compressed, data in _mapped_blocks(*mapped))
+        else:
+            matcher = terms._codec.postings_reader(terms._postfile, info, fmt)
+            if not isinstance(matcher, W3LeafMatcher):
+                return None
+            blocks = _block_data(matcher)
+        for data in blocks:
             ids_parts.append(np.cumsum(np.asarray(data[0], dtype=np.int64)) + offset)
             values.extend(data[2])
     ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)

@@ -138,6 +138,8 @@ def test_blocks_read_in_place_equal_whoosh_s_own_decoding(reader):
             matcher = terms._codec.postings_reader(terms._postfile, info, fmt)
             theirs = _blocks_as_whoosh_reads_them(matcher)
             assert ours == theirs
+            mapped = wi._mapped_start(terms, info)   # without Whoosh's matcher
+            assert mapped[0] is buf and mapped[1] == matcher._baseoffset
             ids, weights = wi._mapped_ids_and_weights(buf, matcher._baseoffset)
             assert ids.tolist() == [i for gaps, _, _ in theirs for i in np.cumsum(gaps).tolist()]
             assert weights.tolist() == pytest.approx(   # None: each weight is 1
