@@ -769,7 +769,12 @@ def phrase_docs(phrase, searcher, candidates: np.ndarray, budget=None) -> np.nda
     time runs out, ``TimeUp`` carries the documents found so far."""
     reader = searcher.reader()
     fmt = searcher.schema[phrase.fieldname].format
-    postings = [posting_values(reader, phrase.fieldname, w) for w in phrase.words]
+    time_left = budget.left if budget is not None else None
+    try:
+        postings = [posting_values(reader, phrase.fieldname, w, time_left) for w in phrase.words]
+    except TimeUp:   # the time ran out while the positions were being read: nothing checked yet
+        budget.cut(phrase_part(phrase))
+        raise TimeUp(np.zeros(0, dtype=np.int64)) from None
     if type(fmt) is not Positions or None in postings:
         return np.fromiter(searcher.docs_for_query(phrase), dtype=np.int64)
     docs = np.flatnonzero(candidates)

@@ -38,6 +38,8 @@ from whoosh.reading import TermNotFound
 from whoosh.util import random_name
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
+from .budget import TimeUp
+
 _INT = Struct("!i")   # Whoosh's file ints: big-endian, 4 bytes
 
 
@@ -397,12 +399,22 @@ def posting_weights(reader, fieldname: str, text) -> tuple[np.ndarray, np.ndarra
             np.concatenate([w for (_, w), _ in parts]))
 
 
-def posting_values(reader, fieldname: str, text) -> tuple[np.ndarray, list]:
+_BLOCKS_BETWEEN_LOOKS = 64   # postings blocks read with their positions between two looks at the time
+
+
+def posting_values(reader, fieldname: str, text, time_left=None) -> tuple[np.ndarray, list]:
     """Document numbers holding a term and each posting's raw value (encoded positions),
-    or None when the postings are not the Whoosh 3 codec's (callers then fall back)."""
+    or None when the postings are not the Whoosh 3 codec's (callers then fall back).
+
+    ``time_left``: called before each segment and every ``_BLOCKS_BETWEEN_LOOKS`` blocks; when
+    it returns False the reading stops with ``TimeUp`` (a common word's positions at a
+    million articles are a second or more of work)."""
     btext = text if isinstance(text, bytes) else reader.schema[fieldname].to_bytes(text)
     ids_parts, values = [], []
+    looked = 0
     for leaf, offset in reader.leaf_readers():
+        if time_left is not None and not time_left():
+            raise TimeUp()
         terms = getattr(leaf, "_terms", None)
         if terms is None or not hasattr(terms, "_postfile"):
             return None
@@ -430,6 +442,9 @@ def posting_values(reader, fieldname: str, text) -> tuple[np.ndarray, list]:
         for data in blocks:
             ids_parts.append(np.cumsum(np.asarray(data[0], dtype=np.int64)) + offset)
             values.extend(data[2])
+            looked += 1
+            if time_left is not None and looked % _BLOCKS_BETWEEN_LOOKS == 0 and not time_left():
+                raise TimeUp()
     ids = np.concatenate(ids_parts) if ids_parts else np.empty(0, np.int64)
     return ids, values
 

@@ -124,6 +124,26 @@ def test_a_request_without_a_time_limit_checks_a_cut_phrase_in_full(
     assert answer["total"] == 1 and answer["timed_out"] == []
 
 
+def test_a_phrase_s_positions_are_not_read_once_the_time_is_spent(index_dir, monkeypatch,
+                                                                  held_background_check):
+    """Reading a phrase's positions looks at the time: with none left, a request reads its
+    first word's positions no further and reads no other word's (at a million articles a
+    common word's positions are a second or more of work); the phrase is named as cut."""
+    release, checks = held_background_check
+    real, read = query_module.posting_values, []
+
+    def counted(reader, fieldname, text, time_left=None):
+        if threading.current_thread() is threading.main_thread():   # not a background check
+            read.append(text)
+        return real(reader, fieldname, text, time_left)
+
+    monkeypatch.setattr(query_module, "posting_values", counted)
+    answer = search(Engine(index_dir, time_budget_ms=0), q='"drone strikes"')
+    assert answer["total"] == 0 and 'phrase "drone strike"' in answer["timed_out"]
+    assert len(read) == checks.count("request") > 0    # one word per field searched
+    assert len(set(read)) == 1
+
+
 def test_the_app_takes_its_budget_from_its_config_and_says_so(index_dir):
     client = create_app({"INDEX_DIR": str(index_dir), "TIME_BUDGET_MS": 0}).test_client()
     response = client.get("/api/search?q=brown~")

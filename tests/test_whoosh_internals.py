@@ -18,6 +18,7 @@ from whoosh.matching.wrappers import WrappingMatcher
 
 from newsfacet.search import query as query_module
 from newsfacet.search import whoosh_internals as wi
+from newsfacet.search.budget import TimeUp
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import parse_request
@@ -206,6 +207,14 @@ def test_posting_values_equal_whoosh_s_own(reader):
             want[matcher.id()] = matcher.value()
             matcher.next()
         assert got == want and len(got) > 5, word
+
+
+def test_reading_positions_stops_when_the_time_is_spent(reader):
+    """``time_left`` is asked before the reading of each segment: False stops it."""
+    ids, values = wi.posting_values(reader, "text", "harbour", time_left=lambda: True)
+    assert ids.tolist() == wi.posting_values(reader, "text", "harbour")[0].tolist() and values
+    with pytest.raises(TimeUp):
+        wi.posting_values(reader, "text", "harbour", time_left=lambda: False)
 
 
 def test_posting_values_falls_back_and_phrases_still_match(index_dir, reader, monkeypatch):
