@@ -10,6 +10,7 @@ the response's ``timed_out`` list; the response is still a 200 with everything e
 
 from __future__ import annotations
 
+import threading
 import time
 
 
@@ -43,3 +44,36 @@ class Budget:
         """Record that ``part`` (e.g. ``suggestion``, ``phrase "oil prices"``) was cut short."""
         if part not in self.timed_out:
             self.timed_out.append(part)
+
+
+_RUNNING = [0]                  # requests of this process holding an index generation
+_RUNNING_LOCK = threading.Lock()
+
+
+def count_request(change: int) -> None:
+    """One more (+1) or one fewer (-1) request holding a generation (``generation``)."""
+    with _RUNNING_LOCK:
+        _RUNNING[0] += change
+
+
+def requests_running() -> bool:
+    """True while any request of this process holds an index generation."""
+    return _RUNNING[0] > 0
+
+
+class Courteous(Budget):
+    """The budget of background work (a phrase checked in full after a request's time cut
+    it short): no time limit, but each look at the time first waits, at most ``wait_s``, while
+    ``busy()`` says requests are being answered. Its Python would otherwise slow them
+    several times over: each of their calls that lets go of the interpreter lock (NumPy, zlib)
+    waits to get it back from the background work."""
+
+    def __init__(self, busy, wait_s: float = 0.05):
+        super().__init__(None)
+        self._busy, self._wait_s = busy, wait_s
+
+    def left(self) -> bool:
+        until = time.perf_counter() + self._wait_s
+        while self._busy() and time.perf_counter() < until:
+            time.sleep(0.002)
+        return True

@@ -31,6 +31,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from .budget import count_request
 from .facets import Columns
 from .settings import SETTINGS
 from .stories import Similarities
@@ -59,9 +60,11 @@ class Generation:
         """Count one more request using this generation."""
         with self._lock:
             self._users += 1
+        count_request(+1)
 
     def release(self) -> None:
         """A request is done with this generation; the last one closes a replaced generation."""
+        count_request(-1)
         with self._lock:
             self._users -= 1
             close = self._retired and self._users == 0

@@ -30,7 +30,7 @@ from whoosh.qparser import (FieldAliasPlugin, FuzzyTermPlugin, MultifieldPlugin,
                             QueryParser, syntax)
 
 from .arrays import distinct
-from .budget import TimeUp
+from .budget import Courteous, TimeUp, requests_running
 from .facet_registry import BY_MENTION, FACET_FIELDS
 from .request import SearchError, parse_date_bound
 from .whoosh_internals import posting_values, posting_weights, wildcard_prefix
@@ -737,7 +737,8 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
                 exact[columns.cached(key, check)] = True
             except TimeUp as cut:   # checked in full in the background, for the next request
                 exact[cut.partial] = True
-                columns.complete_later(key, lambda: phrase_docs(node, searcher, words[0]),
+                columns.complete_later(key, lambda: phrase_docs(node, searcher, words[0],
+                                                                 Courteous(requests_running)),
                                        cut.partial)
             found = words[0] & exact
             return found, np.where(found, words[1] * node.boost, 0).astype(np.float32)
@@ -800,7 +801,7 @@ def phrase_docs(phrase, searcher, candidates: np.ndarray, budget=None) -> np.nda
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
-_PHRASE_CHUNK = 20_000   # phrase documents checked between two looks at the time budget
+_PHRASE_CHUNK = 4_000   # phrase documents checked between two looks at the time budget
 
 
 def _positions(values: list[bytes]) -> np.ndarray:

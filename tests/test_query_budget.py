@@ -11,6 +11,7 @@ import pytest
 
 from newsfacet.search import lexicon
 from newsfacet.search import query as query_module
+from newsfacet.search.budget import Courteous
 from newsfacet.search.engine import Engine
 from newsfacet.search.facet_registry import FACETS
 from newsfacet.search.indexer import index_paths
@@ -72,15 +73,16 @@ def test_a_phrase_cut_short_is_checked_in_full_in_the_background(index_dir):
 
 @pytest.fixture
 def held_background_check(monkeypatch):
-    """(release, checks): every background check of a phrase waits until ``release`` is set
-    (at the latest when the test ends); ``checks`` names each check as "request" or
-    "background"."""
+    """(release, checks): every background check of a phrase (the one given a ``Courteous``
+    budget) waits until ``release`` is set (at the latest when the test ends); ``checks``
+    names each check as "request" or "background"."""
     release, checks = threading.Event(), []
     real = query_module.phrase_docs
 
     def held(phrase, searcher, candidates, budget=None):
-        checks.append("request" if budget is not None else "background")
-        if budget is None:
+        background = isinstance(budget, Courteous)
+        checks.append("background" if background else "request")
+        if background:
             release.wait(60)
         return real(phrase, searcher, candidates, budget)
 
@@ -142,6 +144,22 @@ def test_a_phrase_s_positions_are_not_read_once_the_time_is_spent(index_dir, mon
     assert answer["total"] == 0 and 'phrase "drone strike"' in answer["timed_out"]
     assert len(read) == checks.count("request") > 0    # one word per field searched
     assert len(set(read)) == 1
+
+
+def test_a_background_check_waits_while_requests_are_answered():
+    """Background work looks at its budget between parts of its work: while requests are
+    being answered it waits (up to its bound), then goes on; it never runs out of time."""
+    answers = iter([True, True, True, False])
+    asked = []
+
+    def busy():
+        asked.append(1)
+        return next(answers)
+
+    budget = Courteous(busy, wait_s=60)
+    assert budget.left() and len(asked) == 4     # waited through three busy answers
+    assert not budget.limited()
+    assert Courteous(lambda: True, wait_s=0).left()   # never waits past its bound
 
 
 def test_the_app_takes_its_budget_from_its_config_and_says_so(index_dir):
