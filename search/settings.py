@@ -69,8 +69,8 @@ class Settings:
     # Serving an index (search/generation.py, search/facets.py)
     open_attempts: int = 5                # a newer commit may remove files while they are being opened: try again
     cache_bytes: int = 256 * 1024 * 1024  # decoded postings kept per index generation
-    request_helpers: int = 1              # threads that help a request count its facets beside
-                                          # its own (search/parallel.py; 0: its own alone)
+    request_helpers: int = 1              # threads that help a request make its hits and count
+                                          # its facets beside its own (search/parallel.py; 0: none)
 
     # The web server (web/)
     max_query_string: int = 32 * 1024     # bytes of a request's query string (414 past it)
