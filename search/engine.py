@@ -144,7 +144,7 @@ class _Selection:
         else:
             base = mask = self.final
         left_masks = {v: base & column.docs_with([v], cols.size) for v in self.excluded.get(name, [])}
-        counts = column.counts(mask)
+        counts = cols.counts(name, mask)
         return Counted(counts=counts,
                        missing=int(np.count_nonzero(mask & ~column.has_value)),
                        match=self.req.match.get(name, "any"), selected=self.selected.get(name, []),

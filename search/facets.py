@@ -12,6 +12,7 @@ Nothing here loads stored fields per hit.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections import OrderedDict
@@ -530,6 +531,17 @@ class Columns:
                     self._cache_bytes -= (sum(a.nbytes for a in old) if isinstance(old, tuple)
                                           else old.nbytes)
         return value
+
+    def counts(self, name: str, mask: np.ndarray) -> np.ndarray:
+        """``fields[name].counts(mask)``, remembered (``cached``) by the mask's digest: the
+        same search again, its next page or another order of it counts nothing again (at a
+        million articles a new mask's six facets take some 50 ms). The array is read-only."""
+        def count():
+            counts = self.fields[name].counts(mask)
+            counts.flags.writeable = False
+            return counts
+        digest = hashlib.blake2b(np.packbits(mask), digest_size=16).digest()
+        return self.cached(("counts", name, digest), count)
 
     def complete_later(self, key, compute, partial) -> None:
         """Run ``compute()`` in the background and cache its arrays under ``key`` (see

@@ -21,7 +21,7 @@ from frontends import exported
 from records import index_records
 from sidebar import sidebar
 
-from newsfacet.search import facet_registry
+from newsfacet.search import facet_registry, facets
 from newsfacet.search.cli import main as newsfacet
 from newsfacet.search.engine import Engine
 from newsfacet.search.model import RECORD_FIELDS
@@ -226,6 +226,41 @@ def test_counts_over_few_or_many_articles_equal_a_count_of_the_export(request, c
             assert got == Counter(v for v, _ in {(v, r["story"]) for r in chosen
                                                  for v in values_of(r, facet)}), facet.name
             assert cols.stories.distinct(mask) == len({r["story"] for r in chosen})
+
+
+def test_a_search_seen_before_counts_nothing_again_and_other_searches_count_their_own(
+        index_dir, every, monkeypatch):
+    """Facet counts are remembered per generation by the articles they count
+    (``Columns.counts``): the same search again, its next page or another order of it counts
+    no facet again; another search, whatever its size, gets its own exact counts; the
+    remembered counts cannot be changed by what a caller does with them."""
+    counted = []
+    real = facets.ValueColumn.counts
+    monkeypatch.setattr(facets.ValueColumn, "counts",
+                        lambda self, mask: counted.append(self.fieldname) or real(self, mask))
+    engine = Engine(index_dir)   # its own generation: nothing remembered from other tests
+    with engine.generation():    # opening it counts each value over the whole collection
+        counted.clear()
+
+    def search(**params) -> dict:
+        return engine.search(parse_request({k: [v] for k, v in params.items()}))
+
+    first = search(q="Kyiv", per_page="5")
+    assert len(counted) == len(FACETS)
+    counted.clear()
+    for again in (search(q="Kyiv", per_page="5", page="2"), search(q="Kyiv", per_page="5", sort="newest")):
+        assert again["facets"] == first["facets"]
+    assert counted == []
+    for q in ("Paris", "Paris OR Berlin", "heatwave"):
+        result = search(q=q, facet_size="50")
+        base = base_records(engine, q)
+        for facet in FACETS:
+            assert result["facets"][facet.name] == expected_facet(base, every, facet, {"q": [q]}, 50)
+    assert len(counted) == 3 * len(FACETS)
+    with engine.generation() as gen:
+        remembered = gen.columns.counts("place", gen.columns.live)
+        with pytest.raises(ValueError):
+            remembered[0] += 1
 
 
 def test_the_test_collection_has_what_the_checks_need(every):
