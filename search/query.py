@@ -751,7 +751,10 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
         mask[ids] = True
         return mask, mask.astype(np.float32)
 
-    result = ev(q)
+    try:
+        result = ev(q)
+    finally:   # ev calls itself through its closure: a cycle that would hold the generation
+        ev = None  # (columns, searcher) until Python's cycle collector ran, long after a swap
     if result is None:
         return np.zeros(size, dtype=bool), zeros()
     return result[0] & columns.live, result[1]
