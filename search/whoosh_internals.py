@@ -200,19 +200,13 @@ def _leaf_ids(matcher, weights: bool = False):
 
 def _block_data(matcher: W3LeafMatcher):
     """The whole data tuple (id gaps, weights, values) of each postings block of
-    ``matcher``, from its first block on; in a memory-mapped postings file read in place
-    (``_mapped_blocks``) rather than through Whoosh's file reads, which cost as much as
-    decoding the data."""
-    buf = getattr(matcher._postfile, "_buf", None)
-    if buf is None:
-        while matcher.is_active():
-            if matcher._data is None:
-                matcher._read_data()
-            yield matcher._data
-            matcher._next_block()
-        return
-    for _, compressed, data in _mapped_blocks(buf, matcher._baseoffset):
-        yield _unpickled(compressed, data)
+    ``matcher``, from its first block on, through Whoosh's file reads: for a postings file
+    that is not mapped (a mapped one is read in place, ``_mapped_blocks``)."""
+    while matcher.is_active():
+        if matcher._data is None:
+            matcher._read_data()
+        yield matcher._data
+        matcher._next_block()
 
 
 def _unpickled(compressed: bool, data) -> tuple:

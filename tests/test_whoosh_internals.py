@@ -135,12 +135,12 @@ def test_blocks_read_in_place_equal_whoosh_s_own_decoding(reader):
                 break
             if info.is_inlined():
                 continue
-            ours = list(wi._block_data(terms._codec.postings_reader(terms._postfile, info, fmt)))
             matcher = terms._codec.postings_reader(terms._postfile, info, fmt)
             theirs = _blocks_as_whoosh_reads_them(matcher)
-            assert ours == theirs
             mapped = wi._mapped_start(terms, info)   # without Whoosh's matcher
             assert mapped[0] is buf and mapped[1] == matcher._baseoffset
+            assert [wi._unpickled(compressed, data)
+                    for _, compressed, data in wi._mapped_blocks(*mapped)] == theirs
             ids, weights = wi._mapped_ids_and_weights(buf, matcher._baseoffset)
             assert ids.tolist() == [i for gaps, _, _ in theirs for i in np.cumsum(gaps).tolist()]
             assert weights.tolist() == pytest.approx(   # None: each weight is 1
@@ -207,6 +207,22 @@ def test_posting_values_equal_whoosh_s_own(reader):
             want[matcher.id()] = matcher.value()
             matcher.next()
         assert got == want and len(got) > 5, word
+
+
+def test_a_postings_file_that_is_not_mapped_reads_the_same(reader, monkeypatch):
+    """Where Whoosh could not map a postings file, its blocks are read through Whoosh's
+    own file reads (``_block_data``): the same documents, weights and positions."""
+    words = ("harbour", "ferri", "storm", "museum", "late")
+    mapped = {w: (wi.posting_weights(reader, "text", w), wi.posting_values(reader, "text", w))
+              for w in words}
+    for leaf, _ in reader.leaf_readers():
+        assert leaf._terms._postfile._buf is not None
+        monkeypatch.setattr(leaf._terms._postfile, "_buf", None)
+    for word, ((ids, weights), (value_ids, values)) in mapped.items():
+        got_ids, got_weights = wi.posting_weights(reader, "text", word)
+        got_value_ids, got_values = wi.posting_values(reader, "text", word)
+        assert got_ids.tolist() == ids.tolist() and got_weights.tolist() == weights.tolist()
+        assert got_value_ids.tolist() == value_ids.tolist() and got_values == values
 
 
 def test_reading_positions_stops_when_the_time_is_spent(reader):
