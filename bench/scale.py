@@ -323,12 +323,13 @@ def server_figures(index_dir: Path, corpus: Path, mix: list[dict], load_seconds:
         client = Client(port)
         for params in mix:
             search(client, params)
-        warm = rss_mb(server.pid)
-        swaps = swap(index_dir, corpus, folder / "added.jsonl", server.pid, client, mix, warm)
+        warm, warm_own = rss_mb(server.pid), rss_mb(server.pid, "RssAnon")
+        swaps = swap(index_dir, corpus, folder / "added.jsonl", server.pid, client, mix,
+                     warm, warm_own)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    out = {"rss_after_warmup_mb": warm, "swaps": swaps}
+    out = {"rss_after_warmup_mb": warm, "own_after_warmup_mb": warm_own, "swaps": swaps}
     if load_seconds > 0:
         out["load"] = run_load(index_dir, load_seconds, clients)
     return out
@@ -346,12 +347,15 @@ SWAP_ARTICLES = 1000
 
 
 def swap(index_dir: Path, corpus: Path, added: Path, pid: int, client: Client,
-         mix: list[dict], warm: float) -> list[dict]:
+         mix: list[dict], warm: float, warm_own: float) -> list[dict]:
     """The server's RSS while it swaps in two new generations under searches: one that adds
     ``SWAP_ARTICLES`` articles (new versions of the corpus's first ones, in ``added``), and
     one made by ``--prune`` after ``added`` is deleted, which leaves the index as it was.
     Each swap is done when the server's total shows it. Its growth is its peak over ``warm``,
-    the RSS after warm-up (the RSS just before a swap may be lower: freed memory returned)."""
+    the RSS after warm-up (the RSS just before a swap may be lower: freed memory returned);
+    the same is measured of the server's own memory (RssAnon, ``warm_own`` after warm-up),
+    which the mapped index pages the RSS holds do not blur (their number depends on what
+    the page cache held when they were first read)."""
     with open(added, "w", encoding="utf-8") as out:
         for number, record in enumerate(corpus_records(corpus)):
             if number == SWAP_ARTICLES:
@@ -364,10 +368,10 @@ def swap(index_dir: Path, corpus: Path, added: Path, pid: int, client: Client,
     for name, args, expected in steps:
         if name == "prune":
             added.unlink()
-        start = rss_mb(pid)
+        start, own_start = rss_mb(pid), rss_mb(pid, "RssAnon")
         build = subprocess.Popen([str(NEWSFACET), "index", *map(str, args), "--index", str(index_dir),
                                   "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        peak, started, searches = start, time.monotonic(), 0
+        peak, own_peak, started, searches = start, own_start, time.monotonic(), 0
         while True:
             done = build.poll()
             if done not in (None, 0):
@@ -375,13 +379,16 @@ def swap(index_dir: Path, corpus: Path, added: Path, pid: int, client: Client,
             total = search(client, mix[searches % len(mix)] if done is None else {})["total"]
             searches += 1
             peak = max(peak, rss_mb(pid))
+            own_peak = max(own_peak, rss_mb(pid, "RssAnon"))
             if done is not None and total == expected:
                 break
             if time.monotonic() - started > 3600:
                 raise SystemExit(f"the server still answers {total} articles, not {expected}")
         figures.append({"swap": name, "rss_before_mb": start, "rss_peak_mb": peak,
                         "rss_after_mb": rss_mb(pid), "seconds": time.monotonic() - started,
-                        "searches": searches, "growth": peak / warm - 1})
+                        "searches": searches, "growth": peak / warm - 1,
+                        "own_before_mb": own_start, "own_peak_mb": own_peak,
+                        "own_after_mb": rss_mb(pid, "RssAnon"), "own_growth": own_peak / warm_own - 1})
     return figures
 
 
@@ -608,12 +615,16 @@ def print_table(figures: dict) -> None:
     print(f"open: generation {opened['generation_s']:.2f} s (RSS {opened['generation_rss_mb']:.0f} MB); "
           f"Engine() {opened['engine_s']:.2f} s + first search {opened['first_search_s']:.2f} s")
     server = figures["server"]
-    print(f"server RSS after warm-up: {server['rss_after_warmup_mb']:.0f} MB")
+    print(f"server RSS after warm-up: {server['rss_after_warmup_mb']:.0f} MB, its own memory "
+          f"(RssAnon) {server['own_after_warmup_mb']:.0f} MB")
     for swap in server["swaps"]:
         print(f"generation swap ({swap['swap']}, {swap['searches']} searches meanwhile, "
               f"{swap['seconds']:.0f} s): RSS {swap['rss_before_mb']:.0f} MB before, peak "
               f"{swap['rss_peak_mb']:.0f} MB (+{100 * swap['growth']:.0f}% of the RSS after "
-              f"warm-up), after {swap['rss_after_mb']:.0f} MB")
+              f"warm-up), after {swap['rss_after_mb']:.0f} MB; its own memory "
+              f"{swap['own_before_mb']:.0f} MB before, peak {swap['own_peak_mb']:.0f} MB "
+              f"(+{100 * swap['own_growth']:.0f}% of its own after warm-up), after "
+              f"{swap['own_after_mb']:.0f} MB")
     if "load" in server:
         load = server["load"]
         print(f"load ({load['clients']} clients, {load['seconds']:.0f} s): "
