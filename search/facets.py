@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,7 @@ from . import column_files, merged_columns
 from .arrays import distinct
 from .column_files import SegmentPart
 from .merged_columns import FieldColumn, Merged
+from .parallel import run_shared
 from .facet_registry import FACETS
 from .lexicon import Lexicon, NameSpellings, accent_free
 from .settings import SETTINGS
@@ -580,6 +581,14 @@ class Columns:
             if found is None:
                 found = self._lexicons[fieldname] = Lexicon(self._reader, fieldname)
         return found
+
+    def warm(self) -> None:
+        """Make now, on two cores (``parallel.run_shared``), what the first searches of the
+        generation would otherwise make: the spellings of people's names (a query's name
+        variants) and each facet's story pairs (its story counts). At a million articles
+        they took 0.6 s and 0.8 s of the first search."""
+        run_shared([self.name_spellings,
+                    *(partial(column._story_pairs, self.stories) for column in self.fields.values())])
 
     def name_spellings(self) -> NameSpellings:
         """The spellings of people's name words in this generation (made on first use)."""

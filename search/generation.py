@@ -52,6 +52,7 @@ class Generation:
         live = np.flatnonzero(self.columns.live)
         if len(live):   # warm: open the stored-fields files now, not on the first search
             searcher.stored_fields(int(live[0]))
+        self.columns.warm()   # before any request uses it: opening, or swapping in the background
         self._users = 0
         self._retired = False
         self._lock = threading.Lock()

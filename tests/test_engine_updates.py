@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 from records import write_jsonl
 
+from newsfacet.search import facets
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import SearchError, parse_request
@@ -156,6 +157,31 @@ def test_a_replaced_generation_s_memory_is_given_back_when_its_last_request_ends
     index_paths([feed.parent], index_dir, workers=1)
     assert search(q="council")["total"] == 31
     assert old() is None, "the replaced generation's columns are still held"
+
+
+def test_a_generation_is_made_ready_before_its_first_search(tmp_path, monkeypatch):
+    """What a generation's first search would make and later ones reuse (people's name
+    spellings, each facet's story pairs) is made when it opens, also for a generation
+    swapped in after an update, in the background while the old one answers: the first
+    search after an update is not the slow one."""
+    made = []   # for each use of a facet's story pairs: were they made by it?
+    real = facets.ValueColumn._story_pairs
+    monkeypatch.setattr(facets.ValueColumn, "_story_pairs",
+                        lambda self, stories: made.append(self._groups is None) or real(self, stories))
+    feed, index_dir = indexed(tmp_path, [story(n, outlet=f"Courier {n % 3}") for n in range(20)])
+    engine = Engine(index_dir)
+    for records in (None, [story(n, outlet=f"Courier {n % 4}") for n in range(24)]):
+        if records:
+            write_jsonl(feed, records)
+            index_paths([feed.parent], index_dir, workers=1)
+        with engine.generation() as gen:
+            assert gen.columns._name_spellings is not None
+            assert all(column._groups is not None for column in gen.columns.fields.values())
+        made.clear()
+        result = run(engine, q="council")
+        assert result["total"] == len(records or range(20))
+        assert result["facets"]["outlet"]["values"][0]["stories"] > 0
+        assert made and not any(made)
 
 
 def test_an_export_checks_its_query_before_the_first_record(tmp_path):
