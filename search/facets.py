@@ -596,7 +596,8 @@ class Columns:
         run_shared([self.name_spellings, story_pairs])
 
     def name_spellings(self) -> NameSpellings:
-        """The spellings of people's name words in this generation (made on first use)."""
+        """The spellings of people's name words in this generation (made when it opens,
+        ``warm``)."""
         if self._name_spellings is None:
             made = NameSpellings(self.lexicon("people").words)
             with self._cache_lock:
