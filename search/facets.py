@@ -292,7 +292,7 @@ class ValueColumn:
         with self._lock:
             if self._groups is None:
                 n = len(self.values)
-                ords, docs = self._pairs(stories.by_story.astype(np.int32), with_docs=True)
+                ords, docs = self._pairs(stories.by_story, with_docs=True)
                 order = np.argsort(ords.astype(np.uint16) if n <= 1 << 16 else ords, kind="stable")
                 starts = np.zeros(n + 1, dtype=np.int64)
                 np.cumsum(np.bincount(ords, minlength=n), out=starts[1:])

@@ -276,8 +276,8 @@ class Stories:
         self.multi[docnums[counts[story] > 1]] = True
         order = np.argsort(story, kind="stable")
         ends = np.cumsum(counts)
-        #: the documents in stories of several, story by story
-        self.by_story = docnums[order][counts[story[order]] > 1]
+        #: the documents in stories of several, story by story (32-bit document numbers)
+        self.by_story = docnums[order][counts[story[order]] > 1].astype(np.int32)
         self.members = {s: docnums[order[ends[s] - counts[s]:ends[s]]]
                         for s in np.flatnonzero(counts > 1).tolist()}
 
