@@ -31,7 +31,7 @@ from .column_files import SegmentPart
 from .merged_columns import FieldColumn, Merged
 from .parallel import run_shared
 from .facet_registry import FACETS
-from .lexicon import Lexicon, NameSpellings, accent_free
+from .lexicon import Lexicon, NameSpellings, PackedWords, accent_free, field_words
 from .settings import SETTINGS
 from .stories import SIGNATURE_BYTES, Similarities, Stories, group
 from .whoosh_internals import fixed_bytes_column, posting_ids
@@ -507,6 +507,7 @@ class Columns:
                                outlets.values_of if outlets is not None else lambda docnum: [],
                                self.size)
         self._reader = reader
+        self._words = merged.words
         self._lexicons: dict[str, Lexicon] = {}
         self._name_spellings: NameSpellings | None = None
         self._cache: OrderedDict = OrderedDict()
@@ -576,11 +577,17 @@ class Columns:
             return self._pending.get(key)
 
     def lexicon(self, fieldname: str) -> Lexicon:
-        """The sorted words of a field (read on first use, then kept for the generation)."""
+        """The sorted words of a field (on first use, then kept for the generation): those
+        the build wrote for the generation (``merged_columns.Merged.words``), else read from
+        its segments."""
         with self._cache_lock:
             found = self._lexicons.get(fieldname)
             if found is None:
-                found = self._lexicons[fieldname] = Lexicon(self._reader, fieldname)
+                if fieldname in self._words:
+                    words = PackedWords(self._words[fieldname])
+                else:
+                    words = field_words(self._reader, fieldname) if fieldname in self._reader.schema else []
+                found = self._lexicons[fieldname] = Lexicon(words)
         return found
 
     def warm(self) -> None:

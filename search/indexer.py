@@ -55,6 +55,7 @@ from .extract import extract
 from .facets import (id_numbers, live_mask, merge_generation, one_per_article, segment_list,
                      story_roots)
 from .generation import announce
+from .lexicon import field_words, pack_words
 from .readers import ReadProblem, file_kind, iter_files, printable, read_file
 from .schema import SCHEMA_VERSION, build_schema, decode_state, display_path, to_document
 from .settings import SETTINGS
@@ -1034,8 +1035,11 @@ def _not_kept(report: BuildReport, exc: OSError, written_last: Path, what: str,
 
 
 def _write_merged_columns(reader, index_dir: Path, generation: int) -> None:
-    """Write the merged columns of the generation ``reader`` reads, which a server maps."""
+    """Write the merged columns of the generation ``reader`` reads, which a server maps,
+    with the sorted words of its text fields (``lexicon.PackedWords``)."""
     merged = merge_generation(reader, index_dir)
+    merged.words = {name: pack_words(field_words(reader, name))
+                    for name in column_files.LENGTH_FIELDS if name in reader.schema}
     for name, content in merged_columns.files(generation, segment_list(reader), merged):
         _write_atomic(index_dir / name, content)
 

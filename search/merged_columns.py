@@ -10,6 +10,9 @@ before the commit and writes the result beside the index (``gen-<generation>.col
 and ``gen-<generation>.cols.json`` last); a server maps the files
 (``numpy.load(..., mmap_mode="r")``): opening a generation then makes no copy of its
 columns, and a server swapping in a new generation holds no second set in its own memory.
+The build also writes each text field's sorted words there, which prefix and fuzzy terms
+expand over (``lexicon.PackedWords``; an index written before them has its words read from
+the segments on first use).
 
 The files name the segments they were made from; files that do not match the generation's
 segments, or are incomplete, are ignored and the parts combined in memory (an index written
@@ -58,7 +61,9 @@ class Merged:
     """Every column of a generation of ``size`` documents, by generation document number:
     ``fields`` by facet name; ``days`` each document's publication day (meaningless where
     unknown; None when no segment has dates); ``unknown`` the documents whose date is
-    unknown; ``lengths`` each text field's word counts; ``ids`` the article ids as numbers."""
+    unknown; ``lengths`` each text field's word counts; ``ids`` the article ids as numbers;
+    ``words``: each text field's sorted words (``lexicon.pack_words``), where the build wrote
+    them (a server reads the others from the segments, ``lexicon.field_words``)."""
 
     size: int
     fields: dict[str, FieldColumn]
@@ -66,6 +71,7 @@ class Merged:
     unknown: np.ndarray
     lengths: dict[str, np.ndarray]
     ids: np.ndarray
+    words: dict[str, np.ndarray]
 
 
 def merge(parts: list[tuple[SegmentPart, int]], size: int,
@@ -83,7 +89,7 @@ def merge(parts: list[tuple[SegmentPart, int]], size: int,
     lengths = {name: _joined([part.lengths[name] for part, _ in parts], np.float32, size)
                for name in length_names}
     ids = _joined([part.ids for part, _ in parts], np.uint64, size)
-    return Merged(size, fields, days, unknown, lengths, ids)
+    return Merged(size, fields, days, unknown, lengths, ids, {})
 
 
 def _joined(arrays: list[np.ndarray], dtype, size: int) -> np.ndarray:
@@ -154,6 +160,7 @@ def _arrays(merged: Merged) -> dict[str, np.ndarray]:
     out = {}
     for i, column in enumerate(merged.fields.values()):
         out[f"f{i}_ords"], out[f"f{i}_starts"] = column.ords, column.starts
+    out.update({f"words_{name}": packed for name, packed in merged.words.items()})
     return {**out, **document_arrays(merged.days, merged.unknown, merged.ids, merged.lengths)}
 
 
@@ -167,7 +174,8 @@ def files(generation: int, segments: list, merged: Merged) -> Iterator[tuple[str
     manifest = {"format": FORMAT, "size": merged.size, "segments": [list(s) for s in segments],
                 "fields": {name: {"values": c.values, "members": c.members}
                            for name, c in merged.fields.items()},
-                "days": merged.days is not None, "lengths": list(merged.lengths)}
+                "days": merged.days is not None, "lengths": list(merged.lengths),
+                "words": list(merged.words)}
     yield manifest_name(generation), json.dumps(manifest, ensure_ascii=False).encode("utf-8")
 
 
@@ -191,12 +199,15 @@ def load(folder: Path, generation: int, segments: list) -> Merged | None:
                         map_array(folder / _name(generation, "unknown")),
                         {name: map_array(folder / _name(generation, f"len_{name}"))
                          for name in manifest["lengths"]},
-                        map_array(folder / _name(generation, "ids")))
+                        map_array(folder / _name(generation, "ids")),
+                        {name: map_array(folder / _name(generation, f"words_{name}"))
+                         for name in manifest.get("words", [])})
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     whole = [merged.ids, *merged.lengths.values()] + ([merged.days] if merged.days is not None else [])
     if any(len(a) != size for a in whole) or any(
-            len(c.starts) != size + 1 or int(c.starts[-1]) != len(c.ords) for c in fields.values()):
+            len(c.starts) != size + 1 or int(c.starts[-1]) != len(c.ords) for c in fields.values()) or any(
+            len(packed) and packed[-1] != ord("\n") for packed in merged.words.values()):
         return None
     return merged
 

@@ -19,7 +19,7 @@ import pytest
 from records import write_jsonl
 
 from newsitems import write
-from newsfacet.search import column_files, facets, generation, merged_columns
+from newsfacet.search import column_files, facets, generation, lexicon, merged_columns
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import parse_request
@@ -113,7 +113,8 @@ def two_commits(tmp_path) -> Path:
 REQUESTS = [{}, {"q": "ferry"}, {"q": "second draft"}, {"person": "Tony Blair"},
             {"person": "José Garzón", "place": "Lisbon"}, {"outlet": "Rhine Ledger", "sort": "oldest"},
             {"from": "2019-03-01", "to": "2019-09-30"}, {"dated": "unknown"},
-            {"q": "timetable", "collapse": "story"}, {"q": "r7k OR r70k OR r88k"}]
+            {"q": "timetable", "collapse": "story"}, {"q": "r7k OR r70k OR r88k"},
+            {"q": "r8* timet*"}, {"q": "ferri~ r88c~"}, {"q": "time?able"}]
 
 
 def test_columns_are_written_at_commit_and_opened_without_reading_postings(two_commits,
@@ -150,6 +151,50 @@ def test_columns_are_written_at_commit_and_opened_without_reading_postings(two_c
     assert people["Tony Blair"] >= 1 and "Blair" not in people   # a lone surname is folded
     assert sum(b["count"] for b in answer["facets"]["published"]) == 90
     assert search(engine, q="second draft")["total"] == 10
+
+
+def test_text_fields_words_are_written_at_commit_and_expanded_without_reading_segments(
+        two_commits, monkeypatch):
+    engine = Engine(two_commits)
+    with engine.generation() as gen:
+        reader = gen.searcher.reader()
+        expected = {name: lexicon.field_words(reader, name) for name in ("title", "text", "aliases")}
+    manifest = json.loads((two_commits / merged_columns.manifest_name(latest_number(two_commits)))
+                          .read_text(encoding="utf-8"))
+    assert manifest["words"] == ["title", "text", "aliases"]
+    before = [search(engine, **params) for params in REQUESTS[-3:]]
+    assert [answer["total"] for answer in before] == [11, 1, 90]   # r8k, r80k-r89k; r88k
+
+    def no_reading(reader, name):   # people's names are read (name spellings), not text
+        assert name not in expected, f"the words of {name} were read from the segments"
+        return lexicon.field_words(reader, name)
+    monkeypatch.setattr(facets, "field_words", no_reading)
+    engine = Engine(two_commits)
+    with engine.generation() as gen:
+        for name, words in expected.items():
+            assert list(gen.columns.lexicon(name).words) == words, name
+    assert [search(engine, **params) for params in REQUESTS[-3:]] == before
+    assert search(engine, q="r88k~")["total"] == 18   # one edit: r8k, r80k-r89k, r18k-r78k
+
+    # a new word of the next generation is expanded from that generation's words
+    feed = two_commits.parent / "data" / "feed.jsonl"
+    write_jsonl(feed, [record(n) for n in range(90)] + [
+        {"id": "quay", "title": "Quayside works", "text": "The quayside was rebuilt."}])
+    index_paths([feed.parent], two_commits, workers=1)
+    for query in ("quaysid*", "quaysde~", "quays?de"):
+        assert search(engine, q=query)["total"] == 1, query
+
+    # a generation written before the words were: read from the segments, same answers
+    monkeypatch.undo()
+    number = latest_number(two_commits)
+    path = two_commits / merged_columns.manifest_name(number)
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for name in manifest.pop("words"):
+        (two_commits / f"gen-{number}.cols_words_{name}.npy").unlink()
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    monkeypatch.setattr(merged_columns, "merge", lambda *args: pytest.fail("merged again"))
+    for query in ("quaysid*", "quaysde~", "quays?de", "r88k~"):
+        assert search(Engine(two_commits), q=query)["total"] == (1 if "quay" in query else 18)
 
 
 def test_a_generation_s_files_are_on_disk_before_it_is_visible(tmp_path, monkeypatch):

@@ -8,6 +8,8 @@ import threading
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsfacet.search import lexicon
 from newsfacet.search import query as query_module
@@ -209,6 +211,30 @@ def test_the_words_of_a_field_without_a_term_file_come_from_whoosh(index_dir, mo
         expected = [w.decode("utf-8") for w in reader.lexicon("text")]
         monkeypatch.setattr(lexicon, "segment_words", lambda leaf, field: None)
         assert lexicon.field_words(reader, "text") == expected
+
+
+WORDS = st.lists(st.text(st.characters(blacklist_characters="\n", blacklist_categories=["Cs"]),
+                         min_size=1, max_size=6), max_size=40, unique=True).map(sorted)
+
+
+@settings(max_examples=150, deadline=None)
+@given(WORDS, st.text(min_size=0, max_size=3), st.integers(0, 2), st.integers(0, 45),
+       st.integers(-45, 45))
+def test_packed_words_expand_terms_as_the_list_of_words_does(words, typed, maxdist, start, stop):
+    packed = lexicon.PackedWords(lexicon.pack_words(words))
+    assert len(packed) == len(words) and list(packed) == words
+    assert packed[start:stop] == words[start:stop]
+    if words:
+        assert packed[start % len(words)] == words[start % len(words)] and packed[-1] == words[-1]
+    with pytest.raises(IndexError):
+        packed[len(words)]
+    as_list, as_packed = lexicon.Lexicon(words), lexicon.Lexicon(packed)
+    assert as_packed.prefixed(typed, 10) == as_list.prefixed(typed, 10)
+    assert as_packed.within(typed, maxdist, 1, 10) == as_list.within(typed, maxdist, 1, 10)
+    assert as_packed.matching(typed, ".*", 10) == as_list.matching(typed, ".*", 10)
+    assert (as_packed.between(typed, None, True, False, 10)
+            == as_list.between(typed, None, True, False, 10))
+    assert all((w in as_packed) for w in words) and (typed in as_packed) == (typed in words)
 
 
 def test_a_page_without_results_offers_no_prefix_of_a_stop_word(index_dir):
