@@ -7,7 +7,7 @@ words are read once per generation, straight from each segment's term file
 (``whoosh_internals.segment_words``: Whoosh's merged term iterator took half a second for
 80,000 words, on the first fuzzy search of every generation), or, for the text fields, from
 the file ``newsfacet index`` wrote when it committed the generation (``PackedWords``: reading
-the segments took 1.6 s at a million articles); a prefix is a bisection, a
+the segments took 0.8-1.6 s at a million articles); a prefix is a bisection, a
 wildcard a regular expression over the words of its prefix, and a fuzzy term one call of
 rapidfuzz's edit distance in C over the words of its prefix. Each expansion is remembered for
 the generation. An expansion not yet remembered is computed only while the request's time
@@ -129,8 +129,7 @@ def pack_words(words: list[str]) -> np.ndarray:
 class PackedWords(Sequence):
     """A field's sorted words as written at commit (``pack_words``), mapped from the file:
     a word is decoded only when a bisection looks at it or a slice holds it, so the field's
-    words never become a list of Python strings (at a million articles the text field has
-    hundreds of thousands: tens of MB per generation)."""
+    words never become a list of Python strings (some 60 bytes a word, per generation)."""
 
     def __init__(self, packed: np.ndarray):
         self._packed = packed
