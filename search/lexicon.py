@@ -126,6 +126,11 @@ def pack_words(words: list[str]) -> np.ndarray:
     return np.frombuffer("".join(w + "\n" for w in words).encode("utf-8"), dtype=np.uint8)
 
 
+def is_packed(packed: np.ndarray) -> bool:
+    """Whether ``packed`` is whole as ``pack_words`` made it (a cut one has no last newline)."""
+    return not len(packed) or packed[-1] == _SEPARATOR
+
+
 class PackedWords(Sequence):
     """A field's sorted words as written at commit (``pack_words``), mapped from the file:
     a word is decoded only when a bisection looks at it or a slice holds it, so the field's

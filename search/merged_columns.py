@@ -34,6 +34,7 @@ import numpy as np
 
 from .arrays import distinct
 from .column_files import SegmentPart, document_arrays, map_array
+from .lexicon import is_packed
 
 FORMAT = 1
 _FILE = re.compile(r"^gen-(\d+)\.cols(_\w+\.npy|\.json)$")
@@ -207,7 +208,7 @@ def load(folder: Path, generation: int, segments: list) -> Merged | None:
     whole = [merged.ids, *merged.lengths.values()] + ([merged.days] if merged.days is not None else [])
     if any(len(a) != size for a in whole) or any(
             len(c.starts) != size + 1 or int(c.starts[-1]) != len(c.ords) for c in fields.values()) or any(
-            len(packed) and packed[-1] != ord("\n") for packed in merged.words.values()):
+            not is_packed(packed) for packed in merged.words.values()):
         return None
     return merged
 

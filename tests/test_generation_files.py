@@ -261,7 +261,15 @@ def test_merged_columns_of_other_segments_or_cut_short_are_not_used(two_commits)
 
     manifest.write_text(original, encoding="utf-8")
     ords = two_commits / f"gen-{number}.cols_f0_ords.npy"
-    np.save(ords, np.load(ords)[:-1])
+    saved = np.load(ords)
+    np.save(ords, saved[:-1])
+    assert merged_columns.load(two_commits, number, segments) is None
+    assert [search(Engine(two_commits), **params) for params in REQUESTS] == expected
+
+    np.save(ords, saved)   # a text field's words cut short
+    assert merged_columns.load(two_commits, number, segments) is not None
+    words = two_commits / f"gen-{number}.cols_words_text.npy"
+    np.save(words, np.load(words)[:-3])
     assert merged_columns.load(two_commits, number, segments) is None
     assert [search(Engine(two_commits), **params) for params in REQUESTS] == expected
 
