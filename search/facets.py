@@ -54,11 +54,15 @@ _ones = np.ones(0, dtype=np.int32)
 
 def ones(n: int) -> np.ndarray:
     """``n`` int32 ones: the entries of every value matrix, views of one shared array (a
-    matrix of 20 million pairs needs no 80 MB of its own)."""
+    matrix of 20 million pairs needs no 80 MB of its own; scipy copies a view of less than
+    half its array, so a facet of far fewer pairs has its own). The array grows with room
+    to spare (``Columns`` asks for its largest facet first), so that the next generation,
+    a few articles larger, shares it too: a swap adds no second one while the old
+    generation still holds the first."""
     global _ones
     with _ones_lock:
         if len(_ones) < n:
-            _ones = np.ones(n, dtype=np.int32)
+            _ones = np.ones(n + n // 8, dtype=np.int32)
         return _ones[:n]
 
 
@@ -487,6 +491,7 @@ class Columns:
         merged = generation_columns(reader, folder)
         ids = merged.ids
         self.live, self.copies = one_per_article(ids, live_mask(reader))
+        ones(max((len(column.ords) for column in merged.fields.values()), default=0))
         self.fields = {name: ValueColumn(FACET_FIELDS[name], column, self.size)
                        for name, column in merged.fields.items()}
         for column in self.fields.values():

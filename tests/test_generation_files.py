@@ -197,6 +197,26 @@ def test_text_fields_words_are_written_at_commit_and_expanded_without_reading_se
         assert search(Engine(two_commits), q=query)["total"] == (1 if "quay" in query else 18)
 
 
+def test_value_matrices_of_a_generation_and_the_next_share_one_array_of_ones(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setattr(facets, "_ones", np.ones(0, dtype=np.int32))   # as in a new server
+    feed = tmp_path / "data" / "feed.jsonl"
+    write_jsonl(feed, [record(n) for n in range(60)])
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    engine = Engine(tmp_path / "ix")
+    with engine.generation() as gen:
+        old = {name: column._matrix.data for name, column in gen.columns.fields.items()}
+    assert len(old["person"]) > len(old["place"]) > 0   # the largest facet is not the first
+    write_jsonl(feed, [record(n) for n in range(61)])
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    wait_for(lambda: search(engine, q="r60k")["total"] == 1)
+    with engine.generation() as gen:
+        new = {name: column._matrix.data for name, column in gen.columns.fields.items()}
+    assert len(new["person"]) > len(old["person"])   # the new generation has more pairs
+    assert np.shares_memory(old["place"], old["person"])
+    assert np.shares_memory(new["person"], old["person"])
+
+
 def test_a_generation_s_files_are_on_disk_before_it_is_visible(tmp_path, monkeypatch):
     """A server may open a generation the moment its table of contents is written: by then
     its segments' column files and its stories are there (it never groups them itself)."""
