@@ -117,12 +117,17 @@ def manifest_name(segment_id: str) -> str:
     return f"{segment_id}.cols.json"
 
 
+def npy_bytes(array: np.ndarray) -> bytes:
+    """``array`` as the content of a ``.npy`` file (that ``map_array`` maps)."""
+    out = io.BytesIO()
+    np.save(out, np.ascontiguousarray(array), allow_pickle=False)
+    return out.getvalue()
+
+
 def segment_files(segment_id: str, part: SegmentPart) -> Iterator[tuple[str, bytes]]:
     """(file name, content) of every file of a segment's part, the manifest last."""
     for name, array in _arrays(part).items():
-        out = io.BytesIO()
-        np.save(out, np.ascontiguousarray(array), allow_pickle=False)
-        yield _name(segment_id, name), out.getvalue()
+        yield _name(segment_id, name), npy_bytes(array)
     manifest = {"format": FORMAT, "count": part.count, "fields": list(part.values),
                 "values": part.values, "days": part.days is not None,
                 "lengths": list(part.lengths)}
@@ -177,13 +182,69 @@ def write_segments(storage, schema, segments, write) -> None:
             leaf.close()
 
 
-_STORIES = re.compile(r"^stories-(\d+)\.npy$")
+_STORIES = re.compile(r"^stories-(\d+)\.(npy|facets\.json|facets_\w+\.npy)$")
 
 
 def stories_name(generation: int) -> str:
     """The file of a generation's story roots (``facets.story_roots`` of its shown documents),
-    written by ``newsfacet index`` after it commits the generation."""
+    written by ``newsfacet index`` when it commits the generation."""
     return f"stories-{generation}.npy"
+
+
+def facet_manifest(generation: int) -> str:
+    """The file written last of a generation's facet files (``facet_files``)."""
+    return f"stories-{generation}.facets.json"
+
+
+def _facet_name(generation: int, part: str) -> str:
+    return f"stories-{generation}.facets_{part}.npy"
+
+
+#: What a facet's files hold (``facets.ValueColumn``): each value's number of shown articles
+#: (``frequency``), and its story pairs (``story_pairs``: ``starts``, ``docs``, ``story``).
+FACET_PARTS = ("frequency", "starts", "docs", "story")
+
+
+def facet_files(generation: int, segments: list, shown: int,
+                facets: dict[str, dict[str, np.ndarray]]) -> Iterator[tuple[str, bytes]]:
+    """(file name, content) of every file of a generation's facet files, the manifest last:
+    for each facet, its parts (``FACET_PARTS``) over the ``shown`` articles of the
+    generation, which depend on its story roots and deletions as well as on its columns.
+    ``newsfacet index`` writes them when it commits the generation, and a server maps them
+    instead of making them while it opens the generation: the story pairs are some 40 MB at
+    a million articles, made while a swap holds the old generation's, and counting every
+    value reads every (document, value) pair, 115 MB of mapped pages at a million.
+    ``segments``: the generation's (segment id, document count) in order."""
+    for i, parts in enumerate(facets.values()):
+        for part in FACET_PARTS:
+            yield _facet_name(generation, f"f{i}_{part}"), npy_bytes(parts[part])
+    manifest = {"format": FORMAT, "segments": [list(s) for s in segments], "shown": shown,
+                "fields": list(facets)}
+    yield facet_manifest(generation), json.dumps(manifest).encode("utf-8")
+
+
+def load_facet_files(folder: Path, generation: int, segments: list,
+                     shown: int) -> dict[str, dict[str, np.ndarray]] | None:
+    """A generation's facet files by facet (``facet_files``), mapped, or None when they are
+    absent, incomplete, or made from other segments or another number of shown articles
+    than ``segments`` and ``shown`` (the server then makes their content)."""
+    folder = Path(folder)
+    try:
+        manifest = json.loads((folder / facet_manifest(generation)).read_text(encoding="utf-8"))
+        if (manifest.get("format") != FORMAT or manifest.get("shown") != shown
+                or manifest.get("segments") != [list(s) for s in segments]):
+            return None
+        found = {name: {part: map_array(folder / _facet_name(generation, f"f{i}_{part}"))
+                        for part in FACET_PARTS}
+                 for i, name in enumerate(manifest["fields"])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    for parts in found.values():
+        starts, docs = parts["starts"], parts["docs"]
+        if (len(starts) != len(parts["frequency"]) + 1 or int(starts[-1]) != len(docs)
+                or len(docs) != len(parts["story"])):
+            return None
+    return found
 
 
 def load_story_roots(folder: Path, generation: int, count: int) -> np.ndarray | None:
@@ -197,8 +258,9 @@ def load_story_roots(folder: Path, generation: int, count: int) -> np.ndarray | 
 
 
 def remove_other_story_files(folder: Path, generation: int) -> None:
-    """Remove the story roots of every generation but ``generation`` (a server still using
-    an older one has its stories in memory)."""
+    """Remove the story roots and pairs of every generation but ``generation`` (a server
+    still using an older one has its roots in memory and keeps its mapped pairs' files until
+    it closes them)."""
     for path in Path(folder).iterdir():
         found = _STORIES.match(path.name)
         if found and int(found.group(1)) != generation:

@@ -222,7 +222,7 @@ class ValueColumn:
         self.frequency = np.zeros(len(self.values), dtype=np.int64)
         self._live: np.ndarray | None = None   # set_collection
         self._folded: list[str] | None = None
-        self._groups = None             # _story_pairs
+        self._groups = None             # story_pairs
         self._lock = threading.Lock()
 
     @cached_property
@@ -273,11 +273,11 @@ class ValueColumn:
         they are, the others once per (value, story). ``counts``: ``counts(mask)``.
 
         Only the values a response lists need it, so each is counted on its own from the
-        documents of stories of several that hold it (``_story_pairs``): for a value of
+        documents of stories of several that hold it (``story_pairs``): for a value of
         700,000 articles at a million, a gather of its 150,000 reprinted ones."""
         ords = np.arange(len(self.values)) if ords is None else np.asarray(ords, dtype=np.int64)
         out = counts[ords].astype(np.int64)
-        starts, docs, story = self._story_pairs(stories)
+        starts, docs, story = self.story_pairs(stories)
         for k, v in enumerate(ords.tolist()):
             a, b = starts[v], starts[v + 1]
             if a == b:
@@ -287,12 +287,13 @@ class ValueColumn:
                 out[k] += 1 - len(told) + np.count_nonzero(told[1:] != told[:-1])
         return out
 
-    def _story_pairs(self, stories: Stories):
+    def story_pairs(self, stories: Stories):
         """The documents of stories of several articles that hold each value, value by value
         and by story within a value: per ordinal, its first position (``starts``, one more
-        at the end), the documents, and their story numbers (made once for the generation,
-        when it opens (``Columns.warm``): the pairs gathered in story order, then a stable
-        sort by value)."""
+        at the end), the documents, and their story numbers. The build writes them when it
+        commits the generation (``column_files.facet_files``); a generation without
+        them makes them once, when it opens (``Columns.warm``): the pairs gathered in story
+        order, then a stable sort by value."""
         with self._lock:
             if self._groups is None:
                 n = len(self.values)
@@ -303,6 +304,17 @@ class ValueColumn:
                 docs = docs[order]
                 self._groups = starts, docs, stories.of[docs]
             return self._groups
+
+    def use_written(self, parts: dict | None, live: np.ndarray) -> bool:
+        """Take the counts over the collection's articles ``live`` (``set_collection``) and
+        the story pairs (``story_pairs``) that the build wrote for the generation
+        (``column_files.facet_files``); False, taking nothing, when there are none or they
+        do not fit the column's values."""
+        if parts is None or len(parts["frequency"]) != len(self.values):
+            return False
+        self.frequency, self._live = np.array(parts["frequency"], dtype=np.int64), live
+        self._groups = parts["starts"], parts["docs"], parts["story"]
+        return True
 
     def docs_with(self, values, size: int) -> np.ndarray:
         """A mask of the documents holding any of ``values`` (exact index values)."""
@@ -494,8 +506,6 @@ class Columns:
         ones(max((len(column.ords) for column in merged.fields.values()), default=0))
         self.fields = {name: ValueColumn(FACET_FIELDS[name], column, self.size)
                        for name, column in merged.fields.items()}
-        for column in self.fields.values():
-            column.set_collection(self.live)
         self.lengths = merged.lengths
         unknown = np.zeros(self.size, dtype=bool)
         unknown[merged.unknown] = True
@@ -503,10 +513,17 @@ class Columns:
         docnums = np.flatnonzero(self.live)
         roots = (column_files.load_story_roots(folder, reader.generation(), len(docnums))
                  if folder is not None else None)
+        written = None
         if roots is None:
             if similarities is None:
                 similarities = Similarities.load(folder) if folder is not None else Similarities()
             roots = story_roots(reader, docnums, ids, similarities)
+        elif (segments := segment_list(reader)) is not None:   # the build's, like the roots
+            written = column_files.load_facet_files(folder, reader.generation(), segments,
+                                                    len(docnums))
+        for name, column in self.fields.items():
+            if not column.use_written((written or {}).get(name), self.live):
+                column.set_collection(self.live)
         outlets = self.fields.get("outlet")
         self.stories = Stories(docnums, roots, ids, self.dates.days,
                                outlets.values_of if outlets is not None else lambda docnum: [],
@@ -598,13 +615,14 @@ class Columns:
     def warm(self) -> None:
         """Make now what the first searches of the generation would otherwise make: the
         spellings of people's names (a query's name variants) beside each facet's story
-        pairs (its story counts), on two cores (``parallel.run_shared``). At a million
-        articles they took 0.6 s and 0.8 s of the first search. The facets are taken one
-        after the other: made side by side, their working arrays (some 80 MB each at a
-        million) would add up while a swap holds two generations."""
+        pairs (its story counts) where the build did not write them, on two cores
+        (``parallel.run_shared``). At a million articles they took 0.6 s and 0.8 s of the
+        first search. The facets are taken one after the other: made side by side, their
+        working arrays (some 80 MB each at a million) would add up while a swap holds two
+        generations."""
         def story_pairs():
             for column in self.fields.values():
-                column._story_pairs(self.stories)
+                column.story_pairs(self.stories)
         run_shared([self.name_spellings, story_pairs])
 
     def name_spellings(self) -> NameSpellings:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import errno
 import gc
-import io
 import itertools
 import json
 import multiprocessing
@@ -52,8 +51,8 @@ from whoosh.writing import SegmentWriter
 
 from . import column_files, merged_columns
 from .extract import extract
-from .facets import (id_numbers, live_mask, merge_generation, one_per_article, segment_list,
-                     story_roots)
+from .facets import (Columns, id_numbers, live_mask, merge_generation, one_per_article,
+                     segment_list, story_roots)
 from .generation import announce
 from .lexicon import field_words, pack_words
 from .readers import ReadProblem, file_kind, iter_files, printable, read_file
@@ -1004,15 +1003,19 @@ def write_generation_files(storage, schema, generation: int, segments: list,
     """Write what a server needs to open generation ``generation`` (its ``segments``, all
     written to ``storage``, an index folder) without decoding or combining them: the column
     files of every segment that has none, the generation's merged columns
-    (``merged_columns``) and its story roots, keeping the story similarities compared. What
-    cannot be written is said in ``report``: a server then does that part itself."""
+    (``merged_columns``), its story roots, keeping the story similarities compared, and each
+    facet's counts and story pairs (``column_files.facet_files``). What cannot be written is said in ``report``: a server then does
+    that part itself."""
     column_files.write_segments(storage, schema, segments, _write_atomic)
     index_dir = Path(storage.folder)
-    reader = MultiReader([SegmentReader(storage, schema, segment) for segment in segments])
+    reader = MultiReader([SegmentReader(storage, schema, segment) for segment in segments],
+                         generation=generation)
     steps = [(_write_merged_columns, merged_columns.manifest_name(generation),
               "the merged columns could not be written", "merges them"),
-             (_keep_story_pairs, column_files.stories_name(generation),
-              "the story similarities could not be kept", "compares them")]
+             (_keep_stories, column_files.stories_name(generation),
+              "the story similarities could not be kept", "compares them"),
+             (_write_facet_files, column_files.facet_manifest(generation),
+              "the facets' counts and story pairs could not be written", "makes them")]
     try:
         for step, written_last, what, instead in steps:
             try:
@@ -1044,7 +1047,7 @@ def _write_merged_columns(reader, index_dir: Path, generation: int) -> None:
         _write_atomic(index_dir / name, content)
 
 
-def _keep_story_pairs(reader, index_dir: Path, generation: int) -> None:
+def _keep_stories(reader, index_dir: Path, generation: int) -> None:
     """Compare the candidate story pairs of the generation ``reader`` reads and keep every
     similarity in the index folder (``stories.Similarities``), and the generation's story
     roots (``column_files.stories_name``), so that a server opening the generation neither
@@ -1054,9 +1057,20 @@ def _keep_story_pairs(reader, index_dir: Path, generation: int) -> None:
     docnums = np.flatnonzero(one_per_article(ids, live_mask(reader))[0])
     roots = story_roots(reader, docnums, ids, similarities)
     _write_atomic(index_dir / Similarities.FILE, similarities.to_bytes(ids[docnums]))
-    out = io.BytesIO()
-    np.save(out, roots, allow_pickle=False)
-    _write_atomic(index_dir / column_files.stories_name(generation), out.getvalue())
+    _write_atomic(index_dir / column_files.stories_name(generation), column_files.npy_bytes(roots))
+
+
+def _write_facet_files(reader, index_dir: Path, generation: int) -> None:
+    """Write each facet's counts over the shown articles and its story pairs
+    (``column_files.facet_files``) of the generation ``reader`` reads, made from the columns
+    and story roots just written, for a server to map."""
+    columns = Columns(reader, folder=index_dir)
+    found = {name: {"frequency": column.frequency,
+                    **dict(zip(("starts", "docs", "story"), column.story_pairs(columns.stories)))}
+             for name, column in columns.fields.items()}
+    shown = int(np.count_nonzero(columns.live))
+    for name, content in column_files.facet_files(generation, segment_list(reader), shown, found):
+        _write_atomic(index_dir / name, content)
 
 
 def _save_report(index_dir: Path, report: BuildReport) -> None:

@@ -23,7 +23,6 @@ mapped files (they go when it closes them).
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from .arrays import distinct
-from .column_files import SegmentPart, document_arrays, map_array
+from .column_files import SegmentPart, document_arrays, map_array, npy_bytes
 from .lexicon import is_packed
 
 FORMAT = 1
@@ -169,9 +168,7 @@ def files(generation: int, segments: list, merged: Merged) -> Iterator[tuple[str
     """(file name, content) of every file of a generation's columns, the manifest last;
     ``segments``: the generation's (segment id, document count) in order."""
     for name, array in _arrays(merged).items():
-        out = io.BytesIO()
-        np.save(out, np.ascontiguousarray(array), allow_pickle=False)
-        yield _name(generation, name), out.getvalue()
+        yield _name(generation, name), npy_bytes(array)
     manifest = {"format": FORMAT, "size": merged.size, "segments": [list(s) for s in segments],
                 "fields": {name: {"values": c.values, "members": c.members}
                            for name, c in merged.fields.items()},

@@ -165,8 +165,8 @@ def test_a_generation_is_made_ready_before_its_first_search(tmp_path, monkeypatc
     swapped in after an update, in the background while the old one answers: the first
     search after an update is not the slow one."""
     made = []   # for each use of a facet's story pairs: were they made by it?
-    real = facets.ValueColumn._story_pairs
-    monkeypatch.setattr(facets.ValueColumn, "_story_pairs",
+    real = facets.ValueColumn.story_pairs
+    monkeypatch.setattr(facets.ValueColumn, "story_pairs",
                         lambda self, stories: made.append(self._groups is None) or real(self, stories))
     feed, index_dir = indexed(tmp_path, [story(n, outlet=f"Courier {n % 3}") for n in range(20)])
     engine = Engine(index_dir)

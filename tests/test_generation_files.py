@@ -63,7 +63,13 @@ def generation_file_names(index_dir: Path) -> set[str]:
 
 
 def story_file_names(index_dir: Path) -> set[str]:
-    return {p.name for p in index_dir.glob("stories-*.npy")}
+    """The generations' story roots and facets' story pairs."""
+    return {p.name for p in index_dir.glob("stories-*")}
+
+
+def generations_of(names: set[str]) -> set[str]:
+    """The generations (``gen-N``, ``stories-N``) that files ``names`` are of."""
+    return {name.split(".")[0] for name in names}
 
 
 def segment_ids(index_dir: Path) -> set[str]:
@@ -124,11 +130,14 @@ def test_columns_are_written_at_commit_and_opened_without_reading_postings(two_c
     for segment in segments:   # every segment of the generation has its files, complete
         assert (two_commits / column_files.manifest_name(segment)).is_file()
 
-    assert story_file_names(two_commits) == {column_files.stories_name(latest_number(two_commits))}
-    # only the generation's own merged columns are left, complete
+    # only the generation's own story files and merged columns are left, complete
+    number = latest_number(two_commits)
+    stories = story_file_names(two_commits)
+    assert {column_files.stories_name(number), column_files.facet_manifest(number)} < stories
+    assert generations_of(stories) == {f"stories-{number}"}
     names = generation_file_names(two_commits)
-    assert merged_columns.manifest_name(latest_number(two_commits)) in names
-    assert {name.split(".")[0] for name in names} == {f"gen-{latest_number(two_commits)}"}
+    assert merged_columns.manifest_name(number) in names
+    assert generations_of(names) == {f"gen-{number}"}
 
     def no_postings(leaf):
         raise AssertionError("a segment's columns were read from its postings")
@@ -144,6 +153,7 @@ def test_columns_are_written_at_commit_and_opened_without_reading_postings(two_c
     engine = Engine(two_commits)
     with engine.generation() as gen:   # mapped, not copied into the server's memory
         assert all(isinstance(c.ords, np.memmap) and isinstance(c.starts, np.memmap)
+                   and isinstance(c.story_pairs(gen.columns.stories)[0], np.memmap)
                    for c in gen.columns.fields.values())
     answer = search(engine, q="ferry")
     assert answer["total"] == 90
@@ -230,7 +240,8 @@ def test_a_generation_s_files_are_on_disk_before_it_is_visible(tmp_path, monkeyp
                      all((folder / column_files.manifest_name(s.segment_id())).is_file()
                          for s in toc.segments)
                      and (folder / merged_columns.manifest_name(toc.generation)).is_file(),
-                     (folder / column_files.stories_name(toc.generation)).is_file()))
+                     (folder / column_files.stories_name(toc.generation)).is_file()
+                     and (folder / column_files.facet_manifest(toc.generation)).is_file()))
         write_toc(toc, storage, indexname)
 
     monkeypatch.setattr(TOC, "write", checked)
@@ -241,7 +252,7 @@ def test_a_generation_s_files_are_on_disk_before_it_is_visible(tmp_path, monkeyp
     index_paths([feed.parent], tmp_path / "ix", workers=1)
     built = [entry for entry in seen if entry[0] > 0]    # generation 0: the empty new index
     assert len(built) == 2 and all(columns and stories for _, columns, stories in built), seen
-    assert story_file_names(tmp_path / "ix") == {column_files.stories_name(built[-1][0])}
+    assert generations_of(story_file_names(tmp_path / "ix")) == {f"stories-{built[-1][0]}"}
 
 
 def test_an_index_without_its_column_files_gives_the_same_answers(two_commits):
@@ -294,9 +305,64 @@ def test_merged_columns_of_other_segments_or_cut_short_are_not_used(two_commits)
     assert [search(Engine(two_commits), **params) for params in REQUESTS] == expected
 
 
-def test_a_build_that_cannot_write_merged_columns_completes_and_says_so(tmp_path, monkeypatch):
-    """A folder that takes the index but not the merged columns (the disk fills up just
-    then): the build completes and says so, and a server merges the columns itself."""
+def test_facets_counts_and_story_pairs_are_written_at_commit_or_made_when_unfit(tmp_path,
+                                                                              monkeypatch):
+    """Each facet's counts over the collection and its story pairs (which documents of
+    stories of several hold a value) are written with the generation and mapped, not made,
+    by a server; absent, cut short or of other segments, they are made again, with the same
+    answers."""
+    reprints = [{**record(n), "id": f"copy-{n}", "source": "Baltic Bugle Weekly"} for n in range(12)]
+    feed = tmp_path / "data" / "feed.jsonl"
+    write_jsonl(feed, [record(n) for n in range(40)] + reprints)
+    index_paths([feed.parent], tmp_path / "ix", workers=1)
+    index_dir, number = tmp_path / "ix", latest_number(tmp_path / "ix")
+    made = []   # for each facet's story pairs or counts asked for: were they made then?
+    real_pairs, real_counts = facets.ValueColumn.story_pairs, facets.ValueColumn.set_collection
+    monkeypatch.setattr(facets.ValueColumn, "story_pairs", lambda self, stories: made.append(
+        self._groups is None) or real_pairs(self, stories))
+    monkeypatch.setattr(facets.ValueColumn, "set_collection", lambda self, live: made.append(
+        True) or real_counts(self, live))
+    requests = [{"q": "ferry"}, {"q": "timetable", "place": "Lisbon"}, {"outlet": "Baltic Bugle"}]
+
+    def answers() -> list[dict]:
+        made.clear()
+        return [search(Engine(index_dir), **params) for params in requests]
+
+    expected = answers()
+    assert made and not any(made)
+    places = expected[0]["facets"]["place"]["values"]
+    assert any(v["stories"] < v["count"] for v in places)   # reprints count once as stories
+    with Engine(index_dir).generation() as gen:
+        place = gen.columns.fields["place"]
+        assert isinstance(place.story_pairs(gen.columns.stories)[1], np.memmap)
+        assert place.frequency.tolist() == place.counts(gen.columns.live).tolist()
+
+    docs = index_dir / f"stories-{number}.facets_f2_docs.npy"
+    saved = np.load(docs)
+    np.save(docs, saved[:-1])
+    assert answers() == expected and any(made)
+
+    np.save(docs, saved)
+    manifest = index_dir / column_files.facet_manifest(number)
+    about = json.loads(manifest.read_text(encoding="utf-8"))
+    assert answers() == expected and not any(made)
+    about["segments"][0][0] = "MAIN_0000000000000000"
+    manifest.write_text(json.dumps(about), encoding="utf-8")
+    assert answers() == expected and any(made)
+
+    for name in story_file_names(index_dir) - {column_files.stories_name(number)}:
+        (index_dir / name).unlink()
+    assert answers() == expected and any(made)
+
+
+@pytest.mark.parametrize("module, writer, what, written", [
+    (merged_columns, "files", "the merged columns", generation_file_names),
+    (column_files, "facet_files", "the facets' counts and story pairs",
+     lambda index_dir: {name for name in story_file_names(index_dir) if ".facets" in name})])
+def test_a_build_that_cannot_write_a_generation_s_files_completes_and_says_so(
+        tmp_path, monkeypatch, module, writer, what, written):
+    """A folder that takes the index but not the merged columns or the facet files (the disk
+    fills up just then): the build completes and says so, and a server makes them itself."""
     feed = tmp_path / "data" / "feed.jsonl"
     write_jsonl(feed, [record(n) for n in range(30)])
 
@@ -304,12 +370,12 @@ def test_a_build_that_cannot_write_merged_columns_completes_and_says_so(tmp_path
         raise OSError(errno.ENOSPC, "No space left on device")
         yield   # a generator, like the function it stands for
 
-    monkeypatch.setattr(merged_columns, "files", full)
+    monkeypatch.setattr(module, writer, full)
     report = index_paths([feed.parent], tmp_path / "ix", workers=1)
     monkeypatch.undo()
-    assert any(note.startswith("the merged columns could not be written (no space left on the "
+    assert any(note.startswith(f"{what} could not be written (no space left on the "
                                "device); the index is complete") for note in report.notes), report.notes
-    assert not generation_file_names(tmp_path / "ix")
+    assert not written(tmp_path / "ix")
     answer = search(Engine(tmp_path / "ix"), q="ferry")
     assert answer["total"] == 30 and len(answer["facets"]["place"]["values"]) == len(PLACES)
 
@@ -326,7 +392,7 @@ def test_files_of_replaced_segments_go_and_an_export_holding_them_completes(two_
     left = column_file_names(two_commits)
     assert left and all(name.split(".")[0] in after for name in left)
     assert story_file_names(two_commits).isdisjoint(stories_before)
-    assert {name.split(".")[0] for name in generation_file_names(two_commits)} == {
+    assert generations_of(generation_file_names(two_commits)) == {
         f"gen-{latest_number(two_commits)}"}
 
     records = started + list(export)   # the export reads the generation it started on
