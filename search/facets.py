@@ -627,9 +627,11 @@ class Columns:
 
     def name_spellings(self) -> NameSpellings:
         """The spellings of people's name words in this generation (made when it opens,
-        ``warm``)."""
+        ``warm``), from the person facet's values: the names the index holds, without
+        reading them from every segment's terms (76 MB of mapped pages at a million)."""
         if self._name_spellings is None:
-            made = NameSpellings(self.lexicon("people").words)
+            person = self.fields.get("person")
+            made = NameSpellings(person.values if person is not None else [])
             with self._cache_lock:
                 if self._name_spellings is None:
                     self._name_spellings = made
