@@ -258,9 +258,9 @@ def load_story_roots(folder: Path, generation: int, count: int) -> np.ndarray | 
 
 
 def remove_other_story_files(folder: Path, generation: int) -> None:
-    """Remove the story roots and pairs of every generation but ``generation`` (a server
-    still using an older one has its roots in memory and keeps its mapped pairs' files until
-    it closes them)."""
+    """Remove the story roots and facet files of every generation but ``generation`` (a
+    server still using an older one has its roots in memory and keeps its mapped facet files
+    until it closes them)."""
     for path in Path(folder).iterdir():
         found = _STORIES.match(path.name)
         if found and int(found.group(1)) != generation:

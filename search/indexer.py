@@ -1004,8 +1004,8 @@ def write_generation_files(storage, schema, generation: int, segments: list,
     written to ``storage``, an index folder) without decoding or combining them: the column
     files of every segment that has none, the generation's merged columns
     (``merged_columns``), its story roots, keeping the story similarities compared, and each
-    facet's counts and story pairs (``column_files.facet_files``). What cannot be written is said in ``report``: a server then does
-    that part itself."""
+    facet's counts and story pairs (``column_files.facet_files``). What cannot be written is
+    said in ``report``: a server then does that part itself."""
     column_files.write_segments(storage, schema, segments, _write_atomic)
     index_dir = Path(storage.folder)
     reader = MultiReader([SegmentReader(storage, schema, segment) for segment in segments],
@@ -1063,10 +1063,14 @@ def _keep_stories(reader, index_dir: Path, generation: int) -> None:
 def _write_facet_files(reader, index_dir: Path, generation: int) -> None:
     """Write each facet's counts over the shown articles and its story pairs
     (``column_files.facet_files``) of the generation ``reader`` reads, made from the columns
-    and story roots just written, for a server to map."""
+    and story roots just written, for a server to map. Without the roots (they could not be
+    written) there is nothing to write: a server that groups the stories itself makes these
+    too."""
+    if not (index_dir / column_files.stories_name(generation)).is_file():
+        return
     columns = Columns(reader, folder=index_dir)
-    found = {name: {"frequency": column.frequency,
-                    **dict(zip(("starts", "docs", "story"), column.story_pairs(columns.stories)))}
+    found = {name: {"frequency": column.frequency, **dict(zip(
+                 column_files.FACET_PARTS[1:], column.story_pairs(columns.stories)))}
              for name, column in columns.fields.items()}
     shown = int(np.count_nonzero(columns.live))
     for name, content in column_files.facet_files(generation, segment_list(reader), shown, found):

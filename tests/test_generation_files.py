@@ -23,6 +23,7 @@ from newsfacet.search import column_files, facets, generation, lexicon, merged_c
 from newsfacet.search.engine import Engine
 from newsfacet.search.indexer import index_paths
 from newsfacet.search.request import parse_request
+from newsfacet.search.stories import Similarities
 
 WAIT = 120   # seconds: a bound on hanging, never a timing assertion
 
@@ -376,6 +377,26 @@ def test_a_build_that_cannot_write_a_generation_s_files_completes_and_says_so(
     assert any(note.startswith(f"{what} could not be written (no space left on the "
                                "device); the index is complete") for note in report.notes), report.notes
     assert not written(tmp_path / "ix")
+    answer = search(Engine(tmp_path / "ix"), q="ferry")
+    assert answer["total"] == 30 and len(answer["facets"]["place"]["values"]) == len(PLACES)
+
+
+def test_a_build_that_cannot_keep_the_stories_writes_no_facet_files_and_says_so(tmp_path,
+                                                                             monkeypatch):
+    """Without the story roots on disk, the facets' story pairs would be of stories a server
+    groups again itself: the build writes neither, says so, and a server answers."""
+    feed = tmp_path / "data" / "feed.jsonl"
+    write_jsonl(feed, [record(n) for n in range(30)])
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Similarities, "to_bytes", full)
+    report = index_paths([feed.parent], tmp_path / "ix", workers=1)
+    monkeypatch.undo()
+    assert any(note.startswith("the story similarities could not be kept (no space left on "
+                               "the device)") for note in report.notes), report.notes
+    assert not story_file_names(tmp_path / "ix")
     answer = search(Engine(tmp_path / "ix"), q="ferry")
     assert answer["total"] == 30 and len(answer["facets"]["place"]["values"]) == len(PLACES)
 
