@@ -615,7 +615,10 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
     clause adds 1 to each document it lets through. Phrases are checked on positions within
     a bounded amount of work (``SETTINGS.max_phrase_checks``) and, with a ``budget``
     (``budget.Budget``), within its time: a phrase cut short matches the documents checked
-    before the time ran out.
+    before the time ran out. The words a wildcard, prefix or fuzzy term stands for are read
+    in turn (closest first for a fuzzy term) while there is time: one cut short matches the
+    documents of the words read (which later requests of the generation find cached, and
+    go further).
     """
     size = columns.size
     reader = searcher.reader()
@@ -655,10 +658,17 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
     # Each part evaluates to (mask, scores) with scores 0 outside the mask, or None when it
     # matches nothing at all (most spelling variants are not in the index: no arrays are
     # made for them).
-    def terms(fieldname, texts, boost):
+    def terms(fieldname, texts, boost, cut_as=None):
+        """The documents of any of ``texts``; with ``cut_as`` (a part's name in
+        ``timed_out``), the words after the first are read only while the budget has time."""
         mask, score = np.zeros(size, dtype=bool), zeros()
-        found = [add_term(fieldname, t, boost, mask, score) for t in texts]
-        return (mask, score) if any(found) else None
+        found = False
+        for i, text in enumerate(texts):
+            if i and cut_as and budget is not None and not budget.left():
+                budget.cut(cut_as)
+                break
+            found = add_term(fieldname, text, boost, mask, score) or found
+        return (mask, score) if found else None
 
     def ev(node):
         if node is wq.NullQuery or isinstance(node, type(wq.NullQuery)):
@@ -705,7 +715,8 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
             return result
         if isinstance(node, wq.MultiTerm):
             words = expansion(node, columns, budget)
-            return terms(node.fieldname, words, 1.0 if len(words) == 1 else node.boost)
+            return terms(node.fieldname, words, 1.0 if len(words) == 1 else node.boost,
+                         f"expansion of {typed_form(node)}")
         if isinstance(node, wq.Phrase):   # positions needed: only over documents with all words
             words = ev(wq.And([wq.Term(node.fieldname, w) for w in node.words]))
             if words is None:

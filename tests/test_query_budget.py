@@ -60,6 +60,22 @@ def test_with_time_nothing_is_cut(index_dir):
     assert result["suggestion"] == "harbour" and result["timed_out"] == []
 
 
+def test_an_expansion_s_words_are_read_only_while_there_is_time(index_dir):
+    """The words a fuzzy term stands for are read closest first, while the request has time
+    (at a million articles "goverment~2" stands for 160 words, some of them common): with
+    none left once its expansion is made (remembered from a request before), only the word
+    as typed is read and the expansion is named as cut; a request with time reads them all."""
+    engine = Engine(index_dir)
+    assert search(engine, q="brown~")["total"] == 2            # brown and crown
+    engine.time_budget_ms = 0
+    cut = search(engine, q="brown~")
+    assert cut["total"] == 1 and cut["timed_out"] == ["expansion of brown~", *FACETS_CUT]
+    assert search(engine, q="brown")["total"] == 1
+    engine.time_budget_ms = None
+    whole = search(engine, q="brown~")
+    assert whole["total"] == 2 and whole["timed_out"] == []
+
+
 def test_a_phrase_cut_short_is_checked_in_full_in_the_background(index_dir):
     # no time at all for any request: the phrase is still found once the background check
     # the first request started has finished (a bound on waiting, never a timing assertion)
