@@ -213,13 +213,16 @@ def facet_files(generation: int, segments: list, shown: int,
     ``newsfacet index`` writes them when it commits the generation, and a server maps them
     instead of making them while it opens the generation: the story pairs are some 40 MB at
     a million articles, made while a swap holds the old generation's, and counting every
-    value reads every (document, value) pair, 115 MB of mapped pages at a million.
-    ``segments``: the generation's (segment id, document count) in order."""
-    for i, parts in enumerate(facets.values()):
-        for part in FACET_PARTS:
-            yield _facet_name(generation, f"f{i}_{part}"), npy_bytes(parts[part])
+    value reads every (document, value) pair, 115 MB of mapped pages at a million. One file
+    per part holds every facet's, one after the other; the manifest gives each facet's
+    number of values and of story pairs. ``segments``: the generation's (segment id,
+    document count) in order."""
+    for part in FACET_PARTS:
+        yield _facet_name(generation, part), npy_bytes(
+            np.concatenate([parts[part] for parts in facets.values()]))
     manifest = {"format": FORMAT, "segments": [list(s) for s in segments], "shown": shown,
-                "fields": list(facets)}
+                "fields": {name: [len(parts["frequency"]), len(parts["docs"])]
+                           for name, parts in facets.items()}}
     yield facet_manifest(generation), json.dumps(manifest).encode("utf-8")
 
 
@@ -234,15 +237,22 @@ def load_facet_files(folder: Path, generation: int, segments: list,
         if (manifest.get("format") != FORMAT or manifest.get("shown") != shown
                 or manifest.get("segments") != [list(s) for s in segments]):
             return None
-        found = {name: {part: map_array(folder / _facet_name(generation, f"f{i}_{part}"))
-                        for part in FACET_PARTS}
-                 for i, name in enumerate(manifest["fields"])}
+        whole = {part: map_array(folder / _facet_name(generation, part)) for part in FACET_PARTS}
+        found, values_at, pairs_at = {}, 0, 0
+        for name, (values, pairs) in manifest["fields"].items():
+            starts_at = values_at + len(found)   # each facet's starts hold one more
+            found[name] = {"frequency": whole["frequency"][values_at:values_at + values],
+                           "starts": whole["starts"][starts_at:starts_at + values + 1],
+                           "docs": whole["docs"][pairs_at:pairs_at + pairs],
+                           "story": whole["story"][pairs_at:pairs_at + pairs]}
+            values_at, pairs_at = values_at + values, pairs_at + pairs
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    if (len(whole["frequency"]) != values_at or len(whole["starts"]) != values_at + len(found)
+            or not len(whole["docs"]) == len(whole["story"]) == pairs_at):
+        return None
     for parts in found.values():
-        starts, docs = parts["starts"], parts["docs"]
-        if (len(starts) != len(parts["frequency"]) + 1 or int(starts[-1]) != len(docs)
-                or len(docs) != len(parts["story"])):
+        if int(parts["starts"][-1]) != len(parts["docs"]):
             return None
     return found
 

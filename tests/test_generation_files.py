@@ -338,7 +338,7 @@ def test_facets_counts_and_story_pairs_are_written_at_commit_or_made_when_unfit(
         assert isinstance(place.story_pairs(gen.columns.stories)[1], np.memmap)
         assert place.frequency.tolist() == place.counts(gen.columns.live).tolist()
 
-    docs = index_dir / f"stories-{number}.facets_f2_docs.npy"
+    docs = index_dir / f"stories-{number}.facets_docs.npy"
     saved = np.load(docs)
     np.save(docs, saved[:-1])
     assert answers() == expected and any(made)
