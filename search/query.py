@@ -470,7 +470,11 @@ def expansion(leaf: wq.MultiTerm, columns, budget=None) -> list[str]:
 
 
 def typed_form(leaf) -> str:
-    """A wildcard or fuzzy term as it would be typed: ``brown~``, ``brown~2``, ``elect*``."""
+    """A wildcard, prefix, fuzzy or range term as it would be typed: ``brown~``,
+    ``brown~2``, ``elect*``, ``[a TO c}``."""
+    if isinstance(leaf, wq.TermRange):
+        return (("{" if leaf.startexcl else "[") + f"{leaf.start or ''} TO {leaf.end or ''}"
+                + ("}" if leaf.endexcl else "]"))
     if isinstance(leaf, wq.FuzzyTerm):
         return f"{leaf.text}~" + (f"{int(leaf.maxdist)}" if leaf.maxdist > 1 else "")
     return leaf.text + ("*" if isinstance(leaf, wq.Prefix) else "")

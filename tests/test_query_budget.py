@@ -71,6 +71,8 @@ def test_an_expansion_s_words_are_read_only_while_there_is_time(index_dir):
     cut = search(engine, q="brown~")
     assert cut["total"] == 1 and cut["timed_out"] == ["expansion of brown~", *FACETS_CUT]
     assert search(engine, q="brown")["total"] == 1
+    ranged = search(engine, q="[brown TO crown]")   # a range term's words too
+    assert ranged["total"] >= 1 and ranged["timed_out"][0] == "expansion of [brown TO crown]"
     engine.time_budget_ms = None
     whole = search(engine, q="brown~")
     assert whole["total"] == 2 and whole["timed_out"] == []
