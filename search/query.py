@@ -619,10 +619,10 @@ def evaluate(q, searcher, columns, budget=None) -> tuple[np.ndarray, np.ndarray]
     clause adds 1 to each document it lets through. Phrases are checked on positions within
     a bounded amount of work (``SETTINGS.max_phrase_checks``) and, with a ``budget``
     (``budget.Budget``), within its time: a phrase cut short matches the documents checked
-    before the time ran out. The words a wildcard, prefix or fuzzy term stands for are read
-    in turn (closest first for a fuzzy term) while there is time: one cut short matches the
-    documents of the words read (which later requests of the generation find cached, and
-    go further).
+    before the time ran out. The words a wildcard, prefix, fuzzy or range term stands for
+    are read in turn (closest first for a fuzzy term) while there is time: one cut short
+    matches the documents of the words read (which later requests of the generation find
+    cached, and go further).
     """
     size = columns.size
     reader = searcher.reader()
