@@ -6,7 +6,8 @@ arrays or lists, and its server reads one index from many threads. The functions
 into the Whoosh 3 codec (``W3LeafMatcher`` blocks, the term index ``leaf._terms`` and its
 ordered term file, the per-document file ``leaf._perdoc``, fixed-width ``NumericColumn``
 bytes), into ``SegmentWriter``'s steps, and replace how a compound segment's parts are opened
-(``MappedPart``: read in place from the memory map instead of copied whole). Where a reader is not the kind they know, each one
+(``SegmentPart``: read in place, from the memory map or with ``os.pread``, instead of copied
+whole). Where a reader is not the kind they know, each one
 falls back to the public API (``tests/test_whoosh_internals.py``, and for ``segment_words``
 ``tests/test_query_budget.py``, check every fallback against the fast path); the writer steps
 have no public equivalent.
@@ -19,6 +20,7 @@ import heapq
 import io
 import itertools
 import marshal
+import os
 import pickle
 import struct
 import threading
@@ -48,7 +50,7 @@ class ThreadPositions:
 
     Stands in for the file Whoosh's postings reader seeks and reads in (``seek``, ``read``,
     ``read_int``, ``read_pickle``, ``tell``); reads by offset (``get``) and everything else
-    go to the file itself. A memory-mapped file is read by slicing its buffer; any other
+    go to the file itself. A file read in place is read by slicing its buffer; any other
     file by a seek and a read under a lock.
     """
 
@@ -108,7 +110,7 @@ def _read_line(read, limit: int = -1) -> bytes:
 
 
 class _View:
-    """A read-only file over a buffer (a part of a memory-mapped file), reading it without
+    """A read-only file over a buffer (a part of a segment file read in place), reading it without
     copying the whole: ``read``, ``readline``, ``seek`` and ``tell``."""
 
     def __init__(self, buf):
@@ -135,8 +137,37 @@ class _View:
         pass
 
 
-class MappedPart(BufferFile):
-    """A file inside a compound segment file, read from the segment's memory map.
+class _FileRange:
+    """Bytes ``base`` to ``base + length`` of an open file, as a buffer that is only sliced
+    (``[a:b]`` reads those bytes with ``os.pread``: no shared file position, so any thread
+    may read). Once the file is closed, reading raises ``ValueError``."""
+
+    def __init__(self, file, base: int, length: int):
+        self._file, self._base, self._length = file, base, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, key: slice) -> bytes:
+        start, stop, step = key.indices(self._length)
+        if step != 1:
+            raise ValueError("a file range is read in one piece")
+        return os.pread(self._file.fileno(), max(0, stop - start), self._base + start)
+
+
+#: The parts of a compound segment file read with ``os.pread`` rather than through the
+#: segment's memory map: the postings (a term's whole list read at once) and the stored
+#: fields (a few records at random, or a whole export's). A page read through the map stays
+#: in the process's resident memory, with the pages around it that the kernel maps on each
+#: fault (64 KB for a 4 KB record): at 1M articles, an hour of searches and exports kept
+#: gigabytes of the index resident in the server. Read with ``pread``, the pages stay in the
+#: kernel's page cache alone, shared and dropped when memory is needed.
+READ_PARTS = (".pst", "._stored.col")
+
+
+class SegmentPart(BufferFile):
+    """A file inside a compound segment file, read in place: sliced from the segment's memory
+    map, or for ``READ_PARTS`` read with ``os.pread`` (a ``_FileRange``).
 
     Whoosh's ``BufferFile`` copies the whole part into a ``BytesIO`` when it is opened, so
     opening an index read every segment (stored texts, postings) into the process's own
@@ -148,19 +179,43 @@ class MappedPart(BufferFile):
         self._buf = buf
 
     def subset(self, position, length, name=None):
-        return MappedPart(self._buf[position:position + length], name=name or self._name)
+        return SegmentPart(self._buf[position:position + length], name=name or self._name)
 
 
 def _open_mapped_part(storage, name, *args, **kwargs):
-    """``CompoundStorage.open_file`` reading a memory-mapped segment in place."""
+    """``CompoundStorage.open_file`` reading a memory-mapped segment in place (``SegmentPart``)."""
     if storage.is_closed or not storage._source:
         return _OPEN_PART(storage, name, *args, **kwargs)
     offset, length = storage.range(name)
-    return MappedPart(memoryview(storage._source)[offset:offset + length], name=name)
+    reading = getattr(storage, "_reading", None)
+    if reading is not None and name.endswith(READ_PARTS):
+        return SegmentPart(_FileRange(reading, offset, length), name=name)
+    return SegmentPart(memoryview(storage._source)[offset:offset + length], name=name)
+
+
+def _open_compound(storage, dbfile, *args, **kwargs) -> None:
+    """``CompoundStorage.__init__``, keeping a file of its own open on the segment file for
+    ``READ_PARTS`` (Whoosh closes the one it is given once the segment is mapped)."""
+    try:
+        reading = os.fdopen(os.dup(dbfile.fileno()), "rb", buffering=0)
+    except (AttributeError, OSError, ValueError):   # not a file on disk
+        reading = None
+    _OPEN_COMPOUND(storage, dbfile, *args, **kwargs)
+    storage._reading = reading
+
+
+def _close_compound(storage) -> None:
+    """``CompoundStorage.close``, closing the file ``_open_compound`` kept too."""
+    _CLOSE_COMPOUND(storage)
+    reading = getattr(storage, "_reading", None)
+    if reading is not None:
+        reading.close()
 
 
 _OPEN_PART = CompoundStorage.open_file
+_OPEN_COMPOUND, _CLOSE_COMPOUND = CompoundStorage.__init__, CompoundStorage.close
 CompoundStorage.open_file = _open_mapped_part
+CompoundStorage.__init__, CompoundStorage.close = _open_compound, _close_compound
 
 
 def share_between_threads(reader) -> None:
@@ -184,9 +239,11 @@ def _leaf_ids(matcher, weights: bool = False):
         w = matcher._weights
         return ids, (np.ones(len(ids), np.float32) if w is None
                      else np.asarray(w, dtype=np.float32))
-    buf = getattr(matcher._postfile, "_buf", None) if isinstance(matcher, W3LeafMatcher) else None
-    if buf is not None and not matcher._byteids:
-        ids, found = _mapped_ids_and_weights(buf, matcher._baseoffset)
+    listed = (_postings_bytes(getattr(matcher._postfile, "_buf", None), matcher._startoffset,
+                              matcher._length)
+              if isinstance(matcher, W3LeafMatcher) and not matcher._byteids else None)
+    if listed is not None:
+        ids, found = _list_ids_and_weights(*listed)
         return (ids, found) if weights else ids
     if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         ids, found = _joined([_block_arrays(data) for data in _block_data(matcher)])
@@ -201,7 +258,7 @@ def _leaf_ids(matcher, weights: bool = False):
 def _block_data(matcher: W3LeafMatcher):
     """The whole data tuple (id gaps, weights, values) of each postings block of
     ``matcher``, from its first block on, through Whoosh's file reads: for a postings file
-    that is not mapped (a mapped one is read in place, ``_mapped_blocks``)."""
+    that is not read in place (one that is: ``_list_blocks``)."""
     while matcher.is_active():
         if matcher._data is None:
             matcher._read_data()
@@ -214,21 +271,32 @@ def _unpickled(compressed: bool, data) -> tuple:
     return pickle.loads(zlib.decompress(data) if compressed else data)
 
 
-def _mapped_start(terms, info):
-    """(mapped postings file, offset of its first block) of a term's postings (not inlined)
-    when its segment's postings file is mapped, else None: read in place without making
-    Whoosh's matcher, which reads and unpickles the first block's header through the file's
-    Python reads (about 0.1 ms a term, a segment)."""
-    buf = getattr(terms._postfile, "_buf", None)
-    start = info.extent()[0]
-    if buf is None or bytes(buf[start:start + len(WHOOSH3_HEADER_MAGIC)]) != WHOOSH3_HEADER_MAGIC:
+def _postings_bytes(buf, start: int, length: int):
+    """(the bytes of the postings list at ``start`` of a postings file read in place (its
+    ``buf``), offset of its first block in them): read at once (one ``pread``, or a view of
+    the map), or None when the file is not read in place or the list is not Whoosh 3's."""
+    if buf is None:
         return None
-    return buf, start + len(WHOOSH3_HEADER_MAGIC)
+    if not isinstance(buf, _FileRange):
+        buf = memoryview(buf)
+    if isinstance(length, tuple):   # as Whoosh 2.7.4's W3TermInfo.from_bytes leaves it
+        length = length[0]
+    data = buf[start:start + length]
+    if bytes(data[:len(WHOOSH3_HEADER_MAGIC)]) != WHOOSH3_HEADER_MAGIC:
+        return None
+    return data, len(WHOOSH3_HEADER_MAGIC)
 
 
-def _mapped_blocks(buf, offset: int):
-    """(postings, compressed, data) of each block of the postings list at ``offset`` of a
-    mapped postings file: each block's length, pickled header and (compressed) pickled data."""
+def _term_postings(terms, info):
+    """``_postings_bytes`` of a term's postings (not inlined), read without making Whoosh's
+    matcher, which reads and unpickles the first block's header through the file's Python
+    reads (about 0.1 ms a term, a segment)."""
+    return _postings_bytes(getattr(terms._postfile, "_buf", None), *info.extent())
+
+
+def _list_blocks(buf, offset: int):
+    """(postings, compressed, data) of each block of the postings list whose first block is
+    at ``offset`` of ``buf``: each block's length, pickled header and (compressed) pickled data."""
     while True:
         length = _INT.unpack_from(buf, offset)[0]
         start, end = offset + _INT.size, offset + _INT.size + abs(length)
@@ -257,13 +325,13 @@ def _head_size(count: int) -> int:
     return 3 + 5 + 2 * (count - 1) + 4 + 9 * count
 
 
-def _mapped_ids_and_weights(buf, offset: int) -> tuple[np.ndarray, np.ndarray]:
-    """The document numbers and weights of the postings list at ``offset`` of a mapped
-    postings file. The blocks laid out as above are checked one by one (a few byte
+def _list_ids_and_weights(buf, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    """The document numbers and weights of the postings list whose first block is at
+    ``offset`` of ``buf``. The blocks laid out as above are checked one by one (a few byte
     comparisons) and their gaps and weights then read all at once; any other block is
     unpickled whole."""
     parts, run = [], []
-    for count, compressed, data in _mapped_blocks(buf, offset):
+    for count, compressed, data in _list_blocks(buf, offset):
         size = _head_size(count)
         head = zlib.decompressobj().decompress(data, size) if compressed else bytes(data[:size])
         laid_out = _laid_out(head, count)
@@ -350,9 +418,9 @@ def segment_postings(leaf, fieldname: str, btext: bytes | None = None, weights: 
         for (fname, text), info in items:
             if fname != fieldname:
                 break
-            mapped = None if info.is_inlined() else _mapped_start(terms, info)
-            if mapped is not None:
-                found = _mapped_ids_and_weights(*mapped)
+            listed = None if info.is_inlined() else _term_postings(terms, info)
+            if listed is not None:
+                found = _list_ids_and_weights(*listed)
                 yield text, found if weights else found[0]
             elif info.is_inlined():
                 yield text, _leaf_ids(ListMatcher(*info.inlined_postings()), weights)
@@ -425,9 +493,9 @@ def posting_values(reader, fieldname: str, text, time_left=None) -> tuple[np.nda
         size = fmt.fixed_value_size()
         if not (size is None or size < 0):
             return None   # only values kept whole (as Positions keeps them) are read here
-        mapped = _mapped_start(terms, info)
-        if mapped is not None:
-            blocks = (_unpickled(compressed, data) for _, compressed, data in _mapped_blocks(*mapped))
+        listed = _term_postings(terms, info)
+        if listed is not None:
+            blocks = (_unpickled(compressed, data) for _, compressed, data in _list_blocks(*listed))
         else:
             matcher = terms._codec.postings_reader(terms._postfile, info, fmt)
             if not isinstance(matcher, W3LeafMatcher):

@@ -122,14 +122,14 @@ def _blocks_as_whoosh_reads_them(matcher) -> list[tuple]:
 
 
 def test_blocks_read_in_place_equal_whoosh_s_own_decoding(reader):
-    """Every postings list of every word, walked in the mapped file: each block's data as
-    Whoosh's own reading unpickles it, and the document numbers and weights (read from the
-    start of each block's data where it is laid out for that) the ones those blocks hold."""
+    """Every postings list of every word, read at once (one ``pread``) and walked in place:
+    each block's data as Whoosh's own reading unpickles it, and the document numbers and
+    weights (read from the start of each block's data where it is laid out for that) the
+    ones those blocks hold."""
     heads = blocks = 0
     for leaf, _ in reader.leaf_readers():
         terms, fmt = leaf._terms, leaf.schema["text"].format
-        buf = terms._postfile._buf
-        assert buf is not None   # the in-place walk
+        assert isinstance(terms._postfile._buf, wi._FileRange)   # read with pread, not mapped
         for (field, _), info in terms.items_from("text", b""):
             if field != "text":
                 break
@@ -137,16 +137,17 @@ def test_blocks_read_in_place_equal_whoosh_s_own_decoding(reader):
                 continue
             matcher = terms._codec.postings_reader(terms._postfile, info, fmt)
             theirs = _blocks_as_whoosh_reads_them(matcher)
-            mapped = wi._mapped_start(terms, info)   # without Whoosh's matcher
-            assert mapped[0] is buf and mapped[1] == matcher._baseoffset
+            listed = wi._term_postings(terms, info)   # without Whoosh's matcher
+            start = matcher._baseoffset - listed[1]
+            assert start == info.extent()[0]
             assert [wi._unpickled(compressed, data)
-                    for _, compressed, data in wi._mapped_blocks(*mapped)] == theirs
-            ids, weights = wi._mapped_ids_and_weights(buf, matcher._baseoffset)
+                    for _, compressed, data in wi._list_blocks(*listed)] == theirs
+            ids, weights = wi._list_ids_and_weights(*listed)
             assert ids.tolist() == [i for gaps, _, _ in theirs for i in np.cumsum(gaps).tolist()]
             assert weights.tolist() == pytest.approx(   # None: each weight is 1
                 [w for gaps, ws, _ in theirs
                  for w in (ws if isinstance(ws, tuple) else [1.0 if ws is None else ws] * len(gaps))])
-            for count, compressed, data in wi._mapped_blocks(buf, matcher._baseoffset):
+            for count, compressed, data in wi._list_blocks(*listed):
                 blocks += 1
                 head = zlib.decompressobj().decompress(data, wi._head_size(count))
                 heads += wi._laid_out(head, count) is not None
@@ -188,7 +189,7 @@ def test_the_document_numbers_and_weights_of_any_blocks_are_the_pickled_ones(dat
         laid_out.append(found is not None)
         assert (found is not None) == (count >= 4 and max(gaps[1:]) < 256
                                        and isinstance(weights, tuple))
-    ids, weights = wi._mapped_ids_and_weights(memoryview(_postings_file(blocks)), 0)
+    ids, weights = wi._list_ids_and_weights(memoryview(_postings_file(blocks)), 0)
     assert ids.tolist() == [i for gaps, _, _ in blocks for i in np.cumsum(gaps).tolist()]
     assert weights.tolist() == [float(np.float32(w)) for gaps, ws, _ in blocks
                                 for w in (ws if isinstance(ws, tuple) else
