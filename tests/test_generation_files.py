@@ -519,10 +519,54 @@ def test_a_newer_generation_that_cannot_be_opened_leaves_the_old_one_answering(
     wait_for(lambda: search(engine, q="fallowby")["total"] == 10)
 
 
-def test_opening_reads_segments_in_place_not_into_memory(tmp_path):
+PAGE = 4096
+#: Pages this far from either end of a part may be mapped by a read of its neighbour: the
+#: kernel maps the cached pages of a 64 KB window around each page a read faults in.
+EDGE = 64 * 1024
+
+
+def _segment_parts(index_dir: Path) -> dict[str, list[tuple[int, int, str]]]:
+    """Each segment file's parts as (first byte, end, kind: "pst", "_stored.col", ...)."""
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage
+    parts = {}
+    for seg in index_dir.glob("*.seg"):
+        compound = CompoundStorage(FileStorage(str(index_dir)).open_file(seg.name), use_mmap=False)
+        parts[str(seg.resolve())] = [(v["offset"], v["offset"] + v["length"], name.split(".", 1)[1])
+                                     for name, v in compound._dir.items()]
+        compound.close()
+    return parts
+
+
+def _resident_inside(parts: dict) -> dict[str, int]:
+    """The pages of each kind of part mapped into this process now, counting only the pages
+    at least ``EDGE`` from either end of their part (``/proc/self/pagemap``'s present bit)."""
+    found = dict.fromkeys((kind for segment in parts.values() for _, _, kind in segment), 0)
+    with open("/proc/self/pagemap", "rb") as pagemap:
+        for line in Path("/proc/self/maps").read_text().splitlines():
+            fields = line.split()
+            if len(fields) < 6 or fields[5] not in parts:
+                continue
+            low, high = (int(x, 16) for x in fields[0].split("-"))
+            pagemap.seek(low // PAGE * 8)
+            present = np.frombuffer(pagemap.read((high - low) // PAGE * 8), dtype="<u8") >> 63
+            for page in np.flatnonzero(present):
+                at = int(fields[2], 16) + int(page) * PAGE
+                for start, end, kind in parts[fields[5]]:
+                    found[kind] += start + EDGE <= at < end - EDGE
+    return found
+
+
+def test_segments_are_read_in_place_and_what_requests_read_is_not_kept(tmp_path):
+    """Opening reads a segment in place, not into memory; and the stored texts and postings
+    that searches, article pages and a whole export read stay out of the server's resident
+    memory (read with ``pread``: through the map, each read kept the pages around it too, and
+    an export of a large result gigabytes of texts)."""
     import tracemalloc
 
     from whoosh import index as whoosh_index
+
+    from newsfacet.web.app import create_app
     feed = tmp_path / "data" / "long.jsonl"
     long_records = []
     for n in range(150):
@@ -547,3 +591,20 @@ def test_opening_reads_segments_in_place_not_into_memory(tmp_path):
     titles = {searcher.stored_fields(d)["title"] for d in range(searcher.doc_count_all())}
     assert "Ferry talks number 3 in Ghent" in titles and len(titles) == 150
     searcher.close()
+
+    parts = _segment_parts(tmp_path / "ix")
+    inside = {kind: sum(max(0, end - start - 2 * EDGE) // PAGE for segment in parts.values()
+                        for start, end, named in segment if named == kind)
+              for kind in ("_stored.col", "pst")}
+    assert min(inside.values()) >= 10, inside   # parts with an inside to look at
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    words = " OR ".join(f"c{n}x{k}" for n in range(0, 150, 15) for k in (0, 100, 199))
+    hits = client.get("/api/search", query_string={"q": words}).get_json()
+    assert hits["total"] == 10
+    for hit in hits["hits"]:
+        assert client.get(f"/articles/{hit['id']}").status_code == 200
+    export = client.get("/api/export", query_string={"q": "ferry", "format": "jsonl"})
+    records = [json.loads(line) for line in export.get_data(as_text=True).splitlines()]
+    assert len(records) == 150 and all(len(r["text"]) > 10_000 for r in records)
+    resident = _resident_inside(parts)
+    assert resident["_stored.col"] == resident["pst"] == 0, resident
