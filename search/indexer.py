@@ -37,7 +37,7 @@ import signal
 import sys
 import threading
 import time
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
@@ -649,6 +649,37 @@ class _Workers:
             q.close()
 
 
+class _Background:
+    """A checkpoint's commit, run by a thread of the writer process while the workers go
+    on extracting (on one core, the commit's step over the whole collection would leave
+    them idle for minutes at 1M articles). The results that come meanwhile wait in
+    ``pending``: taking them deletes the versions they replace, which is the next
+    writer's work."""
+
+    def __init__(self, commit, *args, **kwargs):
+        self.pending: list[tuple] = []
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(commit, args, kwargs),
+                                       name="newsfacet-checkpoint")
+        self.thread.start()
+
+    def _run(self, commit, args, kwargs) -> None:
+        try:
+            commit(*args, **kwargs)
+        except BaseException as exc:   # raised again by wait(), in the build's own thread
+            self.error = exc
+
+    def done(self) -> bool:
+        return not self.thread.is_alive()
+
+    def wait(self) -> list[tuple]:
+        """Wait for the commit to end, raising what it raised; the results that came meanwhile."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.pending
+
+
 # --- the build ------------------------------------------------------------------------
 
 class _Progress:
@@ -713,8 +744,8 @@ class StopSignals:
     Once ``finishing`` (the commit has begun, or the build is over and its report is
     being shown), both signals only print a note: the build completes. A second signal
     while the build is stopping is ignored (it cleans up first). Handlers can only be
-    set in the main thread: elsewhere this does nothing. Within ``deferred`` (a checkpoint
-    being committed), a signal stops the build once the block is done."""
+    set in the main thread: elsewhere this does nothing. Between ``defer`` and ``resume``
+    (a checkpoint being committed), a signal stops the build once the commit is done."""
 
     SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -736,15 +767,15 @@ class StopSignals:
         """From now on the build completes whatever signal comes."""
         self.finished = True
 
-    @contextmanager
-    def deferred(self):
-        """A block that a signal does not cut short: it stops the build once the block is done."""
+    def defer(self) -> None:
+        """From now until ``resume``, a signal does not cut the build short."""
         self.deferring = True
-        try:
-            yield
-        finally:
-            self.deferring = False
-        if self.pending is not None:
+
+    def resume(self, stop: bool = True) -> None:
+        """End ``defer``: a signal that came meanwhile stops the build now (if ``stop``;
+        not when the build is failing already)."""
+        self.deferring = False
+        if stop and self.pending is not None:
             raise self.pending
 
     def _handle(self, signum, frame):
@@ -872,6 +903,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
     checkpoint, nor when it would leave a new index empty and not ``keep_empty``)."""
     writer = SegmentWriter(ix, _lk=False, limitmb=SETTINGS.worker_limit_mb)
     pool, meter = None, None
+    background = None   # a checkpoint being committed while the workers go on (_Background)
     try:
         state = {} if rebuild else _current_state(writer)
         by_path: dict[str, dict[str, _Doc]] = {}
@@ -899,30 +931,17 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
         pool = _Workers(index_dir, count)
         meter = _Progress(len(todo), count, progress)
         deleted, incomplete, clear, since = 0, set(), rebuild, 0
-        tasks = ((path, sigs[path], last, fn, args) for path, last, fn, args in _tasks(todo, by_path))
-        for event in pool.run(tasks, lambda: since >= checkpoint):
-            if event[0] == "checkpoint":
-                report.documents, report.articles = len(final), len(set(final.values()))
-                with signals.deferred():
-                    _write_atomic(index_dir / UNFINISHED, json.dumps(sorted(unfinished)))
-                    _commit(writer, event[1], clear, report, checkpoint=True)
-                    report.checkpoints += 1
-                    deleted, clear, since = 0, False, 0
-                    writer = SegmentWriter(ix, _lk=False, limitmb=SETTINGS.worker_limit_mb)
-                    report.seconds = time.monotonic() - started
-                    _save_report(index_dir, replace(report, finished=False, failed=report.failed + [
-                        failure for failures in earlier_failures.values() for failure in failures]))
-                    announce(index_dir)
-                meter.checkpoint(report.articles)
-                continue
-            _, path, last, done = event
+
+        def take(path: str, last: bool, done: list) -> None:
+            """Count one finished task's results in ``report`` and delete the versions its
+            articles replace (theirs are in a worker's segment)."""
+            nonlocal deleted
             known = by_path.get(path, {})
             if last:
                 unfinished.discard(path)
                 earlier_failures.pop(display_path(path), None)   # found again, or gone
             else:
                 unfinished.add(path)
-            added = 0
             for item in done:
                 if isinstance(item, ReadProblem):
                     report.failed.append(_entry(item.key, path, item.reason))
@@ -930,26 +949,67 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
                     if item.key == path:        # ... and so do the records of a file read in part
                         incomplete.add(path)
                     continue
-                added += 1
                 if isinstance(item, _Kept):             # as it was: its document stays
                     final[item.key] = known.pop(item.key).id
                     report.unchanged += 1
                     continue
                 key, art_id = item
                 report.extracted += 1
-                since += 1
                 final[key] = art_id
                 previous = known.pop(key, None)
                 if previous is None:
                     report.indexed += 1
                     continue
-                writer.delete_document(previous.docnum)   # the new version is in a worker's segment
+                writer.delete_document(previous.docnum)
                 deleted += 1
                 if previous.id == art_id:
                     report.unchanged += 1
                 else:
                     report.updated += 1
-            meter.update(added, int(last))
+
+        def checkpointed() -> list[tuple]:
+            """Wait for the checkpoint being committed and record it (the report a stopped
+            build leaves, servers told, a writer for what follows); the results that came
+            meanwhile, to take now. A signal that came meanwhile stops the build here."""
+            nonlocal background, writer
+            commit, background = background, None
+            try:
+                pending = commit.wait()
+                report.checkpoints += 1
+                writer = SegmentWriter(ix, _lk=False, limitmb=SETTINGS.worker_limit_mb)
+                report.seconds = time.monotonic() - started
+                _save_report(index_dir, replace(report, finished=False, failed=report.failed + [
+                    failure for failures in earlier_failures.values() for failure in failures]))
+                announce(index_dir)
+            except BaseException:
+                signals.resume(stop=False)
+                raise
+            signals.resume()
+            meter.checkpoint(report.articles)
+            return pending
+
+        tasks = ((path, sigs[path], last, fn, args) for path, last, fn, args in _tasks(todo, by_path))
+        for event in pool.run(tasks, lambda: since >= checkpoint):
+            if event[0] == "checkpoint":
+                for result in checkpointed() if background is not None else []:
+                    take(*result)
+                report.documents, report.articles = len(final), len(set(final.values()))
+                _write_atomic(index_dir / UNFINISHED, json.dumps(sorted(unfinished)))
+                signals.defer()
+                background = _Background(_commit, writer, event[1], clear, report, checkpoint=True)
+                deleted, clear, since = 0, False, 0
+                continue
+            _, path, last, done = event
+            meter.update(sum(not isinstance(item, ReadProblem) for item in done), int(last))
+            since += sum(not isinstance(item, (ReadProblem, _Kept)) for item in done)
+            if background is None:
+                take(path, last, done)
+                continue
+            background.pending.append((path, last, done))
+            for result in checkpointed() if background.done() else []:
+                take(*result)
+        for result in checkpointed() if background is not None else []:
+            take(*result)
 
         gone = [str(p) for p in todo if str(p) not in incomplete]    # records a re-read file no longer has
         if prune:
@@ -974,6 +1034,9 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
     except BaseException:
         if pool is not None:
             pool.stop()
+        if background is not None:   # the checkpoint's commit ends, and counts, before the writer goes
+            with suppress(BaseException):
+                checkpointed()
         _cancel(writer)
         raise
     finally:

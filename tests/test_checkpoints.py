@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -120,6 +122,41 @@ def test_a_long_build_commits_checkpoints_that_a_server_sees(tmp_path, small_tas
     assert report.checkpoints >= 2 and len(seen) == report.checkpoints + 1
     assert seen == sorted(seen) and seen[0] >= PER_TASK and seen[-1] == len(_all_titles(corpus))
     assert titles(index_dir) == _all_titles(corpus)
+
+
+def test_the_workers_go_on_while_a_checkpoint_is_committed(tmp_path, small_tasks, monkeypatch):
+    """A checkpoint's commit does not hold the workers: articles are extracted while it is
+    written, and the versions they replace are deleted once it is done."""
+    corpus = _collection(tmp_path)
+    index_dir = tmp_path / "index"
+    index_paths([corpus], index_dir, workers=2)
+    write_jsonl(corpus / "b.jsonl", [{**_record("bravo", n), "title": f"Harbour update bravo {n}"}
+                                     for n in range(150)])
+    commit, update = indexer._commit, indexer._Progress.update
+    committing, during = threading.Event(), []
+
+    def counted(meter, articles, files):
+        if committing.is_set():
+            during.append(articles)
+        update(meter, articles, files)
+
+    def waiting(writer, segments, clear, report, checkpoint=False):
+        if checkpoint:          # hold the checkpoint until articles come in meanwhile (or 20 s)
+            committing.set()
+            deadline = time.monotonic() + 20
+            while not during and time.monotonic() < deadline:
+                time.sleep(0.01)
+            committing.clear()
+        commit(writer, segments, clear, report, checkpoint=checkpoint)
+
+    monkeypatch.setattr(indexer._Progress, "update", counted)
+    monkeypatch.setattr(indexer, "_commit", waiting)
+    report = index_paths([corpus], index_dir, workers=2, checkpoint=2 * PER_TASK)
+    assert report.checkpoints >= 1 and sum(during) > 0
+    assert (report.updated, report.articles) == (150, len(_all_titles(corpus)))
+    new = sorted(t.replace("Harbour report bravo", "Harbour update bravo") for t in _all_titles(corpus))
+    assert titles(index_dir) == new           # every old version deleted, each article once
+    assert sorted(r["title"] for r in exported(index_dir)) == new
 
 
 def test_a_stopped_rebuild_carries_on_without_rebuild(tmp_path, small_tasks, stop_at_first_checkpoint):
