@@ -78,18 +78,20 @@ def one_per_article(ids: np.ndarray, live: np.ndarray) -> tuple[np.ndarray, dict
     every live document number holding it (``ids``: each document's article id as a number,
     ``id_numbers``)."""
     docs = np.flatnonzero(live)
-    _, first, groups, counts = np.unique(ids[docs], return_index=True,
-                                         return_inverse=True, return_counts=True)
     shown = np.zeros_like(live)
-    shown[docs[first]] = True
     copies: dict[int, np.ndarray] = {}
-    several = np.flatnonzero(counts > 1)
-    if len(several):
-        by_group = docs[np.argsort(groups, kind="stable")]
-        ends = np.cumsum(counts)
-        for g in several.tolist():
-            members = by_group[ends[g] - counts[g]:ends[g]]
-            copies[int(members[0])] = members
+    if not len(docs):
+        return shown, copies
+    keys = ids[docs]
+    order = np.argsort(keys, kind="stable")   # each id's documents together, in document order
+    keys = keys[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    del keys                                  # (at 1M articles, each array here is 8 MB)
+    shown[docs[order[starts]]] = True
+    ends = np.r_[starts[1:], len(order)]
+    for start, end in zip(*(bound[ends - starts > 1].tolist() for bound in (starts, ends))):
+        members = docs[order[start:end]]
+        copies[int(members[0])] = members
     return shown, copies
 
 
