@@ -267,18 +267,27 @@ class Stories:
         ``ids`` (article ids as numbers) and ``days`` (publication day, negative: unknown)
         per document number; ``outlets_of(docnum)``: a document's outlets."""
         self._ids, self._days, self._outlets_of = ids, days, outlets_of
+        # One stable sort groups each story's documents, in document order; stories are
+        # numbered in the order of their roots (at 1M articles, each array here is 4-8 MB).
+        order = np.argsort(roots, kind="stable")
+        sorted_roots = roots[order]
+        first = np.ones(len(order), dtype=bool)      # the first document of each story
+        np.not_equal(sorted_roots[1:], sorted_roots[:-1], out=first[1:])
+        del sorted_roots
+        starts = np.flatnonzero(first)
+        counts = np.diff(np.r_[starts, len(order)])
+        in_story = np.cumsum(first, dtype=np.int32) - 1   # the story of each sorted document
+        del first
         self.of = np.full(size, -1, dtype=np.int32)
-        _, story, counts = np.unique(roots, return_inverse=True, return_counts=True)
-        self.of[docnums] = story
+        self.of[docnums[order]] = in_story
         self.count = len(counts)
         self.size = counts
+        several = (counts > 1)[in_story]
         self.multi = np.zeros(size, dtype=bool)
-        self.multi[docnums[counts[story] > 1]] = True
-        order = np.argsort(story, kind="stable")
-        ends = np.cumsum(counts)
+        self.multi[docnums[order[several]]] = True
         #: the documents in stories of several, story by story (32-bit document numbers)
-        self.by_story = docnums[order][counts[story[order]] > 1].astype(np.int32)
-        self.members = {s: docnums[order[ends[s] - counts[s]:ends[s]]]
+        self.by_story = docnums[order[several]].astype(np.int32)
+        self.members = {s: docnums[order[starts[s]:starts[s] + counts[s]]]
                         for s in np.flatnonzero(counts > 1).tolist()}
 
     def _id(self, docnum: int) -> str:
