@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from scipy import sparse
 
 from . import column_files, merged_columns
-from .arrays import distinct
+from .arrays import distinct, groups
 from .column_files import SegmentPart
 from .merged_columns import FieldColumn, Merged
 from .parallel import run_shared
@@ -78,10 +78,15 @@ def one_per_article(ids: np.ndarray, live: np.ndarray) -> tuple[np.ndarray, dict
     every live document number holding it (``ids``: each document's article id as a number,
     ``id_numbers``)."""
     docs = np.flatnonzero(live)
+    order, starts, counts = groups(ids[docs])   # each id's documents, in document order
     shown = np.zeros_like(live)
+    shown[docs[order[starts]]] = True
     copies: dict[int, np.ndarray] = {}
-    if not len(docs):
-        return shown, copies
+    several = counts > 1
+    for start, count in zip(starts[several].tolist(), counts[several].tolist()):
+        members = docs[order[start:start + count]]
+        copies[int(members[0])] = members
+    return shown, copies
     keys = ids[docs]
     order = np.argsort(keys, kind="stable")   # each id's documents together, in document order
     keys = keys[order]

@@ -57,7 +57,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from .arrays import distinct
+from .arrays import distinct, groups
 
 NUM_PERM = 128
 SHINGLE_WORDS = 5
@@ -267,26 +267,18 @@ class Stories:
         ``ids`` (article ids as numbers) and ``days`` (publication day, negative: unknown)
         per document number; ``outlets_of(docnum)``: a document's outlets."""
         self._ids, self._days, self._outlets_of = ids, days, outlets_of
-        # One stable sort groups each story's documents, in document order; stories are
-        # numbered in the order of their roots (at 1M articles, each array here is 4-8 MB).
-        order = np.argsort(roots, kind="stable")
-        sorted_roots = roots[order]
-        first = np.ones(len(order), dtype=bool)      # the first document of each story
-        np.not_equal(sorted_roots[1:], sorted_roots[:-1], out=first[1:])
-        del sorted_roots
-        starts = np.flatnonzero(first)
-        counts = np.diff(np.r_[starts, len(order)])
-        in_story = np.cumsum(first, dtype=np.int32) - 1   # the story of each sorted document
-        del first
+        # each story's documents together, in document order; stories numbered in the
+        # order of their roots
+        order, starts, counts = groups(roots)
         self.of = np.full(size, -1, dtype=np.int32)
-        self.of[docnums[order]] = in_story
+        self.of[docnums[order]] = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         self.count = len(counts)
         self.size = counts
-        several = (counts > 1)[in_story]
+        in_several = docnums[order[np.repeat(counts > 1, counts)]]
         self.multi = np.zeros(size, dtype=bool)
-        self.multi[docnums[order[several]]] = True
+        self.multi[in_several] = True
         #: the documents in stories of several, story by story (32-bit document numbers)
-        self.by_story = docnums[order[several]].astype(np.int32)
+        self.by_story = in_several.astype(np.int32)
         self.members = {s: docnums[order[starts[s]:starts[s] + counts[s]]]
                         for s in np.flatnonzero(counts > 1).tolist()}
 
