@@ -407,9 +407,9 @@ def run_load(index_dir: Path, seconds: float, clients: int) -> dict:
     own_samples = re.search(r"\(RssAnon\): start \d+ MB, end \d+ MB \(([\d ]+)\)", text)
     if not (requests and memory and own and samples and own_samples):
         raise SystemExit(f"bench/load.py said:\n{text}\n{done.stderr}")
-    rss = [float(mb) for mb in samples.group(1).split()]
-    return {"rss_samples_mb": rss, "own_samples_mb": [float(mb) for mb in own_samples.group(1).split()],
-            "rss_half_mb": rss[len(rss) // 2], "seconds": seconds, "clients": clients, "requests": int(requests.group(1)),
+    return {"rss_samples_mb": [float(mb) for mb in samples.group(1).split()],
+            "own_samples_mb": [float(mb) for mb in own_samples.group(1).split()],
+            "seconds": seconds, "clients": clients, "requests": int(requests.group(1)),
             "requests_per_s": float(requests.group(2)), "errors": int(requests.group(3)),
             "rss_start_mb": float(memory.group(1)), "rss_end_mb": float(memory.group(2)),
             "rss_max_mb": float(memory.group(3)), "own_start_mb": float(own.group(1)),
@@ -638,7 +638,7 @@ def print_table(figures: dict) -> None:
               f"max {load['rss_max_mb']:.0f} MB; its own memory {load['own_start_mb']:.0f} → "
               f"{load['own_end_mb']:.0f} MB, pages of mapped index files "
               f"{load['mapped_end_mb']:.0f} MB at the end")
-        half = load["rss_half_mb"]
+        half = load["rss_samples_mb"][len(load["rss_samples_mb"]) // 2]
         print(f"  RSS over the load's second half: {half:.0f} → {load['rss_end_mb']:.0f} MB "
               f"({100 * (load['rss_end_mb'] - half) / half:+.0f}%); every sample: "
               + " ".join(f"{mb:.0f}" for mb in load["rss_samples_mb"]))

@@ -968,11 +968,13 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
                     report.updated += 1
 
         def checkpointed() -> list[tuple]:
-            """Wait for the checkpoint being committed and record it (the report a stopped
-            build leaves, servers told, a writer for what follows); the results that came
-            meanwhile, to take now. A signal that came meanwhile stops the build here."""
+            """Wait for the checkpoint being committed, if any, and record it (the report a
+            stopped build leaves, servers told, a writer for what follows); the results that
+            came meanwhile, to take now. A signal that came meanwhile stops the build here."""
             nonlocal background, writer
             commit, background = background, None
+            if commit is None:
+                return []
             try:
                 pending = commit.wait()
                 report.checkpoints += 1
@@ -991,7 +993,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
         tasks = ((path, sigs[path], last, fn, args) for path, last, fn, args in _tasks(todo, by_path))
         for event in pool.run(tasks, lambda: since >= checkpoint):
             if event[0] == "checkpoint":
-                for result in checkpointed() if background is not None else []:
+                for result in checkpointed():
                     take(*result)
                 report.documents, report.articles = len(final), len(set(final.values()))
                 _write_atomic(index_dir / UNFINISHED, json.dumps(sorted(unfinished)))
@@ -1008,7 +1010,7 @@ def _update(ix, index_dir: Path, files: list[Path], report: BuildReport, rebuild
             background.pending.append((path, last, done))
             for result in checkpointed() if background.done() else []:
                 take(*result)
-        for result in checkpointed() if background is not None else []:
+        for result in checkpointed():
             take(*result)
 
         gone = [str(p) for p in todo if str(p) not in incomplete]    # records a re-read file no longer has
