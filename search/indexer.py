@@ -461,7 +461,8 @@ def _tasks(files: list[Path], by_path: dict[str, dict[str, _Doc]],
             batch = []
             try:
                 for raw in read_file(path):
-                    if not isinstance(raw, ReadProblem) and indexed.get(raw.key) == raw.signature():
+                    known = None if isinstance(raw, ReadProblem) else indexed.get(raw.key)
+                    if known is not None and known == raw.signature():
                         raw = _Kept(raw.key)
                     batch.append(raw)
                     if len(batch) >= (records_per_task or SETTINGS.records_per_task):

@@ -22,6 +22,7 @@ import itertools
 import marshal
 import os
 import pickle
+import re
 import struct
 import threading
 import zlib
@@ -609,6 +610,8 @@ class _SegmentLengths:
 
 
 STEM_CACHE = 100_000   # words whose stems a build's worker keeps (the analyser's own: 50,000)
+SINGLE_POSITIONS = 65_536   # positions whose encoding, as a word's only one, a worker keeps
+_GROUP = re.Match.group
 
 
 class _OnePassPositions(Positions):
@@ -616,12 +619,14 @@ class _OnePassPositions(Positions):
     (``RegexTokenizer | LowercaseFilter | StemFilter``, no stop words, nothing ignored), whose
     ``word_values`` runs that chain in one pass over the regular expression's matches, with
     no token objects: the same terms, frequencies, weights and encoded positions, in half the
-    time. Anything but a plain text indexed goes to Whoosh's own way."""
+    time. Anything but a plain text indexed goes to Whoosh's own way. The encoding of a
+    word's only position, the commonest, is made once per position and kept."""
 
     def __init__(self, original: Positions, expression, stemfn):
         super().__init__(field_boost=original.field_boost, **original.options)
         self._finditer = expression.finditer
         self._stem = functools.lru_cache(maxsize=STEM_CACHE)(stemfn)
+        self._single: dict[int, bytes] = {}   # a word's one position -> its encoding
 
     def __reduce__(self):
         """Pickled (in a schema) as Whoosh's own ``Positions``: an index never names this."""
@@ -631,12 +636,28 @@ class _OnePassPositions(Positions):
         if not isinstance(value, str) or kwargs.get("mode") != "index" or len(kwargs) > 1:
             yield from super().word_values(value, analyzer, **kwargs)
             return
+        if value.isascii():   # lower-cased first: the same words, at the same offsets
+            words = map(_GROUP, self._finditer(value.lower()))
+        else:                 # a letter may grow when lower-cased ("İ"): each word alone
+            words = map(str.lower, map(_GROUP, self._finditer(value)))
         positions: dict[str, list[int]] = {}
-        stem = self._stem
-        for position, match in enumerate(self._finditer(value)):
-            positions.setdefault(stem(match.group().lower()), []).append(position)
+        for position, word in enumerate(map(self._stem, words)):
+            found = positions.get(word)
+            if found is None:
+                positions[word] = [position]
+            else:
+                found.append(position)
+        boost, single = self.field_boost, self._single
         for word, found in positions.items():
-            yield word, len(found), len(found) * self.field_boost, self.encode(found)
+            if len(found) > 1:
+                yield word, len(found), len(found) * boost, self.encode(found)
+                continue
+            encoded = single.get(found[0])
+            if encoded is None:
+                encoded = self.encode(found)
+                if found[0] < SINGLE_POSITIONS:
+                    single[found[0]] = encoded
+            yield word, 1, boost, encoded
 
 
 def one_pass_analysis(schema) -> None:
@@ -658,65 +679,78 @@ class TermPool:
     ``PostingPool``, which sorts every posting as a tuple and, past its memory limit, spills
     sorted runs that it merges back posting by posting. Documents are added in order, so each
     term's postings are in order already: only the terms are sorted, a spilled run holds
-    whole terms, and the runs are merged term by term (``terms``). The postings written are
-    Whoosh's, in Whoosh's order (``tests/test_whoosh_internals.py`` compares the files)."""
+    whole terms, and the runs are merged term by term (``terms``). A term's postings are one
+    flat list, docnum, weight, value bytes after one another (no tuple, no copy of the term
+    per posting). The postings written are Whoosh's, in Whoosh's order
+    (``tests/test_whoosh_internals.py`` compares the files)."""
 
-    _POSTING_BYTES = 150   # Python's memory for one posting, about (PostingPool's estimate)
+    _POSTING_BYTES = 100   # Python's memory for one posting, about, besides its value bytes
 
     def __init__(self, tempstorage, limitmb: int):
         self._temp = tempstorage
         self._limit = limitmb * 1024 * 1024
         self._size = 0
-        self._terms: dict[tuple[str, bytes], list] = {}
+        self._fields: dict[str, dict[bytes, list]] = {}   # fieldname -> term -> postings
         self._runs: list[str] = []
 
     def add(self, item) -> None:
         """One posting, Whoosh's (fieldname, term bytes, docnum, weight, value bytes) tuple
         (``SegmentWriter.add_document`` calls this)."""
-        key = item[:2]
-        postings = self._terms.get(key)
+        fieldname, text, docnum, weight, value = item
+        terms = self._fields.get(fieldname)
+        if terms is None:
+            terms = self._fields[fieldname] = {}
+        postings = terms.get(text)
         if postings is None:
-            postings = self._terms[key] = []
-        postings.append(item)
-        self._size += self._POSTING_BYTES + len(item[4] or b"")
+            terms[text] = [docnum, weight, value]
+        else:
+            postings += (docnum, weight, value)
+        self._size += self._POSTING_BYTES + len(value or b"")
         if self._size > self._limit:
             self._spill()
 
     _CHUNK_TERMS = 1000             # terms per marshalled chunk of a run (one load each)
     _CHUNK_SIZE = struct.Struct("<Q")
 
+    def _sorted(self):
+        """The postings in memory as ((fieldname, term bytes), postings), in term order."""
+        for fieldname in sorted(self._fields):
+            terms = self._fields[fieldname]
+            for text in sorted(terms):
+                yield (fieldname, text), terms[text]
+
     def _spill(self) -> None:
         name = f"{random_name()}.run"
-        keys = sorted(self._terms)
+        entries = self._sorted()
         with self._temp.create_file(name).raw_file() as out:
-            for start in range(0, len(keys), self._CHUNK_TERMS):
-                data = marshal.dumps([self._terms[key] for key in keys[start:start + self._CHUNK_TERMS]])
+            while chunk := list(itertools.islice(entries, self._CHUNK_TERMS)):
+                data = marshal.dumps(chunk)
                 out.write(self._CHUNK_SIZE.pack(len(data)))
                 out.write(data)
         self._runs.append(name)
-        self._terms, self._size = {}, 0
+        self._fields, self._size = {}, 0
 
     def _read_run(self, number: int, name: str):
         """A spilled run's terms as (key, run number, postings), then the run file is removed."""
         try:
             with self._temp.open_file(name).raw_file() as run:
                 while header := run.read(self._CHUNK_SIZE.size):
-                    for postings in marshal.loads(run.read(self._CHUNK_SIZE.unpack(header)[0])):
-                        yield postings[0][:2], number, postings
+                    for key, postings in marshal.loads(run.read(self._CHUNK_SIZE.unpack(header)[0])):
+                        yield key, number, postings
         finally:
             self._temp.delete_file(name)
 
     def terms(self):
-        """((fieldname, term bytes), runs) in term order, ``runs`` the lists of the term's
-        postings from each run, in document order."""
+        """((fieldname, term bytes), runs) in term order, ``runs`` the flat postings lists
+        of the term from each run, in document order."""
         last = len(self._runs)   # the postings in memory come after every run's
-        memory = ((key, last, self._terms[key]) for key in sorted(self._terms))
+        memory = ((key, last, postings) for key, postings in self._sorted())
         sources = [self._read_run(number, name) for number, name in enumerate(self._runs)] + [memory]
         self._runs = []
         merged = heapq.merge(*sources, key=lambda entry: entry[:2]) if len(sources) > 1 else memory
         for key, entries in itertools.groupby(merged, key=lambda entry: entry[0]):
             yield key, [postings for _, _, postings in entries]
-        self._terms = {}
+        self._fields = {}
 
     def cleanup(self) -> None:
         """Remove the runs still on disk (``SegmentWriter`` calls this when it closes)."""
@@ -757,19 +791,18 @@ def _write_terms(fieldwriter, schema, lengths, pool: TermPool) -> None:
 
 def _add_blocks(postwriter, postings: list, length_of) -> None:
     """Give a Whoosh 3 postings writer (``W3PostingsWriter``, between ``start_postings`` and
-    ``finish_postings``) one term's postings a block at a time, with the statistics its
-    ``add_posting`` keeps one posting at a time: full blocks are written as ``add_posting``
-    writes them, and the last is left for ``finish_postings``."""
-    limit = postwriter._blocklimit
+    ``finish_postings``) one term's postings (a ``TermPool`` flat list) a block at a time,
+    with the statistics its ``add_posting`` keeps one posting at a time: full blocks are
+    written as ``add_posting`` writes them, and the last is left for ``finish_postings``."""
+    limit = postwriter._blocklimit * 3
     for start in range(0, len(postings), limit):
         if start:
             postwriter._write_block()
         block = postings[start:start + limit]
-        docnums = [posting[2] for posting in block]
-        weights = [posting[3] for posting in block]
+        docnums, weights = block[0::3], block[1::3]
         postwriter._ids = array("I", docnums)
         postwriter._weights = array("f", weights)
-        postwriter._values = [posting[4] for posting in block if posting[4]]
+        postwriter._values = [value for value in block[2::3] if value]
         top = max(weights)
         postwriter._maxweight = top if top > 0 else 0
         found = [n for n in map(length_of, docnums) if n] if length_of is not None else []
