@@ -77,7 +77,7 @@ def measure(path: Path) -> None:
     signatures = np.frombuffer(b"".join(signature(t) for t in texts), dtype="<u4").reshape(n, -1)
     signed = time.perf_counter() - started
     started = time.perf_counter()
-    candidates = len(candidate_pairs(signatures))
+    candidates = len(candidate_pairs(signatures)[0])
     banded = time.perf_counter() - started
     started = time.perf_counter()
     joined: list = []

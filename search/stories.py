@@ -22,7 +22,10 @@ How copies are found
   cut or a different header and footer keeps most shingles in common; two articles written
   separately about the same event, or a rewrite of a wire story, share few 5-word runs and
   stay apart. Pairs whose signatures already agree on fewer than ``ESTIMATE_FLOOR`` of their
-  values are dropped before reading any text (their Jaccard is far below ``JACCARD``).
+  values are dropped before reading any text (their Jaccard is far below ``JACCARD``), and
+  pairs whose signatures agree on ``ESTIMATE_SURE`` or more are copies without reading it
+  (their Jaccard is above ``JACCARD`` but with a chance under 1e-12): only the pairs in
+  between are compared on their texts.
 * Confirmed pairs are joined with union-find: a story is a connected group of copies.
 * Similarities once computed are kept in the index folder (``Similarities``): a pair of
   articles (content hashes) always has the same one, so a new generation only compares the
@@ -56,6 +59,8 @@ from pathlib import Path
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from .arrays import distinct, groups
 
@@ -75,6 +80,10 @@ LSH_THRESHOLD = 0.5
 # one under collapse=story, so the threshold errs towards keeping them apart.
 JACCARD = 0.7
 ESTIMATE_FLOOR = 0.5   # JACCARD less 5 standard errors of a 128-value estimate
+# A pair whose signatures agree on this share of their values or more is a copy without
+# reading its texts: for two texts of a true similarity under JACCARD, 122 or more of 128
+# values agree with a probability under 6e-13 (the binomial tail at 0.7).
+ESTIMATE_SURE = 122 / NUM_PERM
 SHINGLE_CACHE = 1024   # articles whose shingles are kept while pairs are compared
 SIGNATURE_BYTES = NUM_PERM * 4
 NO_SIGNATURE = bytes(SIGNATURE_BYTES)
@@ -140,12 +149,12 @@ def _bands() -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def candidate_pairs(signatures: np.ndarray) -> np.ndarray:
+def candidate_pairs(signatures: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (i, j), i < j, of rows of ``signatures`` (n x NUM_PERM uint32) that agree on
-    a whole band and on at least ``ESTIMATE_FLOOR`` of their values; rows of zeros (no
-    signature) are never candidates. Each bucket pairs its members with its first member
-    and with the member before it (union-find joins the rest through them), so a bucket of
-    k rows gives fewer than 2k pairs, never k * k."""
+    a whole band and on at least ``ESTIMATE_FLOOR`` of their values, and those shares
+    (``agreement``); rows of zeros (no signature) are never candidates. Each bucket pairs
+    its members with its first member and with the member before it (union-find joins the
+    rest through them), so a bucket of k rows gives fewer than 2k pairs, never k * k."""
     rows = np.flatnonzero(signatures.any(axis=1))
     bands, width = _bands()
     found = []
@@ -166,17 +175,30 @@ def candidate_pairs(signatures: np.ndarray) -> np.ndarray:
         found.append(np.stack([rows[order[after - 1]], rows[order[after]]], axis=1))
     pairs = (np.unique(np.sort(np.concatenate(found), axis=1), axis=0) if found
              else np.empty((0, 2), np.int64))
-    if len(pairs):   # same band by hash: check the values, and drop pairs far apart
-        agree = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
-        pairs = pairs[agree >= ESTIMATE_FLOOR]
-    return pairs
+    agree = agreement(signatures, pairs)   # same band by hash: check the values
+    kept = agree >= ESTIMATE_FLOOR         # ... and drop pairs far apart
+    return pairs[kept], agree[kept]
+
+
+PAIRS_AT_ONCE = 65_536   # pairs whose signatures are compared in one numpy step
+
+
+def agreement(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """For each pair (i, j), the share of values rows i and j of ``signatures`` agree on
+    (the MinHash estimate of their similarity), a chunk of pairs at a time (flat memory)."""
+    out = np.empty(len(pairs), dtype=np.float64)
+    for start in range(0, len(pairs), PAIRS_AT_ONCE):
+        chunk = pairs[start:start + PAIRS_AT_ONCE]
+        out[start:start + len(chunk)] = (signatures[chunk[:, 0]] == signatures[chunk[:, 1]]).mean(axis=1)
+    return out
 
 
 def group(signatures: np.ndarray, similarity, joined: list | None = None) -> np.ndarray:
     """For each row of ``signatures``, the row number of its story's representative (the
     union-find root): rows joined when LSH makes them candidates and ``similarity(i, j)``
-    (``Similarities.judge``) is ``JACCARD`` or more. ``joined``, when given, receives each
-    confirmed pair (i, j, similarity) that joined two groups."""
+    (``Similarities.judge``) is ``JACCARD`` or more, or, with no texts read, when their
+    signatures agree on ``ESTIMATE_SURE`` of their values or more. ``joined``, when given,
+    receives each pair (i, j, similarity or estimate) that joined two groups."""
     parent = np.arange(len(signatures))
 
     def root(i: int) -> int:
@@ -185,16 +207,30 @@ def group(signatures: np.ndarray, similarity, joined: list | None = None) -> np.
             i = parent[i]
         return i
 
-    for i, j in candidate_pairs(signatures).tolist():
+    pairs, estimates = candidate_pairs(signatures)
+    order = _by_cluster(len(signatures), pairs)
+    for (i, j), estimate in zip(pairs[order].tolist(), estimates[order].tolist()):
         a, b = root(i), root(j)
         if a == b:
             continue
-        found = similarity(i, j)
+        found = estimate if estimate >= ESTIMATE_SURE else similarity(i, j)
         if found >= JACCARD:
             parent[max(a, b)] = min(a, b)
             if joined is not None:
                 joined.append((i, j, found))
     return np.array([root(i) for i in range(len(signatures))], dtype=np.int64)
+
+
+def _by_cluster(rows: int, pairs: np.ndarray) -> np.ndarray:
+    """The order in which to judge ``pairs``: cluster by cluster (the connected groups the
+    candidate pairs make among ``rows`` rows), in row order within each. A cluster's rows
+    then come close together, so ``Similarities.judge`` makes each row's shingles once
+    (in row order alone, a pair's second row comes anywhere later: its shingles were made
+    again for nearly every pair). The roots ``group`` finds do not depend on the order."""
+    graph = coo_matrix((np.ones(len(pairs), dtype=np.int8), (pairs[:, 0], pairs[:, 1])),
+                       shape=(rows, rows))
+    labels = connected_components(graph, directed=False)[1]
+    return np.argsort(labels[pairs[:, 0]], kind="stable")
 
 
 class Similarities:
@@ -237,8 +273,9 @@ class Similarities:
     def judge(self, ids: np.ndarray, text_of):
         """``similarity(i, j)`` for ``group``: rows i and j are articles ``ids[i]`` and
         ``ids[j]``; a pair not known yet is compared on ``text_of(row)``'s shingles, the
-        last ``SHINGLE_CACHE`` articles' kept (the pairs come in order of their first row, so
-        each first row's are made once, and memory stays flat whatever the collection)."""
+        last ``SHINGLE_CACHE`` articles' kept (``group`` judges the pairs cluster by cluster,
+        so each row's are made once unless its cluster is larger than that, and memory stays
+        flat whatever the collection)."""
         shingles_of = functools.lru_cache(maxsize=SHINGLE_CACHE)(
             lambda row: shingles(text_of(row)))
 

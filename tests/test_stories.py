@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from frontends import _cli, article, exported
 
@@ -332,3 +333,46 @@ def test_the_build_keeps_the_compared_pairs_and_a_server_does_without_them(corpu
     _write(corpus, "extra", _article("Frost", "Hill Herald", "2024-06-01", HARVEST[:3]))
     index_paths([corpus], index_dir, workers=1)   # the next build writes them again
     assert len(Similarities.load(index_dir).known) >= 2
+
+
+def _paragraphs(story: int, count: int) -> list[str]:
+    """``count`` paragraphs of 30 words that no other story shares."""
+    return [" ".join(f"s{story}p{p}w{w}" for w in range(30)) + "." for p in range(count)]
+
+
+def test_an_identical_reprint_joins_its_story_without_its_text_being_compared():
+    from newsfacet.search import stories
+    wire = "\n\n".join(BRIDGE)
+    texts = [wire, wire, "\n\n".join(BRIDGE[:3] + BRIDGE[4:]),        # a reprint; a paragraph cut
+             "\n\n".join(BRIDGE[:3] + HARVEST[:3])]                     # half of it: another article
+    signatures = np.frombuffer(b"".join(stories.signature(t) for t in texts), "<u4").reshape(4, -1)
+    similarities = Similarities()
+    roots = stories.group(signatures, similarities.judge(np.arange(4), texts.__getitem__))
+    assert roots.tolist() == [0, 0, 0, 3]
+    assert (0, 1) not in similarities.known                       # agreeing on every value
+    assert {(0, 2), (1, 2)} & similarities.known.keys()           # a cut paragraph: compared
+
+
+def test_each_article_s_shingles_are_made_once_while_the_pairs_are_compared(monkeypatch):
+    """Three sources, each printed whole and as three articles keeping 5 of its 8 paragraphs
+    (near-misses: compared, never joined), their rows interleaved; with room for one
+    source's shingles at a time, each text is still read once."""
+    from newsfacet.search import stories
+    monkeypatch.setattr(stories, "SHINGLE_CACHE", 4)
+    texts = []
+    for variant in range(4):
+        for story in range(3):
+            whole = _paragraphs(story, 8)
+            texts.append("\n\n".join(whole if not variant else whole[:variant] + whole[variant + 3:]))
+    signatures = np.frombuffer(b"".join(stories.signature(t) for t in texts), "<u4").reshape(12, -1)
+    read = Counter()
+
+    def text_of(row: int) -> str:
+        read[row] += 1
+        return texts[row]
+
+    similarities = Similarities()
+    roots = stories.group(signatures, similarities.judge(np.arange(12), text_of))
+    assert roots.tolist() == list(range(12))          # near-misses stay apart
+    assert similarities.compared >= 9                 # each source's whole text and its three
+    assert max(read.values()) == 1
