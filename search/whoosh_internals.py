@@ -663,14 +663,17 @@ class _OnePassPositions(Positions):
 def one_pass_analysis(schema) -> None:
     """Index this process's text fields analysed by Whoosh's stemming chain in one pass
     (``_OnePassPositions``), for a build's worker: only the worker's own copy of the schema
-    changes, never the one the index keeps, and the postings are the same."""
+    changes, never the one the index keeps, and the postings are the same. Only Whoosh's own
+    word expression, which no letter's case changes, is read this way (``word_values``
+    lower-cases an ASCII text before cutting it)."""
     from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
     for name in schema.names():
         field = schema[name]
         parts = getattr(getattr(field, "analyzer", None), "items", None)
         if (type(getattr(field, "format", None)) is Positions and parts
                 and [type(p) for p in parts] == [RegexTokenizer, LowercaseFilter, StemFilter]
-                and not parts[0].gaps and not parts[2].ignore):
+                and not parts[0].gaps and not parts[2].ignore
+                and parts[0].expression.pattern == RegexTokenizer().expression.pattern):
             field.format = _OnePassPositions(field.format, parts[0].expression, parts[2].stemfn)
 
 
