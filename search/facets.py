@@ -87,17 +87,6 @@ def one_per_article(ids: np.ndarray, live: np.ndarray) -> tuple[np.ndarray, dict
         members = docs[order[start:start + count]]
         copies[int(members[0])] = members
     return shown, copies
-    keys = ids[docs]
-    order = np.argsort(keys, kind="stable")   # each id's documents together, in document order
-    keys = keys[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    del keys                                  # (at 1M articles, each array here is 8 MB)
-    shown[docs[order[starts]]] = True
-    ends = np.r_[starts[1:], len(order)]
-    for start, end in zip(*(bound[ends - starts > 1].tolist() for bound in (starts, ends))):
-        members = docs[order[start:end]]
-        copies[int(members[0])] = members
-    return shown, copies
 
 
 def live_mask(reader) -> np.ndarray:
