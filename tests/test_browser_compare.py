@@ -9,7 +9,7 @@ import re
 from selenium.webdriver.common.by import By
 
 from conftest import full_page_shot
-from test_browser import _wait
+from test_browser import _click_and_load
 
 COMPARE = "/compare?q=Belgorod&field=place"
 
@@ -83,8 +83,8 @@ def test_search_box_keeps_the_filters_on_the_results_page(browser, base_url):
     box = browser.find_element(By.ID, "q")
     box.clear()
     box.send_keys("Belgorod")
-    box.submit()   # Selenium submits the form by script and does not wait for the page
-    _wait(browser, lambda b: b.current_url.startswith(base_url + "/search?"))
+    _click_and_load(browser, browser.find_element(By.CSS_SELECTOR, ".search-form button"))
+    assert browser.current_url.startswith(base_url + "/search?")
     assert "from=2023" in browser.current_url and "field=" not in browser.current_url
     assert _total(browser) == 1   # the sample has one dated article
 
